@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: MIT
+# ringping: BPF object -> skeleton -> userspace binary, plus tests and the lab demo.
+# V=1 shows the commands.
+
+OUTPUT ?= build
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CC ?= gcc
+ARCH := x86
+LIBBPF_MIN := 1.1.0
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+# clang -target bpf does not search the host's arch include dirs; add the
+# ones gcc uses so <asm/types.h> and friends resolve (libbpf-bootstrap's trick).
+CLANG_BPF_SYS_INCLUDES := $(shell $(CLANG) -v -E - </dev/null 2>&1 \
+	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+
+LIBBPF_CFLAGS := $(shell pkg-config --cflags libbpf 2>/dev/null)
+LIBBPF_LIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
+CFLAGS ?= -O2 -g
+CFLAGS += -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -std=gnu11 -Iinclude -Isrc -I$(OUTPUT) \
+	  $(LIBBPF_CFLAGS) -MMD -MP
+LDLIBS += $(LIBBPF_LIBS) -lelf -lz
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude -Ibpf \
+	      -Wall -MMD -MP $(CLANG_BPF_SYS_INCLUDES)
+
+SRCS := $(wildcard src/*.c)
+OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(SRCS))
+SKEL := $(OUTPUT)/ringping.skel.h
+UNIT_TESTS := targets permute pacer probe inflight stats output cli
+UNIT_BINS := $(patsubst %,$(OUTPUT)/test_%,$(UNIT_TESTS))
+
+.DELETE_ON_ERROR:
+.PHONY: all deps demo test unit bpftest itest vmlinux clean check-libbpf
+
+all: check-libbpf $(OUTPUT)/ringping
+
+check-libbpf:
+	@pkg-config --atleast-version=$(LIBBPF_MIN) libbpf || \
+		{ echo "ringping needs libbpf >= $(LIBBPF_MIN) (run 'make deps')" >&2; exit 1; }
+
+$(OUTPUT):
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/ringping.bpf.o: bpf/ringping.bpf.c | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/ringping.linked.o: $(OUTPUT)/ringping.bpf.o
+	$(call msg,GEN-OBJ,$@)
+	$(Q)$(BPFTOOL) gen object $@ $<
+
+$(SKEL): $(OUTPUT)/ringping.linked.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name ringping_bpf > $@
+
+# Everything userspace may include the skeleton through loader.h's users.
+$(OBJS): $(SKEL)
+
+$(OUTPUT)/%.o: src/%.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUTPUT)/ringping: $(OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+# Unit tests: one program per module, linking only what it needs.
+TEST_CFLAGS := $(CFLAGS) -Itests/unit
+$(OUTPUT)/t_%.o: tests/unit/test_%.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/test_targets: $(OUTPUT)/t_targets.o $(OUTPUT)/targets.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
+$(OUTPUT)/test_permute: $(OUTPUT)/t_permute.o $(OUTPUT)/permute.o
+$(OUTPUT)/test_pacer: $(OUTPUT)/t_pacer.o $(OUTPUT)/pacer.o
+$(OUTPUT)/test_probe: $(OUTPUT)/t_probe.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o
+$(OUTPUT)/test_inflight: $(OUTPUT)/t_inflight.o $(OUTPUT)/inflight.o
+$(OUTPUT)/test_stats: $(OUTPUT)/t_stats.o $(OUTPUT)/stats.o $(OUTPUT)/inflight.o
+$(OUTPUT)/test_output: $(OUTPUT)/t_output.o $(OUTPUT)/output.o $(OUTPUT)/inflight.o $(OUTPUT)/addr.o
+$(OUTPUT)/test_cli: $(OUTPUT)/t_cli.o $(OUTPUT)/cli.o $(OUTPUT)/output.o $(OUTPUT)/addr.o $(OUTPUT)/inflight.o
+$(UNIT_BINS):
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
+
+# BPF programs on crafted packets (bpf_prog_test_run_opts).
+$(OUTPUT)/test_bpf: tests/bpf/test_bpf.c $(SKEL) $(OUTPUT)/probe.o $(OUTPUT)/addr.o | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) $< $(OUTPUT)/probe.o $(OUTPUT)/addr.o -o $@ $(LDLIBS) -lcmocka
+
+deps:
+	$(Q)tools/deps.sh
+
+unit: $(UNIT_BINS)
+	$(Q)tools/run_tests.sh unit $(UNIT_BINS)
+
+bpftest: $(OUTPUT)/test_bpf
+	$(Q)tools/run_tests.sh bpf $(OUTPUT)/test_bpf
+
+itest: all
+	$(Q)tests/integration/run.sh $(OUTPUT)/ringping
+
+# The README's test command: installs what is missing, then every suite.
+test: deps
+	$(Q)$(MAKE) --no-print-directory all unit bpftest itest
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/demo.sh $(OUTPUT)/ringping
+
+vmlinux:
+	$(Q)tools/gen_vmlinux_h.sh
+
+clean:
+	$(Q)rm -rf $(OUTPUT)
+
+-include $(wildcard $(OUTPUT)/*.d)

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ringping's packet parser, shared by the XDP and socket-filter programs.
+ *
+ * Contract: the caller copies the first n (1..RP_COPY_LEN) bytes of the packet
+ * into a scratch buffer of 2 * RP_COPY_LEN bytes and says where the IP header
+ * starts (l3). Every read masks its offset into the first RP_COPY_LEN bytes, so
+ * the verifier sees each access in bounds whatever the packet says; the parser
+ * itself compares every offset with n before trusting the bytes there.
+ * rp_parse() fills *r and returns one enum rp_verdict.
+ */
+#ifndef RP_PARSE_BPF_H
+#define RP_PARSE_BPF_H
+
+#include "ringping_abi.h"
+#include "rp_hash.h"
+
+enum rp_verdict {
+	RP_V_NOT_OURS,
+	RP_V_MALFORMED,
+	RP_V_REPLY,
+	RP_V_ERROR,
+};
+
+#define RP_OFF(o) ((o) & (RP_COPY_LEN - 1))
+
+#define RP_ETH_P_IP 0x0800
+#define RP_ETH_P_8021Q 0x8100
+#define RP_ETH_P_8021AD 0x88a8
+#define RP_IPPROTO_ICMP 1
+
+#define RP_ICMP_ECHOREPLY 0
+#define RP_ICMP_DEST_UNREACH 3
+#define RP_ICMP_ECHO 8
+#define RP_ICMP_TIME_EXCEEDED 11
+#define RP_ICMP_PARAMETERPROB 12
+
+const volatile __u64 rp_key0 = 0;
+const volatile __u64 rp_key1 = 0;
+
+static __always_inline __u32 rp_rd16(const __u8 *b, __u32 off)
+{
+	return ((__u32)b[RP_OFF(off)] << 8) | b[RP_OFF(off) + 1];
+}
+
+static __always_inline __u32 rp_rd32(const __u8 *b, __u32 off)
+{
+	return (rp_rd16(b, off) << 16) | rp_rd16(b, off + 2);
+}
+
+/* Payload words are in host (little-endian) order, as userspace wrote them. */
+static __always_inline __u64 rp_rd64le(const __u8 *b, __u32 off)
+{
+	return rp_addr_word(&b[RP_OFF(off)]);
+}
+
+static __always_inline void rp_addr4(__u8 *dst, const __u8 *b, __u32 off)
+{
+	__builtin_memset(dst, 0, 10);
+	dst[10] = 0xff;
+	dst[11] = 0xff;
+	__builtin_memcpy(dst + 12, &b[RP_OFF(off)], 4);
+}
+
+/* Internet checksum over [off, off+len) of the copied bytes; true if it verifies. */
+static __always_inline bool rp_csum_ok(const __u8 *b, __u32 off, __u32 len)
+{
+	__u32 sum = 0, i;
+
+	for (i = 0; i < RP_COPY_LEN / 2; i++) {
+		if (2 * i + 1 >= len)
+			break;
+		sum += rp_rd16(b, off + 2 * i);
+	}
+	if (len & 1)
+		sum += (__u32)b[RP_OFF(off + len - 1)] << 8;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/* Our probes carry rp_tag(target) in ICMP id+seq. */
+static __always_inline bool rp_tag_ok(const __u8 *b, __u32 icmp, const __u8 *target)
+{
+	return rp_rd32(b, icmp + 4) == rp_tag(rp_key0, rp_key1, target);
+}
+
+static __always_inline void rp_read_payload(const __u8 *b, __u32 n, __u32 off, __u32 avail,
+					    struct rp_record *r)
+{
+	if (avail < RP_PAYLOAD_LEN || off + RP_PAYLOAD_LEN > n)
+		return;
+	r->seq = rp_rd64le(b, off);
+	r->cookie = rp_rd64le(b, off + 8);
+	r->flags |= RP_REC_F_PAYLOAD;
+}
+
+/* The whole ICMP message must verify when it lies inside the copy window. */
+static __always_inline bool rp_icmp_csum(const __u8 *b, __u32 n, __u32 icmp, __u32 len,
+					 struct rp_record *r)
+{
+	if (icmp + len > n) {
+		r->flags |= RP_REC_F_CSUM_UNCHECKED;
+		return true;
+	}
+	return rp_csum_ok(b, icmp, len);
+}
+
+static __always_inline int rp_parse_reply(const __u8 *b, __u32 n, __u32 l3, __u32 icmp,
+					  __u32 len, struct rp_record *r)
+{
+	rp_addr4(r->target, b, l3 + 12);
+	if (!rp_tag_ok(b, icmp, r->target))
+		return RP_V_NOT_OURS;
+	if (!rp_icmp_csum(b, n, icmp, len, r))
+		return RP_V_MALFORMED;
+	__builtin_memcpy(r->from, r->target, RP_ADDR_LEN);
+	r->kind = RP_KIND_REPLY;
+	rp_read_payload(b, n, icmp + 8, len - 8, r);
+	return RP_V_REPLY;
+}
+
+/* An ICMP error is ours if it quotes an echo request whose tag fits its destination. */
+static __always_inline int rp_parse_error(const __u8 *b, __u32 n, __u32 l3, __u32 icmp,
+					  __u32 len, struct rp_record *r)
+{
+	__u32 q = icmp + 8, qhl, qicmp;
+
+	if (len < 8 + 20 || q + 20 > n)
+		return RP_V_MALFORMED;
+	if ((b[RP_OFF(q)] >> 4) != 4)
+		return RP_V_NOT_OURS;
+	qhl = (b[RP_OFF(q)] & 0xf) * 4;
+	if (qhl < 20)
+		return RP_V_MALFORMED;
+	if (b[RP_OFF(q + 9)] != RP_IPPROTO_ICMP)
+		return RP_V_NOT_OURS;
+	qicmp = q + qhl;
+	if (len < 8 + qhl + 8 || qicmp + 8 > n)
+		return RP_V_MALFORMED;
+	if (b[RP_OFF(qicmp)] != RP_ICMP_ECHO)
+		return RP_V_NOT_OURS;
+	rp_addr4(r->target, b, q + 16);
+	if (!rp_tag_ok(b, qicmp, r->target))
+		return RP_V_NOT_OURS;
+	if (!rp_icmp_csum(b, n, icmp, len, r))
+		return RP_V_MALFORMED;
+	rp_addr4(r->from, b, l3 + 12);
+	r->kind = RP_KIND_ERROR;
+	if (r->icmp_type == RP_ICMP_DEST_UNREACH)
+		r->info = rp_rd16(b, icmp + 6);
+	else if (r->icmp_type == RP_ICMP_PARAMETERPROB)
+		r->info = b[RP_OFF(icmp + 4)];
+	rp_read_payload(b, n, qicmp + 8, len - 8 - qhl - 8, r);
+	return RP_V_ERROR;
+}
+
+static __always_inline int rp_parse_ipv4(const __u8 *b, __u32 n, __u32 l3, struct rp_record *r)
+{
+	__u32 hl, tot, icmp, len;
+
+	if (l3 + 20 > n)
+		return RP_V_MALFORMED;
+	if ((b[RP_OFF(l3)] >> 4) != 4)
+		return RP_V_MALFORMED;
+	hl = (b[RP_OFF(l3)] & 0xf) * 4;
+	tot = rp_rd16(b, l3 + 2);
+	if (hl < 20 || tot < hl || l3 + hl > n)
+		return RP_V_MALFORMED;
+	if (b[RP_OFF(l3 + 9)] != RP_IPPROTO_ICMP)
+		return RP_V_NOT_OURS;
+	/* Fragments are reassembled by the stack; XDP sees them before that. */
+	if (rp_rd16(b, l3 + 6) & 0x3fff)
+		return RP_V_NOT_OURS;
+	icmp = l3 + hl;
+	len = tot - hl;
+	if (len < 8 || icmp + 8 > n)
+		return RP_V_MALFORMED;
+
+	r->family = 4;
+	r->ttl = b[RP_OFF(l3 + 8)];
+	r->icmp_type = b[RP_OFF(icmp)];
+	r->icmp_code = b[RP_OFF(icmp + 1)];
+	switch (r->icmp_type) {
+	case RP_ICMP_ECHOREPLY:
+		return rp_parse_reply(b, n, l3, icmp, len, r);
+	case RP_ICMP_DEST_UNREACH:
+	case RP_ICMP_TIME_EXCEEDED:
+	case RP_ICMP_PARAMETERPROB:
+		return rp_parse_error(b, n, l3, icmp, len, r);
+	default:
+		return RP_V_NOT_OURS;
+	}
+}
+
+/* Ethernet with up to two VLAN tags; returns the L3 offset, or 0 if not IPv4. */
+static __always_inline __u32 rp_parse_eth(const __u8 *b, __u32 n, __u32 *proto)
+{
+	__u32 off = 14, i;
+
+	if (n < 14)
+		return 0;
+	*proto = rp_rd16(b, 12);
+	for (i = 0; i < 2; i++) {
+		if (*proto != RP_ETH_P_8021Q && *proto != RP_ETH_P_8021AD)
+			break;
+		if (off + 4 > n)
+			return 0;
+		*proto = rp_rd16(b, off + 2);
+		off += 4;
+	}
+	return off;
+}
+
+#endif /* RP_PARSE_BPF_H */

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one contract between ringping's BPF programs and its userspace:
+ * ring-buffer records, per-CPU counters and the probe payload layout.
+ * Fixed-width types only, explicit padding, no pointers, so that the
+ * BPF object (bpfel) and the loader agree byte for byte.
+ */
+#ifndef RINGPING_ABI_H
+#define RINGPING_ABI_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+/* Addresses are stored as 16 bytes; IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d). */
+#define RP_ADDR_LEN 16
+
+/* What a record reports. */
+enum rp_kind {
+	RP_KIND_REPLY = 1, /* echo reply from the probed address */
+	RP_KIND_ERROR = 2, /* ICMP error quoting one of our probes */
+};
+
+/* Record flags. */
+enum rp_rec_flags {
+	RP_REC_F_PAYLOAD = 1 << 0,	  /* seq and cookie were read from the (quoted) payload */
+	RP_REC_F_CSUM_UNCHECKED = 1 << 1, /* ICMP message longer than the copy window */
+};
+
+/*
+ * One matched packet. Written by BPF into the ring buffer, read once by the
+ * consumer. The receive time comes from bpf_ktime_get_tai_ns() (CLOCK_TAI);
+ * see README "Clocks".
+ */
+struct rp_record {
+	__u64 rx_ns;		   /* CLOCK_TAI when the BPF program ran */
+	__u64 seq;		   /* probe sequence number from the payload */
+	__u64 cookie;		   /* keyed cookie from the payload, checked in userspace */
+	__u8 target[RP_ADDR_LEN];  /* probed address: reply source, or quoted destination */
+	__u8 from[RP_ADDR_LEN];	   /* source of this packet (target, or reporting router) */
+	__u8 kind;		   /* enum rp_kind */
+	__u8 family;		   /* 4 or 6 */
+	__u8 icmp_type;
+	__u8 icmp_code;
+	__u8 ttl;		   /* TTL / hop limit of the received packet */
+	__u8 flags;		   /* enum rp_rec_flags */
+	__u16 pad0;
+	__u32 info;		   /* next-hop MTU (frag needed), pointer (param problem) */
+	__u32 pad1;
+};
+
+/*
+ * Per-CPU counters, one array slot. Every ICMP packet the program sees lands
+ * in exactly one of reply/error/not_ours/malformed; rb_full counts matched
+ * packets whose record could not be reserved (a local drop, never network loss).
+ */
+struct rp_counters {
+	__u64 reply;
+	__u64 error;
+	__u64 not_ours;
+	__u64 malformed;
+	__u64 rb_full;
+	__u64 pad[3];
+} __attribute__((aligned(64)));
+
+/*
+ * Probe payload, at the start of the ICMP data (host byte order: the sender
+ * and the BPF program run on the same machine). seq is the probe's position
+ * in the run's permutation; cookie = rp_cookie(key, target, seq).
+ */
+struct rp_payload {
+	__u64 seq;
+	__u64 cookie;
+};
+
+#define RP_PAYLOAD_LEN 16
+/*
+ * Bytes the BPF program copies out of a packet before parsing: Ethernet with
+ * two VLAN tags (22) + outer IPv4 with options (60) + ICMP (8) + quoted IPv4
+ * with options (60) + quoted ICMP (8) + payload (16) = 174, rounded up.
+ */
+#define RP_COPY_LEN 256
+
+#endif /* RINGPING_ABI_H */

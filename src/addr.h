@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* 16-byte addresses (IPv4 mapped into ::ffff:0:0/96) and 128-bit arithmetic on them. */
+#ifndef RP_ADDR_H
+#define RP_ADDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "ringping_abi.h"
+
+typedef unsigned __int128 u128;
+
+struct rp_addr {
+	__u8 b[RP_ADDR_LEN];
+};
+
+#define ADDR_STRLEN 46 /* INET6_ADDRSTRLEN */
+
+bool addr_is_v4(const struct rp_addr *a);
+void addr_from_v4(struct rp_addr *a, __u32 host_order);
+__u32 addr_v4(const struct rp_addr *a); /* host order */
+u128 addr_to_u128(const struct rp_addr *a);
+void addr_from_u128(struct rp_addr *a, u128 v);
+/* Parse an IPv4 or IPv6 literal; 0 or -EINVAL. */
+int addr_parse(const char *s, struct rp_addr *a);
+/* Format as dotted quad for IPv4, RFC 5952 text for IPv6. */
+const char *addr_str(const struct rp_addr *a, char *buf, size_t len);
+
+#endif

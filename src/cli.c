@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+#ifndef RINGPING_VERSION
+#define RINGPING_VERSION "0.1.0"
+#endif
+
+enum {
+	OPT_SEED = 256, OPT_RATE, OPT_EXCLUDE, OPT_XDP, OPT_XDP_MODE, OPT_XDP_PASS, OPT_FORMAT,
+	OPT_BATCH, OPT_RINGBUF,
+};
+
+struct cli_opt {
+	struct option opt;
+	const char *arg;
+	const char *help;
+};
+
+static const struct cli_opt cli_opts[] = {
+	{ { "file", required_argument, NULL, 'f' }, "FILE", "read targets from FILE ('-' = stdin)" },
+	{ { "exclude", required_argument, NULL, OPT_EXCLUDE }, "T", "leave out an address, CIDR, range, or a file of them" },
+	{ { "rate", required_argument, NULL, OPT_RATE }, "PPS", "probes per second (default 10000; 0 = as fast as possible)" },
+	{ { "seed", required_argument, NULL, OPT_SEED }, "N", "seed of the random probing order (default: random)" },
+	{ { "timeout", required_argument, NULL, 't' }, "MS", "wait this long for each reply (default 1000)" },
+	{ { "ttl", required_argument, NULL, 'H' }, "N", "IP TTL of the probes (1..255)" },
+	{ { "tos", required_argument, NULL, 'O' }, "N", "IP TOS byte of the probes (0..255)" },
+	{ { "size", required_argument, NULL, 'b' }, "BYTES", "ICMP data bytes per probe (16..65000, default 56)" },
+	{ { "interface", required_argument, NULL, 'I' }, "IFACE", "send and receive on IFACE only" },
+	{ { "src", required_argument, NULL, 'S' }, "ADDR", "source address of the probes" },
+	{ { "xdp", required_argument, NULL, OPT_XDP }, "IFACE", "receive with XDP on IFACE instead of a socket filter" },
+	{ { "xdp-mode", required_argument, NULL, OPT_XDP_MODE }, "MODE", "native (default) or generic" },
+	{ { "xdp-pass", no_argument, NULL, OPT_XDP_PASS }, NULL, "let matched replies reach the stack (default: drop them after recording)" },
+	{ { "format", required_argument, NULL, OPT_FORMAT }, "FMT", "text (default), csv or ndjson" },
+	{ { "output", required_argument, NULL, 'o' }, "FILE", "write results to FILE (format from .csv/.json/.ndjson)" },
+	{ { "alive", no_argument, NULL, 'a' }, NULL, "show only targets that are alive" },
+	{ { "unreach", no_argument, NULL, 'u' }, NULL, "show only targets that did not answer" },
+	{ { "quiet", no_argument, NULL, 'q' }, NULL, "no per-target results, only the summary" },
+	{ { "batch", required_argument, NULL, OPT_BATCH }, "N", "probes per sendmmsg call (1..1024, default 64)" },
+	{ { "ringbuf-size", required_argument, NULL, OPT_RINGBUF }, "MB", "BPF ring buffer size, power of two (default 16)" },
+	{ { "verbose", no_argument, NULL, 'v' }, NULL, "more diagnostics (twice: libbpf debug)" },
+	{ { "version", no_argument, NULL, 'V' }, NULL, "print the version and exit" },
+	{ { "help", no_argument, NULL, 'h' }, NULL, "print this help and exit" },
+};
+
+#define CLI_NOPTS (sizeof(cli_opts) / sizeof(cli_opts[0]))
+
+void cli_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: ringping [options] TARGET...\n"
+		   "TARGET: an IPv4 address, host name, CIDR block (198.19.0.0/16) or range\n"
+		   "(198.19.0.1-198.19.0.200). Exit: 0 all answered, 1 some did not, 2 a name\n"
+		   "did not resolve, 3 bad arguments, 4 system failure.\n\nOptions:\n");
+	for (i = 0; i < CLI_NOPTS; i++) {
+		const struct cli_opt *c = &cli_opts[i];
+		char left[48];
+
+		if (c->opt.val < 256)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", c->opt.val, c->opt.name,
+				 c->arg ? " " : "", c->arg ? c->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", c->opt.name, c->arg ? " " : "",
+				 c->arg ? c->arg : "");
+		fprintf(f, "  %-26s %s\n", left, c->help);
+	}
+}
+
+static const struct cli_opt *cli_find(int val)
+{
+	size_t i;
+
+	for (i = 0; i < CLI_NOPTS; i++)
+		if (cli_opts[i].opt.val == val)
+			return &cli_opts[i];
+	return NULL;
+}
+
+/* Parse a whole decimal token within [min, max]. */
+static int cli_u64(const char *s, __u64 min, __u64 max, __u64 *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+struct cli_ctx {
+	struct rp_opts *o;
+	char *err;
+	size_t errlen;
+};
+
+static enum cli_result cli_bad_value(struct cli_ctx *c, int val, const char *arg, __u64 min,
+				     __u64 max)
+{
+	const struct cli_opt *opt = cli_find(val);
+
+	snprintf(c->err, c->errlen, "bad value '%s' for --%s: expected %" PRIu64 "..%" PRIu64, arg,
+		 opt ? opt->opt.name : "?", (uint64_t)min, (uint64_t)max);
+	return CLI_BAD;
+}
+
+static enum cli_result cli_number(struct cli_ctx *c, int val, const char *arg)
+{
+	static const struct { int val; __u64 min, max; } lim[] = {
+		{ OPT_RATE, 0, 100000000 }, { OPT_SEED, 0, UINT64_MAX }, { 't', 1, 3600000 },
+		{ 'H', 1, 255 }, { 'O', 0, 255 }, { 'b', 16, 65000 }, { OPT_BATCH, 1, 1024 },
+		{ OPT_RINGBUF, 1, 1024 },
+	};
+	struct rp_opts *o = c->o;
+	__u64 v = 0;
+	size_t i;
+
+	for (i = 0; lim[i].val != val; i++)
+		;
+	if (cli_u64(arg, lim[i].min, lim[i].max, &v))
+		return cli_bad_value(c, val, arg, lim[i].min, lim[i].max);
+	switch (val) {
+	case OPT_RATE: o->rate = v; break;
+	case OPT_SEED: o->seed = v; o->seed_set = true; break;
+	case 't': o->timeout_ms = v; break;
+	case 'H': o->ttl = (int)v; break;
+	case 'O': o->tos = (int)v; break;
+	case 'b': o->size = (__u32)v; break;
+	case OPT_BATCH: o->batch = (__u32)v; break;
+	case OPT_RINGBUF:
+		if (v & (v - 1))
+			return cli_bad_value(c, val, arg, 1, 1024);
+		o->ringbuf_mb = (__u32)v;
+		break;
+	}
+	return CLI_RUN;
+}
+
+static enum cli_result cli_string(struct cli_ctx *c, int val, const char *arg)
+{
+	struct rp_opts *o = c->o;
+
+	switch (val) {
+	case 'f':
+		if (o->nfiles == (int)(sizeof(o->files) / sizeof(o->files[0])))
+			return snprintf(c->err, c->errlen, "too many -f files at '%s'", arg), CLI_BAD;
+		o->files[o->nfiles++] = arg;
+		break;
+	case OPT_EXCLUDE:
+		if (o->nexcludes == (int)(sizeof(o->excludes) / sizeof(o->excludes[0])))
+			return snprintf(c->err, c->errlen, "too many --exclude at '%s'", arg), CLI_BAD;
+		o->excludes[o->nexcludes++] = arg;
+		break;
+	case 'I': o->iface = arg; break;
+	case OPT_XDP: o->xdp_iface = arg; break;
+	case 'o': o->out.path = arg; break;
+	case 'S':
+		if (addr_parse(arg, &o->src) || !addr_is_v4(&o->src))
+			return snprintf(c->err, c->errlen, "bad source address '%s'", arg), CLI_BAD;
+		o->src_set = true;
+		break;
+	case OPT_XDP_MODE:
+		if (strcmp(arg, "native") && strcmp(arg, "generic"))
+			return snprintf(c->err, c->errlen,
+					"bad value '%s' for --xdp-mode: expected native or generic", arg),
+			       CLI_BAD;
+		o->xdp_generic = !strcmp(arg, "generic");
+		break;
+	case OPT_FORMAT:
+		if (output_parse_format(arg, &o->out.format))
+			return snprintf(c->err, c->errlen,
+					"bad value '%s' for --format: expected text, csv or ndjson", arg),
+			       CLI_BAD;
+		o->format_set = true;
+		break;
+	}
+	return CLI_RUN;
+}
+
+static enum cli_result cli_flag(struct cli_ctx *c, int val)
+{
+	struct rp_opts *o = c->o;
+
+	switch (val) {
+	case 'a': o->out.alive_only = true; break;
+	case 'u': o->out.unreach_only = true; break;
+	case 'q': o->out.quiet = true; break;
+	case 'v': o->verbose++; break;
+	case OPT_XDP_PASS: o->xdp_pass = true; break;
+	case 'V': printf("ringping %s\n", RINGPING_VERSION); return CLI_EXIT_OK;
+	case 'h': cli_usage(stdout); return CLI_EXIT_OK;
+	}
+	return CLI_RUN;
+}
+
+static enum cli_result cli_one(struct cli_ctx *c, int val, const char *arg, const char *tok)
+{
+	const struct cli_opt *opt = cli_find(val);
+
+	if (!opt) {
+		snprintf(c->err, c->errlen, "unknown or incomplete option '%s'", tok);
+		return CLI_BAD;
+	}
+	if (!opt->arg)
+		return cli_flag(c, val);
+	if (strchr("tHOb", val) || val == OPT_RATE || val == OPT_SEED || val == OPT_BATCH ||
+	    val == OPT_RINGBUF)
+		return cli_number(c, val, arg);
+	return cli_string(c, val, arg);
+}
+
+static void cli_defaults(struct rp_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->rate = 10000;
+	o->tos = -1;
+	o->size = 56;
+	o->timeout_ms = 1000;
+	o->batch = 64;
+	o->ringbuf_mb = 16;
+	o->out.format = OUT_TEXT;
+}
+
+static enum cli_result cli_check(struct cli_ctx *c, int argc, char **argv)
+{
+	struct rp_opts *o = c->o;
+
+	o->targets = argv + optind;
+	o->ntargets = argc - optind;
+	if (!o->ntargets && !o->nfiles)
+		return snprintf(c->err, c->errlen, "no targets (give addresses, CIDRs or -f FILE)"),
+		       CLI_BAD;
+	if (o->out.alive_only && o->out.unreach_only)
+		return snprintf(c->err, c->errlen, "'-a' and '-u' exclude each other"), CLI_BAD;
+	if (!o->format_set && o->out.path)
+		o->out.format = output_format_for(o->out.path);
+	return CLI_RUN;
+}
+
+enum cli_result cli_parse(int argc, char **argv, struct rp_opts *o, char *err, size_t errlen)
+{
+	struct option longopts[CLI_NOPTS + 1];
+	struct cli_ctx c = { o, err, errlen };
+	char shortopts[64], *p = shortopts;
+	enum cli_result res;
+	size_t i;
+	int val, idx;
+
+	cli_defaults(o);
+	*p++ = ':';
+	for (i = 0; i < CLI_NOPTS; i++) {
+		longopts[i] = cli_opts[i].opt;
+		if (cli_opts[i].opt.val < 256) {
+			*p++ = (char)cli_opts[i].opt.val;
+			if (cli_opts[i].arg)
+				*p++ = ':';
+		}
+	}
+	*p = '\0';
+	memset(&longopts[CLI_NOPTS], 0, sizeof(longopts[0]));
+	optind = 1;
+	opterr = 0;
+	while ((val = getopt_long(argc, argv, shortopts, longopts, &idx)) != -1) {
+		const char *tok = argv[optind - 1];
+
+		if (val == '?' || val == ':')
+			val = 0;
+		res = cli_one(&c, val, optarg, tok);
+		if (res != CLI_RUN)
+			return res;
+	}
+	return cli_check(&c, argc, argv);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* Command line: one option table drives getopt_long and the usage text. */
+#ifndef RP_CLI_H
+#define RP_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "addr.h"
+#include "output.h"
+
+struct rp_opts {
+	char **targets;
+	int ntargets;
+	const char *files[16];
+	int nfiles;
+	const char *excludes[64];
+	int nexcludes;
+	__u64 seed;
+	bool seed_set;
+	__u64 rate;	     /* probes/s; 0 = as fast as possible */
+	int ttl;	     /* 0 = kernel default */
+	int tos;	     /* -1 = kernel default */
+	__u32 size;	     /* ICMP data bytes */
+	const char *iface;
+	bool src_set;
+	struct rp_addr src;
+	__u64 timeout_ms;
+	const char *xdp_iface;
+	bool xdp_generic;
+	bool xdp_pass;	     /* keep matched replies in XDP mode */
+	__u32 batch;
+	__u32 ringbuf_mb;
+	struct output_cfg out;
+	bool format_set;
+	int verbose;
+};
+
+enum cli_result { CLI_RUN, CLI_EXIT_OK, CLI_BAD };
+
+/* Parse argv into *o. CLI_BAD leaves a one-line reason, naming the token, in err. */
+enum cli_result cli_parse(int argc, char **argv, struct rp_opts *o, char *err, size_t errlen);
+void cli_usage(FILE *f);
+
+#endif

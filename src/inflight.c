@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "inflight.h"
+
+#define INFLIGHT_MAX (1ULL << 31)
+
+const char *result_status_name(enum rp_status st)
+{
+	static const char *const names[ST__COUNT] = {
+		[ST_ALIVE] = "alive",
+		[ST_UNREACHABLE] = "unreachable",
+		[ST_TIME_EXCEEDED] = "time-exceeded",
+		[ST_ERROR] = "icmp-error",
+		[ST_NO_REPLY] = "no-reply",
+		[ST_SEND_FAILED] = "send-failed",
+	};
+
+	return st < ST__COUNT ? names[st] : "?";
+}
+
+int inflight_init(struct inflight *f, __u64 capacity, __u64 timeout_ns, inflight_emit_fn emit,
+		  void *ctx)
+{
+	__u64 n = 1;
+
+	memset(f, 0, sizeof(*f));
+	if (capacity > INFLIGHT_MAX)
+		capacity = INFLIGHT_MAX;
+	while (n < capacity)
+		n <<= 1;
+	f->v = calloc(n, sizeof(*f->v));
+	if (!f->v)
+		return -ENOMEM;
+	f->mask = n - 1;
+	f->timeout_ns = timeout_ns;
+	f->kstamp = true;
+	f->emit = emit;
+	f->ctx = ctx;
+	return 0;
+}
+
+void inflight_free(struct inflight *f)
+{
+	if (!f)
+		return;
+	free(f->v);
+	f->v = NULL;
+}
+
+__u64 inflight_room(const struct inflight *f)
+{
+	return f->mask + 1 - (f->tail - f->head);
+}
+
+struct inflight_slot *inflight_push(struct inflight *f, __u64 seq, __u64 idx, __u64 now_mono,
+				    __u64 tx_user_ns)
+{
+	struct inflight_slot *s = &f->v[seq & f->mask];
+
+	memset(s, 0, sizeof(*s));
+	s->seq = seq;
+	s->idx = idx;
+	s->tx_ns = tx_user_ns;
+	s->deadline = now_mono + f->timeout_ns;
+	s->state = SLOT_WAIT;
+	f->tail = seq + 1;
+	f->open++;
+	f->c.pushed++;
+	return s;
+}
+
+static enum rp_status slot_status(const struct inflight_slot *s)
+{
+	switch (s->icmp_type) {
+	case 0:
+		return ST_ALIVE;
+	case 3:
+		return ST_UNREACHABLE;
+	case 11:
+		return ST_TIME_EXCEEDED;
+	default:
+		return ST_ERROR;
+	}
+}
+
+static void slot_resolve(struct inflight *f, struct inflight_slot *s, enum rp_status st, int err)
+{
+	struct rp_result res = { .seq = s->seq, .status = st, .rtt_ns = -1, .err = err };
+
+	if (s->state == SLOT_PENDING) {
+		res.from = s->from;
+		res.ttl = s->ttl;
+		res.icmp_type = s->icmp_type;
+		res.icmp_code = s->icmp_code;
+		res.info = s->info;
+		res.tx_user = !s->tx_kernel;
+		f->c.tx_user += res.tx_user;
+		/* Clock steps between the two stamps must never yield a negative RTT. */
+		if (s->rx_ns >= s->tx_ns)
+			res.rtt_ns = (__s64)(s->rx_ns - s->tx_ns);
+		else
+			f->c.rtt_bad++;
+	}
+	f->c.by_status[st]++;
+	s->state = SLOT_DONE;
+	f->open--;
+	f->emit(f->ctx, s->idx, &res);
+}
+
+void inflight_send_failed(struct inflight *f, struct inflight_slot *s, int err)
+{
+	f->c.send_failed++;
+	slot_resolve(f, s, ST_SEND_FAILED, err);
+}
+
+static struct inflight_slot *inflight_live(struct inflight *f, __u64 seq)
+{
+	struct inflight_slot *s = &f->v[seq & f->mask];
+
+	if (seq < f->head || seq >= f->tail || s->seq != seq || s->state == SLOT_EMPTY)
+		return NULL;
+	return s;
+}
+
+void inflight_tx_stamp(struct inflight *f, __u32 key, __u64 tai_ns)
+{
+	struct inflight_slot *s = &f->v[key & f->mask];
+
+	if (s->state == SLOT_EMPTY || (__u32)s->seq != key || s->tx_kernel)
+		return;
+	s->tx_ns = tai_ns;
+	s->tx_kernel = 1;
+	if (s->state == SLOT_PENDING)
+		slot_resolve(f, s, slot_status(s), 0);
+}
+
+enum answer_verdict inflight_answer(struct inflight *f, __u64 seq, const struct rp_record *r)
+{
+	struct inflight_slot *s;
+
+	if (seq >= f->tail)
+		return f->c.invalid++, ANS_INVALID;
+	s = inflight_live(f, seq);
+	if (!s)
+		return f->c.late++, ANS_LATE;
+	if (s->state != SLOT_WAIT)
+		return f->c.duplicates++, ANS_DUPLICATE;
+	/* Past the timeout is late, whatever the record says: never credited. */
+	if (r->rx_ns > s->tx_ns && r->rx_ns - s->tx_ns > f->timeout_ns)
+		return f->c.late++, ANS_LATE;
+	s->rx_ns = r->rx_ns;
+	memcpy(s->from.b, r->from, RP_ADDR_LEN);
+	s->ttl = r->ttl;
+	s->icmp_type = r->kind == RP_KIND_REPLY ? 0 : r->icmp_type;
+	s->icmp_code = r->icmp_code;
+	s->info = r->info;
+	s->state = SLOT_PENDING;
+	if (s->tx_kernel || !f->kstamp)
+		slot_resolve(f, s, slot_status(s), 0);
+	return ANS_OK;
+}
+
+void inflight_retire(struct inflight *f, __u64 now_mono, bool force)
+{
+	while (f->head < f->tail) {
+		struct inflight_slot *s = &f->v[f->head & f->mask];
+
+		if (!force && s->deadline > now_mono)
+			break;
+		if (s->state == SLOT_WAIT)
+			slot_resolve(f, s, ST_NO_REPLY, 0);
+		else if (s->state == SLOT_PENDING)
+			slot_resolve(f, s, slot_status(s), 0);
+		s->state = SLOT_EMPTY;
+		f->head++;
+	}
+}
+
+__u64 inflight_next_deadline(const struct inflight *f)
+{
+	if (f->head == f->tail)
+		return 0;
+	return f->v[f->head & f->mask].deadline;
+}

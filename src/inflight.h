@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Probes in flight: a ring of slots indexed by sequence number modulo a power
+ * of two, filled in send order and freed in send order. A probe holds its slot
+ * from send until its timeout has passed (so late duplicates are still told
+ * apart from replies), and the run's memory is the ring, not the target set:
+ * a sweep of a /8 needs no per-target state.
+ *
+ * A slot is resolved - its result handed to the emit callback exactly once -
+ * when its answer and its kernel TX stamp are both in, when its send fails,
+ * or when its timeout passes (no reply; or the answer with a userspace TX
+ * stamp if the kernel's never came).
+ */
+#ifndef RP_INFLIGHT_H
+#define RP_INFLIGHT_H
+
+#include <stdbool.h>
+#include "result.h"
+
+enum slot_state { SLOT_EMPTY, SLOT_WAIT, SLOT_PENDING, SLOT_DONE };
+
+struct inflight_slot {
+	__u64 seq;
+	__u64 idx;	 /* target index */
+	__u64 tx_ns;	 /* CLOCK_TAI: kernel stamp, or the userspace one until it comes */
+	__u64 rx_ns;	 /* CLOCK_TAI */
+	__u64 deadline;	 /* CLOCK_MONOTONIC */
+	struct rp_addr from;
+	__u32 info;
+	__u8 state, tx_kernel, ttl, icmp_type, icmp_code;
+};
+
+/* How a record fared against the ring. */
+enum answer_verdict { ANS_OK, ANS_DUPLICATE, ANS_LATE, ANS_INVALID };
+
+struct inflight_counts {
+	__u64 pushed, send_failed, duplicates, late, invalid, tx_user, rtt_bad;
+	__u64 by_status[ST__COUNT];
+};
+
+typedef void (*inflight_emit_fn)(void *ctx, __u64 idx, const struct rp_result *res);
+
+struct inflight {
+	struct inflight_slot *v;
+	__u64 mask;
+	__u64 head, tail;      /* oldest live seq, next seq to push */
+	__u64 open;	       /* slots in WAIT or PENDING */
+	__u64 timeout_ns;
+	bool kstamp;	       /* expect kernel TX stamps */
+	struct inflight_counts c;
+	inflight_emit_fn emit;
+	void *ctx;
+};
+
+/* capacity: rounded up to a power of two, at most 2^31 (stamp keys are 32 bits). */
+int inflight_init(struct inflight *f, __u64 capacity, __u64 timeout_ns, inflight_emit_fn emit,
+		  void *ctx);
+void inflight_free(struct inflight *f);
+__u64 inflight_room(const struct inflight *f);
+/* Take the next slot for probe seq (must equal f->tail) to target idx. */
+struct inflight_slot *inflight_push(struct inflight *f, __u64 seq, __u64 idx, __u64 now_mono,
+				    __u64 tx_user_ns);
+void inflight_send_failed(struct inflight *f, struct inflight_slot *s, int err);
+/* A kernel TX stamp for stamp key (low 32 bits of seq). */
+void inflight_tx_stamp(struct inflight *f, __u32 key, __u64 tai_ns);
+/* A validated record for probe seq. */
+enum answer_verdict inflight_answer(struct inflight *f, __u64 seq, const struct rp_record *r);
+/* Free slots from the head whose time is up; force: resolve everything now. */
+void inflight_retire(struct inflight *f, __u64 now_mono, bool force);
+/* Deadline of the oldest live slot, or 0 if none. */
+__u64 inflight_next_deadline(const struct inflight *f);
+
+#endif

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "loader.h"
+#include "log.h"
+#include "ringping.skel.h"
+
+static int loader_open_socket(struct loader *l, const struct loader_cfg *cfg)
+{
+	int prog = bpf_program__fd(l->skel->progs.rp_sock), err;
+
+	l->sock_fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMP);
+	if (l->sock_fd < 0) {
+		err = -errno;
+		pr_warn("raw ICMP receive socket: %s\n", strerror(-err));
+		return err;
+	}
+	if (cfg->ifname && setsockopt(l->sock_fd, SOL_SOCKET, SO_BINDTODEVICE, cfg->ifname,
+				      strlen(cfg->ifname) + 1)) {
+		err = -errno;
+		pr_warn("interface '%s': %s\n", cfg->ifname, strerror(-err));
+		return err;
+	}
+	if (setsockopt(l->sock_fd, SOL_SOCKET, SO_ATTACH_BPF, &prog, sizeof(prog))) {
+		err = -errno;
+		pr_warn("SO_ATTACH_BPF: %s\n", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* Refuse, never replace, a program someone else attached. */
+static int loader_check_xdp_free(struct loader *l, const char *ifname)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int err;
+
+	err = bpf_xdp_query(l->ifindex, 0, &q);
+	if (err) {
+		pr_warn("XDP query on '%s': %s\n", ifname, strerror(-err));
+		return err;
+	}
+	if (q.attach_mode != XDP_ATTACHED_NONE) {
+		pr_warn("interface '%s' already has an XDP program (id %u); "
+			"ringping will not replace it\n",
+			ifname, q.prog_id ? q.prog_id : q.drv_prog_id ?: q.skb_prog_id);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static int loader_open_xdp(struct loader *l, const struct loader_cfg *cfg)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts);
+	int prog = bpf_program__fd(l->skel->progs.rp_xdp), fd, err;
+
+	l->ifindex = if_nametoindex(cfg->ifname);
+	if (!l->ifindex) {
+		err = -errno;
+		pr_warn("interface '%s': %s\n", cfg->ifname, strerror(-err));
+		return err;
+	}
+	err = loader_check_xdp_free(l, cfg->ifname);
+	if (err)
+		return err;
+	opts.flags = cfg->xdp_generic ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+	fd = bpf_link_create(prog, l->ifindex, BPF_XDP, &opts);
+	if (fd < 0) {
+		err = fd;
+		pr_warn("attach XDP (%s mode) to '%s': %s\n", cfg->xdp_generic ? "generic" : "native",
+			cfg->ifname, strerror(-err));
+		return err;
+	}
+	l->xdp_link_fd = fd;
+	return 0;
+}
+
+int loader_open(struct loader *l, const struct loader_cfg *cfg)
+{
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	l->sock_fd = -1;
+	l->xdp_link_fd = -1;
+	l->skel = ringping_bpf__open();
+	if (!l->skel) {
+		err = -errno;
+		pr_warn("open BPF object: %s\n", strerror(-err));
+		return err;
+	}
+	l->skel->rodata->rp_key0 = cfg->key0;
+	l->skel->rodata->rp_key1 = cfg->key1;
+	l->skel->rodata->rp_xdp_drop = cfg->xdp_drop;
+	bpf_map__set_max_entries(l->skel->maps.rp_events, cfg->ringbuf_bytes);
+	/* Load only the program this mode uses. */
+	bpf_program__set_autoload(cfg->mode == LOADER_XDP ? l->skel->progs.rp_sock
+							  : l->skel->progs.rp_xdp, false);
+	err = ringping_bpf__load(l->skel);
+	if (err) {
+		pr_warn("load BPF programs: %s%s\n", strerror(-err),
+			err == -EPERM ? " (needs CAP_BPF and CAP_NET_ADMIN, or root)" : "");
+		goto fail;
+	}
+	l->counters_fd = bpf_map__fd(l->skel->maps.rp_counters_map);
+	err = cfg->mode == LOADER_XDP ? loader_open_xdp(l, cfg) : loader_open_socket(l, cfg);
+	if (err)
+		goto fail;
+	return 0;
+fail:
+	loader_close(l);
+	return err;
+}
+
+int loader_ringbuf_fd(const struct loader *l)
+{
+	return bpf_map__fd(l->skel->maps.rp_events);
+}
+
+int loader_counters(const struct loader *l, struct rp_counters *out)
+{
+	int ncpu = libbpf_num_possible_cpus(), i, err = 0;
+	struct rp_counters *v;
+	__u32 zero = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (ncpu < 0)
+		return ncpu;
+	v = calloc(ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(l->counters_fd, &zero, v)) {
+		err = -errno;
+		goto out;
+	}
+	for (i = 0; i < ncpu; i++) {
+		out->reply += v[i].reply;
+		out->error += v[i].error;
+		out->not_ours += v[i].not_ours;
+		out->malformed += v[i].malformed;
+		out->rb_full += v[i].rb_full;
+	}
+out:
+	free(v);
+	return err;
+}
+
+void loader_close(struct loader *l)
+{
+	if (!l || !l->skel) /* never opened: no descriptors to close */
+		return;
+	if (l->xdp_link_fd >= 0)
+		close(l->xdp_link_fd);
+	l->xdp_link_fd = -1;
+	if (l->sock_fd >= 0)
+		close(l->sock_fd);
+	l->sock_fd = -1;
+	ringping_bpf__destroy(l->skel);
+	l->skel = NULL;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The BPF side's lifecycle: open the skeleton, set its read-only config,
+ * load, attach (socket filter on a raw socket, or XDP through a bpf_link so
+ * the kernel detaches it when the process dies, even by SIGKILL), read the
+ * per-CPU counters, and tear everything down. No pins: nothing outlives us.
+ */
+#ifndef RP_LOADER_H
+#define RP_LOADER_H
+
+#include <stdbool.h>
+#include "ringping_abi.h"
+
+struct ringping_bpf;
+struct ring_buffer;
+
+enum loader_mode { LOADER_SOCKET, LOADER_XDP };
+
+struct loader_cfg {
+	__u64 key0, key1;
+	enum loader_mode mode;
+	const char *ifname;   /* XDP: interface; socket: optional bind */
+	bool xdp_generic;     /* XDP: skb (generic) mode instead of native */
+	bool xdp_drop;	      /* XDP: drop matched replies after recording */
+	__u32 ringbuf_bytes;  /* power of two, >= page size */
+};
+
+struct loader {
+	struct ringping_bpf *skel;
+	int xdp_link_fd; /* the bpf_link; closing its last fd detaches the program */
+	int sock_fd; /* raw receive socket carrying the socket filter, or -1 */
+	int ifindex;
+	int counters_fd;
+};
+
+/* Load and attach as cfg says. 0 or -errno (a one-line reason already printed). */
+int loader_open(struct loader *l, const struct loader_cfg *cfg);
+/* Fd of the records ring buffer map, for ring_buffer__new(). */
+int loader_ringbuf_fd(const struct loader *l);
+/* Sum the per-CPU counters into *out. 0 or -errno. */
+int loader_counters(const struct loader *l, struct rp_counters *out);
+/* Detach and free; NULL-safe, idempotent. */
+void loader_close(struct loader *l);
+
+#endif

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+#include "output.h"
+
+#define OUT_BUF (1 << 16)
+
+static const char *const csv_header = "host,status,rtt_ms,ttl,icmp_type,icmp_code,from,seq\n";
+
+enum out_format output_format_for(const char *path)
+{
+	const char *dot = path ? strrchr(path, '.') : NULL;
+
+	if (!dot)
+		return OUT_TEXT;
+	if (!strcmp(dot, ".csv"))
+		return OUT_CSV;
+	if (!strcmp(dot, ".json") || !strcmp(dot, ".ndjson") || !strcmp(dot, ".jsonl"))
+		return OUT_NDJSON;
+	return OUT_TEXT;
+}
+
+int output_parse_format(const char *s, enum out_format *f)
+{
+	if (!strcmp(s, "text"))
+		*f = OUT_TEXT;
+	else if (!strcmp(s, "csv"))
+		*f = OUT_CSV;
+	else if (!strcmp(s, "ndjson") || !strcmp(s, "json"))
+		*f = OUT_NDJSON;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int output_open(struct output *o, const struct output_cfg *cfg)
+{
+	memset(o, 0, sizeof(*o));
+	o->cfg = *cfg;
+	o->diag = stderr;
+	if (cfg->path && strcmp(cfg->path, "-")) {
+		o->f = fopen(cfg->path, "w");
+		if (!o->f)
+			return -errno;
+		o->own = true;
+	} else {
+		o->f = stdout;
+	}
+	/* Text on a terminal appears as hosts answer; anything else is batched. */
+	if (cfg->format == OUT_TEXT && isatty(fileno(o->f)))
+		setvbuf(o->f, NULL, _IOLBF, 0);
+	else
+		setvbuf(o->f, NULL, _IOFBF, OUT_BUF);
+	if (cfg->format == OUT_CSV && !cfg->quiet)
+		fputs(csv_header, o->f);
+	return 0;
+}
+
+static bool output_wanted(const struct output *o, const struct rp_result *r)
+{
+	if (o->cfg.quiet)
+		return false;
+	if (o->cfg.alive_only)
+		return r->status == ST_ALIVE;
+	if (o->cfg.unreach_only)
+		return r->status != ST_ALIVE;
+	return true;
+}
+
+static void output_text(struct output *o, const struct rp_result *r, const char *host,
+			const char *from)
+{
+	switch (r->status) {
+	case ST_ALIVE:
+		if (r->rtt_ns >= 0)
+			fprintf(o->f, "%s is alive (%.3f ms, ttl %u)\n", host, r->rtt_ns / 1e6, r->ttl);
+		else
+			fprintf(o->f, "%s is alive (ttl %u)\n", host, r->ttl);
+		break;
+	case ST_UNREACHABLE:
+	case ST_TIME_EXCEEDED:
+	case ST_ERROR:
+		fprintf(o->f, "%s is %s (ICMP type %u code %u from %s)\n", host,
+			result_status_name(r->status), r->icmp_type, r->icmp_code, from);
+		break;
+	case ST_SEND_FAILED:
+		fprintf(o->f, "%s send failed (%s)\n", host, strerror(-r->err));
+		break;
+	default:
+		fprintf(o->f, "%s is unreachable (no reply)\n", host);
+		break;
+	}
+}
+
+static bool result_has_icmp(const struct rp_result *r)
+{
+	return r->status <= ST_ERROR;
+}
+
+static void output_csv(struct output *o, const struct rp_result *r, const char *host,
+		       const char *from)
+{
+	/* No field can hold a comma, quote or newline: addresses and fixed words. */
+	fprintf(o->f, "%s,%s,", host, result_status_name(r->status));
+	if (r->rtt_ns >= 0)
+		fprintf(o->f, "%.3f", r->rtt_ns / 1e6);
+	if (result_has_icmp(r))
+		fprintf(o->f, ",%u,%u,%u,%s", r->ttl, r->icmp_type, r->icmp_code, from);
+	else
+		fputs(",,,,", o->f);
+	fprintf(o->f, ",%" PRIu64 "\n", (uint64_t)r->seq);
+}
+
+static void output_json(struct output *o, const struct rp_result *r, const char *host,
+			const char *from)
+{
+	fprintf(o->f, "{\"type\":\"result\",\"host\":\"%s\",\"status\":\"%s\",\"rtt_ms\":", host,
+		result_status_name(r->status));
+	if (r->rtt_ns >= 0)
+		fprintf(o->f, "%.3f", r->rtt_ns / 1e6);
+	else
+		fputs("null", o->f);
+	if (result_has_icmp(r))
+		fprintf(o->f, ",\"ttl\":%u,\"icmp_type\":%u,\"icmp_code\":%u,\"from\":\"%s\"", r->ttl,
+			r->icmp_type, r->icmp_code, from);
+	else
+		fputs(",\"ttl\":null,\"icmp_type\":null,\"icmp_code\":null,\"from\":null", o->f);
+	fprintf(o->f, ",\"seq\":%" PRIu64, (uint64_t)r->seq);
+	if (r->status == ST_SEND_FAILED)
+		fprintf(o->f, ",\"error\":\"%s\"", strerror(-r->err));
+	fputs("}\n", o->f);
+}
+
+void output_result(struct output *o, const struct rp_result *r)
+{
+	char host[ADDR_STRLEN], from[ADDR_STRLEN];
+
+	if (!output_wanted(o, r))
+		return;
+	addr_str(&r->target, host, sizeof(host));
+	addr_str(&r->from, from, sizeof(from));
+	switch (o->cfg.format) {
+	case OUT_CSV:
+		output_csv(o, r, host, from);
+		break;
+	case OUT_NDJSON:
+		output_json(o, r, host, from);
+		break;
+	default:
+		output_text(o, r, host, from);
+		break;
+	}
+}
+
+/* One table drives both summary forms, so text and JSON cannot drift apart. */
+#define SUMMARY_U64_FIELDS(X)                                                                   \
+	X(targets) X(probes) X(sent) X(replied) X(errors) X(unreachable) X(time_exceeded)       \
+	X(other_errors) X(no_reply) X(dropped_locally) X(send_failed) X(unprobed)               \
+	X(duplicates) X(late) X(invalid) X(malformed) X(not_ours) X(tx_user_stamps) X(rtt_bad)
+
+static void output_summary_json(FILE *f, const struct run_summary *s, const char *mode)
+{
+	fprintf(f, "{\"type\":\"summary\",\"mode\":\"%s\"", mode);
+#define X(name) fprintf(f, ",\"" #name "\":%" PRIu64, (uint64_t)s->name);
+	SUMMARY_U64_FIELDS(X)
+#undef X
+	fprintf(f, ",\"unaccounted\":%" PRId64 ",\"elapsed_s\":%.6f,\"send_s\":%.6f,"
+		   "\"send_pps\":%.0f,\"incomplete\":%s}\n",
+		(int64_t)s->unaccounted, s->elapsed_s, s->send_s, s->send_pps,
+		s->incomplete ? "true" : "false");
+}
+
+static void output_summary_text(FILE *f, const struct run_summary *s, const char *mode)
+{
+	fprintf(f, "\n--- ringping summary (%s mode)%s ---\n", mode,
+		s->incomplete ? " INCOMPLETE: interrupted" : "");
+#define X(name) fprintf(f, " %16s %" PRIu64 "\n", #name, (uint64_t)s->name);
+	SUMMARY_U64_FIELDS(X)
+#undef X
+	fprintf(f, " %16s %" PRId64 "\n", "unaccounted", (int64_t)s->unaccounted);
+	fprintf(f, " %16s %.3f s (sending %.3f s)\n", "elapsed", s->elapsed_s, s->send_s);
+	fprintf(f, " %16s %.0f probes/s\n", "send rate", s->send_pps);
+}
+
+void output_summary(struct output *o, const struct run_summary *s, const char *mode)
+{
+	if (o->cfg.format == OUT_NDJSON)
+		output_summary_json(o->f, s, mode);
+	fflush(o->f);
+	output_summary_text(o->diag, s, mode);
+}
+
+int output_close(struct output *o)
+{
+	int err = 0;
+
+	if (!o->f)
+		return 0;
+	if (fflush(o->f) || ferror(o->f))
+		err = -(errno ? errno : EIO);
+	if (o->own && fclose(o->f) && !err)
+		err = -errno;
+	o->f = NULL;
+	return err;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Results to stdout (or -o FILE) in one of three formats, one row per probe
+ * as it resolves; the run summary to stderr as text, and in NDJSON also as a
+ * last record on the result stream. Field tables: README "Output".
+ */
+#ifndef RP_OUTPUT_H
+#define RP_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "result.h"
+#include "stats.h"
+
+enum out_format { OUT_TEXT, OUT_CSV, OUT_NDJSON };
+
+struct output_cfg {
+	enum out_format format;
+	const char *path;  /* NULL or "-": stdout */
+	bool alive_only;   /* -a: rows for alive targets only */
+	bool unreach_only; /* -u: rows for targets that did not answer only */
+	bool quiet;	   /* -q: no per-target rows */
+};
+
+struct output {
+	struct output_cfg cfg;
+	FILE *f;
+	FILE *diag; /* where the text summary goes (stderr) */
+	bool own;   /* f was opened by us */
+};
+
+/* Format named by a file's extension: .csv, .json/.ndjson/.jsonl, else text. */
+enum out_format output_format_for(const char *path);
+int output_parse_format(const char *s, enum out_format *f);
+int output_open(struct output *o, const struct output_cfg *cfg);
+void output_result(struct output *o, const struct rp_result *r);
+void output_summary(struct output *o, const struct run_summary *s, const char *mode);
+/* Flush and close; -errno if any write failed (full disk, closed stdout). */
+int output_close(struct output *o);
+
+#endif

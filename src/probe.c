@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "probe.h"
+#include "rp_hash.h"
+
+static __u32 csum_add(__u32 sum, const __u8 *b, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += ((__u32)b[i] << 8) | b[i + 1];
+	if (len & 1)
+		sum += (__u32)b[len - 1] << 8;
+	return sum;
+}
+
+static __u16 csum_fold(__u32 sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)~sum;
+}
+
+__u16 probe_csum(const __u8 *b, size_t len)
+{
+	return csum_fold(csum_add(0, b, len));
+}
+
+int probe_init(struct probe_tmpl *t, const struct probe_key *key, __u32 data)
+{
+	__u32 i;
+
+	if (data < RP_PAYLOAD_LEN || data > PROBE_MAX_DATA)
+		return -EINVAL;
+	t->key = *key;
+	t->len = 8 + data;
+	t->bytes = calloc(1, t->len);
+	if (!t->bytes)
+		return -ENOMEM;
+	t->bytes[0] = 8; /* echo request, code 0 */
+	/* Fill after the payload like ping: a recognisable, checksum-neutral pattern. */
+	for (i = 8 + RP_PAYLOAD_LEN; i < t->len; i++)
+		t->bytes[i] = (__u8)i;
+	t->base_sum = csum_add(0, t->bytes, t->len);
+	return 0;
+}
+
+void probe_free(struct probe_tmpl *t)
+{
+	if (!t)
+		return;
+	free(t->bytes);
+	t->bytes = NULL;
+}
+
+static void put_le64(__u8 *p, __u64 v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++, v >>= 8)
+		p[i] = (__u8)v;
+}
+
+void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct rp_addr *dst, __u64 seq)
+{
+	__u32 tag = rp_tag(t->key.k0, t->key.k1, dst->b);
+	__u64 cookie = rp_cookie(t->key.k0, t->key.k1, dst->b, seq);
+	__u32 sum;
+	__u16 c;
+
+	memcpy(buf, t->bytes, t->len);
+	buf[4] = tag >> 24;
+	buf[5] = tag >> 16;
+	buf[6] = tag >> 8;
+	buf[7] = tag;
+	put_le64(buf + 8, seq);
+	put_le64(buf + 16, cookie);
+	/* Only bytes 4..23 differ from the template: add them to its sum. */
+	sum = csum_add(t->base_sum, buf + 4, 4 + RP_PAYLOAD_LEN);
+	c = csum_fold(sum);
+	buf[2] = c >> 8;
+	buf[3] = c;
+}
+
+bool probe_cookie_ok(const struct probe_key *key, const struct rp_record *r)
+{
+	return r->cookie == rp_cookie(key->k0, key->k1, r->target, r->seq);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Echo requests: a prebuilt template per run, stamped per probe with the
+ * keyed tag (ICMP id+seq), the probe's sequence number and its cookie, with
+ * the checksum updated incrementally from the template's. And the userspace
+ * half of validation: the cookie of a matched record.
+ */
+#ifndef RP_PROBE_H
+#define RP_PROBE_H
+
+#include <stdbool.h>
+#include "addr.h"
+
+#define PROBE_MAX_DATA 65000 /* ICMP data bytes; the IPv4 datagram must fit 65535 */
+
+struct probe_key {
+	__u64 k0, k1;
+};
+
+struct probe_tmpl {
+	struct probe_key key;
+	__u32 len;	/* ICMP message bytes: 8 + data */
+	__u32 base_sum; /* one's-complement sum of the template with tag and payload zero */
+	__u8 *bytes;	/* the template */
+};
+
+/* data: ICMP data bytes, RP_PAYLOAD_LEN..PROBE_MAX_DATA. 0 or -errno. */
+int probe_init(struct probe_tmpl *t, const struct probe_key *key, __u32 data);
+void probe_free(struct probe_tmpl *t);
+/* Write the echo request for (dst, seq) into buf (t->len bytes). */
+void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct rp_addr *dst, __u64 seq);
+/* True if the record's cookie is the one we sent to its target with its seq. */
+bool probe_cookie_ok(const struct probe_key *key, const struct rp_record *r);
+/* Internet checksum of a buffer (for tests and the template). */
+__u16 probe_csum(const __u8 *b, size_t len);
+
+#endif

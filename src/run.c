@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "inflight.h"
+#include "loader.h"
+#include "log.h"
+#include "output.h"
+#include "pacer.h"
+#include "permute.h"
+#include "probe.h"
+#include "run.h"
+#include "tx.h"
+
+#define NSEC 1000000000ULL
+#define RUN_MAX_SLEEP_NS (100 * 1000000ULL)
+#define RUN_STOP_GRACE_NS (500 * 1000000ULL) /* after Ctrl-C: replies in flight */
+#define RUN_INFLIGHT_MAX (1ULL << 20)
+
+static volatile sig_atomic_t run_stops;
+
+void run_request_stop(void)
+{
+	run_stops++;
+}
+
+struct run {
+	const struct rp_opts *o;
+	const struct targets *t;
+	struct probe_key key;
+	struct permute perm;
+	struct probe_tmpl tmpl;
+	struct tx tx;
+	struct loader ld;
+	struct ring_buffer *rb;
+	struct inflight inf;
+	struct pacer pacer;
+	struct output out;
+	struct inflight_slot **batch;
+	int epfd;
+	__u64 next, total;
+	__u64 t_start, t_last_send, stop_at;
+	bool stopping;
+};
+
+static __u64 mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * NSEC + ts.tv_nsec;
+}
+
+static void run_emit(void *ctx, __u64 idx, const struct rp_result *res)
+{
+	struct run *r = ctx;
+	struct rp_result full = *res;
+
+	targets_addr(r->t, idx, &full.target);
+	output_result(&r->out, &full);
+}
+
+/* Which probe a record answers: from its payload, or from its target alone. */
+static int run_record_seq(struct run *r, const struct rp_record *rec, __u64 *seq)
+{
+	struct rp_addr a;
+	__u64 idx;
+
+	if (rec->flags & RP_REC_F_PAYLOAD) {
+		if (!probe_cookie_ok(&r->key, rec))
+			return -EINVAL;
+		*seq = rec->seq;
+		return 0;
+	}
+	/* An error quoting 8 bytes: the tag was checked in BPF, invert the order. */
+	memcpy(a.b, rec->target, sizeof(a.b));
+	if (targets_index(r->t, &a, &idx))
+		return -EINVAL;
+	*seq = permute_pos(&r->perm, idx);
+	return 0;
+}
+
+static int run_on_record(void *ctx, void *data, size_t len)
+{
+	struct run *r = ctx;
+	const struct rp_record *rec = data;
+	__u64 seq;
+
+	if (len < sizeof(*rec) || run_record_seq(r, rec, &seq)) {
+		r->inf.c.invalid++;
+		return 0;
+	}
+	inflight_answer(&r->inf, seq, rec);
+	return 0;
+}
+
+static void run_on_stamp(void *ctx, __u32 key, __u64 tai_ns)
+{
+	struct run *r = ctx;
+
+	inflight_tx_stamp(&r->inf, key, tai_ns);
+}
+
+static __u32 run_batch_size(struct run *r, __u64 now)
+{
+	__u64 n;
+
+	if (r->stopping || r->next >= r->total)
+		return 0;
+	n = pacer_allow(&r->pacer, now);
+	if (n > r->total - r->next)
+		n = r->total - r->next;
+	if (n > inflight_room(&r->inf))
+		n = inflight_room(&r->inf);
+	return (__u32)n;
+}
+
+static void run_send_batch(struct run *r, __u64 now)
+{
+	__u32 n = run_batch_size(r, now), i;
+	__u64 tx_user = tx_tai_now();
+	struct rp_addr a;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++) {
+		__u64 p = r->next + i, idx = permute_at(&r->perm, p);
+		__u8 *buf;
+
+		targets_addr(r->t, idx, &a);
+		buf = tx_prepare(&r->tx, i, &a, (__u32)p);
+		probe_build(&r->tmpl, buf, &a, p);
+		r->batch[i] = inflight_push(&r->inf, p, idx, now, tx_user);
+	}
+	tx_send(&r->tx, n);
+	r->inf.kstamp = r->tx.kstamp;
+	for (i = 0; i < n; i++)
+		if (r->tx.status[i])
+			inflight_send_failed(&r->inf, r->batch[i], r->tx.status[i]);
+	pacer_commit(&r->pacer, n);
+	r->next += n;
+	r->t_last_send = now;
+}
+
+static bool run_done(const struct run *r)
+{
+	return (r->stopping || r->next >= r->total) && r->inf.open == 0;
+}
+
+static void run_check_stop(struct run *r, __u64 now)
+{
+	if (run_stops && !r->stopping) {
+		r->stopping = true;
+		r->stop_at = now + (r->inf.timeout_ns < RUN_STOP_GRACE_NS ? r->inf.timeout_ns
+									   : RUN_STOP_GRACE_NS);
+	}
+}
+
+/* Sleep until the next send is due, a timeout expires, or records arrive. */
+static void run_wait(struct run *r, __u64 now)
+{
+	__u64 wake = now + RUN_MAX_SLEEP_NS, t;
+	struct epoll_event ev[2];
+	struct timespec ts;
+
+	if (!r->stopping && r->next < r->total && inflight_room(&r->inf)) {
+		/* Wake for a small batch rather than for every probe at moderate rates. */
+		__u32 want = r->pacer.rate / 2000 ? (__u32)(r->pacer.rate / 2000) : 1;
+
+		if (want > r->o->batch)
+			want = r->o->batch;
+		t = pacer_next_ns(&r->pacer, want, now);
+		wake = t < wake ? t : wake;
+	}
+	t = inflight_next_deadline(&r->inf);
+	if (t && t < wake)
+		wake = t;
+	if (r->stopping && r->stop_at < wake)
+		wake = r->stop_at;
+	if (wake <= now)
+		return;
+	ts.tv_sec = (wake - now) / NSEC;
+	ts.tv_nsec = (wake - now) % NSEC;
+	epoll_pwait2(r->epfd, ev, 2, &ts, NULL);
+}
+
+static int run_loop(struct run *r)
+{
+	__u64 now;
+	int err;
+
+	while (!run_done(r)) {
+		now = mono_now();
+		run_check_stop(r, now);
+		run_send_batch(r, now);
+		/* Stamps before records: a reply's stamp is queued before the reply exists. */
+		err = tx_drain_stamps(&r->tx, run_on_stamp, r);
+		if (err < 0)
+			pr_warn("reading TX timestamps: %s\n", strerror(-err));
+		err = ring_buffer__consume(r->rb);
+		if (err < 0 && err != -EINTR) {
+			pr_warn("ring buffer: %s\n", strerror(-err));
+			return err;
+		}
+		now = mono_now();
+		inflight_retire(&r->inf, now, r->stopping && (now >= r->stop_at || run_stops > 1));
+		if (run_batch_size(r, now) == 0 && !run_done(r))
+			run_wait(r, now);
+	}
+	return 0;
+}
+
+static int run_epoll(struct run *r)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (r->epfd < 0)
+		return -errno;
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(r->rb), &ev))
+		return -errno;
+	ev.events = EPOLLERR; /* TX stamps waiting on the error queue */
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->tx.fd, &ev))
+		return -errno;
+	return 0;
+}
+
+static __u64 run_inflight_capacity(const struct rp_opts *o, __u64 total)
+{
+	/* Enough slots for every probe of one timeout at the rate, capped. */
+	__u64 want = o->rate ? o->rate * o->timeout_ms / 1000 + o->batch : RUN_INFLIGHT_MAX;
+
+	if (want > total)
+		want = total;
+	return want < RUN_INFLIGHT_MAX ? want : RUN_INFLIGHT_MAX;
+}
+
+static int run_setup_bpf(struct run *r)
+{
+	const struct rp_opts *o = r->o;
+	struct loader_cfg lc = {
+		.key0 = r->key.k0,
+		.key1 = r->key.k1,
+		.mode = o->xdp_iface ? LOADER_XDP : LOADER_SOCKET,
+		.ifname = o->xdp_iface ? o->xdp_iface : o->iface,
+		.xdp_generic = o->xdp_generic,
+		.xdp_drop = !o->xdp_pass,
+		.ringbuf_bytes = o->ringbuf_mb << 20,
+	};
+	int err;
+
+	err = loader_open(&r->ld, &lc);
+	if (err)
+		return err;
+	r->rb = ring_buffer__new(loader_ringbuf_fd(&r->ld), run_on_record, r, NULL);
+	if (!r->rb) {
+		err = -errno;
+		pr_warn("ring buffer: %s\n", strerror(-err));
+	}
+	return err;
+}
+
+static int run_setup(struct run *r)
+{
+	const struct rp_opts *o = r->o;
+	struct tx_cfg tc = {
+		.ttl = o->ttl, .tos = o->tos, .ifname = o->iface, .src = o->src_set ? &o->src : NULL,
+		.batch = o->batch, .pkt_len = 8 + o->size,
+	};
+	__u64 seed = o->seed;
+	int err;
+
+	if (getrandom(&r->key, sizeof(r->key), 0) != sizeof(r->key) ||
+	    (!o->seed_set && getrandom(&seed, sizeof(seed), 0) != sizeof(seed)))
+		return -errno;
+	r->total = r->t->count;
+	permute_init(&r->perm, r->total, seed);
+	err = probe_init(&r->tmpl, &r->key, o->size);
+	err = err ?: inflight_init(&r->inf, run_inflight_capacity(o, r->total),
+				   o->timeout_ms * 1000000ULL, run_emit, r);
+	if (err)
+		return err;
+	r->batch = calloc(o->batch, sizeof(*r->batch));
+	if (!r->batch)
+		return -ENOMEM;
+	/* The receive path goes first, so no reply can beat it. */
+	err = run_setup_bpf(r);
+	err = err ?: tx_open(&r->tx, &tc);
+	err = err ?: run_epoll(r);
+	if (err)
+		return err;
+	err = output_open(&r->out, &o->out);
+	if (err)
+		pr_warn("output '%s': %s\n", o->out.path, strerror(-err));
+	return err;
+}
+
+static void run_teardown(struct run *r)
+{
+	ring_buffer__free(r->rb);
+	loader_close(&r->ld);
+	tx_close(&r->tx);
+	if (r->epfd > 0)
+		close(r->epfd);
+	inflight_free(&r->inf);
+	probe_free(&r->tmpl);
+	free(r->batch);
+}
+
+static void run_finish(struct run *r, struct run_summary *sum)
+{
+	struct rp_counters bpf = { 0 };
+	__u64 end = mono_now();
+
+	inflight_retire(&r->inf, end, true);
+	if (loader_counters(&r->ld, &bpf))
+		pr_warn("reading BPF counters failed\n");
+	sum->elapsed_s = (double)(end - r->t_start) / NSEC;
+	sum->send_s = (double)(r->t_last_send - r->t_start) / NSEC;
+	sum->incomplete = r->stopping;
+	stats_summarize(sum, &r->inf.c, &bpf, r->total);
+	output_summary(&r->out, sum, r->o->xdp_iface ? "xdp" : "socket");
+}
+
+int run_probe(const struct rp_opts *o, const struct targets *t, struct run_summary *sum)
+{
+	struct run r = { .o = o, .t = t, .tx.fd = -1, .ld.sock_fd = -1, .epfd = -1 };
+	int err, oerr;
+
+	memset(sum, 0, sizeof(*sum));
+	err = run_setup(&r);
+	if (err)
+		goto out;
+	r.t_start = r.t_last_send = mono_now();
+	pacer_init(&r.pacer, o->rate, o->batch, r.t_start);
+	err = run_loop(&r);
+	run_finish(&r, sum);
+	oerr = output_close(&r.out);
+	if (oerr) {
+		pr_warn("writing results: %s\n", strerror(-oerr));
+		err = err ?: oerr;
+	}
+out:
+	if (err == -ENOMEM)
+		pr_warn("out of memory\n");
+	run_teardown(&r);
+	return err;
+}

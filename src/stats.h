@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The run summary: every probe the kernel accepted lands in exactly one of
+ * replied, ICMP error, no reply or dropped locally; unaccounted is what is
+ * left over and must be 0. Drops inside ringping (ring buffer full) are
+ * never counted as network loss.
+ */
+#ifndef RP_STATS_H
+#define RP_STATS_H
+
+#include <stdbool.h>
+#include "inflight.h"
+
+struct run_summary {
+	__u64 targets, probes, sent, send_failed;
+	__u64 replied, errors, unreachable, time_exceeded, other_errors;
+	__u64 no_reply, dropped_locally, unprobed;
+	__s64 unaccounted; /* sent minus every bucket: 0 unless ringping lost track */
+	__u64 duplicates, late, invalid, malformed, not_ours, tx_user_stamps, rtt_bad;
+	double elapsed_s; /* first send to the end of the run */
+	double send_s;	  /* first send to last send */
+	double send_pps;
+	bool incomplete;
+};
+
+/* Fill the counts; the caller sets elapsed_s, send_s and incomplete first. */
+void stats_summarize(struct run_summary *s, const struct inflight_counts *c,
+		     const struct rp_counters *bpf, __u64 targets);
+
+#endif

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: MIT
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include "log.h"
+#include "targets.h"
+
+void targets_init(struct targets *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void targets_free(struct targets *t)
+{
+	if (!t)
+		return;
+	free(t->inc.v);
+	free(t->exc.v);
+	free(t->start);
+	memset(t, 0, sizeof(*t));
+}
+
+static int list_push(struct target_list *l, u128 lo, u128 hi)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		void *v = realloc(l->v, cap * sizeof(*l->v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].lo = lo;
+	l->v[l->n].hi = hi;
+	l->n++;
+	return 0;
+}
+
+static int targets_bad(struct targets *t, const char *tok, const char *why)
+{
+	snprintf(t->err, sizeof(t->err), "bad target '%s': %s", tok, why);
+	return -EINVAL;
+}
+
+/* IPv6 is its own piece of work; the representation is ready for it. */
+static int targets_check_family(struct targets *t, const char *tok, const struct rp_addr *a)
+{
+	if (!addr_is_v4(a))
+		return targets_bad(t, tok, "IPv6 targets are not supported yet");
+	return 0;
+}
+
+static int targets_parse_uint(const char *s, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -EINVAL;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int targets_cidr(struct targets *t, const char *tok, char *slash, struct target_list *l)
+{
+	struct rp_addr a;
+	unsigned plen;
+	u128 lo, mask;
+	int err;
+
+	*slash = '\0';
+	err = addr_parse(tok, &a);
+	*slash = '/';
+	if (err)
+		return targets_bad(t, tok, "not an address before '/'");
+	if (targets_check_family(t, tok, &a))
+		return -EINVAL;
+	if (targets_parse_uint(slash + 1, 32, &plen))
+		return targets_bad(t, tok, "prefix length must be 0..32");
+	plen += 96;
+	lo = addr_to_u128(&a);
+	mask = plen == 128 ? 0 : (((u128)1 << (128 - plen)) - 1);
+	if (lo & mask)
+		return targets_bad(t, tok, "host bits set after the prefix length");
+	return list_push(l, lo, lo | mask);
+}
+
+static int targets_range(struct targets *t, const char *tok, char *dash, struct target_list *l)
+{
+	struct rp_addr a, b;
+	int err;
+
+	*dash = '\0';
+	err = addr_parse(tok, &a) || addr_parse(dash + 1, &b);
+	*dash = '-';
+	if (err)
+		return targets_bad(t, tok, "a range is two addresses joined by '-'");
+	if (targets_check_family(t, tok, &a) || targets_check_family(t, tok, &b))
+		return -EINVAL;
+	if (addr_to_u128(&a) > addr_to_u128(&b))
+		return targets_bad(t, tok, "range start is above its end");
+	return list_push(l, addr_to_u128(&a), addr_to_u128(&b));
+}
+
+/* RFC 1123 host name characters; all-digit-and-dot tokens are bad addresses, not names. */
+static bool targets_is_name(const char *s)
+{
+	bool alpha = false;
+
+	for (; *s; s++) {
+		if (isalpha((unsigned char)*s))
+			alpha = true;
+		else if (!isdigit((unsigned char)*s) && *s != '-' && *s != '.' && *s != '_')
+			return false;
+	}
+	return alpha;
+}
+
+static int targets_resolve(struct targets *t, const char *tok)
+{
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_RAW };
+	struct addrinfo *res;
+	struct rp_addr a;
+	int rc;
+
+	rc = getaddrinfo(tok, NULL, &hints, &res);
+	if (rc) {
+		pr_warn("%s: %s\n", tok, gai_strerror(rc));
+		t->unresolved++;
+		return 0;
+	}
+	/* Like fping: the first address of the answer is the target. */
+	addr_from_v4(&a, ntohl(((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr));
+	freeaddrinfo(res);
+	return list_push(&t->inc, addr_to_u128(&a), addr_to_u128(&a));
+}
+
+int targets_add(struct targets *t, const char *tok, bool exclude)
+{
+	struct target_list *l = exclude ? &t->exc : &t->inc;
+	char buf[256], *p;
+	struct rp_addr a;
+
+	if (strlen(tok) >= sizeof(buf) || !*tok)
+		return targets_bad(t, tok, "empty or too long");
+	strcpy(buf, tok);
+	if ((p = strchr(buf, '/')))
+		return targets_cidr(t, buf, p, l);
+	if ((p = strchr(buf, '-')) && !targets_is_name(buf))
+		return targets_range(t, buf, p, l);
+	if (!addr_parse(buf, &a)) {
+		if (targets_check_family(t, tok, &a))
+			return -EINVAL;
+		return list_push(l, addr_to_u128(&a), addr_to_u128(&a));
+	}
+	if (exclude || !targets_is_name(buf))
+		return targets_bad(t, tok, exclude ? "not an address, CIDR, range or file"
+						   : "not an address, CIDR, range or host name");
+	return targets_resolve(t, buf);
+}
+
+int targets_add_stream(struct targets *t, FILE *f, const char *name, bool exclude)
+{
+	char line[1024], *tok, *save, *hash;
+	unsigned lineno = 0;
+	int err;
+
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if ((hash = strchr(line, '#')))
+			*hash = '\0';
+		for (tok = strtok_r(line, " \t\r\n", &save); tok;
+		     tok = strtok_r(NULL, " \t\r\n", &save)) {
+			err = targets_add(t, tok, exclude);
+			if (err == -EINVAL) {
+				char why[256];
+
+				snprintf(why, sizeof(why), "%s", t->err);
+				snprintf(t->err, sizeof(t->err), "%s:%u: %s", name, lineno, why);
+			}
+			if (err)
+				return err;
+		}
+	}
+	if (ferror(f)) {
+		snprintf(t->err, sizeof(t->err), "%s: read error", name);
+		return -EIO;
+	}
+	return 0;
+}
+
+int targets_add_file(struct targets *t, const char *path, bool exclude)
+{
+	FILE *f;
+	int err;
+
+	if (!strcmp(path, "-"))
+		return targets_add_stream(t, stdin, "<stdin>", exclude);
+	f = fopen(path, "r");
+	if (!f) {
+		err = -errno;
+		snprintf(t->err, sizeof(t->err), "cannot open '%s': %s", path, strerror(-err));
+		return err;
+	}
+	err = targets_add_stream(t, f, path, exclude);
+	fclose(f);
+	return err;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct target_range *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static u128 range_size(const struct target_range *r)
+{
+	return r->hi - r->lo + 1;
+}
+
+/* Sort and merge overlapping or adjacent ranges in place. */
+static void list_normalize(struct target_list *l)
+{
+	size_t i, out = 0;
+
+	if (!l->n)
+		return;
+	qsort(l->v, l->n, sizeof(*l->v), range_cmp);
+	for (i = 1; i < l->n; i++) {
+		struct target_range *cur = &l->v[out];
+
+		if (l->v[i].lo <= cur->hi || l->v[i].lo == cur->hi + 1) {
+			if (l->v[i].hi > cur->hi)
+				cur->hi = l->v[i].hi;
+			continue;
+		}
+		l->v[++out] = l->v[i];
+	}
+	l->n = out + 1;
+}
+
+/* inc minus exc, both normalized; a merge walk over the two sorted lists. */
+static int list_subtract(struct target_list *inc, const struct target_list *exc)
+{
+	struct target_list out = { 0 };
+	size_t i, j = 0;
+	int err;
+
+	for (i = 0; i < inc->n; i++) {
+		u128 lo = inc->v[i].lo, hi = inc->v[i].hi;
+		bool empty = false;
+
+		while (j < exc->n && exc->v[j].hi < lo)
+			j++;
+		for (size_t k = j; k < exc->n && exc->v[k].lo <= hi && !empty; k++) {
+			if (exc->v[k].lo > lo && (err = list_push(&out, lo, exc->v[k].lo - 1)))
+				goto fail;
+			if (exc->v[k].hi >= hi)
+				empty = true;
+			else
+				lo = exc->v[k].hi + 1;
+		}
+		if (!empty && (err = list_push(&out, lo, hi)))
+			goto fail;
+	}
+	free(inc->v);
+	*inc = out;
+	return 0;
+fail:
+	free(out.v);
+	return err;
+}
+
+int targets_finalize(struct targets *t)
+{
+	size_t i;
+	int err;
+
+	t->given = 0;
+	for (i = 0; i < t->inc.n; i++)
+		t->given += (__u64)range_size(&t->inc.v[i]);
+	list_normalize(&t->inc);
+	list_normalize(&t->exc);
+	err = list_subtract(&t->inc, &t->exc);
+	if (err)
+		return err;
+	free(t->start);
+	t->start = calloc(t->inc.n + 1, sizeof(*t->start));
+	if (!t->start)
+		return -ENOMEM;
+	t->count = 0;
+	for (i = 0; i < t->inc.n; i++) {
+		t->start[i] = t->count;
+		t->count += (__u64)range_size(&t->inc.v[i]);
+	}
+	t->start[t->inc.n] = t->count;
+	return 0;
+}
+
+void targets_addr(const struct targets *t, __u64 idx, struct rp_addr *out)
+{
+	size_t lo = 0, hi = t->inc.n; /* find the last range whose start <= idx */
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->start[mid] <= idx)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	addr_from_u128(out, t->inc.v[lo].lo + (idx - t->start[lo]));
+}
+
+int targets_index(const struct targets *t, const struct rp_addr *a, __u64 *idx)
+{
+	u128 v = addr_to_u128(a);
+	size_t lo = 0, hi = t->inc.n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->inc.v[mid].hi < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == t->inc.n || t->inc.v[lo].lo > v)
+		return -ENOENT;
+	*idx = t->start[lo] + (__u64)(v - t->inc.v[lo].lo);
+	return 0;
+}

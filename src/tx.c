@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/timex.h>
+#include <linux/errqueue.h>
+#include <linux/icmp.h>
+#include <linux/net_tstamp.h>
+#include "log.h"
+#include "tx.h"
+
+#ifndef SCM_TS_OPT_ID
+#define SCM_TS_OPT_ID 81 /* Linux 6.13 asm-generic/socket.h; Debian 12's headers predate it */
+#endif
+
+#define TX_EQ_BATCH 256
+#define TX_SNDBUF (4 << 20)
+/* The error queue holds stamps until we read them; each costs about 1 KiB of rcvbuf. */
+#define TX_RCVBUF (64 << 20)
+#define TX_CMSG_SPACE CMSG_SPACE(sizeof(__u32))
+#define TX_ECMSG_SPACE 512
+
+__u64 tx_tai_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_TAI, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* TAI - UTC is a whole number of seconds the kernel keeps; adjtimex reports it. */
+static __s64 tx_tai_offset(void)
+{
+	struct timex tmx = { 0 };
+
+	if (adjtimex(&tmx) < 0)
+		return 0;
+	return (__s64)tmx.tai * 1000000000LL;
+}
+
+static int tx_setsockopt(int fd, int level, int name, int val, const char *what)
+{
+	int err;
+
+	if (setsockopt(fd, level, name, &val, sizeof(val)) == 0)
+		return 0;
+	err = -errno;
+	pr_warn("setsockopt(%s): %s\n", what, strerror(-err));
+	return err;
+}
+
+static int tx_sockopts(struct tx *tx, const struct tx_cfg *cfg)
+{
+	struct icmp_filter none = { .data = ~0U }; /* we never read from this socket */
+	int ts = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE |
+		 SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
+	int err = 0;
+
+	if (setsockopt(tx->fd, SOL_RAW, ICMP_FILTER, &none, sizeof(none)))
+		pr_debug("ICMP_FILTER: %s\n", strerror(errno));
+	if (cfg->ttl)
+		err = err ?: tx_setsockopt(tx->fd, IPPROTO_IP, IP_TTL, cfg->ttl, "IP_TTL");
+	if (cfg->tos >= 0)
+		err = err ?: tx_setsockopt(tx->fd, IPPROTO_IP, IP_TOS, cfg->tos, "IP_TOS");
+	err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_SNDBUFFORCE, TX_SNDBUF, "SO_SNDBUFFORCE");
+	err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_RCVBUFFORCE, TX_RCVBUF, "SO_RCVBUFFORCE");
+	err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_TIMESTAMPING, ts, "SO_TIMESTAMPING");
+	return err;
+}
+
+static int tx_bind(struct tx *tx, const struct tx_cfg *cfg)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int err;
+
+	if (cfg->ifname &&
+	    setsockopt(tx->fd, SOL_SOCKET, SO_BINDTODEVICE, cfg->ifname, strlen(cfg->ifname) + 1)) {
+		err = -errno;
+		pr_warn("interface '%s': %s\n", cfg->ifname, strerror(-err));
+		return err;
+	}
+	if (!cfg->src)
+		return 0;
+	sin.sin_addr.s_addr = htonl(addr_v4(cfg->src));
+	if (bind(tx->fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		char buf[ADDR_STRLEN];
+
+		err = -errno;
+		pr_warn("source address %s: %s\n", addr_str(cfg->src, buf, sizeof(buf)), strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static int tx_alloc(struct tx *tx)
+{
+	__u32 b = tx->batch, i;
+
+	tx->msgs = calloc(b, sizeof(*tx->msgs));
+	tx->iov = calloc(b, sizeof(*tx->iov));
+	tx->dst = calloc(b, sizeof(*tx->dst));
+	tx->pkts = calloc(b, tx->pkt_len);
+	tx->cmsg = calloc(b, TX_CMSG_SPACE);
+	tx->status = calloc(b, sizeof(*tx->status));
+	tx->emsgs = calloc(TX_EQ_BATCH, sizeof(*tx->emsgs));
+	tx->ecmsg = calloc(TX_EQ_BATCH, TX_ECMSG_SPACE);
+	if (!tx->msgs || !tx->iov || !tx->dst || !tx->pkts || !tx->cmsg || !tx->status ||
+	    !tx->emsgs || !tx->ecmsg)
+		return -ENOMEM;
+	for (i = 0; i < b; i++) {
+		struct msghdr *m = &tx->msgs[i].msg_hdr;
+		struct cmsghdr *c = (struct cmsghdr *)(tx->cmsg + i * TX_CMSG_SPACE);
+
+		tx->iov[i].iov_base = tx->pkts + (size_t)i * tx->pkt_len;
+		tx->iov[i].iov_len = tx->pkt_len;
+		tx->dst[i].sin_family = AF_INET;
+		m->msg_name = &tx->dst[i];
+		m->msg_namelen = sizeof(tx->dst[i]);
+		m->msg_iov = &tx->iov[i];
+		m->msg_iovlen = 1;
+		m->msg_control = c;
+		m->msg_controllen = TX_CMSG_SPACE;
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_TS_OPT_ID;
+		c->cmsg_len = CMSG_LEN(sizeof(__u32));
+	}
+	return 0;
+}
+
+int tx_open(struct tx *tx, const struct tx_cfg *cfg)
+{
+	int err;
+
+	memset(tx, 0, sizeof(*tx));
+	tx->batch = cfg->batch;
+	tx->pkt_len = cfg->pkt_len;
+	tx->kstamp = true;
+	tx->tai_off_ns = tx_tai_offset();
+	tx->fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+	if (tx->fd < 0) {
+		err = -errno;
+		pr_warn("raw ICMP socket: %s%s\n", strerror(-err),
+			err == -EPERM ? " (needs CAP_NET_RAW)" : "");
+		return err;
+	}
+	err = tx_sockopts(tx, cfg);
+	err = err ?: tx_bind(tx, cfg);
+	err = err ?: tx_alloc(tx);
+	if (err == -ENOMEM)
+		pr_warn("tx: out of memory\n");
+	if (err)
+		tx_close(tx);
+	return err;
+}
+
+void tx_close(struct tx *tx)
+{
+	if (!tx)
+		return;
+	if (tx->fd > 0)
+		close(tx->fd);
+	free(tx->msgs);
+	free(tx->iov);
+	free(tx->dst);
+	free(tx->pkts);
+	free(tx->cmsg);
+	free(tx->status);
+	free(tx->emsgs);
+	free(tx->ecmsg);
+	memset(tx, 0, sizeof(*tx));
+	tx->fd = -1;
+}
+
+__u8 *tx_prepare(struct tx *tx, __u32 i, const struct rp_addr *dst, __u32 key)
+{
+	struct cmsghdr *c = (struct cmsghdr *)(tx->cmsg + i * TX_CMSG_SPACE);
+
+	tx->dst[i].sin_addr.s_addr = htonl(addr_v4(dst));
+	memcpy(CMSG_DATA(c), &key, sizeof(key));
+	return tx->pkts + (size_t)i * tx->pkt_len;
+}
+
+/* The kernel refused per-message stamp keys: send without control data from now on. */
+static void tx_drop_kstamp(struct tx *tx)
+{
+	__u32 i;
+
+	pr_warn("kernel has no SCM_TS_OPT_ID (Linux < 6.13): TX times come from userspace\n");
+	tx->kstamp = false;
+	for (i = 0; i < tx->batch; i++) {
+		tx->msgs[i].msg_hdr.msg_control = NULL;
+		tx->msgs[i].msg_hdr.msg_controllen = 0;
+	}
+}
+
+__u32 tx_send(struct tx *tx, __u32 n)
+{
+	__u32 i = 0, ok = 0;
+	int r;
+
+	while (i < n) {
+		r = sendmmsg(tx->fd, tx->msgs + i, n - i, 0);
+		if (r > 0) {
+			memset(&tx->status[i], 0, r * sizeof(*tx->status));
+			i += r;
+			ok += r;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EINVAL && tx->kstamp && ok == 0) {
+			tx_drop_kstamp(tx);
+			continue;
+		}
+		/* sendmmsg reports only the first failure: that message failed, go on. */
+		tx->status[i++] = -errno;
+	}
+	return ok;
+}
+
+static bool tx_parse_stamp(struct tx *tx, struct msghdr *m, __u32 *key, __u64 *tai)
+{
+	struct sock_extended_err *serr = NULL;
+	struct scm_timestamping *ts = NULL;
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING)
+			ts = (struct scm_timestamping *)CMSG_DATA(c);
+		else if (c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR)
+			serr = (struct sock_extended_err *)CMSG_DATA(c);
+	}
+	if (!ts || !serr || serr->ee_origin != SO_EE_ORIGIN_TIMESTAMPING)
+		return false;
+	*key = serr->ee_data;
+	*tai = (__u64)ts->ts[0].tv_sec * 1000000000ULL + ts->ts[0].tv_nsec + tx->tai_off_ns;
+	return true;
+}
+
+int tx_drain_stamps(struct tx *tx, tx_stamp_fn fn, void *ctx)
+{
+	int total = 0, r, i, rounds;
+	__u32 key;
+	__u64 tai;
+
+	/* Bounded: a flood of stamps must not starve the rest of the loop. */
+	for (rounds = 0; rounds < 64; rounds++) {
+		for (i = 0; i < TX_EQ_BATCH; i++) {
+			struct msghdr *m = &tx->emsgs[i].msg_hdr;
+
+			memset(m, 0, sizeof(*m));
+			m->msg_control = tx->ecmsg + (size_t)i * TX_ECMSG_SPACE;
+			m->msg_controllen = TX_ECMSG_SPACE;
+		}
+		r = recvmmsg(tx->fd, tx->emsgs, TX_EQ_BATCH, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
+		if (r < 0)
+			return (errno == EAGAIN || errno == EINTR) ? total : -errno;
+		for (i = 0; i < r; i++)
+			if (tx_parse_stamp(tx, &tx->emsgs[i].msg_hdr, &key, &tai))
+				fn(ctx, key, tai);
+		total += r;
+		if (r < TX_EQ_BATCH)
+			break;
+	}
+	return total;
+}

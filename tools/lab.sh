@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# ringping's namespace lab. Nothing here touches a real interface: the prober's
+# namespace has one link, and it leads to the target namespace.
+#
+#   rp-probe                 rp-tgt (forwards, ICMP rate limits lifted)       rp-far
+#  +-------------+  veth    +--------------------------------------+  veth  +--------------------+
+#  | rp-p0       |----------| rp-t0 198.18.0.2/24                  |--------| rp-f0 198.18.1.2/30 |
+#  | 198.18.0.1  |          | local 198.19.0.0/16 (AnyIP: answers) |        | local              |
+#  | 198.18.0.0/15 via .0.2 |          | unreachable 198.18.100.0/24 (host unr.)| rp-t1  | 198.18.200.0/24     |
+#  +-------------+          | blackhole 198.18.150.0/24 (silence)  |.1.1/30 +--------------------+
+#                           | 198.18.200.0/24 via 198.18.1.2       |
+#                           +--------------------------------------+
+#
+#  198.19.0.0/16    every address answers echo
+#  198.18.100.0/24  ICMP host unreachable from 198.18.0.2
+#  198.18.150.0/24  dropped silently (no reply)
+#  198.18.200.0/24  one hop behind rp-tgt: --ttl 1 gives time exceeded from 198.18.0.2
+#
+# Usage: tools/lab.sh up|down|status
+set -u
+
+NS_PROBE=rp-probe
+NS_TGT=rp-tgt
+NS_FAR=rp-far
+ALL_NS="$NS_PROBE $NS_TGT $NS_FAR"
+
+ns_exists() { ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$1"; }
+in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+mac_of() { in_ns "$1" cat "/sys/class/net/$2/address"; }
+
+lab_down() {
+	local ns
+	for ns in $ALL_NS; do
+		ns_exists "$ns" && ip netns del "$ns"
+	done
+	return 0
+}
+
+lab_is_up() {
+	local ns
+	for ns in $ALL_NS; do ns_exists "$ns" || return 1; done
+	in_ns $NS_PROBE ip -4 addr show dev rp-p0 2>/dev/null | grep -q 198.18.0.1/ &&
+		in_ns $NS_TGT ip route show table local 2>/dev/null | grep -q 198.19.0.0/16 &&
+		in_ns $NS_FAR ip route show table local 2>/dev/null | grep -q 198.18.200.0/24
+}
+
+# ICMP errors are rate limited per namespace; the lab must never drop its own answers.
+lift_icmp_limits() {
+	in_ns "$1" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_msgs_per_sec=100000000 \
+		net.ipv4.icmp_msgs_burst=100000000 net.ipv4.icmp_echo_ignore_broadcasts=0
+}
+
+lab_up_links() {
+	ip link add rp-p0 netns $NS_PROBE type veth peer name rp-t0 netns $NS_TGT &&
+		ip link add rp-t1 netns $NS_TGT type veth peer name rp-f0 netns $NS_FAR &&
+		in_ns $NS_PROBE ip link set lo up && in_ns $NS_PROBE ip link set rp-p0 up &&
+		in_ns $NS_TGT ip link set lo up && in_ns $NS_TGT ip link set rp-t0 up &&
+		in_ns $NS_TGT ip link set rp-t1 up &&
+		in_ns $NS_FAR ip link set lo up && in_ns $NS_FAR ip link set rp-f0 up
+}
+
+lab_up_addrs() {
+	in_ns $NS_PROBE ip addr add 198.18.0.1/24 dev rp-p0 &&
+		in_ns $NS_PROBE ip route add 198.18.0.0/15 via 198.18.0.2 &&
+		in_ns $NS_TGT ip addr add 198.18.0.2/24 dev rp-t0 &&
+		in_ns $NS_TGT ip addr add 198.18.1.1/30 dev rp-t1 &&
+		in_ns $NS_TGT ip route add local 198.19.0.0/16 dev lo &&
+		in_ns $NS_TGT ip route add unreachable 198.18.100.0/24 &&
+		in_ns $NS_TGT ip route add blackhole 198.18.150.0/24 &&
+		in_ns $NS_TGT ip route add 198.18.200.0/24 via 198.18.1.2 &&
+		in_ns $NS_FAR ip addr add 198.18.1.2/30 dev rp-f0 &&
+		in_ns $NS_FAR ip route add local 198.18.200.0/24 dev lo &&
+		in_ns $NS_FAR ip route add 198.18.0.0/24 via 198.18.1.1
+}
+
+# Static neighbours: a sweep at full rate must not wait on (or overflow) ARP queues.
+lab_up_neigh() {
+	in_ns $NS_PROBE ip neigh replace 198.18.0.2 lladdr "$(mac_of $NS_TGT rp-t0)" dev rp-p0 nud permanent &&
+		in_ns $NS_TGT ip neigh replace 198.18.0.1 lladdr "$(mac_of $NS_PROBE rp-p0)" dev rp-t0 nud permanent &&
+		in_ns $NS_TGT ip neigh replace 198.18.1.2 lladdr "$(mac_of $NS_FAR rp-f0)" dev rp-t1 nud permanent &&
+		in_ns $NS_FAR ip neigh replace 198.18.1.1 lladdr "$(mac_of $NS_TGT rp-t1)" dev rp-f0 nud permanent
+}
+
+lab_up() {
+	local ns
+	lab_is_up && return 0
+	lab_down
+	for ns in $ALL_NS; do ip netns add "$ns" || { lab_down; return 1; }; done
+	if ! { lab_up_links && lab_up_addrs && lab_up_neigh &&
+		in_ns $NS_TGT sysctl -qw net.ipv4.ip_forward=1 &&
+		lift_icmp_limits $NS_TGT && lift_icmp_limits $NS_FAR; }; then
+		echo "lab: set-up failed; removing what was made" >&2
+		lab_down
+		return 1
+	fi
+}
+
+lab_status() {
+	local ns
+	for ns in $ALL_NS; do
+		if ns_exists "$ns"; then
+			echo "== $ns"
+			in_ns "$ns" ip -br addr
+		else
+			echo "== $ns (absent)"
+		fi
+	done
+	lab_is_up && echo "lab: up" || { echo "lab: down"; return 1; }
+}
+
+case "${1:-}" in
+up) lab_up ;;
+down) lab_down ;;
+status) lab_status ;;
+*) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

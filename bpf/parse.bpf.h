@@ -6,8 +6,10 @@
  * into a scratch buffer of 2 * RP_COPY_LEN bytes and says where the IP header
  * starts (l3). Every read masks its offset into the first RP_COPY_LEN bytes, so
  * the verifier sees each access in bounds whatever the packet says; the parser
- * itself compares every offset with n before trusting the bytes there.
- * rp_parse() fills *r and returns one enum rp_verdict.
+ * itself compares every offset with n before trusting the bytes there, and
+ * the IP total length with the packet's real length (pkt_len), so a header
+ * that claims bytes the packet does not have is malformed.
+ * rp_parse_ipv4() fills *r and returns one enum rp_verdict.
  */
 #ifndef RP_PARSE_BPF_H
 #define RP_PARSE_BPF_H
@@ -155,7 +157,8 @@ static __always_inline int rp_parse_error(const __u8 *b, __u32 n, __u32 l3, __u3
 	return RP_V_ERROR;
 }
 
-static __always_inline int rp_parse_ipv4(const __u8 *b, __u32 n, __u32 l3, struct rp_record *r)
+static __always_inline int rp_parse_ipv4(const __u8 *b, __u32 n, __u32 pkt_len, __u32 l3,
+					 struct rp_record *r)
 {
 	__u32 hl, tot, icmp, len;
 
@@ -165,7 +168,10 @@ static __always_inline int rp_parse_ipv4(const __u8 *b, __u32 n, __u32 l3, struc
 		return RP_V_MALFORMED;
 	hl = (b[RP_OFF(l3)] & 0xf) * 4;
 	tot = rp_rd16(b, l3 + 2);
-	if (hl < 20 || tot < hl || l3 + hl > n)
+	if (hl < 20 || tot < hl || l3 + hl > n || l3 + tot > pkt_len)
+		return RP_V_MALFORMED;
+	/* XDP runs before the stack checks the header; a reply it would drop is not a reply. */
+	if (!rp_csum_ok(b, l3, hl))
 		return RP_V_MALFORMED;
 	if (b[RP_OFF(l3 + 9)] != RP_IPPROTO_ICMP)
 		return RP_V_NOT_OURS;

@@ -86,14 +86,15 @@ int rp_xdp(struct xdp_md *ctx)
 {
 	struct rp_record rec = {};
 	struct rp_scratch *s;
-	__u32 l3, proto = 0;
+	__u32 l3, proto = 0, pkt_len;
 	__u64 n; /* 64-bit so the bound below sits on the register passed to the helper */
 	int v;
 
 	s = rp_scratch_get();
 	if (!s)
 		return RP_XDP_PASS;
-	n = ctx->data_end - ctx->data;
+	pkt_len = bpf_xdp_get_buff_len(ctx);
+	n = pkt_len; /* bpf_xdp_load_bytes() reads across fragments too */
 	if (n > RP_COPY_LEN)
 		n = RP_COPY_LEN;
 	if (n < 14 || bpf_xdp_load_bytes(ctx, 0, s->b, n))
@@ -102,7 +103,7 @@ int rp_xdp(struct xdp_md *ctx)
 	if (!l3 || proto != RP_ETH_P_IP)
 		v = RP_V_NOT_OURS;
 	else
-		v = rp_parse_ipv4(s->b, n, l3, &rec);
+		v = rp_parse_ipv4(s->b, n, pkt_len, l3, &rec);
 	v = rp_emit(v, &rec);
 	return (v == RP_V_REPLY && rp_xdp_drop) ? RP_XDP_DROP : RP_XDP_PASS;
 }
@@ -127,7 +128,7 @@ int rp_sock(struct __sk_buff *skb)
 		n = RP_COPY_LEN;
 	if (n < 20 || bpf_skb_load_bytes(skb, 0, s->b, n))
 		return 0;
-	rp_emit(rp_parse_ipv4(s->b, n, 0, &rec), &rec);
+	rp_emit(rp_parse_ipv4(s->b, n, skb->len, 0, &rec), &rec);
 	return 0;
 }
 

@@ -184,7 +184,7 @@ int targets_add_stream(struct targets *t, FILE *f, const char *name, bool exclud
 				char why[256];
 
 				snprintf(why, sizeof(why), "%s", t->err);
-				snprintf(t->err, sizeof(t->err), "%s:%u: %s", name, lineno, why);
+				snprintf(t->err, sizeof(t->err), "%.40s:%u: %.200s", name, lineno, why);
 			}
 			if (err)
 				return err;

@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ringping's BPF programs run on crafted frames with bpf_prog_test_run_opts():
+ * each case asserts the verdict, the ring-buffer records and the counters.
+ * Needs root (or CAP_BPF + CAP_NET_ADMIN); skips with a message otherwise.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "probe.h"
+#include "rp_hash.h"
+#include "ringping.skel.h"
+
+#define XDP_DROP 1
+#define XDP_PASS 2
+#define MAX_FRAME 600
+
+static const struct probe_key key = { 0x0123456789abcdefULL, 0xfedcba9876543210ULL };
+
+struct fixture {
+	struct ringping_bpf *skel;
+	struct ring_buffer *rb;
+	struct rp_record recs[8];
+	int nrecs; /* kept, at most 8 */
+	int total; /* seen */
+};
+
+static struct fixture fx;
+
+/* ---- frame building ---- */
+
+struct frame {
+	__u8 b[MAX_FRAME];
+	size_t len;
+};
+
+static void put16(__u8 *p, unsigned v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+static void addr4(struct rp_addr *a, __u32 v)
+{
+	addr_from_v4(a, v);
+}
+
+/* IPv4 header with optional options (optlen multiple of 4); returns its length. */
+static size_t ip4(__u8 *p, __u32 src, __u32 dst, size_t payload, size_t optlen, __u8 ttl)
+{
+	size_t hl = 20 + optlen;
+	__u16 c;
+
+	memset(p, 0, hl);
+	p[0] = 0x40 | (hl / 4);
+	put16(p + 2, hl + payload);
+	p[8] = ttl;
+	p[9] = 1;
+	put16(p + 12, src >> 16), put16(p + 14, src & 0xffff);
+	put16(p + 16, dst >> 16), put16(p + 18, dst & 0xffff);
+	memset(p + 20, 1, optlen); /* NOP options */
+	c = probe_csum(p, hl);
+	put16(p + 10, c);
+	return hl;
+}
+
+static void fix_ip_csum(__u8 *ip)
+{
+	size_t hl = (ip[0] & 0xf) * 4;
+
+	ip[10] = ip[11] = 0;
+	put16(ip + 10, probe_csum(ip, hl));
+}
+
+static void eth(struct frame *f, unsigned vlans)
+{
+	unsigned i;
+
+	memset(f->b, 0, 12);
+	f->len = 12;
+	for (i = 0; i < vlans; i++) {
+		put16(f->b + f->len, 0x8100);
+		put16(f->b + f->len + 2, 7);
+		f->len += 4;
+	}
+	put16(f->b + f->len, 0x0800);
+	f->len += 2;
+}
+
+static void fix_icmp_csum(__u8 *icmp, size_t len)
+{
+	icmp[2] = icmp[3] = 0;
+	put16(icmp + 2, probe_csum(icmp, len));
+}
+
+/* Our echo request to dst as ringping builds it, with 56 data bytes. */
+static size_t probe_bytes(__u8 *out, __u32 dst, __u64 seq)
+{
+	struct probe_tmpl t;
+	struct rp_addr a;
+	size_t len;
+
+	assert_int_equal(probe_init(&t, &key, 56), 0);
+	addr4(&a, dst);
+	probe_build(&t, out, &a, seq);
+	len = t.len;
+	probe_free(&t);
+	return len;
+}
+
+/* The target's echo reply to our probe. */
+static void reply_frame(struct frame *f, __u32 target, __u64 seq, size_t optlen, unsigned vlans)
+{
+	__u8 icmp[64];
+	size_t ilen = probe_bytes(icmp, target, seq);
+
+	icmp[0] = 0;
+	fix_icmp_csum(icmp, ilen);
+	eth(f, vlans);
+	f->len += ip4(f->b + f->len, target, 0xc6120001, ilen, optlen, 63);
+	memcpy(f->b + f->len, icmp, ilen);
+	f->len += ilen;
+}
+
+/* An ICMP error from router quoting our probe to target, with quote bytes of its ICMP part. */
+static void error_frame(struct frame *f, __u8 type, __u8 code, __u32 router, __u32 target,
+			__u64 seq, size_t quote, size_t qoptlen)
+{
+	__u8 probe[64], msg[MAX_FRAME];
+	size_t plen = probe_bytes(probe, target, seq), qhl, mlen;
+
+	memset(msg, 0, 8);
+	msg[0] = type;
+	msg[1] = code;
+	put16(msg + 6, 1400);
+	qhl = ip4(msg + 8, 0xc6120001, target, plen, qoptlen, 1);
+	memcpy(msg + 8 + qhl, probe, quote);
+	mlen = 8 + qhl + quote;
+	fix_icmp_csum(msg, mlen);
+	eth(f, 0);
+	f->len += ip4(f->b + f->len, router, 0xc6120001, mlen, 0, 64);
+	memcpy(f->b + f->len, msg, mlen);
+	f->len += mlen;
+}
+
+/* ---- running ---- */
+
+static int on_rec(void *ctx, void *data, size_t len)
+{
+	fx.total++;
+	if (fx.nrecs < 8 && len == sizeof(struct rp_record))
+		memcpy(&fx.recs[fx.nrecs++], data, len);
+	return 0;
+}
+
+static struct rp_counters counters(void)
+{
+	int ncpu = libbpf_num_possible_cpus(), i;
+	struct rp_counters v[ncpu], sum = { 0 };
+	__u32 zero = 0;
+
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(fx.skel->maps.rp_counters_map), &zero, v), 0);
+	for (i = 0; i < ncpu; i++) {
+		sum.reply += v[i].reply;
+		sum.error += v[i].error;
+		sum.not_ours += v[i].not_ours;
+		sum.malformed += v[i].malformed;
+		sum.rb_full += v[i].rb_full;
+	}
+	return sum;
+}
+
+static void reset_counters(void)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct rp_counters v[ncpu];
+	__u32 zero = 0;
+
+	memset(v, 0, sizeof(v));
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(fx.skel->maps.rp_counters_map), &zero, v, 0), 0);
+	ring_buffer__consume(fx.rb);
+	fx.nrecs = fx.total = 0;
+}
+
+/* Run one program on a frame; returns its return value and collects records. */
+static int run(struct bpf_program *prog, const struct frame *f)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->b, .data_size_in = f->len, .repeat = 1);
+
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(prog), &o), 0);
+	ring_buffer__consume(fx.rb);
+	return (int)o.retval;
+}
+
+#define XDP fx.skel->progs.rp_xdp
+#define SOCK fx.skel->progs.rp_sock
+
+static int setup(void **state)
+{
+	reset_counters();
+	return 0;
+}
+
+static void assert_counts(__u64 reply, __u64 error, __u64 not_ours, __u64 malformed)
+{
+	struct rp_counters c = counters();
+
+	assert_int_equal(c.reply, reply);
+	assert_int_equal(c.error, error);
+	assert_int_equal(c.not_ours, not_ours);
+	assert_int_equal(c.malformed, malformed);
+	assert_int_equal(c.rb_full, 0);
+}
+
+static void assert_addr4(const __u8 *a, __u32 v)
+{
+	struct rp_addr want;
+
+	addr4(&want, v);
+	assert_memory_equal(a, want.b, 16);
+}
+
+/* ---- cases ---- */
+
+static void test_our_reply_xdp(void **state)
+{
+	struct frame f;
+
+	reply_frame(&f, 0xc6130a0b, 4242, 0, 0);
+	assert_int_equal(run(XDP, &f), XDP_DROP);
+	assert_int_equal(fx.nrecs, 1);
+	assert_int_equal(fx.recs[0].kind, RP_KIND_REPLY);
+	assert_int_equal(fx.recs[0].family, 4);
+	assert_int_equal(fx.recs[0].ttl, 63);
+	assert_int_equal(fx.recs[0].seq, 4242);
+	assert_true(fx.recs[0].flags & RP_REC_F_PAYLOAD);
+	assert_false(fx.recs[0].flags & RP_REC_F_CSUM_UNCHECKED);
+	assert_true(probe_cookie_ok(&key, &fx.recs[0]));
+	assert_true(fx.recs[0].rx_ns > 0);
+	assert_addr4(fx.recs[0].target, 0xc6130a0b);
+	assert_addr4(fx.recs[0].from, 0xc6130a0b);
+	assert_counts(1, 0, 0, 0);
+}
+
+static void test_our_reply_socket(void **state)
+{
+	struct frame f;
+
+	reply_frame(&f, 0xc6130001, 7, 0, 0);
+	assert_int_equal(run(SOCK, &f), 0); /* never queued on the socket */
+	assert_int_equal(fx.nrecs, 1);
+	assert_int_equal(fx.recs[0].seq, 7);
+	assert_counts(1, 0, 0, 0);
+}
+
+static void test_reply_with_options_and_vlans(void **state)
+{
+	struct frame f;
+
+	reply_frame(&f, 0xc6130002, 9, 40, 2);
+	assert_int_equal(run(XDP, &f), XDP_DROP);
+	assert_int_equal(fx.nrecs, 1);
+	assert_int_equal(fx.recs[0].seq, 9);
+	assert_counts(1, 0, 0, 0);
+}
+
+static void test_other_process_reply(void **state)
+{
+	struct frame f;
+	__u8 *icmp;
+
+	reply_frame(&f, 0xc6130003, 1, 0, 0);
+	icmp = f.b + 14 + 20;
+	icmp[4] ^= 0x5a; /* another id: someone else's ping */
+	fix_icmp_csum(icmp, f.len - 34);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_int_equal(fx.nrecs, 0);
+	assert_counts(0, 0, 2, 0);
+}
+
+static void test_reply_from_other_address(void **state)
+{
+	struct frame f;
+
+	reply_frame(&f, 0xc6130004, 1, 0, 0);
+	f.b[14 + 15] ^= 1; /* source differs from the probed target: the tag no longer fits */
+	fix_ip_csum(f.b + 14);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 0);
+	assert_counts(0, 0, 1, 0);
+}
+
+static void test_reply_bad_checksum(void **state)
+{
+	struct frame f;
+
+	reply_frame(&f, 0xc6130005, 1, 0, 0);
+	f.b[f.len - 1] ^= 0xff;
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 0);
+	assert_counts(0, 0, 0, 1);
+}
+
+static void test_forged_payload_reaches_userspace_check(void **state)
+{
+	struct frame f;
+	__u8 *icmp;
+
+	reply_frame(&f, 0xc6130006, 11, 0, 0);
+	icmp = f.b + 14 + 20;
+	icmp[8 + 9] ^= 0x01; /* cookie byte: tag still fits, cookie does not */
+	fix_icmp_csum(icmp, f.len - 34);
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_int_equal(fx.nrecs, 1);
+	assert_false(probe_cookie_ok(&key, &fx.recs[0]));
+}
+
+static void test_error_quoting_our_probe(void **state)
+{
+	struct frame f;
+
+	error_frame(&f, 3, 4, 0xc6120002, 0xc6126407, 77, 64, 0);
+	assert_int_equal(run(XDP, &f), XDP_PASS); /* errors always reach the stack (PMTU) */
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_int_equal(fx.nrecs, 2);
+	assert_int_equal(fx.recs[0].kind, RP_KIND_ERROR);
+	assert_int_equal(fx.recs[0].icmp_type, 3);
+	assert_int_equal(fx.recs[0].icmp_code, 4);
+	assert_int_equal(fx.recs[0].info, 1400);
+	assert_int_equal(fx.recs[0].seq, 77);
+	assert_true(probe_cookie_ok(&key, &fx.recs[0]));
+	assert_addr4(fx.recs[0].target, 0xc6126407);
+	assert_addr4(fx.recs[0].from, 0xc6120002);
+	assert_counts(0, 2, 0, 0);
+}
+
+static void test_error_quoting_8_bytes(void **state)
+{
+	struct frame f;
+
+	error_frame(&f, 11, 0, 0xc6120002, 0xc612c801, 5, 8, 0);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 1);
+	assert_int_equal(fx.recs[0].icmp_type, 11);
+	assert_false(fx.recs[0].flags & RP_REC_F_PAYLOAD);
+	assert_addr4(fx.recs[0].target, 0xc612c801);
+	assert_counts(0, 1, 0, 0);
+}
+
+static void test_error_quote_with_options(void **state)
+{
+	struct frame f;
+
+	error_frame(&f, 12, 0, 0xc6120002, 0xc6130009, 3, 64, 40);
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_int_equal(fx.nrecs, 1);
+	assert_int_equal(fx.recs[0].icmp_type, 12);
+	assert_int_equal(fx.recs[0].seq, 3);
+	assert_counts(0, 1, 0, 0);
+}
+
+static void test_error_quoting_something_else(void **state)
+{
+	struct frame f;
+
+	/* The quoted header says UDP. */
+	error_frame(&f, 3, 3, 0xc6120002, 0xc6130007, 1, 64, 0);
+	f.b[14 + 20 + 8 + 9] = 17;
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	/* An echo request of ours, but to a different destination than its tag names. */
+	error_frame(&f, 3, 1, 0xc6120002, 0xc6130007, 1, 64, 0);
+	f.b[14 + 20 + 8 + 19] ^= 1;
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 0);
+	assert_counts(0, 0, 2, 0);
+}
+
+static void test_truncated_and_malformed(void **state)
+{
+	struct frame f, g;
+	size_t cut;
+	int n = 0;
+
+	reply_frame(&f, 0xc6130008, 1, 0, 0);
+	/* ICMP of 0..7 bytes, with the IP total length telling the truth. */
+	for (cut = 0; cut < 8; cut++, n++) {
+		g = f;
+		g.len = 14 + 20 + cut;
+		put16(g.b + 14 + 2, 20 + cut);
+		assert_int_equal(run(SOCK, &g), 0);
+	}
+	g = f; /* IHL below 5 */
+	g.b[14] = 0x44;
+	assert_int_equal(run(XDP, &g), XDP_PASS), n++;
+	g = f; /* total length beyond the bytes present */
+	put16(g.b + 14 + 2, 1000);
+	assert_int_equal(run(XDP, &g), XDP_PASS), n++;
+	g = f; /* IHL beyond the bytes present */
+	g.b[14] = 0x4f;
+	g.len = 14 + 40;
+	assert_int_equal(run(XDP, &g), XDP_PASS), n++;
+	error_frame(&g, 3, 1, 0xc6120002, 0xc6130008, 1, 64, 0);
+	g.len = 14 + 20 + 8 + 12; /* quote cut inside the quoted IP header */
+	put16(g.b + 14 + 2, 20 + 8 + 12);
+	assert_int_equal(run(XDP, &g), XDP_PASS), n++;
+	assert_int_equal(fx.nrecs, 0);
+	assert_counts(0, 0, 0, n);
+}
+
+static void test_fragment_passes(void **state)
+{
+	struct frame f;
+
+	reply_frame(&f, 0xc613000a, 1, 0, 0);
+	f.b[14 + 6] = 0x20; /* more fragments */
+	fix_ip_csum(f.b + 14);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 0);
+	assert_counts(0, 0, 1, 0);
+}
+
+/*
+ * Flip each byte of a valid reply. Every run lands in exactly one counter, and
+ * a match survives only where no check covers the byte: the Ethernet
+ * addresses (and, for the socket filter, which never sees L2, the EtherType).
+ */
+static void flip_each_byte(struct bpf_program *prog, size_t l2_unchecked)
+{
+	struct frame f, g;
+	struct rp_counters c;
+	size_t i;
+
+	reply_frame(&f, 0xc613000b, 99, 0, 0);
+	for (i = 0; i < f.len; i++) {
+		int before = fx.total;
+
+		g = f;
+		g.b[i] ^= 0xff;
+		run(prog, &g);
+		if (i < l2_unchecked)
+			assert_int_equal(fx.total, before + 1);
+		else if (fx.total != before)
+			fail_msg("flipping byte %zu kept the match", i);
+	}
+	c = counters();
+	assert_int_equal(c.reply + c.error + c.not_ours + c.malformed, f.len);
+	assert_int_equal(c.reply, l2_unchecked);
+	assert_int_equal(fx.total, l2_unchecked);
+}
+
+static void test_flip_each_byte_xdp(void **state)
+{
+	flip_each_byte(XDP, 12);
+}
+
+static void test_flip_each_byte_socket(void **state)
+{
+	flip_each_byte(SOCK, 14);
+}
+
+static void test_non_ip_passes(void **state)
+{
+	struct frame f = { .len = 60 };
+
+	put16(f.b + 12, 0x0806); /* ARP */
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_counts(0, 0, 1, 0);
+}
+
+static int group_setup(void **state)
+{
+	fx.skel = ringping_bpf__open();
+	if (!fx.skel)
+		return -1;
+	fx.skel->rodata->rp_key0 = key.k0;
+	fx.skel->rodata->rp_key1 = key.k1;
+	fx.skel->rodata->rp_xdp_drop = 1;
+	bpf_map__set_max_entries(fx.skel->maps.rp_events, 1 << 16);
+	if (ringping_bpf__load(fx.skel))
+		return -1;
+	fx.rb = ring_buffer__new(bpf_map__fd(fx.skel->maps.rp_events), on_rec, NULL, NULL);
+	return fx.rb ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+	ring_buffer__free(fx.rb);
+	ringping_bpf__destroy(fx.skel);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_our_reply_xdp, setup),
+		cmocka_unit_test_setup(test_our_reply_socket, setup),
+		cmocka_unit_test_setup(test_reply_with_options_and_vlans, setup),
+		cmocka_unit_test_setup(test_other_process_reply, setup),
+		cmocka_unit_test_setup(test_reply_from_other_address, setup),
+		cmocka_unit_test_setup(test_reply_bad_checksum, setup),
+		cmocka_unit_test_setup(test_forged_payload_reaches_userspace_check, setup),
+		cmocka_unit_test_setup(test_error_quoting_our_probe, setup),
+		cmocka_unit_test_setup(test_error_quoting_8_bytes, setup),
+		cmocka_unit_test_setup(test_error_quote_with_options, setup),
+		cmocka_unit_test_setup(test_error_quoting_something_else, setup),
+		cmocka_unit_test_setup(test_truncated_and_malformed, setup),
+		cmocka_unit_test_setup(test_fragment_passes, setup),
+		cmocka_unit_test_setup(test_flip_each_byte_xdp, setup),
+		cmocka_unit_test_setup(test_flip_each_byte_socket, setup),
+		cmocka_unit_test_setup(test_non_ip_passes, setup),
+	};
+
+	if (geteuid() != 0) {
+		printf("SKIP: BPF tests need root (CAP_BPF, CAP_NET_ADMIN)\n");
+		return 77;
+	}
+	return cmocka_run_group_tests_name("bpf", tests, group_setup, group_teardown);
+}

@@ -7,13 +7,17 @@
 #  +-------------+  veth    +--------------------------------------+  veth  +--------------------+
 #  | rp-p0       |----------| rp-t0 198.18.0.2/24                  |--------| rp-f0 198.18.1.2/30 |
 #  | 198.18.0.1  |          | local 198.19.0.0/16 (AnyIP: answers) |        | local              |
-#  | 198.18.0.0/15 via .0.2 |          | unreachable 198.18.100.0/24 (host unr.)| rp-t1  | 198.18.200.0/24     |
+#  | 198.18.0.0/15 via .0.2 |          | 198.18.100.0/24: nft reject host-unr.| rp-t1  | 198.18.200.0/24     |
 #  +-------------+          | blackhole 198.18.150.0/24 (silence)  |.1.1/30 +--------------------+
 #                           | 198.18.200.0/24 via 198.18.1.2       |
 #                           +--------------------------------------+
 #
 #  198.19.0.0/16    every address answers echo
-#  198.18.100.0/24  ICMP host unreachable from 198.18.0.2
+#  198.18.100.0/24  ICMP host unreachable from 198.18.0.2. Not an 'unreachable' route:
+#                   those answer through ip_error(), rate limited per source by
+#                   net.ipv4.route.error_cost, which is not per namespace (5 errors,
+#                   then 1/s). nftables' reject uses icmp_send(), whose limits the
+#                   lab lifts inside rp-tgt.
 #  198.18.150.0/24  dropped silently (no reply)
 #  198.18.200.0/24  one hop behind rp-tgt: --ttl 1 gives time exceeded from 198.18.0.2
 #
@@ -66,7 +70,7 @@ lab_up_addrs() {
 		in_ns $NS_TGT ip addr add 198.18.0.2/24 dev rp-t0 &&
 		in_ns $NS_TGT ip addr add 198.18.1.1/30 dev rp-t1 &&
 		in_ns $NS_TGT ip route add local 198.19.0.0/16 dev lo &&
-		in_ns $NS_TGT ip route add unreachable 198.18.100.0/24 &&
+		in_ns $NS_TGT ip route add 198.18.100.0/24 via 198.18.1.2 &&
 		in_ns $NS_TGT ip route add blackhole 198.18.150.0/24 &&
 		in_ns $NS_TGT ip route add 198.18.200.0/24 via 198.18.1.2 &&
 		in_ns $NS_FAR ip addr add 198.18.1.2/30 dev rp-f0 &&
@@ -82,12 +86,23 @@ lab_up_neigh() {
 		in_ns $NS_FAR ip neigh replace 198.18.1.1 lladdr "$(mac_of $NS_TGT rp-t1)" dev rp-f0 nud permanent
 }
 
+lab_up_reject() {
+	in_ns $NS_TGT nft -f - <<'NFT'
+table ip rp_lab {
+	chain forward {
+		type filter hook forward priority 0; policy accept;
+		ip daddr 198.18.100.0/24 reject with icmp type host-unreachable
+	}
+}
+NFT
+}
+
 lab_up() {
 	local ns
 	lab_is_up && return 0
 	lab_down
 	for ns in $ALL_NS; do ip netns add "$ns" || { lab_down; return 1; }; done
-	if ! { lab_up_links && lab_up_addrs && lab_up_neigh &&
+	if ! { lab_up_links && lab_up_addrs && lab_up_neigh && lab_up_reject &&
 		in_ns $NS_TGT sysctl -qw net.ipv4.ip_forward=1 &&
 		lift_icmp_limits $NS_TGT && lift_icmp_limits $NS_FAR; }; then
 		echo "lab: set-up failed; removing what was made" >&2

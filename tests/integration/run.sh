@@ -1,0 +1,229 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# End-to-end tests in the namespace lab (tools/lab.sh). ringping runs inside
+# rp-probe, whose only link leads to the lab. Needs root; skips otherwise.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+RP=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+LAB="$top/tools/lab.sh"
+TMP=$(mktemp -d /tmp/ringping-itest.XXXXXX)
+. "$here/lib.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: integration tests need root (network namespaces, raw sockets, BPF)"
+	echo "integration: 0 passed, 0 failed, 1 skipped"
+	exit 0
+fi
+
+cleanup() {
+	local pids
+	pids=$(jobs -p)
+	[ -n "$pids" ] && kill -9 $pids 2>/dev/null
+	wait 2>/dev/null
+	"$LAB" down
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+rp() { timeout -s KILL 60 ip netns exec rp-probe "$RP" "$@"; }
+# The kernel frees a program shortly after its last reference goes: poll, bounded.
+no_progs_left() { wait_until 5 eval '[ "$(our_progs)" -eq 0 ]' || fail "ringping BPF programs still loaded"; }
+xdp_attached() { ip -n rp-probe link show dev rp-p0 | grep -q 'prog/xdp'; }
+our_progs() { bpftool prog show 2>/dev/null | grep -cE 'name rp_(xdp|sock) '; }
+
+# The /16 at full rate: every address alive, every count exact, per-host rows unique.
+sweep_16() {
+	local out=$TMP/sweep$1.ndjson code
+	shift
+	rp --rate 0 --format ndjson "$@" 198.19.0.0/16 >"$out" 2>"$TMP/err"
+	code=$?
+	expect_eq "exit code" $code 0
+	expect_eq targets "$(summary_field targets "$out")" 65536
+	expect_eq sent "$(summary_field sent "$out")" 65536
+	expect_eq replied "$(summary_field replied "$out")" 65536
+	expect_eq errors "$(summary_field errors "$out")" 0
+	expect_eq no_reply "$(summary_field no_reply "$out")" 0
+	expect_eq invalid "$(summary_field invalid "$out")" 0
+	expect_eq duplicates "$(summary_field duplicates "$out")" 0
+	expect_eq dropped_locally "$(summary_field dropped_locally "$out")" 0
+	expect_eq send_failed "$(summary_field send_failed "$out")" 0
+	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
+	expect_eq tx_user_stamps "$(summary_field tx_user_stamps "$out")" 0
+	expect_eq "unique alive hosts" \
+		"$(grep '"status":"alive"' "$out" | json_field host | sort -u | wc -l)" 65536
+	expect_eq "rows with an RTT" "$(grep -c '"rtt_ms":[0-9]' "$out")" 65536
+}
+
+test_sweep_socket_mode() { sweep_16 s; }
+
+test_sweep_xdp_mode() {
+	sweep_16 x --xdp rp-p0
+	xdp_attached && fail "XDP program still attached after exit"
+}
+
+test_sweep_xdp_generic_pass() { sweep_16 g --xdp rp-p0 --xdp-mode generic --xdp-pass; }
+
+test_unreachable_classified() {
+	local out=$TMP/unr.csv code
+	rp --rate 0 -o "$out" 198.18.100.0/28 2>/dev/null
+	code=$?
+	expect_eq "exit code" $code 1
+	expect_eq rows "$(tail -n +2 "$out" | wc -l)" 16
+	expect_eq "unreachable rows from 198.18.0.2, type 3 code 1" \
+		"$(grep -c ',unreachable,[0-9.]*,[0-9]*,3,1,198.18.0.2,' "$out")" 16
+}
+
+test_time_exceeded_classified() {
+	local out=$TMP/te.ndjson
+	rp --rate 0 --ttl 1 --format ndjson 198.18.200.1-198.18.200.8 >"$out" 2>/dev/null
+	expect_eq "time exceeded" "$(summary_field time_exceeded "$out")" 8
+	expect_eq "from router" "$(grep -c '"status":"time-exceeded".*"from":"198.18.0.2"' "$out")" 8
+	expect_eq "icmp type 11" "$(grep -c '"icmp_type":11' "$out")" 8
+	rp --rate 0 --format ndjson 198.18.200.1-198.18.200.8 >"$out" 2>/dev/null
+	expect_eq "alive without --ttl" "$(summary_field replied "$out")" 8
+}
+
+test_xdp_errors_classified() {
+	local out=$TMP/xerr.ndjson
+	rp --rate 0 --xdp rp-p0 --format ndjson 198.18.100.0/30 198.19.0.0/30 198.18.150.0/30 \
+		-t 300 >"$out" 2>/dev/null
+	expect_eq replied "$(summary_field replied "$out")" 4
+	expect_eq unreachable "$(summary_field unreachable "$out")" 4
+	expect_eq no_reply "$(summary_field no_reply "$out")" 4
+	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
+}
+
+test_no_reply_ends_at_timeout() {
+	local out=$TMP/nr.ndjson start end code
+	start=$(date +%s%N)
+	rp --format ndjson -t 300 198.18.150.0/29 >"$out" 2>/dev/null
+	code=$?
+	end=$(date +%s%N)
+	expect_eq "exit code" $code 1
+	expect_eq no_reply "$(summary_field no_reply "$out")" 8
+	[ $(((end - start) / 1000000)) -lt 3000 ] || fail "took $(((end - start) / 1000000)) ms"
+}
+
+test_exclude_and_file_targets() {
+	local out=$TMP/ex.ndjson
+	printf '# lab\r\n198.19.3.0/24\r\n\n198.19.4.1 198.19.4.2\n' >"$TMP/targets.txt"
+	printf '198.19.3.128/25\n' >"$TMP/exclude.txt"
+	rp --rate 0 --format ndjson -f "$TMP/targets.txt" --exclude "$TMP/exclude.txt" \
+		--exclude 198.19.3.0 198.19.3.1 >"$out" 2>/dev/null
+	expect_eq targets "$(summary_field targets "$out")" 129
+	expect_eq replied "$(summary_field replied "$out")" 129
+	grep -q '"host":"198.19.3.0"' "$out" && fail "excluded address probed"
+	grep -q '"host":"198.19.3.200"' "$out" && fail "excluded file range probed"
+	return 0
+}
+
+test_seed_fixes_order() {
+	rp --rate 0 --seed 5 --format csv 198.19.7.0/26 2>/dev/null | cut -d, -f1 >"$TMP/o1"
+	rp --rate 1000 --seed 5 --format csv 198.19.7.0/26 2>/dev/null | cut -d, -f1 >"$TMP/o2"
+	rp --rate 1000 --seed 6 --format csv 198.19.7.0/26 2>/dev/null | cut -d, -f1 >"$TMP/o3"
+	# Send order is fixed by the seed; at 1000 pps replies come back in that order.
+	cmp -s "$TMP/o2" <(rp --rate 1000 --seed 5 --format csv 198.19.7.0/26 2>/dev/null | cut -d, -f1) ||
+		fail "same seed, different order"
+	cmp -s "$TMP/o2" "$TMP/o3" && fail "different seeds, same order"
+	expect_eq "all 64 hosts" "$(sort -u "$TMP/o1" | grep -c 198.19)" 64
+}
+
+test_rate_is_paced() {
+	local out=$TMP/rate.ndjson pps
+	rp --rate 2000 --format ndjson -q 198.19.8.0/22 >"$out" 2>/dev/null
+	pps=$(summary_field send_pps "$out")
+	[ "${pps%.*}" -ge 1900 ] && [ "${pps%.*}" -le 2100 ] || fail "send rate $pps, asked 2000"
+	expect_eq replied "$(summary_field replied "$out")" 1024
+}
+
+test_two_runs_never_credit_each_other() {
+	rp --rate 20000 --format ndjson -q 198.19.0.0/18 >"$TMP/a" 2>/dev/null &
+	local a=$!
+	rp --rate 20000 --format ndjson -q 198.19.0.0/18 >"$TMP/b" 2>/dev/null
+	wait $a
+	local f
+	for f in a b; do
+		expect_eq "$f replied" "$(summary_field replied "$TMP/$f")" 16384
+		expect_eq "$f duplicates" "$(summary_field duplicates "$TMP/$f")" 0
+		expect_eq "$f invalid" "$(summary_field invalid "$TMP/$f")" 0
+		# They overlapped: each saw most of the other's replies and credited none.
+		[ "$(summary_field not_ours "$TMP/$f")" -ge 8192 ] || fail "$f saw few of the other's replies"
+	done
+}
+
+test_bad_arguments() {
+	local err code
+	err=$(rp 198.19.0.0/33 2>&1 >/dev/null); code=$?
+	expect_eq "exit /33" $code 3
+	expect_eq "one line" "$(printf '%s\n' "$err" | wc -l)" 1
+	printf '%s' "$err" | grep -q "'198.19.0.0/33'" || fail "message does not name the token: $err"
+	rp --rate fast 198.19.0.1 >/dev/null 2>&1; expect_eq "exit --rate fast" $? 3
+	rp -f /nonexistent/targets >/dev/null 2>&1; expect_eq "exit missing file" $? 3
+	rp >/dev/null 2>&1; expect_eq "exit no targets" $? 3
+}
+
+test_names_resolve_or_exit_2() {
+	local out=$TMP/names.ndjson code
+	rp --format ndjson localhost >"$out" 2>/dev/null; code=$?
+	expect_eq "localhost exit" $code 0
+	expect_eq "localhost alive" "$(grep -c '"host":"127.0.0.1","status":"alive"' "$out")" 1
+	rp --format ndjson no-such-host.invalid 198.19.0.1 >"$out" 2>"$TMP/err"; code=$?
+	expect_eq "unresolved exit" $code 2
+	expect_eq "the other target still probed" "$(summary_field replied "$out")" 1
+	grep -q 'no-such-host.invalid' "$TMP/err" || fail "warning does not name the host"
+}
+
+test_ctrl_c_reports_incomplete() {
+	local out=$TMP/int.ndjson code
+	ip netns exec rp-probe "$RP" --rate 200 --format ndjson 198.19.0.0/20 >"$out" 2>/dev/null &
+	local pid=$!
+	wait_until 5 grep -q '"status":"alive"' "$out" || { sleep 0.3; }
+	sleep 0.3
+	kill -INT $pid
+	wait $pid; code=$?
+	expect_eq "exit code" $code 1
+	expect_eq incomplete "$(summary_field incomplete "$out")" true
+	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
+	[ "$(summary_field unprobed "$out")" -gt 0 ] || fail "nothing left unprobed?"
+	[ "$(summary_field replied "$out")" -gt 0 ] || fail "no replies before Ctrl-C"
+	no_progs_left
+}
+
+test_xdp_detached_after_sigkill() {
+	ip netns exec rp-probe "$RP" --rate 100 -q --xdp rp-p0 198.19.0.0/16 >/dev/null 2>&1 &
+	local pid=$!
+	wait_until 5 xdp_attached || fail "XDP never attached"
+	kill -9 $pid
+	wait $pid 2>/dev/null
+	wait_until 5 eval '! xdp_attached' || fail "XDP still attached after SIGKILL"
+	no_progs_left
+}
+
+test_refuses_foreign_xdp() {
+	local err code
+	ip netns exec rp-probe "$RP" --rate 100 -q --xdp rp-p0 198.19.0.0/16 >/dev/null 2>&1 &
+	local pid=$!
+	wait_until 5 xdp_attached || fail "XDP never attached"
+	err=$(rp --xdp rp-p0 198.19.0.1 2>&1 >/dev/null); code=$?
+	kill -INT $pid; kill -INT $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	expect_eq "exit code" $code 4
+	printf '%s' "$err" | grep -q "already has an XDP program" || fail "message: $err"
+	wait_until 5 eval '! xdp_attached' || fail "first run's XDP still attached"
+}
+
+test_nothing_left_behind() {
+	no_progs_left
+	xdp_attached && fail "XDP attached to rp-p0"
+	ls /sys/fs/bpf 2>/dev/null | grep -q ringping && fail "pins left in bpffs"
+	return 0
+}
+
+"$LAB" up || { echo "integration: lab set-up failed"; echo "integration: 0 passed, 1 failed"; exit 1; }
+for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
+	run_test "$t"
+done
+echo "integration: $PASS passed, $FAIL failed"
+[ $FAIL -eq 0 ]

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+#include "cm.h"
+#include <string.h>
+#include "cli.h"
+
+static struct rp_opts o;
+static char err[512];
+
+static enum cli_result parse(int argc, const char **argv)
+{
+	err[0] = '\0';
+	return cli_parse(argc, (char **)argv, &o, err, sizeof(err));
+}
+
+#define PARSE(...)                                                              \
+	({                                                                      \
+		const char *av[] = { "ringping", __VA_ARGS__ };                 \
+		parse(sizeof(av) / sizeof(av[0]), av);                          \
+	})
+
+static void test_defaults(void **s)
+{
+	assert_int_equal(PARSE("198.19.0.0/16"), CLI_RUN);
+	assert_int_equal(o.rate, 10000);
+	assert_int_equal(o.size, 56);
+	assert_int_equal(o.timeout_ms, 1000);
+	assert_int_equal(o.tos, -1);
+	assert_int_equal(o.ttl, 0);
+	assert_int_equal(o.ntargets, 1);
+	assert_string_equal(o.targets[0], "198.19.0.0/16");
+	assert_int_equal(o.out.format, OUT_TEXT);
+	assert_null(o.xdp_iface);
+}
+
+static void test_options(void **s)
+{
+	assert_int_equal(PARSE("--rate", "0", "--seed", "7", "-H", "1", "-O", "16", "-b", "100",
+			       "--xdp", "rp-p0", "--xdp-mode", "generic", "--xdp-pass", "-o",
+			       "out.csv", "-f", "-", "--exclude", "198.19.0.0/24", "-q", "1.2.3.4"),
+			 CLI_RUN);
+	assert_int_equal(o.rate, 0);
+	assert_true(o.seed_set);
+	assert_int_equal(o.seed, 7);
+	assert_int_equal(o.ttl, 1);
+	assert_int_equal(o.tos, 16);
+	assert_int_equal(o.size, 100);
+	assert_string_equal(o.xdp_iface, "rp-p0");
+	assert_true(o.xdp_generic);
+	assert_true(o.xdp_pass);
+	assert_int_equal(o.out.format, OUT_CSV); /* from the extension */
+	assert_int_equal(o.nfiles, 1);
+	assert_int_equal(o.nexcludes, 1);
+	assert_true(o.out.quiet);
+	assert_int_equal(PARSE("--format", "ndjson", "-o", "x.csv", "1.2.3.4"), CLI_RUN);
+	assert_int_equal(o.out.format, OUT_NDJSON); /* explicit wins */
+}
+
+static void bad(enum cli_result r, const char *token)
+{
+	assert_int_equal(r, CLI_BAD);
+	assert_non_null(strstr(err, token));
+	assert_null(strchr(err, '\n'));
+}
+
+static void test_bad_values_name_the_token(void **s)
+{
+	bad(PARSE("--rate", "fast", "1.2.3.4"), "'fast'");
+	bad(PARSE("--rate", "-5", "1.2.3.4"), "'-5'");
+	bad(PARSE("--ttl", "256", "1.2.3.4"), "'256'");
+	bad(PARSE("--ttl", "0", "1.2.3.4"), "'0'");
+	bad(PARSE("--size", "8", "1.2.3.4"), "'8'");
+	bad(PARSE("--seed", "18446744073709551616", "1.2.3.4"), "18446744073709551616");
+	bad(PARSE("-t", "99999999999999999999999", "1.2.3.4"), "99999999999999999999999");
+	bad(PARSE("--format", "xml", "1.2.3.4"), "'xml'");
+	bad(PARSE("--xdp-mode", "offload", "1.2.3.4"), "'offload'");
+	bad(PARSE("-S", "nowhere", "1.2.3.4"), "'nowhere'");
+	bad(PARSE("--ringbuf-size", "3", "1.2.3.4"), "'3'");
+	bad(PARSE("--bogus", "1.2.3.4"), "--bogus");
+	bad(PARSE("1.2.3.4", "--rate"), "--rate");
+	bad(PARSE("-a", "-u", "1.2.3.4"), "-u");
+	assert_int_equal(PARSE("-q"), CLI_BAD);
+	assert_non_null(strstr(err, "no targets"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_bad_values_name_the_token),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

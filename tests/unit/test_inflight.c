@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+#include "cm.h"
+#include <string.h>
+#include "inflight.h"
+
+#define MS 1000000ULL
+
+static struct inflight f;
+static struct rp_result got[64];
+static __u64 got_idx[64];
+static int ngot;
+
+static void emit(void *ctx, __u64 idx, const struct rp_result *r)
+{
+	got_idx[ngot] = idx;
+	got[ngot++] = *r;
+}
+
+static int setup(void **s)
+{
+	ngot = 0;
+	return inflight_init(&f, 8, 100 * MS, emit, NULL);
+}
+
+static int teardown(void **s)
+{
+	inflight_free(&f);
+	return 0;
+}
+
+static struct rp_record rec(__u8 kind, __u8 type, __u64 rx)
+{
+	struct rp_record r = { .kind = kind, .icmp_type = type, .rx_ns = rx, .ttl = 61 };
+
+	r.from[15] = 9;
+	return r;
+}
+
+static void test_reply_after_stamp_resolves_once(void **s)
+{
+	struct rp_record r = rec(RP_KIND_REPLY, 0, 5000);
+
+	inflight_push(&f, 0, 42, 0, 1000);
+	inflight_tx_stamp(&f, 0, 2000);
+	assert_int_equal(inflight_answer(&f, 0, &r), ANS_OK);
+	assert_int_equal(ngot, 1);
+	assert_int_equal(got_idx[0], 42);
+	assert_int_equal(got[0].status, ST_ALIVE);
+	assert_int_equal(got[0].rtt_ns, 3000); /* from the kernel stamp, not the userspace one */
+	assert_int_equal(got[0].ttl, 61);
+	assert_false(got[0].tx_user);
+	assert_int_equal(inflight_answer(&f, 0, &r), ANS_DUPLICATE);
+	assert_int_equal(f.c.duplicates, 1);
+	assert_int_equal(ngot, 1);
+	assert_int_equal(f.open, 0);
+}
+
+static void test_reply_waits_for_stamp(void **s)
+{
+	struct rp_record r = rec(RP_KIND_REPLY, 0, 9000);
+
+	inflight_push(&f, 0, 1, 0, 1000);
+	assert_int_equal(inflight_answer(&f, 0, &r), ANS_OK);
+	assert_int_equal(ngot, 0);
+	inflight_tx_stamp(&f, 0, 4000);
+	assert_int_equal(ngot, 1);
+	assert_int_equal(got[0].rtt_ns, 5000);
+}
+
+static void test_missing_stamp_falls_back_at_timeout(void **s)
+{
+	struct rp_record r = rec(RP_KIND_REPLY, 0, 9000);
+
+	inflight_push(&f, 0, 1, 0, 1000);
+	inflight_answer(&f, 0, &r);
+	inflight_retire(&f, 50 * MS, false);
+	assert_int_equal(ngot, 0);
+	inflight_retire(&f, 100 * MS, false);
+	assert_int_equal(ngot, 1);
+	assert_int_equal(got[0].rtt_ns, 8000);
+	assert_true(got[0].tx_user);
+	assert_int_equal(f.c.tx_user, 1);
+}
+
+static void test_error_and_no_reply(void **s)
+{
+	struct rp_record e = rec(RP_KIND_ERROR, 11, 3000);
+
+	inflight_push(&f, 0, 10, 0, 1000);
+	inflight_push(&f, 1, 11, 0, 1000);
+	inflight_tx_stamp(&f, 0, 1000);
+	inflight_tx_stamp(&f, 1, 1000);
+	assert_int_equal(inflight_answer(&f, 1, &e), ANS_OK);
+	assert_int_equal(got[0].status, ST_TIME_EXCEEDED);
+	assert_int_equal(got[0].from.b[15], 9);
+	inflight_retire(&f, 100 * MS, false);
+	assert_int_equal(ngot, 2);
+	assert_int_equal(got[1].status, ST_NO_REPLY);
+	assert_int_equal(got_idx[1], 10);
+	assert_int_equal(f.c.by_status[ST_NO_REPLY], 1);
+	assert_int_equal(f.head, 2);
+}
+
+static void test_late_and_invalid(void **s)
+{
+	struct rp_record r = rec(RP_KIND_REPLY, 0, 1000 + 200 * MS);
+
+	inflight_push(&f, 0, 1, 0, 1000);
+	inflight_tx_stamp(&f, 0, 1000);
+	/* Arrives after the timeout: counted late, never credited. */
+	assert_int_equal(inflight_answer(&f, 0, &r), ANS_LATE);
+	assert_int_equal(ngot, 0);
+	assert_int_equal(inflight_answer(&f, 7, &r), ANS_INVALID); /* never sent */
+	inflight_retire(&f, 100 * MS, false);
+	assert_int_equal(got[0].status, ST_NO_REPLY);
+	r.rx_ns = 2000;
+	assert_int_equal(inflight_answer(&f, 0, &r), ANS_LATE); /* slot gone */
+	assert_int_equal(f.c.late, 2);
+	assert_int_equal(f.c.invalid, 1);
+}
+
+static void test_stamp_for_reused_slot_ignored(void **s)
+{
+	__u64 i;
+
+	for (i = 0; i < 8; i++)
+		inflight_push(&f, i, i, 0, 1000);
+	assert_int_equal(inflight_room(&f), 0);
+	inflight_retire(&f, 100 * MS, false); /* all time out */
+	assert_int_equal(inflight_room(&f), 8);
+	inflight_push(&f, 8, 8, 200 * MS, 1000);
+	inflight_tx_stamp(&f, 0, 5); /* the old probe in slot 0 */
+	assert_int_equal(f.v[0].tx_kernel, 0);
+	inflight_tx_stamp(&f, 8, 6);
+	assert_int_equal(f.v[0].tx_kernel, 1);
+}
+
+static void test_send_failed_and_force(void **s)
+{
+	struct inflight_slot *a = inflight_push(&f, 0, 1, 0, 1000);
+
+	inflight_push(&f, 1, 2, 0, 1000);
+	inflight_send_failed(&f, a, -1);
+	assert_int_equal(got[0].status, ST_SEND_FAILED);
+	assert_int_equal(f.c.send_failed, 1);
+	inflight_retire(&f, 1, true);
+	assert_int_equal(ngot, 2);
+	assert_int_equal(got[1].status, ST_NO_REPLY);
+	assert_int_equal(f.open, 0);
+	assert_int_equal(f.head, f.tail);
+}
+
+static void test_clock_step_never_negative(void **s)
+{
+	struct rp_record r = rec(RP_KIND_REPLY, 0, 500);
+
+	inflight_push(&f, 0, 1, 0, 1000);
+	inflight_tx_stamp(&f, 0, 1000);
+	inflight_answer(&f, 0, &r);
+	assert_int_equal(got[0].status, ST_ALIVE);
+	assert_int_equal(got[0].rtt_ns, -1);
+	assert_int_equal(f.c.rtt_bad, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_reply_after_stamp_resolves_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_waits_for_stamp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_stamp_falls_back_at_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_error_and_no_reply, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_late_and_invalid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stamp_for_reused_slot_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_failed_and_force, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clock_step_never_negative, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("inflight", tests, NULL, NULL);
+}

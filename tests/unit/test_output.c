@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+#include "cm.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <string.h>
+#include "output.h"
+
+static char path[] = "/tmp/ringping-test-output-XXXXXX";
+static char buf[8192];
+
+static struct rp_result alive, unreach, lost;
+
+static int setup(void **s)
+{
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	memset(&alive, 0, sizeof(alive));
+	addr_from_v4(&alive.target, 0xc6130001);
+	alive.from = alive.target;
+	alive.status = ST_ALIVE;
+	alive.rtt_ns = 1234567;
+	alive.ttl = 64;
+	alive.seq = 5;
+	unreach = alive;
+	addr_from_v4(&unreach.target, 0xc6126401);
+	addr_from_v4(&unreach.from, 0xc6120002);
+	unreach.status = ST_UNREACHABLE;
+	unreach.icmp_type = 3;
+	unreach.icmp_code = 1;
+	lost = alive;
+	lost.status = ST_NO_REPLY;
+	lost.rtt_ns = -1;
+	return 0;
+}
+
+static int teardown(void **s)
+{
+	unlink(path);
+	strcpy(path, "/tmp/ringping-test-output-XXXXXX");
+	return 0;
+}
+
+static const char *run_output(struct output_cfg cfg)
+{
+	struct output o;
+	struct run_summary sum = { .targets = 3, .sent = 3, .replied = 1, .unaccounted = 0 };
+	FILE *f;
+	size_t n;
+
+	cfg.path = path;
+	assert_int_equal(output_open(&o, &cfg), 0);
+	o.diag = fopen("/dev/null", "w");
+	output_result(&o, &alive);
+	output_result(&o, &unreach);
+	output_result(&o, &lost);
+	output_summary(&o, &sum, "socket");
+	fclose(o.diag);
+	assert_int_equal(output_close(&o), 0);
+	f = fopen(path, "r");
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void test_csv(void **s)
+{
+	const char *out = run_output((struct output_cfg){ .format = OUT_CSV });
+
+	assert_string_equal(out, "host,status,rtt_ms,ttl,icmp_type,icmp_code,from,seq\n"
+				 "198.19.0.1,alive,1.235,64,0,0,198.19.0.1,5\n"
+				 "198.18.100.1,unreachable,1.235,64,3,1,198.18.0.2,5\n"
+				 "198.19.0.1,no-reply,,,,,,5\n");
+}
+
+static void test_ndjson(void **s)
+{
+	const char *out = run_output((struct output_cfg){ .format = OUT_NDJSON });
+	const char *l2 = strchr(out, '\n') + 1, *l3 = strchr(l2, '\n') + 1, *l4 = strchr(l3, '\n') + 1;
+
+	assert_memory_equal(out, "{\"type\":\"result\",\"host\":\"198.19.0.1\",\"status\":\"alive\","
+				 "\"rtt_ms\":1.235,\"ttl\":64,\"icmp_type\":0,\"icmp_code\":0,"
+				 "\"from\":\"198.19.0.1\",\"seq\":5}\n", l2 - out);
+	assert_non_null(strstr(l2, "\"status\":\"unreachable\""));
+	assert_non_null(strstr(l2, "\"from\":\"198.18.0.2\""));
+	assert_non_null(strstr(l3, "\"rtt_ms\":null,\"ttl\":null"));
+	assert_non_null(strstr(l4, "{\"type\":\"summary\",\"mode\":\"socket\",\"targets\":3,"));
+	assert_non_null(strstr(l4, "\"unaccounted\":0,"));
+	assert_non_null(strstr(l4, "\"incomplete\":false}\n"));
+}
+
+static void test_text_and_filters(void **s)
+{
+	const char *out = run_output((struct output_cfg){ .format = OUT_TEXT });
+
+	assert_string_equal(out, "198.19.0.1 is alive (1.235 ms, ttl 64)\n"
+				 "198.18.100.1 is unreachable (ICMP type 3 code 1 from 198.18.0.2)\n"
+				 "198.19.0.1 is unreachable (no reply)\n");
+	out = run_output((struct output_cfg){ .format = OUT_TEXT, .alive_only = true });
+	assert_string_equal(out, "198.19.0.1 is alive (1.235 ms, ttl 64)\n");
+	out = run_output((struct output_cfg){ .format = OUT_CSV, .unreach_only = true });
+	assert_null(strstr(out, ",alive,"));
+	assert_non_null(strstr(out, ",no-reply,"));
+	out = run_output((struct output_cfg){ .format = OUT_CSV, .quiet = true });
+	assert_string_equal(out, "");
+}
+
+static void test_format_for_path(void **s)
+{
+	enum out_format f;
+
+	assert_int_equal(output_format_for("a.csv"), OUT_CSV);
+	assert_int_equal(output_format_for("a.json"), OUT_NDJSON);
+	assert_int_equal(output_format_for("a.ndjson"), OUT_NDJSON);
+	assert_int_equal(output_format_for("a.txt"), OUT_TEXT);
+	assert_int_equal(output_format_for(NULL), OUT_TEXT);
+	assert_int_equal(output_parse_format("xml", &f), -22);
+}
+
+static void test_unwritable_output(void **s)
+{
+	struct output_cfg cfg = { .format = OUT_CSV, .path = "/nonexistent/dir/out.csv" };
+	struct output o;
+
+	assert_true(output_open(&o, &cfg) < 0);
+}
+
+static void test_full_disk_reported(void **s)
+{
+	struct output_cfg cfg = { .format = OUT_CSV, .path = "/dev/full" };
+	struct output o;
+	int i;
+
+	assert_int_equal(output_open(&o, &cfg), 0);
+	for (i = 0; i < 10000; i++)
+		output_result(&o, &alive);
+	assert_true(output_close(&o) < 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ndjson, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_and_filters, setup, teardown),
+		cmocka_unit_test(test_format_for_path),
+		cmocka_unit_test(test_unwritable_output),
+		cmocka_unit_test_setup_teardown(test_full_disk_reported, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("output", tests, NULL, NULL);
+}

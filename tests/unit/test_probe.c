@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+#include "cm.h"
+#include <string.h>
+#include "probe.h"
+#include "rp_hash.h"
+
+static const struct probe_key key = { 11, 22 };
+
+static void test_build_checksum_tag_payload(void **s)
+{
+	struct probe_tmpl t;
+	struct rp_addr a;
+	__u8 buf[8 + 1000];
+	__u32 sizes[] = { 16, 17, 56, 1000 }, i;
+
+	addr_from_v4(&a, 0xc6130102);
+	for (i = 0; i < 4; i++) {
+		__u64 seq = 0x0102030405060708ULL + i;
+		__u32 tag = rp_tag(key.k0, key.k1, a.b);
+		struct rp_record r = { 0 };
+
+		assert_int_equal(probe_init(&t, &key, sizes[i]), 0);
+		assert_int_equal(t.len, 8 + sizes[i]);
+		probe_build(&t, buf, &a, seq);
+		assert_int_equal(buf[0], 8);
+		assert_int_equal(buf[1], 0);
+		assert_int_equal(probe_csum(buf, t.len), 0); /* verifies */
+		assert_int_equal(((__u32)buf[4] << 24) | (buf[5] << 16) | (buf[6] << 8) | buf[7], tag);
+		memcpy(&r.seq, buf + 8, 8);
+		memcpy(&r.cookie, buf + 16, 8);
+		memcpy(r.target, a.b, 16);
+		assert_int_equal(r.seq, seq);
+		assert_true(probe_cookie_ok(&key, &r));
+		probe_free(&t);
+	}
+}
+
+static void test_cookie_binds_target_seq_key(void **s)
+{
+	struct probe_tmpl t;
+	struct rp_addr a;
+	struct rp_record r = { 0 }, x;
+	struct probe_key other = { 11, 23 };
+	__u8 buf[64];
+
+	addr_from_v4(&a, 0xc6130103);
+	assert_int_equal(probe_init(&t, &key, 56), 0);
+	probe_build(&t, buf, &a, 5);
+	memcpy(&r.seq, buf + 8, 8);
+	memcpy(&r.cookie, buf + 16, 8);
+	memcpy(r.target, a.b, 16);
+	assert_true(probe_cookie_ok(&key, &r));
+	x = r, x.seq++;
+	assert_false(probe_cookie_ok(&key, &x));
+	x = r, x.target[15] ^= 1;
+	assert_false(probe_cookie_ok(&key, &x));
+	x = r, x.cookie ^= 1ULL << 40;
+	assert_false(probe_cookie_ok(&key, &x));
+	assert_false(probe_cookie_ok(&other, &r));
+	probe_free(&t);
+}
+
+static void test_tags_differ_per_target(void **s)
+{
+	struct rp_addr a, b;
+
+	addr_from_v4(&a, 0xc6130001);
+	addr_from_v4(&b, 0xc6130002);
+	assert_int_not_equal(rp_tag(1, 2, a.b), rp_tag(1, 2, b.b));
+	assert_int_not_equal(rp_tag(1, 2, a.b), rp_tag(1, 3, a.b));
+}
+
+/* SipHash-2-4 known answer: key 00..0f, 32-byte message 00..1f (reference vectors). */
+static void test_siphash_vector(void **s)
+{
+	__u8 k[16], m[32];
+	int i;
+
+	for (i = 0; i < 16; i++)
+		k[i] = i;
+	for (i = 0; i < 32; i++)
+		m[i] = i;
+	assert_int_equal(rp_siphash4(rp_addr_word(k), rp_addr_word(k + 8), rp_addr_word(m),
+				     rp_addr_word(m + 8), rp_addr_word(m + 16), rp_addr_word(m + 24)),
+			 0x7127512f72f27cceULL);
+}
+
+static void test_bad_sizes(void **s)
+{
+	struct probe_tmpl t;
+
+	assert_int_equal(probe_init(&t, &key, 15), -22);
+	assert_int_equal(probe_init(&t, &key, PROBE_MAX_DATA + 1), -22);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_build_checksum_tag_payload),
+		cmocka_unit_test(test_cookie_binds_target_seq_key),
+		cmocka_unit_test(test_tags_differ_per_target),
+		cmocka_unit_test(test_siphash_vector),
+		cmocka_unit_test(test_bad_sizes),
+	};
+
+	return cmocka_run_group_tests_name("probe", tests, NULL, NULL);
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+#include "cm.h"
+#include <stdio.h>
+#include <string.h>
+#include <errno.h>
+#include "targets.h"
+
+static struct targets t;
+
+static int setup(void **s) { targets_init(&t); return 0; }
+static int teardown(void **s) { targets_free(&t); return 0; }
+
+static void addr_is(__u64 idx, const char *want)
+{
+	char buf[ADDR_STRLEN];
+	struct rp_addr a;
+
+	targets_addr(&t, idx, &a);
+	assert_string_equal(addr_str(&a, buf, sizeof(buf)), want);
+}
+
+static void test_literal_cidr_range(void **s)
+{
+	assert_int_equal(targets_add(&t, "198.19.0.0/16", false), 0);
+	assert_int_equal(targets_add(&t, "198.18.100.1-198.18.100.10", false), 0);
+	assert_int_equal(targets_add(&t, "198.18.0.9", false), 0);
+	assert_int_equal(targets_finalize(&t), 0);
+	assert_int_equal(t.count, 65536 + 10 + 1);
+	assert_int_equal(t.inc.n, 3); /* a /16 stays one range */
+	addr_is(0, "198.18.0.9");
+	addr_is(1, "198.18.100.1");
+	addr_is(10, "198.18.100.10");
+	addr_is(11, "198.19.0.0");
+	addr_is(t.count - 1, "198.19.255.255");
+}
+
+static void test_dedup_and_merge(void **s)
+{
+	assert_int_equal(targets_add(&t, "198.19.0.0/24", false), 0);
+	assert_int_equal(targets_add(&t, "198.19.0.128/25", false), 0);
+	assert_int_equal(targets_add(&t, "198.19.0.5", false), 0);
+	assert_int_equal(targets_add(&t, "198.19.1.0-198.19.1.9", false), 0); /* adjacent */
+	assert_int_equal(targets_finalize(&t), 0);
+	assert_int_equal(t.count, 266);
+	assert_int_equal(t.given, 256 + 128 + 1 + 10);
+	assert_int_equal(t.inc.n, 1);
+}
+
+static void test_exclusions(void **s)
+{
+	assert_int_equal(targets_add(&t, "198.19.0.0/24", false), 0);
+	assert_int_equal(targets_add(&t, "198.19.0.0/30", true), 0);
+	assert_int_equal(targets_add(&t, "198.19.0.100-198.19.0.109", true), 0);
+	assert_int_equal(targets_add(&t, "198.19.0.255", true), 0);
+	assert_int_equal(targets_add(&t, "10.0.0.0/8", true), 0); /* outside: no effect */
+	assert_int_equal(targets_finalize(&t), 0);
+	assert_int_equal(t.count, 256 - 4 - 10 - 1);
+	addr_is(0, "198.19.0.4");
+	addr_is(95, "198.19.0.99");
+	addr_is(96, "198.19.0.110");
+	addr_is(t.count - 1, "198.19.0.254");
+}
+
+static void test_exclude_everything(void **s)
+{
+	assert_int_equal(targets_add(&t, "198.19.0.0/24", false), 0);
+	assert_int_equal(targets_add(&t, "198.19.0.0/16", true), 0);
+	assert_int_equal(targets_finalize(&t), 0);
+	assert_int_equal(t.count, 0);
+}
+
+static void test_index_roundtrip(void **s)
+{
+	struct rp_addr a;
+	__u64 i, idx;
+
+	assert_int_equal(targets_add(&t, "198.19.0.0/28", false), 0);
+	assert_int_equal(targets_add(&t, "198.18.5.1-198.18.5.3", false), 0);
+	assert_int_equal(targets_finalize(&t), 0);
+	for (i = 0; i < t.count; i++) {
+		targets_addr(&t, i, &a);
+		assert_int_equal(targets_index(&t, &a, &idx), 0);
+		assert_int_equal(idx, i);
+	}
+	assert_int_equal(addr_parse("198.18.5.4", &a), 0);
+	assert_int_equal(targets_index(&t, &a, &idx), -ENOENT);
+}
+
+static void bad(const char *tok, const char *why)
+{
+	assert_int_equal(targets_add(&t, tok, false), -EINVAL);
+	assert_non_null(strstr(t.err, tok));
+	assert_non_null(strstr(t.err, why));
+}
+
+static void test_bad_tokens(void **s)
+{
+	bad("198.19.0.0/33", "prefix length");
+	bad("198.19.0.1/16", "host bits");
+	bad("198.19.0.0/", "prefix length");
+	bad("198.19.0.0/1x", "prefix length");
+	bad("1.2.3.256", "not an address");
+	bad("198.19.0.9-198.19.0.1", "above its end");
+	bad("198.19.0.1-", "two addresses");
+	bad("foo$bar", "not an address");
+	bad("2001:db8::1", "IPv6");
+	bad("99999999999999999999", "not an address");
+	assert_int_equal(targets_add(&t, "", false), -EINVAL);
+}
+
+static void test_whole_space_is_one_range(void **s)
+{
+	assert_int_equal(targets_add(&t, "0.0.0.0/0", false), 0);
+	assert_int_equal(targets_finalize(&t), 0);
+	assert_int_equal(t.count, 1ULL << 32);
+	assert_int_equal(t.inc.n, 1);
+	addr_is((1ULL << 32) - 1, "255.255.255.255");
+}
+
+static void test_file_comments_crlf(void **s)
+{
+	const char *text = "# lab hosts\r\n198.19.0.1\r\n\r\n  198.19.0.2   198.19.0.3 # trailing\n"
+			   "198.19.1.0/30\n";
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	assert_int_equal(targets_add_stream(&t, f, "hosts.txt", false), 0);
+	fclose(f);
+	assert_int_equal(targets_finalize(&t), 0);
+	assert_int_equal(t.count, 7);
+}
+
+static void test_file_error_names_line(void **s)
+{
+	const char *text = "198.19.0.1\n198.19.0.0/40\n";
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	assert_int_equal(targets_add_stream(&t, f, "hosts.txt", false), -EINVAL);
+	fclose(f);
+	assert_non_null(strstr(t.err, "hosts.txt:2"));
+	assert_non_null(strstr(t.err, "198.19.0.0/40"));
+}
+
+static void test_missing_file(void **s)
+{
+	assert_true(targets_add_file(&t, "/nonexistent/ringping-targets", false) < 0);
+	assert_non_null(strstr(t.err, "/nonexistent/ringping-targets"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_literal_cidr_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dedup_and_merge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exclusions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exclude_everything, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_tokens, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_whole_space_is_one_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_comments_crlf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_error_names_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("targets", tests, NULL, NULL);
+}

@@ -27,7 +27,7 @@ LIBBPF_LIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
 CFLAGS ?= -O2 -g
 CFLAGS += -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -std=gnu11 -Iinclude -Isrc -I$(OUTPUT) \
 	  $(LIBBPF_CFLAGS) -MMD -MP
-LDLIBS += $(LIBBPF_LIBS) -lelf -lz
+LDLIBS += $(LIBBPF_LIBS) -lelf -lz -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude -Ibpf \
 	      -Wall -MMD -MP $(CLANG_BPF_SYS_INCLUDES)
 

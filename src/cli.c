@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 
 #ifndef RINGPING_VERSION
@@ -13,7 +14,7 @@
 
 enum {
 	OPT_SEED = 256, OPT_RATE, OPT_EXCLUDE, OPT_XDP, OPT_XDP_MODE, OPT_XDP_PASS, OPT_FORMAT,
-	OPT_BATCH, OPT_RINGBUF,
+	OPT_BATCH, OPT_RINGBUF, OPT_THREADS,
 };
 
 struct cli_opt {
@@ -42,6 +43,7 @@ static const struct cli_opt cli_opts[] = {
 	{ { "unreach", no_argument, NULL, 'u' }, NULL, "show only targets that did not answer" },
 	{ { "quiet", no_argument, NULL, 'q' }, NULL, "no per-target results, only the summary" },
 	{ { "batch", required_argument, NULL, OPT_BATCH }, "N", "probes per sendmmsg call (1..1024, default 64)" },
+	{ { "sender-threads", required_argument, NULL, OPT_THREADS }, "N", "sending threads, one socket each (0 = inline; default: one per CPU at --rate 0, else 0)" },
 	{ { "ringbuf-size", required_argument, NULL, OPT_RINGBUF }, "MB", "BPF ring buffer size, power of two (default 16)" },
 	{ { "verbose", no_argument, NULL, 'v' }, NULL, "more diagnostics (twice: libbpf debug)" },
 	{ { "version", no_argument, NULL, 'V' }, NULL, "print the version and exit" },
@@ -119,7 +121,7 @@ static enum cli_result cli_number(struct cli_ctx *c, int val, const char *arg)
 	static const struct { int val; __u64 min, max; } lim[] = {
 		{ OPT_RATE, 0, 100000000 }, { OPT_SEED, 0, UINT64_MAX }, { 't', 1, 3600000 },
 		{ 'H', 1, 255 }, { 'O', 0, 255 }, { 'b', 16, 65000 }, { OPT_BATCH, 1, 1024 },
-		{ OPT_RINGBUF, 1, 1024 },
+		{ OPT_RINGBUF, 1, 1024 }, { OPT_THREADS, 0, 64 },
 	};
 	struct rp_opts *o = c->o;
 	__u64 v = 0;
@@ -137,6 +139,7 @@ static enum cli_result cli_number(struct cli_ctx *c, int val, const char *arg)
 	case 'O': o->tos = (int)v; break;
 	case 'b': o->size = (__u32)v; break;
 	case OPT_BATCH: o->batch = (__u32)v; break;
+	case OPT_THREADS: o->sender_threads = (int)v; o->threads_set = true; break;
 	case OPT_RINGBUF:
 		if (v & (v - 1))
 			return cli_bad_value(c, val, arg, 1, 1024);
@@ -214,7 +217,7 @@ static enum cli_result cli_one(struct cli_ctx *c, int val, const char *arg, cons
 	if (!opt->arg)
 		return cli_flag(c, val);
 	if (strchr("tHOb", val) || val == OPT_RATE || val == OPT_SEED || val == OPT_BATCH ||
-	    val == OPT_RINGBUF)
+	    val == OPT_RINGBUF || val == OPT_THREADS)
 		return cli_number(c, val, arg);
 	return cli_string(c, val, arg);
 }
@@ -244,6 +247,9 @@ static enum cli_result cli_check(struct cli_ctx *c, int argc, char **argv)
 		return snprintf(c->err, c->errlen, "'-a' and '-u' exclude each other"), CLI_BAD;
 	if (!o->format_set && o->out.path)
 		o->out.format = output_format_for(o->out.path);
+	/* Unpaced, every core sends; paced, one thread is plenty and adds no handoff. */
+	if (!o->threads_set)
+		o->sender_threads = o->rate ? 0 : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	return CLI_RUN;
 }
 

@@ -29,6 +29,8 @@ struct rp_opts {
 	bool xdp_generic;
 	bool xdp_pass;	     /* keep matched replies in XDP mode */
 	__u32 batch;
+	int sender_threads; /* 0 = send inline on the run's thread */
+	bool threads_set;
 	__u32 ringbuf_mb;
 	struct output_cfg out;
 	bool format_set;

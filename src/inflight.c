@@ -109,12 +109,6 @@ static void slot_resolve(struct inflight *f, struct inflight_slot *s, enum rp_st
 	f->emit(f->ctx, s->idx, &res);
 }
 
-void inflight_send_failed(struct inflight *f, struct inflight_slot *s, int err)
-{
-	f->c.send_failed++;
-	slot_resolve(f, s, ST_SEND_FAILED, err);
-}
-
 static struct inflight_slot *inflight_live(struct inflight *f, __u64 seq)
 {
 	struct inflight_slot *s = &f->v[seq & f->mask];
@@ -122,6 +116,16 @@ static struct inflight_slot *inflight_live(struct inflight *f, __u64 seq)
 	if (seq < f->head || seq >= f->tail || s->seq != seq || s->state == SLOT_EMPTY)
 		return NULL;
 	return s;
+}
+
+void inflight_send_failed(struct inflight *f, __u64 seq, int err)
+{
+	struct inflight_slot *s = inflight_live(f, seq);
+
+	if (!s || s->state != SLOT_WAIT)
+		return;
+	f->c.send_failed++;
+	slot_resolve(f, s, ST_SEND_FAILED, err);
 }
 
 void inflight_tx_stamp(struct inflight *f, __u32 key, __u64 tai_ns)

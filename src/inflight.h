@@ -60,7 +60,8 @@ __u64 inflight_room(const struct inflight *f);
 /* Take the next slot for probe seq (must equal f->tail) to target idx. */
 struct inflight_slot *inflight_push(struct inflight *f, __u64 seq, __u64 idx, __u64 now_mono,
 				    __u64 tx_user_ns);
-void inflight_send_failed(struct inflight *f, struct inflight_slot *s, int err);
+/* The kernel refused probe seq's send. */
+void inflight_send_failed(struct inflight *f, __u64 seq, int err);
 /* A kernel TX stamp for stamp key (low 32 bits of seq). */
 void inflight_tx_stamp(struct inflight *f, __u32 key, __u64 tai_ns);
 /* A validated record for probe seq. */

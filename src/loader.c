@@ -99,6 +99,7 @@ int loader_open(struct loader *l, const struct loader_cfg *cfg)
 	l->skel->rodata->rp_key0 = cfg->key0;
 	l->skel->rodata->rp_key1 = cfg->key1;
 	l->skel->rodata->rp_xdp_drop = cfg->xdp_drop;
+	l->skel->rodata->rp_rb_flags = cfg->rb_no_wakeup ? BPF_RB_NO_WAKEUP : 0;
 	bpf_map__set_max_entries(l->skel->maps.rp_events, cfg->ringbuf_bytes);
 	/* Load only the program this mode uses. */
 	bpf_program__set_autoload(cfg->mode == LOADER_XDP ? l->skel->progs.rp_sock

@@ -23,6 +23,7 @@ struct loader_cfg {
 	bool xdp_generic;     /* XDP: skb (generic) mode instead of native */
 	bool xdp_drop;	      /* XDP: drop matched replies after recording */
 	__u32 ringbuf_bytes;  /* power of two, >= page size */
+	bool rb_no_wakeup;    /* records never wake the consumer: it polls */
 };
 
 struct loader {

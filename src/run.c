@@ -16,10 +16,11 @@
 #include "permute.h"
 #include "probe.h"
 #include "run.h"
-#include "tx.h"
+#include "sender.h"
 
 #define NSEC 1000000000ULL
 #define RUN_MAX_SLEEP_NS (100 * 1000000ULL)
+#define RUN_POLL_NS (200 * 1000ULL) /* record polling period when BPF does not wake us */
 #define RUN_STOP_GRACE_NS (500 * 1000000ULL) /* after Ctrl-C: replies in flight */
 #define RUN_INFLIGHT_MAX (1ULL << 20)
 
@@ -36,13 +37,14 @@ struct run {
 	struct probe_key key;
 	struct permute perm;
 	struct probe_tmpl tmpl;
-	struct tx tx;
+	struct senders snd;
+	struct sender_job *jobs, *free_jobs;
+	int njobs;
 	struct loader ld;
 	struct ring_buffer *rb;
 	struct inflight inf;
 	struct pacer pacer;
 	struct output out;
-	struct inflight_slot **batch;
 	int epfd;
 	__u64 next, total;
 	__u64 t_start, t_last_send, stop_at;
@@ -111,7 +113,7 @@ static __u32 run_batch_size(struct run *r, __u64 now)
 {
 	__u64 n;
 
-	if (r->stopping || r->next >= r->total)
+	if (r->stopping || r->next >= r->total || !r->free_jobs)
 		return 0;
 	n = pacer_allow(&r->pacer, now);
 	if (n > r->total - r->next)
@@ -121,31 +123,59 @@ static __u32 run_batch_size(struct run *r, __u64 now)
 	return (__u32)n;
 }
 
-static void run_send_batch(struct run *r, __u64 now)
+/* Build the next n probes into a job: the in-flight ring has this thread as its one writer. */
+static void run_build_job(struct run *r, struct sender_job *j, __u32 n, __u64 now)
 {
-	__u32 n = run_batch_size(r, now), i;
 	__u64 tx_user = tx_tai_now();
 	struct rp_addr a;
+	__u32 i;
 
-	if (!n)
-		return;
+	j->first = r->next;
+	j->n = n;
 	for (i = 0; i < n; i++) {
 		__u64 p = r->next + i, idx = permute_at(&r->perm, p);
 		__u8 *buf;
 
 		targets_addr(r->t, idx, &a);
-		buf = tx_prepare(&r->tx, i, &a, (__u32)p);
+		buf = tx_prepare(&j->b, i, &a, (__u32)p);
 		probe_build(&r->tmpl, buf, &a, p);
-		r->batch[i] = inflight_push(&r->inf, p, idx, now, tx_user);
+		inflight_push(&r->inf, p, idx, now, tx_user);
 	}
-	tx_send(&r->tx, n);
-	r->inf.kstamp = r->tx.kstamp;
-	for (i = 0; i < n; i++)
-		if (r->tx.status[i])
-			inflight_send_failed(&r->inf, r->batch[i], r->tx.status[i]);
-	pacer_commit(&r->pacer, n);
 	r->next += n;
+	pacer_commit(&r->pacer, n);
 	r->t_last_send = now;
+}
+
+static void run_send(struct run *r, __u64 now)
+{
+	__u32 n;
+
+	while ((n = run_batch_size(r, now))) {
+		struct sender_job *j = r->free_jobs;
+
+		r->free_jobs = j->next;
+		run_build_job(r, j, n, now);
+		senders_submit(&r->snd, j);
+	}
+}
+
+/* Finished jobs: their stamps and failures go to the ring, the job back to the pool. */
+static void run_collect(struct run *r)
+{
+	struct sender_job *j = senders_take_done(&r->snd), *next;
+	__u32 i;
+
+	for (; j; j = next) {
+		next = j->next;
+		for (i = 0; i < j->nstamps; i++)
+			inflight_tx_stamp(&r->inf, j->stamps[i].key, j->stamps[i].tai_ns);
+		for (i = 0; i < j->n; i++)
+			if (j->b.status[i])
+				inflight_send_failed(&r->inf, j->first + i, j->b.status[i]);
+		j->next = r->free_jobs;
+		r->free_jobs = j;
+	}
+	r->inf.kstamp = senders_kstamp(&r->snd);
 }
 
 static bool run_done(const struct run *r)
@@ -166,10 +196,10 @@ static void run_check_stop(struct run *r, __u64 now)
 static void run_wait(struct run *r, __u64 now)
 {
 	__u64 wake = now + RUN_MAX_SLEEP_NS, t;
-	struct epoll_event ev[2];
+	struct epoll_event ev[4];
 	struct timespec ts;
 
-	if (!r->stopping && r->next < r->total && inflight_room(&r->inf)) {
+	if (!r->stopping && r->next < r->total && inflight_room(&r->inf) && r->free_jobs) {
 		/* Wake for a small batch rather than for every probe at moderate rates. */
 		__u32 want = r->pacer.rate / 2000 ? (__u32)(r->pacer.rate / 2000) : 1;
 
@@ -183,11 +213,13 @@ static void run_wait(struct run *r, __u64 now)
 		wake = t;
 	if (r->stopping && r->stop_at < wake)
 		wake = r->stop_at;
+	if (r->o->rate == 0 && r->inf.open && now + RUN_POLL_NS < wake)
+		wake = now + RUN_POLL_NS;
 	if (wake <= now)
 		return;
 	ts.tv_sec = (wake - now) / NSEC;
 	ts.tv_nsec = (wake - now) % NSEC;
-	epoll_pwait2(r->epfd, ev, 2, &ts, NULL);
+	epoll_pwait2(r->epfd, ev, 4, &ts, NULL);
 }
 
 static int run_loop(struct run *r)
@@ -198,11 +230,11 @@ static int run_loop(struct run *r)
 	while (!run_done(r)) {
 		now = mono_now();
 		run_check_stop(r, now);
-		run_send_batch(r, now);
+		run_collect(r);
+		run_send(r, now);
+		run_collect(r);
 		/* Stamps before records: a reply's stamp is queued before the reply exists. */
-		err = tx_drain_stamps(&r->tx, run_on_stamp, r);
-		if (err < 0)
-			pr_warn("reading TX timestamps: %s\n", strerror(-err));
+		senders_poll(&r->snd, run_on_stamp, r);
 		err = ring_buffer__consume(r->rb);
 		if (err < 0 && err != -EINTR) {
 			pr_warn("ring buffer: %s\n", strerror(-err));
@@ -225,8 +257,12 @@ static int run_epoll(struct run *r)
 		return -errno;
 	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(r->rb), &ev))
 		return -errno;
-	ev.events = EPOLLERR; /* TX stamps waiting on the error queue */
-	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->tx.fd, &ev))
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->snd.efd, &ev)) /* a sender finished a job */
+		return -errno;
+	if (r->snd.n)
+		return 0;
+	ev.events = EPOLLERR; /* inline: TX stamps waiting on the error queue */
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->snd.t[0].tx.fd, &ev))
 		return -errno;
 	return 0;
 }
@@ -252,6 +288,8 @@ static int run_setup_bpf(struct run *r)
 		.xdp_generic = o->xdp_generic,
 		.xdp_drop = !o->xdp_pass,
 		.ringbuf_bytes = o->ringbuf_mb << 20,
+		/* Unpaced, this thread is never idle for long: a wake-up per record is waste. */
+		.rb_no_wakeup = o->rate == 0,
 	};
 	int err;
 
@@ -266,12 +304,30 @@ static int run_setup_bpf(struct run *r)
 	return err;
 }
 
+/* Inline sending needs one job; each sender thread gets two, one sending while one is built. */
+static int run_setup_jobs(struct run *r)
+{
+	int i, err;
+
+	r->njobs = r->o->sender_threads ? 2 * r->o->sender_threads : 1;
+	r->jobs = calloc(r->njobs, sizeof(*r->jobs));
+	if (!r->jobs)
+		return -ENOMEM;
+	for (i = 0; i < r->njobs; i++) {
+		err = sender_job_init(&r->jobs[i], r->o->batch, 8 + r->o->size);
+		if (err)
+			return err;
+		r->jobs[i].next = r->free_jobs;
+		r->free_jobs = &r->jobs[i];
+	}
+	return 0;
+}
+
 static int run_setup(struct run *r)
 {
 	const struct rp_opts *o = r->o;
 	struct tx_cfg tc = {
 		.ttl = o->ttl, .tos = o->tos, .ifname = o->iface, .src = o->src_set ? &o->src : NULL,
-		.batch = o->batch, .pkt_len = 8 + o->size,
 	};
 	__u64 seed = o->seed;
 	int err;
@@ -284,14 +340,12 @@ static int run_setup(struct run *r)
 	err = probe_init(&r->tmpl, &r->key, o->size);
 	err = err ?: inflight_init(&r->inf, run_inflight_capacity(o, r->total),
 				   o->timeout_ms * 1000000ULL, run_emit, r);
+	err = err ?: run_setup_jobs(r);
 	if (err)
 		return err;
-	r->batch = calloc(o->batch, sizeof(*r->batch));
-	if (!r->batch)
-		return -ENOMEM;
 	/* The receive path goes first, so no reply can beat it. */
 	err = run_setup_bpf(r);
-	err = err ?: tx_open(&r->tx, &tc);
+	err = err ?: senders_start(&r->snd, o->sender_threads, &tc, o->batch);
 	err = err ?: run_epoll(r);
 	if (err)
 		return err;
@@ -303,14 +357,18 @@ static int run_setup(struct run *r)
 
 static void run_teardown(struct run *r)
 {
+	int i;
+
+	senders_stop(&r->snd);
 	ring_buffer__free(r->rb);
 	loader_close(&r->ld);
-	tx_close(&r->tx);
-	if (r->epfd > 0)
+	if (r->epfd >= 0)
 		close(r->epfd);
+	for (i = 0; i < r->njobs; i++)
+		sender_job_free(&r->jobs[i]);
+	free(r->jobs);
 	inflight_free(&r->inf);
 	probe_free(&r->tmpl);
-	free(r->batch);
 }
 
 static void run_finish(struct run *r, struct run_summary *sum)
@@ -330,7 +388,7 @@ static void run_finish(struct run *r, struct run_summary *sum)
 
 int run_probe(const struct rp_opts *o, const struct targets *t, struct run_summary *sum)
 {
-	struct run r = { .o = o, .t = t, .tx.fd = -1, .ld.sock_fd = -1, .epfd = -1 };
+	struct run r = { .o = o, .t = t, .epfd = -1, .snd.efd = -1 };
 	int err, oerr;
 
 	memset(sum, 0, sizeof(*sum));

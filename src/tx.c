@@ -95,31 +95,34 @@ static int tx_bind(struct tx *tx, const struct tx_cfg *cfg)
 	return 0;
 }
 
-static int tx_alloc(struct tx *tx)
+int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len)
 {
-	__u32 b = tx->batch, i;
+	__u32 i;
 
-	tx->msgs = calloc(b, sizeof(*tx->msgs));
-	tx->iov = calloc(b, sizeof(*tx->iov));
-	tx->dst = calloc(b, sizeof(*tx->dst));
-	tx->pkts = calloc(b, tx->pkt_len);
-	tx->cmsg = calloc(b, TX_CMSG_SPACE);
-	tx->status = calloc(b, sizeof(*tx->status));
-	tx->emsgs = calloc(TX_EQ_BATCH, sizeof(*tx->emsgs));
-	tx->ecmsg = calloc(TX_EQ_BATCH, TX_ECMSG_SPACE);
-	if (!tx->msgs || !tx->iov || !tx->dst || !tx->pkts || !tx->cmsg || !tx->status ||
-	    !tx->emsgs || !tx->ecmsg)
+	memset(b, 0, sizeof(*b));
+	b->cap = cap;
+	b->pkt_len = pkt_len;
+	b->kstamp = true;
+	b->msgs = calloc(cap, sizeof(*b->msgs));
+	b->iov = calloc(cap, sizeof(*b->iov));
+	b->dst = calloc(cap, sizeof(*b->dst));
+	b->pkts = calloc(cap, pkt_len);
+	b->cmsg = calloc(cap, TX_CMSG_SPACE);
+	b->status = calloc(cap, sizeof(*b->status));
+	if (!b->msgs || !b->iov || !b->dst || !b->pkts || !b->cmsg || !b->status) {
+		tx_batch_free(b);
 		return -ENOMEM;
-	for (i = 0; i < b; i++) {
-		struct msghdr *m = &tx->msgs[i].msg_hdr;
-		struct cmsghdr *c = (struct cmsghdr *)(tx->cmsg + i * TX_CMSG_SPACE);
+	}
+	for (i = 0; i < cap; i++) {
+		struct msghdr *m = &b->msgs[i].msg_hdr;
+		struct cmsghdr *c = (struct cmsghdr *)(b->cmsg + i * TX_CMSG_SPACE);
 
-		tx->iov[i].iov_base = tx->pkts + (size_t)i * tx->pkt_len;
-		tx->iov[i].iov_len = tx->pkt_len;
-		tx->dst[i].sin_family = AF_INET;
-		m->msg_name = &tx->dst[i];
-		m->msg_namelen = sizeof(tx->dst[i]);
-		m->msg_iov = &tx->iov[i];
+		b->iov[i].iov_base = b->pkts + (size_t)i * pkt_len;
+		b->iov[i].iov_len = pkt_len;
+		b->dst[i].sin_family = AF_INET;
+		m->msg_name = &b->dst[i];
+		m->msg_namelen = sizeof(b->dst[i]);
+		m->msg_iov = &b->iov[i];
 		m->msg_iovlen = 1;
 		m->msg_control = c;
 		m->msg_controllen = TX_CMSG_SPACE;
@@ -130,13 +133,24 @@ static int tx_alloc(struct tx *tx)
 	return 0;
 }
 
+void tx_batch_free(struct tx_batch *b)
+{
+	if (!b)
+		return;
+	free(b->msgs);
+	free(b->iov);
+	free(b->dst);
+	free(b->pkts);
+	free(b->cmsg);
+	free(b->status);
+	memset(b, 0, sizeof(*b));
+}
+
 int tx_open(struct tx *tx, const struct tx_cfg *cfg)
 {
 	int err;
 
 	memset(tx, 0, sizeof(*tx));
-	tx->batch = cfg->batch;
-	tx->pkt_len = cfg->pkt_len;
 	tx->kstamp = true;
 	tx->tai_off_ns = tx_tai_offset();
 	tx->fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
@@ -148,9 +162,10 @@ int tx_open(struct tx *tx, const struct tx_cfg *cfg)
 	}
 	err = tx_sockopts(tx, cfg);
 	err = err ?: tx_bind(tx, cfg);
-	err = err ?: tx_alloc(tx);
-	if (err == -ENOMEM)
+	if (!err && tx_eq_init(&tx->eq)) {
 		pr_warn("tx: out of memory\n");
+		err = -ENOMEM;
+	}
 	if (err)
 		tx_close(tx);
 	return err;
@@ -162,49 +177,43 @@ void tx_close(struct tx *tx)
 		return;
 	if (tx->fd > 0)
 		close(tx->fd);
-	free(tx->msgs);
-	free(tx->iov);
-	free(tx->dst);
-	free(tx->pkts);
-	free(tx->cmsg);
-	free(tx->status);
-	free(tx->emsgs);
-	free(tx->ecmsg);
+	tx_eq_free(&tx->eq);
 	memset(tx, 0, sizeof(*tx));
 	tx->fd = -1;
 }
 
-__u8 *tx_prepare(struct tx *tx, __u32 i, const struct rp_addr *dst, __u32 key)
+__u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct rp_addr *dst, __u32 key)
 {
-	struct cmsghdr *c = (struct cmsghdr *)(tx->cmsg + i * TX_CMSG_SPACE);
+	struct cmsghdr *c = (struct cmsghdr *)(b->cmsg + i * TX_CMSG_SPACE);
 
-	tx->dst[i].sin_addr.s_addr = htonl(addr_v4(dst));
+	b->dst[i].sin_addr.s_addr = htonl(addr_v4(dst));
 	memcpy(CMSG_DATA(c), &key, sizeof(key));
-	return tx->pkts + (size_t)i * tx->pkt_len;
+	return b->pkts + (size_t)i * b->pkt_len;
 }
 
-/* The kernel refused per-message stamp keys: send without control data from now on. */
-static void tx_drop_kstamp(struct tx *tx)
+/* Without kernel stamp keys a batch goes out with no control data. */
+static void tx_batch_strip(struct tx_batch *b)
 {
 	__u32 i;
 
-	pr_warn("kernel has no SCM_TS_OPT_ID (Linux < 6.13): TX times come from userspace\n");
-	tx->kstamp = false;
-	for (i = 0; i < tx->batch; i++) {
-		tx->msgs[i].msg_hdr.msg_control = NULL;
-		tx->msgs[i].msg_hdr.msg_controllen = 0;
+	b->kstamp = false;
+	for (i = 0; i < b->cap; i++) {
+		b->msgs[i].msg_hdr.msg_control = NULL;
+		b->msgs[i].msg_hdr.msg_controllen = 0;
 	}
 }
 
-__u32 tx_send(struct tx *tx, __u32 n)
+__u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)
 {
 	__u32 i = 0, ok = 0;
 	int r;
 
+	if (!tx->kstamp && b->kstamp)
+		tx_batch_strip(b);
 	while (i < n) {
-		r = sendmmsg(tx->fd, tx->msgs + i, n - i, 0);
+		r = sendmmsg(tx->fd, b->msgs + i, n - i, 0);
 		if (r > 0) {
-			memset(&tx->status[i], 0, r * sizeof(*tx->status));
+			memset(&b->status[i], 0, r * sizeof(*b->status));
 			i += r;
 			ok += r;
 			continue;
@@ -212,11 +221,13 @@ __u32 tx_send(struct tx *tx, __u32 n)
 		if (errno == EINTR)
 			continue;
 		if (errno == EINVAL && tx->kstamp && ok == 0) {
-			tx_drop_kstamp(tx);
+			pr_warn("kernel has no SCM_TS_OPT_ID (Linux < 6.13): TX times come from userspace\n");
+			tx->kstamp = false;
+			tx_batch_strip(b);
 			continue;
 		}
 		/* sendmmsg reports only the first failure: that message failed, go on. */
-		tx->status[i++] = -errno;
+		b->status[i++] = -errno;
 	}
 	return ok;
 }
@@ -240,26 +251,46 @@ static bool tx_parse_stamp(struct tx *tx, struct msghdr *m, __u32 *key, __u64 *t
 	return true;
 }
 
-int tx_drain_stamps(struct tx *tx, tx_stamp_fn fn, void *ctx)
+int tx_eq_init(struct tx_eq *eq)
 {
-	int total = 0, r, i, rounds;
+	eq->msgs = calloc(TX_EQ_BATCH, sizeof(*eq->msgs));
+	eq->cmsg = calloc(TX_EQ_BATCH, TX_ECMSG_SPACE);
+	if (eq->msgs && eq->cmsg)
+		return 0;
+	tx_eq_free(eq);
+	return -ENOMEM;
+}
+
+void tx_eq_free(struct tx_eq *eq)
+{
+	if (!eq)
+		return;
+	free(eq->msgs);
+	free(eq->cmsg);
+	eq->msgs = NULL;
+	eq->cmsg = NULL;
+}
+
+int tx_drain_stamps(struct tx *tx, struct tx_eq *eq, tx_stamp_fn fn, void *ctx, int max)
+{
+	int total = 0, r, i;
 	__u32 key;
 	__u64 tai;
 
-	/* Bounded: a flood of stamps must not starve the rest of the loop. */
-	for (rounds = 0; rounds < 64; rounds++) {
+	/* Bounded by max: a flood of stamps must not starve the rest of the loop. */
+	while (total + TX_EQ_BATCH <= max) {
 		for (i = 0; i < TX_EQ_BATCH; i++) {
-			struct msghdr *m = &tx->emsgs[i].msg_hdr;
+			struct msghdr *m = &eq->msgs[i].msg_hdr;
 
 			memset(m, 0, sizeof(*m));
-			m->msg_control = tx->ecmsg + (size_t)i * TX_ECMSG_SPACE;
+			m->msg_control = eq->cmsg + (size_t)i * TX_ECMSG_SPACE;
 			m->msg_controllen = TX_ECMSG_SPACE;
 		}
-		r = recvmmsg(tx->fd, tx->emsgs, TX_EQ_BATCH, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
+		r = recvmmsg(tx->fd, eq->msgs, TX_EQ_BATCH, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
 		if (r < 0)
 			return (errno == EAGAIN || errno == EINTR) ? total : -errno;
 		for (i = 0; i < r; i++)
-			if (tx_parse_stamp(tx, &tx->emsgs[i].msg_hdr, &key, &tai))
+			if (tx_parse_stamp(tx, &eq->msgs[i].msg_hdr, &key, &tai))
 				fn(ctx, key, tai);
 		total += r;
 		if (r < TX_EQ_BATCH)

@@ -22,35 +22,48 @@ struct tx_cfg {
 	int tos;		     /* -1: kernel default */
 	const char *ifname;	     /* NULL: any */
 	const struct rp_addr *src;   /* NULL: kernel's choice */
-	__u32 batch;		     /* messages per sendmmsg */
-	__u32 pkt_len;		     /* ICMP message bytes */
 };
 
-struct tx {
-	int fd;
-	bool kstamp;		     /* kernel TX stamps with per-message keys */
-	__u32 batch, pkt_len;
-	__s64 tai_off_ns;	     /* CLOCK_TAI - CLOCK_REALTIME */
+/* One batch of messages, with its own buffers, so batches can be in flight on several sockets. */
+struct tx_batch {
+	__u32 cap, pkt_len;
+	bool kstamp;		     /* messages carry SCM_TS_OPT_ID */
 	struct mmsghdr *msgs;
 	struct iovec *iov;
 	struct sockaddr_in *dst;
 	__u8 *pkts;
 	__u8 *cmsg;
 	int *status;		     /* per message after tx_send: 0 or -errno */
-	struct mmsghdr *emsgs;	     /* error-queue batch */
-	__u8 *ecmsg;
+};
+
+/* Buffers for reading the error queue: one set per thread that reads it. */
+struct tx_eq {
+	struct mmsghdr *msgs;
+	__u8 *cmsg;
+};
+
+/* A sending socket, with the error-queue buffers of the thread that sends on it. */
+struct tx {
+	int fd;
+	bool kstamp;		     /* kernel TX stamps with per-message keys */
+	__s64 tai_off_ns;	     /* CLOCK_TAI - CLOCK_REALTIME */
+	struct tx_eq eq;
 };
 
 typedef void (*tx_stamp_fn)(void *ctx, __u32 key, __u64 tai_ns);
 
 int tx_open(struct tx *tx, const struct tx_cfg *cfg);
 void tx_close(struct tx *tx);
-/* Prepare message i of the next batch; returns the buffer for its ICMP bytes. */
-__u8 *tx_prepare(struct tx *tx, __u32 i, const struct rp_addr *dst, __u32 key);
-/* Send messages 0..n-1; tx->status[i] says how each went. Returns how many went out. */
-__u32 tx_send(struct tx *tx, __u32 n);
-/* Read every queued TX stamp (non-blocking); returns the count, or -errno. */
-int tx_drain_stamps(struct tx *tx, tx_stamp_fn fn, void *ctx);
+int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len);
+void tx_batch_free(struct tx_batch *b);
+/* Prepare message i of a batch; returns the buffer for its ICMP bytes. */
+__u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct rp_addr *dst, __u32 key);
+/* Send messages 0..n-1; b->status[i] says how each went. Returns how many went out. */
+__u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n);
+int tx_eq_init(struct tx_eq *eq);
+void tx_eq_free(struct tx_eq *eq);
+/* Read queued TX stamps into eq's buffers (non-blocking, at most max); count or -errno. */
+int tx_drain_stamps(struct tx *tx, struct tx_eq *eq, tx_stamp_fn fn, void *ctx, int max);
 /* CLOCK_TAI now, in ns. */
 __u64 tx_tai_now(void);
 

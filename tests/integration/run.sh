@@ -58,6 +58,9 @@ sweep_16() {
 
 test_sweep_socket_mode() { sweep_16 s; }
 
+# The same sweep with sending inline on the run's thread (no sender threads).
+test_sweep_inline_sender() { sweep_16 i --sender-threads 0; }
+
 test_sweep_xdp_mode() {
 	sweep_16 x --xdp rp-p0
 	xdp_attached && fail "XDP program still attached after exit"

@@ -137,10 +137,11 @@ static void test_stamp_for_reused_slot_ignored(void **s)
 
 static void test_send_failed_and_force(void **s)
 {
-	struct inflight_slot *a = inflight_push(&f, 0, 1, 0, 1000);
-
+	inflight_push(&f, 0, 1, 0, 1000);
 	inflight_push(&f, 1, 2, 0, 1000);
-	inflight_send_failed(&f, a, -1);
+	inflight_send_failed(&f, 0, -1);
+	inflight_send_failed(&f, 0, -1); /* once only */
+	inflight_send_failed(&f, 5, -1); /* never sent: ignored */
 	assert_int_equal(got[0].status, ST_SEND_FAILED);
 	assert_int_equal(f.c.send_failed, 1);
 	inflight_retire(&f, 1, true);

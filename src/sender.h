@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Sender threads. The run's thread builds each batch (so the in-flight ring
+ * has one writer) and hands it over as a job; a sender thread sends it on its
+ * own raw socket and drains that socket's TX stamps into the job; the run's
+ * thread takes finished jobs back and applies failures and stamps. With one
+ * sender the same job runs inline on the run's thread, with no handoff.
+ *
+ * Why threads: on this data path the kernel does most of the work (route,
+ * transmit, and in a lab also the target's reply) in the sending CPU's
+ * context; one socket per core lets every core carry its share.
+ */
+#ifndef RP_SENDER_H
+#define RP_SENDER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include "tx.h"
+
+struct sender_stamp {
+	__u32 key;
+	__u64 tai_ns;
+};
+
+struct sender_job {
+	struct tx_batch b;
+	__u64 first;		     /* sequence number of message 0; message i is first + i */
+	__u32 n;		     /* messages in the batch */
+	__u32 nstamps;
+	struct sender_stamp *stamps; /* TX stamps read after the send (any batch's) */
+	struct sender_job *next;
+};
+
+struct senders;
+
+struct sender_thread {
+	struct senders *s;
+	struct tx tx;
+	pthread_t th;
+	bool started;
+};
+
+struct senders {
+	int n;			     /* sender threads; 0 = inline on the caller */
+	struct sender_thread *t;     /* n threads, or one entry for the inline socket */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct sender_job *todo, *todo_tail, *done;
+	int efd;		     /* eventfd: a job is done */
+	bool quit;
+	__u32 stamp_cap;
+	struct tx_eq poll_eq;	     /* the polling thread's own error-queue buffers */
+};
+
+int sender_job_init(struct sender_job *j, __u32 batch, __u32 pkt_len);
+void sender_job_free(struct sender_job *j);
+/* nthreads 0: inline. Opens the sockets; 0 or -errno. */
+int senders_start(struct senders *s, int nthreads, const struct tx_cfg *cfg, __u32 batch);
+/* Queue a job (inline: run it now). */
+void senders_submit(struct senders *s, struct sender_job *j);
+/* Finished jobs, oldest first; NULL if none. */
+struct sender_job *senders_take_done(struct senders *s);
+/* Read stamps still queued on any socket (late ones, after the last batch). */
+void senders_poll(struct senders *s, tx_stamp_fn fn, void *ctx);
+/* True while kernel TX stamps are in use on every socket. */
+bool senders_kstamp(const struct senders *s);
+void senders_stop(struct senders *s);
+
+#endif

@@ -3,7 +3,7 @@
 # Install every Debian package ringping's build, tests and demo need; idempotent.
 set -eu
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config gcc make
-      iproute2 nftables libxml2-utils fping time"
+      iproute2 nftables"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

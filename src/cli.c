@@ -21,17 +21,18 @@ struct cli_opt {
 	struct option opt;
 	const char *arg;
 	const char *help;
+	__u64 min, max; /* numeric options: accepted range (max 0: not numeric) */
 };
 
 static const struct cli_opt cli_opts[] = {
 	{ { "file", required_argument, NULL, 'f' }, "FILE", "read targets from FILE ('-' = stdin)" },
 	{ { "exclude", required_argument, NULL, OPT_EXCLUDE }, "T", "leave out an address, CIDR, range, or a file of them" },
-	{ { "rate", required_argument, NULL, OPT_RATE }, "PPS", "probes per second (default 10000; 0 = as fast as possible)" },
-	{ { "seed", required_argument, NULL, OPT_SEED }, "N", "seed of the random probing order (default: random)" },
-	{ { "timeout", required_argument, NULL, 't' }, "MS", "wait this long for each reply (default 1000)" },
-	{ { "ttl", required_argument, NULL, 'H' }, "N", "IP TTL of the probes (1..255)" },
-	{ { "tos", required_argument, NULL, 'O' }, "N", "IP TOS byte of the probes (0..255)" },
-	{ { "size", required_argument, NULL, 'b' }, "BYTES", "ICMP data bytes per probe (16..65000, default 56)" },
+	{ { "rate", required_argument, NULL, OPT_RATE }, "PPS", "probes per second (default 10000; 0 = as fast as possible)", 0, 100000000 },
+	{ { "seed", required_argument, NULL, OPT_SEED }, "N", "seed of the random probing order (default: random)", 0, UINT64_MAX },
+	{ { "timeout", required_argument, NULL, 't' }, "MS", "wait this long for each reply (default 1000)", 1, 3600000 },
+	{ { "ttl", required_argument, NULL, 'H' }, "N", "IP TTL of the probes (1..255)", 1, 255 },
+	{ { "tos", required_argument, NULL, 'O' }, "N", "IP TOS byte of the probes (0..255)", 0, 255 },
+	{ { "size", required_argument, NULL, 'b' }, "BYTES", "ICMP data bytes per probe (16..65000, default 56)", 16, 65000 },
 	{ { "interface", required_argument, NULL, 'I' }, "IFACE", "send and receive on IFACE only" },
 	{ { "src", required_argument, NULL, 'S' }, "ADDR", "source address of the probes" },
 	{ { "xdp", required_argument, NULL, OPT_XDP }, "IFACE", "receive with XDP on IFACE instead of a socket filter" },
@@ -42,9 +43,9 @@ static const struct cli_opt cli_opts[] = {
 	{ { "alive", no_argument, NULL, 'a' }, NULL, "show only targets that are alive" },
 	{ { "unreach", no_argument, NULL, 'u' }, NULL, "show only targets that did not answer" },
 	{ { "quiet", no_argument, NULL, 'q' }, NULL, "no per-target results, only the summary" },
-	{ { "batch", required_argument, NULL, OPT_BATCH }, "N", "probes per sendmmsg call (1..1024, default 64)" },
-	{ { "sender-threads", required_argument, NULL, OPT_THREADS }, "N", "sending threads, one socket each (0 = inline; default: one per CPU at --rate 0, else 0)" },
-	{ { "ringbuf-size", required_argument, NULL, OPT_RINGBUF }, "MB", "BPF ring buffer size, power of two (default 16)" },
+	{ { "batch", required_argument, NULL, OPT_BATCH }, "N", "probes per sendmmsg call (1..1024, default 64)", 1, 1024 },
+	{ { "sender-threads", required_argument, NULL, OPT_THREADS }, "N", "sending threads, one socket each (0 = inline; default: one per CPU at --rate 0, else 0)", 0, 64 },
+	{ { "ringbuf-size", required_argument, NULL, OPT_RINGBUF }, "MB", "BPF ring buffer size, power of two (default 16)", 1, 1024 },
 	{ { "verbose", no_argument, NULL, 'v' }, NULL, "more diagnostics (twice: libbpf debug)" },
 	{ { "version", no_argument, NULL, 'V' }, NULL, "print the version and exit" },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "print this help and exit" },
@@ -118,19 +119,12 @@ static enum cli_result cli_bad_value(struct cli_ctx *c, int val, const char *arg
 
 static enum cli_result cli_number(struct cli_ctx *c, int val, const char *arg)
 {
-	static const struct { int val; __u64 min, max; } lim[] = {
-		{ OPT_RATE, 0, 100000000 }, { OPT_SEED, 0, UINT64_MAX }, { 't', 1, 3600000 },
-		{ 'H', 1, 255 }, { 'O', 0, 255 }, { 'b', 16, 65000 }, { OPT_BATCH, 1, 1024 },
-		{ OPT_RINGBUF, 1, 1024 }, { OPT_THREADS, 0, 64 },
-	};
+	const struct cli_opt *opt = cli_find(val);
 	struct rp_opts *o = c->o;
 	__u64 v = 0;
-	size_t i;
 
-	for (i = 0; lim[i].val != val; i++)
-		;
-	if (cli_u64(arg, lim[i].min, lim[i].max, &v))
-		return cli_bad_value(c, val, arg, lim[i].min, lim[i].max);
+	if (cli_u64(arg, opt->min, opt->max, &v))
+		return cli_bad_value(c, val, arg, opt->min, opt->max);
 	switch (val) {
 	case OPT_RATE: o->rate = v; break;
 	case OPT_SEED: o->seed = v; o->seed_set = true; break;
@@ -216,8 +210,7 @@ static enum cli_result cli_one(struct cli_ctx *c, int val, const char *arg, cons
 	}
 	if (!opt->arg)
 		return cli_flag(c, val);
-	if (strchr("tHOb", val) || val == OPT_RATE || val == OPT_SEED || val == OPT_BATCH ||
-	    val == OPT_RINGBUF || val == OPT_THREADS)
+	if (opt->max)
 		return cli_number(c, val, arg);
 	return cli_string(c, val, arg);
 }

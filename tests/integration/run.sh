@@ -156,6 +156,17 @@ test_two_runs_never_credit_each_other() {
 	done
 }
 
+test_interface_and_source() {
+	local out=$TMP/src.ndjson code
+	rp --rate 0 --format ndjson -I rp-p0 -S 198.18.0.1 198.19.9.0/28 >"$out" 2>/dev/null
+	expect_eq replied "$(summary_field replied "$out")" 16
+	rp -S 198.18.9.9 198.19.9.1 >/dev/null 2>"$TMP/err"; code=$?
+	expect_eq "exit for a source address we do not have" $code 4
+	grep -q '198.18.9.9' "$TMP/err" || fail "message does not name the address"
+	rp -I rp-nonexistent 198.19.9.1 >/dev/null 2>&1; code=$?
+	expect_eq "exit for a missing interface" $code 4
+}
+
 test_bad_arguments() {
 	local err code
 	err=$(rp 198.19.0.0/33 2>&1 >/dev/null); code=$?

@@ -109,11 +109,17 @@ static void run_on_stamp(void *ctx, __u32 key, __u64 tai_ns)
 	inflight_tx_stamp(&r->inf, key, tai_ns);
 }
 
+/* Probes are left, a job is free and the ring has room: only the pacer can say wait. */
+static bool run_may_send(const struct run *r)
+{
+	return !r->stopping && r->next < r->total && r->free_jobs && inflight_room(&r->inf);
+}
+
 static __u32 run_batch_size(struct run *r, __u64 now)
 {
 	__u64 n;
 
-	if (r->stopping || r->next >= r->total || !r->free_jobs)
+	if (!run_may_send(r))
 		return 0;
 	n = pacer_allow(&r->pacer, now);
 	if (n > r->total - r->next)
@@ -199,7 +205,7 @@ static void run_wait(struct run *r, __u64 now)
 	struct epoll_event ev[4];
 	struct timespec ts;
 
-	if (!r->stopping && r->next < r->total && inflight_room(&r->inf) && r->free_jobs) {
+	if (run_may_send(r)) {
 		/* Wake for a small batch rather than for every probe at moderate rates. */
 		__u32 want = r->pacer.rate / 2000 ? (__u32)(r->pacer.rate / 2000) : 1;
 
@@ -230,9 +236,9 @@ static int run_loop(struct run *r)
 	while (!run_done(r)) {
 		now = mono_now();
 		run_check_stop(r, now);
-		run_collect(r);
+		run_collect(r); /* frees jobs the sender threads finished */
 		run_send(r, now);
-		run_collect(r);
+		run_collect(r); /* inline jobs finish in run_send: their stamps before records */
 		/* Stamps before records: a reply's stamp is queued before the reply exists. */
 		senders_poll(&r->snd, run_on_stamp, r);
 		err = ring_buffer__consume(r->rb);

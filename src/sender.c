@@ -10,8 +10,7 @@
 int sender_job_init(struct sender_job *j, __u32 batch, __u32 pkt_len)
 {
 	memset(j, 0, sizeof(*j));
-	/* Room for this batch's stamps and stragglers of earlier ones. */
-	j->stamps = calloc(4 * batch + 256, sizeof(*j->stamps));
+	j->stamps = calloc(sender_stamp_cap(batch), sizeof(*j->stamps));
 	if (!j->stamps)
 		return -ENOMEM;
 	return tx_batch_init(&j->b, batch, pkt_len);
@@ -97,7 +96,7 @@ int senders_start(struct senders *s, int nthreads, const struct tx_cfg *cfg, __u
 
 	memset(s, 0, sizeof(*s));
 	s->efd = -1;
-	s->stamp_cap = 4 * batch + 256;
+	s->stamp_cap = sender_stamp_cap(batch);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	s->t = calloc(nsock, sizeof(*s->t));

@@ -48,9 +48,15 @@ struct senders {
 	struct sender_job *todo, *todo_tail, *done;
 	int efd;		     /* eventfd: a job is done */
 	bool quit;
-	__u32 stamp_cap;
+	__u32 stamp_cap;	     /* sender_stamp_cap(batch): bounds every drain */
 	struct tx_eq poll_eq;	     /* the polling thread's own error-queue buffers */
 };
+
+/* Stamps one drain may return: this batch's and stragglers of earlier ones. */
+static inline __u32 sender_stamp_cap(__u32 batch)
+{
+	return 4 * batch + 256;
+}
 
 int sender_job_init(struct sender_job *j, __u32 batch, __u32 pkt_len);
 void sender_job_free(struct sender_job *j);

@@ -253,12 +253,19 @@ static bool tx_parse_stamp(struct tx *tx, struct msghdr *m, __u32 *key, __u64 *t
 
 int tx_eq_init(struct tx_eq *eq)
 {
+	int i;
+
 	eq->msgs = calloc(TX_EQ_BATCH, sizeof(*eq->msgs));
 	eq->cmsg = calloc(TX_EQ_BATCH, TX_ECMSG_SPACE);
-	if (eq->msgs && eq->cmsg)
-		return 0;
-	tx_eq_free(eq);
-	return -ENOMEM;
+	if (!eq->msgs || !eq->cmsg) {
+		tx_eq_free(eq);
+		return -ENOMEM;
+	}
+	for (i = 0; i < TX_EQ_BATCH; i++) {
+		eq->msgs[i].msg_hdr.msg_control = eq->cmsg + (size_t)i * TX_ECMSG_SPACE;
+		eq->msgs[i].msg_hdr.msg_controllen = TX_ECMSG_SPACE;
+	}
+	return 0;
 }
 
 void tx_eq_free(struct tx_eq *eq)
@@ -279,19 +286,15 @@ int tx_drain_stamps(struct tx *tx, struct tx_eq *eq, tx_stamp_fn fn, void *ctx, 
 
 	/* Bounded by max: a flood of stamps must not starve the rest of the loop. */
 	while (total + TX_EQ_BATCH <= max) {
-		for (i = 0; i < TX_EQ_BATCH; i++) {
-			struct msghdr *m = &eq->msgs[i].msg_hdr;
-
-			memset(m, 0, sizeof(*m));
-			m->msg_control = eq->cmsg + (size_t)i * TX_ECMSG_SPACE;
-			m->msg_controllen = TX_ECMSG_SPACE;
-		}
 		r = recvmmsg(tx->fd, eq->msgs, TX_EQ_BATCH, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
 		if (r < 0)
 			return (errno == EAGAIN || errno == EINTR) ? total : -errno;
-		for (i = 0; i < r; i++)
+		for (i = 0; i < r; i++) {
 			if (tx_parse_stamp(tx, &eq->msgs[i].msg_hdr, &key, &tai))
 				fn(ctx, key, tai);
+			/* recvmmsg shrank it to what it wrote; the buffer itself never moves. */
+			eq->msgs[i].msg_hdr.msg_controllen = TX_ECMSG_SPACE;
+		}
 		total += r;
 		if (r < TX_EQ_BATCH)
 			break;

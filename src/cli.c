@@ -27,6 +27,7 @@ struct cli_opt {
 static const struct cli_opt cli_opts[] = {
 	{ { "file", required_argument, NULL, 'f' }, "FILE", "read targets from FILE ('-' = stdin)" },
 	{ { "exclude", required_argument, NULL, OPT_EXCLUDE }, "T", "leave out an address, CIDR, range, or a file of them" },
+	{ { "count", required_argument, NULL, 'c' }, "N", "probes per target (default 1); the order is walked N times", 1, 1000000 },
 	{ { "rate", required_argument, NULL, OPT_RATE }, "PPS", "probes per second (default 10000; 0 = as fast as possible)", 0, 100000000 },
 	{ { "seed", required_argument, NULL, OPT_SEED }, "N", "seed of the random probing order (default: random)", 0, UINT64_MAX },
 	{ { "timeout", required_argument, NULL, 't' }, "MS", "wait this long for each reply (default 1000)", 1, 3600000 },
@@ -128,6 +129,7 @@ static enum cli_result cli_number(struct cli_ctx *c, int val, const char *arg)
 	switch (val) {
 	case OPT_RATE: o->rate = v; break;
 	case OPT_SEED: o->seed = v; o->seed_set = true; break;
+	case 'c': o->count = v; break;
 	case 't': o->timeout_ms = v; break;
 	case 'H': o->ttl = (int)v; break;
 	case 'O': o->tos = (int)v; break;
@@ -219,6 +221,7 @@ static void cli_defaults(struct rp_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->rate = 10000;
+	o->count = 1;
 	o->tos = -1;
 	o->size = 56;
 	o->timeout_ms = 1000;

@@ -17,6 +17,7 @@ struct rp_opts {
 	int nexcludes;
 	__u64 seed;
 	bool seed_set;
+	__u64 count;	     /* probes per target */
 	__u64 rate;	     /* probes/s; 0 = as fast as possible */
 	int ttl;	     /* 0 = kernel default */
 	int tos;	     /* -1 = kernel default */

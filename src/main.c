@@ -61,7 +61,7 @@ static int main_exit_code(const struct targets *t, const struct run_summary *s)
 {
 	if (t->unresolved)
 		return RP_EXIT_UNRESOLVED;
-	return s->replied == s->targets ? RP_EXIT_ALL_ALIVE : RP_EXIT_SOME_DOWN;
+	return s->alive_hosts == s->targets ? RP_EXIT_ALL_ALIVE : RP_EXIT_SOME_DOWN;
 }
 
 int main(int argc, char **argv)

@@ -156,9 +156,10 @@ void output_result(struct output *o, const struct rp_result *r)
 
 /* One table drives both summary forms, so text and JSON cannot drift apart. */
 #define SUMMARY_U64_FIELDS(X)                                                                   \
-	X(targets) X(probes) X(sent) X(replied) X(errors) X(unreachable) X(time_exceeded)       \
-	X(other_errors) X(no_reply) X(dropped_locally) X(send_failed) X(unprobed)               \
-	X(duplicates) X(late) X(invalid) X(malformed) X(not_ours) X(tx_user_stamps) X(rtt_bad)
+	X(targets) X(alive_hosts) X(probes) X(sent) X(replied) X(errors) X(unreachable)         \
+	X(time_exceeded) X(other_errors) X(no_reply) X(dropped_locally) X(send_failed)          \
+	X(unprobed) X(duplicates) X(late) X(invalid) X(malformed) X(not_ours) X(tx_user_stamps) \
+	X(rtt_bad)
 
 static void output_summary_json(FILE *f, const struct run_summary *s, const char *mode)
 {

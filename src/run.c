@@ -46,7 +46,10 @@ struct run {
 	struct pacer pacer;
 	struct output out;
 	int epfd;
-	__u64 next, total;
+	__u64 next, total;     /* next probe to send; probes planned (targets x count) */
+	__u64 ntargets;
+	__u64 *alive;	       /* -c > 1: one bit per target that answered; else NULL */
+	__u64 alive_hosts;
 	__u64 t_start, t_last_send, stop_at;
 	bool stopping;
 };
@@ -66,13 +69,21 @@ static void run_emit(void *ctx, __u64 idx, const struct rp_result *res)
 
 	targets_addr(r->t, idx, &full.target);
 	output_result(&r->out, &full);
+	if (res->status != ST_ALIVE)
+		return;
+	if (!r->alive) {
+		r->alive_hosts++; /* one probe per target, credited at most once */
+	} else if (!(r->alive[idx / 64] & (1ULL << (idx % 64)))) {
+		r->alive[idx / 64] |= 1ULL << (idx % 64);
+		r->alive_hosts++;
+	}
 }
 
 /* Which probe a record answers: from its payload, or from its target alone. */
 static int run_record_seq(struct run *r, const struct rp_record *rec, __u64 *seq)
 {
 	struct rp_addr a;
-	__u64 idx;
+	__u64 idx, pos;
 
 	if (rec->flags & RP_REC_F_PAYLOAD) {
 		if (!probe_cookie_ok(&r->key, rec))
@@ -84,7 +95,11 @@ static int run_record_seq(struct run *r, const struct rp_record *rec, __u64 *seq
 	memcpy(a.b, rec->target, sizeof(a.b));
 	if (targets_index(r->t, &a, &idx))
 		return -EINVAL;
-	*seq = permute_pos(&r->perm, idx);
+	pos = permute_pos(&r->perm, idx);
+	if (pos >= r->next)
+		return -EINVAL; /* never probed */
+	/* With -c, the target's newest probe sent: the last round that reached its position. */
+	*seq = pos + (r->next - 1 - pos) / r->ntargets * r->ntargets;
 	return 0;
 }
 
@@ -139,7 +154,7 @@ static void run_build_job(struct run *r, struct sender_job *j, __u32 n, __u64 no
 	j->first = r->next;
 	j->n = n;
 	for (i = 0; i < n; i++) {
-		__u64 p = r->next + i, idx = permute_at(&r->perm, p);
+		__u64 p = r->next + i, idx = permute_at(&r->perm, p % r->ntargets);
 		__u8 *buf;
 
 		targets_addr(r->t, idx, &a);
@@ -341,8 +356,14 @@ static int run_setup(struct run *r)
 	if (getrandom(&r->key, sizeof(r->key), 0) != sizeof(r->key) ||
 	    (!o->seed_set && getrandom(&seed, sizeof(seed), 0) != sizeof(seed)))
 		return -errno;
-	r->total = r->t->count;
-	permute_init(&r->perm, r->total, seed);
+	r->ntargets = r->t->count;
+	r->total = r->ntargets * o->count;
+	permute_init(&r->perm, r->ntargets, seed);
+	if (o->count > 1) {
+		r->alive = calloc((r->ntargets + 63) / 64, sizeof(__u64));
+		if (!r->alive)
+			return -ENOMEM;
+	}
 	err = probe_init(&r->tmpl, &r->key, o->size);
 	err = err ?: inflight_init(&r->inf, run_inflight_capacity(o, r->total),
 				   o->timeout_ms * 1000000ULL, run_emit, r);
@@ -375,6 +396,7 @@ static void run_teardown(struct run *r)
 	free(r->jobs);
 	inflight_free(&r->inf);
 	probe_free(&r->tmpl);
+	free(r->alive);
 }
 
 static void run_finish(struct run *r, struct run_summary *sum)
@@ -388,7 +410,8 @@ static void run_finish(struct run *r, struct run_summary *sum)
 	sum->elapsed_s = (double)(end - r->t_start) / NSEC;
 	sum->send_s = (double)(r->t_last_send - r->t_start) / NSEC;
 	sum->incomplete = r->stopping;
-	stats_summarize(sum, &r->inf.c, &bpf, r->total);
+	sum->alive_hosts = r->alive_hosts;
+	stats_summarize(sum, &r->inf.c, &bpf, r->ntargets, r->total);
 	output_summary(&r->out, sum, r->o->xdp_iface ? "xdp" : "socket");
 }
 

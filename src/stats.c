@@ -2,7 +2,7 @@
 #include "stats.h"
 
 void stats_summarize(struct run_summary *s, const struct inflight_counts *c,
-		     const struct rp_counters *bpf, __u64 targets)
+		     const struct rp_counters *bpf, __u64 targets, __u64 planned)
 {
 	__u64 unanswered = c->by_status[ST_NO_REPLY];
 	__u64 resolved;
@@ -11,7 +11,7 @@ void stats_summarize(struct run_summary *s, const struct inflight_counts *c,
 	s->probes = c->pushed;
 	s->send_failed = c->send_failed;
 	s->sent = c->pushed - c->send_failed;
-	s->unprobed = targets > c->pushed ? targets - c->pushed : 0;
+	s->unprobed = planned > c->pushed ? planned - c->pushed : 0;
 	s->replied = c->by_status[ST_ALIVE];
 	s->unreachable = c->by_status[ST_UNREACHABLE];
 	s->time_exceeded = c->by_status[ST_TIME_EXCEEDED];

@@ -13,6 +13,7 @@
 
 struct run_summary {
 	__u64 targets, probes, sent, send_failed;
+	__u64 alive_hosts; /* targets with at least one echo reply */
 	__u64 replied, errors, unreachable, time_exceeded, other_errors;
 	__u64 no_reply, dropped_locally, unprobed;
 	__s64 unaccounted; /* sent minus every bucket: 0 unless ringping lost track */
@@ -23,8 +24,11 @@ struct run_summary {
 	bool incomplete;
 };
 
-/* Fill the counts; the caller sets elapsed_s, send_s and incomplete first. */
+/*
+ * Fill the counts; the caller sets elapsed_s, send_s, incomplete and
+ * alive_hosts first. planned: probes the run meant to send (targets x count).
+ */
 void stats_summarize(struct run_summary *s, const struct inflight_counts *c,
-		     const struct rp_counters *bpf, __u64 targets);
+		     const struct rp_counters *bpf, __u64 targets, __u64 planned);
 
 #endif

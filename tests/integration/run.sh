@@ -78,6 +78,27 @@ test_unreachable_classified() {
 		"$(grep -c ',unreachable,[0-9.]*,[0-9]*,3,1,198.18.0.2,' "$out")" 16
 }
 
+# -c 3: every target three times, each probe answered once, hosts counted once.
+test_count_repeats_the_set() {
+	local out=$TMP/c3.ndjson code
+	rp --rate 0 -c 3 --format ndjson 198.19.10.0/24 >"$out" 2>/dev/null
+	code=$?
+	expect_eq "exit code" $code 0
+	expect_eq targets "$(summary_field targets "$out")" 256
+	expect_eq probes "$(summary_field probes "$out")" 768
+	expect_eq replied "$(summary_field replied "$out")" 768
+	expect_eq alive_hosts "$(summary_field alive_hosts "$out")" 256
+	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
+	expect_eq "rows per host" "$(grep '"status":"alive"' "$out" | json_field host | sort | uniq -c |
+		awk '$1 != 3' | wc -l)" 0
+	expect_eq "distinct seqs" "$(grep '"status":"alive"' "$out" | json_field seq | sort -u | wc -l)" 768
+	# An 8-byte error quote carries no seq: it is charged to the target's newest probe.
+	rp --rate 0 -c 2 --ttl 1 --format ndjson 198.18.200.1-198.18.200.4 >"$out" 2>/dev/null
+	code=$?
+	expect_eq "time exceeded, twice each" "$(summary_field time_exceeded "$out")" 8
+	expect_eq "exit code with no host alive" $code 1
+}
+
 test_time_exceeded_classified() {
 	local out=$TMP/te.ndjson
 	rp --rate 0 --ttl 1 --format ndjson 198.18.200.1-198.18.200.8 >"$out" 2>/dev/null

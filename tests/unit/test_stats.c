@@ -15,7 +15,7 @@ static void test_every_probe_in_one_bucket(void **s)
 	c.by_status[ST_ERROR] = 1;
 	c.by_status[ST_NO_REPLY] = 9;
 	c.by_status[ST_SEND_FAILED] = 3;
-	stats_summarize(&r, &c, &bpf, 120);
+	stats_summarize(&r, &c, &bpf, 120, 120);
 	assert_int_equal(r.sent, 97);
 	assert_int_equal(r.errors, 8);
 	assert_int_equal(r.no_reply, 9);
@@ -32,13 +32,13 @@ static void test_local_drops_are_not_loss(void **s)
 
 	c.by_status[ST_ALIVE] = 6;
 	c.by_status[ST_NO_REPLY] = 4;
-	stats_summarize(&r, &c, &bpf, 10);
+	stats_summarize(&r, &c, &bpf, 10, 10);
 	assert_int_equal(r.dropped_locally, 3);
 	assert_int_equal(r.no_reply, 1);
 	assert_int_equal(r.unaccounted, 0);
 	/* More drops than unanswered probes (drops of duplicates): never negative loss. */
 	bpf.rb_full = 50;
-	stats_summarize(&r, &c, &bpf, 10);
+	stats_summarize(&r, &c, &bpf, 10, 10);
 	assert_int_equal(r.dropped_locally, 4);
 	assert_int_equal(r.no_reply, 0);
 }
@@ -50,10 +50,10 @@ static void test_unaccounted_detects_lost_track(void **s)
 	struct run_summary r = { 0 };
 
 	c.by_status[ST_ALIVE] = 7; /* three probes never resolved */
-	stats_summarize(&r, &c, &bpf, 10);
+	stats_summarize(&r, &c, &bpf, 10, 10);
 	assert_int_equal(r.unaccounted, 3);
 	c.by_status[ST_ALIVE] = 12; /* resolved more than were sent */
-	stats_summarize(&r, &c, &bpf, 10);
+	stats_summarize(&r, &c, &bpf, 10, 10);
 	assert_int_equal(r.unaccounted, -2);
 }
 

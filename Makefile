@@ -34,13 +34,13 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinc
 SRCS := $(wildcard src/*.c)
 OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(SRCS))
 SKEL := $(OUTPUT)/ringping.skel.h
-UNIT_TESTS := targets permute pacer probe inflight stats output cli
+UNIT_TESTS := targets permute pacer probe inflight stats output cli tx
 UNIT_BINS := $(patsubst %,$(OUTPUT)/test_%,$(UNIT_TESTS))
 
 .DELETE_ON_ERROR:
-.PHONY: all deps demo test unit bpftest itest vmlinux clean check-libbpf
+.PHONY: all deps demo test unit bpftest itest bench tools vmlinux clean check-libbpf
 
-all: check-libbpf $(OUTPUT)/ringping
+all: check-libbpf $(OUTPUT)/ringping tools
 
 check-libbpf:
 	@pkg-config --atleast-version=$(LIBBPF_MIN) libbpf || \
@@ -72,6 +72,18 @@ $(OUTPUT)/ringping: $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
+# Benchmark tools: the bare generator (the ceiling) and the lab's XDP responder.
+BENCH_BPF := $(OUTPUT)/xdp_echo.bpf.o $(OUTPUT)/xdp_pass.bpf.o
+tools: $(OUTPUT)/bare_gen $(BENCH_BPF)
+
+$(OUTPUT)/%.bpf.o: tools/%.bpf.c | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/bare_gen: tools/bare_gen.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@ -lpthread
+
 # Unit tests: one program per module, linking only what it needs.
 TEST_CFLAGS := $(CFLAGS) -Itests/unit
 $(OUTPUT)/t_%.o: tests/unit/test_%.c | $(OUTPUT)
@@ -85,6 +97,7 @@ $(OUTPUT)/test_probe: $(OUTPUT)/t_probe.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o
 $(OUTPUT)/test_inflight: $(OUTPUT)/t_inflight.o $(OUTPUT)/inflight.o
 $(OUTPUT)/test_stats: $(OUTPUT)/t_stats.o $(OUTPUT)/stats.o $(OUTPUT)/inflight.o
 $(OUTPUT)/test_output: $(OUTPUT)/t_output.o $(OUTPUT)/output.o $(OUTPUT)/inflight.o $(OUTPUT)/addr.o
+$(OUTPUT)/test_tx: $(OUTPUT)/t_tx.o $(OUTPUT)/tx.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
 $(OUTPUT)/test_cli: $(OUTPUT)/t_cli.o $(OUTPUT)/cli.o $(OUTPUT)/output.o $(OUTPUT)/addr.o $(OUTPUT)/inflight.o
 $(UNIT_BINS):
 	$(call msg,LINK,$@)
@@ -97,6 +110,12 @@ $(OUTPUT)/test_bpf: tests/bpf/test_bpf.c $(SKEL) $(OUTPUT)/probe.o $(OUTPUT)/add
 
 deps:
 	$(Q)tools/deps.sh
+
+# Side by side with the peers; prints figures, never fails on a number.
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/deps.sh --bench
+	$(Q)tools/bench.sh $(OUTPUT)
 
 unit: $(UNIT_BINS)
 	$(Q)tools/run_tests.sh unit $(UNIT_BINS)

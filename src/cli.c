@@ -14,7 +14,7 @@
 
 enum {
 	OPT_SEED = 256, OPT_RATE, OPT_EXCLUDE, OPT_XDP, OPT_XDP_MODE, OPT_XDP_PASS, OPT_FORMAT,
-	OPT_BATCH, OPT_RINGBUF, OPT_THREADS,
+	OPT_BATCH, OPT_RINGBUF, OPT_THREADS, OPT_SEND_PATH,
 };
 
 struct cli_opt {
@@ -44,6 +44,7 @@ static const struct cli_opt cli_opts[] = {
 	{ { "alive", no_argument, NULL, 'a' }, NULL, "show only targets that are alive" },
 	{ { "unreach", no_argument, NULL, 'u' }, NULL, "show only targets that did not answer" },
 	{ { "quiet", no_argument, NULL, 'q' }, NULL, "no per-target results, only the summary" },
+	{ { "send-path", required_argument, NULL, OPT_SEND_PATH }, "PATH", "raw (default: raw ICMP socket) or packet (AF_PACKET frames to the targets' gateway)" },
 	{ { "batch", required_argument, NULL, OPT_BATCH }, "N", "probes per sendmmsg call (1..1024, default 64)", 1, 1024 },
 	{ { "sender-threads", required_argument, NULL, OPT_THREADS }, "N", "sending threads, one socket each (0 = inline; default: one per CPU at --rate 0, else 0)", 0, 64 },
 	{ { "ringbuf-size", required_argument, NULL, OPT_RINGBUF }, "MB", "BPF ring buffer size, power of two (default 16)", 1, 1024 },
@@ -174,6 +175,13 @@ static enum cli_result cli_string(struct cli_ctx *c, int val, const char *arg)
 					"bad value '%s' for --xdp-mode: expected native or generic", arg),
 			       CLI_BAD;
 		o->xdp_generic = !strcmp(arg, "generic");
+		break;
+	case OPT_SEND_PATH:
+		if (strcmp(arg, "raw") && strcmp(arg, "packet"))
+			return snprintf(c->err, c->errlen,
+					"bad value '%s' for --send-path: expected raw or packet", arg),
+			       CLI_BAD;
+		o->send_packet = !strcmp(arg, "packet");
 		break;
 	case OPT_FORMAT:
 		if (output_parse_format(arg, &o->out.format))

@@ -15,6 +15,7 @@
 #include "pacer.h"
 #include "permute.h"
 #include "probe.h"
+#include "route.h"
 #include "run.h"
 #include "sender.h"
 
@@ -37,6 +38,8 @@ struct run {
 	struct probe_key key;
 	struct permute perm;
 	struct probe_tmpl tmpl;
+	struct tx_cfg tc;
+	struct route_link link; /* --send-path packet */
 	struct senders snd;
 	struct sender_job *jobs, *free_jobs;
 	int njobs;
@@ -335,7 +338,7 @@ static int run_setup_jobs(struct run *r)
 	if (!r->jobs)
 		return -ENOMEM;
 	for (i = 0; i < r->njobs; i++) {
-		err = sender_job_init(&r->jobs[i], r->o->batch, 8 + r->o->size);
+		err = sender_job_init(&r->jobs[i], r->o->batch, 8 + r->o->size, &r->tc);
 		if (err)
 			return err;
 		r->jobs[i].next = r->free_jobs;
@@ -344,12 +347,34 @@ static int run_setup_jobs(struct run *r)
 	return 0;
 }
 
+/* The packet path sends every probe to the next hop of the target set's two ends. */
+static int run_setup_link(struct run *r)
+{
+	const struct rp_opts *o = r->o;
+	struct rp_addr first, last;
+	char err[256];
+	int e;
+
+	targets_addr(r->t, 0, &first);
+	targets_addr(r->t, r->ntargets - 1, &last);
+	e = route_resolve(&first, &last, o->iface, o->src_set ? &o->src : NULL, &r->link, err,
+			  sizeof(err));
+	if (e) {
+		pr_warn("%s\n", err);
+		return e;
+	}
+	if (20 + 8 + o->size > r->link.mtu) {
+		pr_warn("packet send path: --size %u does not fit the MTU of %s (%u)\n", o->size,
+			r->link.ifname, r->link.mtu);
+		return -EMSGSIZE;
+	}
+	r->tc.link = &r->link;
+	return 0;
+}
+
 static int run_setup(struct run *r)
 {
 	const struct rp_opts *o = r->o;
-	struct tx_cfg tc = {
-		.ttl = o->ttl, .tos = o->tos, .ifname = o->iface, .src = o->src_set ? &o->src : NULL,
-	};
 	__u64 seed = o->seed;
 	int err;
 
@@ -364,7 +389,10 @@ static int run_setup(struct run *r)
 		if (!r->alive)
 			return -ENOMEM;
 	}
-	err = probe_init(&r->tmpl, &r->key, o->size);
+	r->tc = (struct tx_cfg){ .ttl = o->ttl, .tos = o->tos, .ifname = o->iface,
+				 .src = o->src_set ? &o->src : NULL };
+	err = o->send_packet ? run_setup_link(r) : 0;
+	err = err ?: probe_init(&r->tmpl, &r->key, o->size);
 	err = err ?: inflight_init(&r->inf, run_inflight_capacity(o, r->total),
 				   o->timeout_ms * 1000000ULL, run_emit, r);
 	err = err ?: run_setup_jobs(r);
@@ -372,7 +400,7 @@ static int run_setup(struct run *r)
 		return err;
 	/* The receive path goes first, so no reply can beat it. */
 	err = run_setup_bpf(r);
-	err = err ?: senders_start(&r->snd, o->sender_threads, &tc, o->batch);
+	err = err ?: senders_start(&r->snd, o->sender_threads, &r->tc, o->batch);
 	err = err ?: run_epoll(r);
 	if (err)
 		return err;

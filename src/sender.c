@@ -7,13 +7,13 @@
 #include "log.h"
 #include "sender.h"
 
-int sender_job_init(struct sender_job *j, __u32 batch, __u32 pkt_len)
+int sender_job_init(struct sender_job *j, __u32 batch, __u32 pkt_len, const struct tx_cfg *cfg)
 {
 	memset(j, 0, sizeof(*j));
 	j->stamps = calloc(sender_stamp_cap(batch), sizeof(*j->stamps));
 	if (!j->stamps)
 		return -ENOMEM;
-	return tx_batch_init(&j->b, batch, pkt_len);
+	return tx_batch_init(&j->b, batch, pkt_len, cfg);
 }
 
 void sender_job_free(struct sender_job *j)

@@ -58,7 +58,7 @@ static inline __u32 sender_stamp_cap(__u32 batch)
 	return 4 * batch + 256;
 }
 
-int sender_job_init(struct sender_job *j, __u32 batch, __u32 pkt_len);
+int sender_job_init(struct sender_job *j, __u32 batch, __u32 pkt_len, const struct tx_cfg *cfg);
 void sender_job_free(struct sender_job *j);
 /* nthreads 0: inline. Opens the sockets; 0 or -errno. */
 int senders_start(struct senders *s, int nthreads, const struct tx_cfg *cfg, __u32 batch);

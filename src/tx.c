@@ -8,6 +8,7 @@
 #include <sys/timex.h>
 #include <linux/errqueue.h>
 #include <linux/icmp.h>
+#include <linux/if_packet.h>
 #include <linux/net_tstamp.h>
 #include "log.h"
 #include "tx.h"
@@ -59,12 +60,15 @@ static int tx_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 		 SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
 	int err = 0;
 
+	if (cfg->link) /* TTL and TOS are in the frame template */
+		goto common;
 	if (setsockopt(tx->fd, SOL_RAW, ICMP_FILTER, &none, sizeof(none)))
 		pr_debug("ICMP_FILTER: %s\n", strerror(errno));
 	if (cfg->ttl)
 		err = err ?: tx_setsockopt(tx->fd, IPPROTO_IP, IP_TTL, cfg->ttl, "IP_TTL");
 	if (cfg->tos >= 0)
 		err = err ?: tx_setsockopt(tx->fd, IPPROTO_IP, IP_TOS, cfg->tos, "IP_TOS");
+common:
 	err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_SNDBUFFORCE, TX_SNDBUF, "SO_SNDBUFFORCE");
 	err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_RCVBUFFORCE, TX_RCVBUF, "SO_RCVBUFFORCE");
 	err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_TIMESTAMPING, ts, "SO_TIMESTAMPING");
@@ -76,6 +80,17 @@ static int tx_bind(struct tx *tx, const struct tx_cfg *cfg)
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	int err;
 
+	if (cfg->link) {
+		struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = cfg->link->ifindex };
+
+		/* Past the qdisc: the veth/NIC queue is the only one, and a full one says ENOBUFS. */
+		err = tx_setsockopt(tx->fd, SOL_PACKET, PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
+		if (!err && bind(tx->fd, (struct sockaddr *)&sll, sizeof(sll))) {
+			err = -errno;
+			pr_warn("packet socket on %s: %s\n", cfg->link->ifname, strerror(-err));
+		}
+		return err;
+	}
 	if (cfg->ifname &&
 	    setsockopt(tx->fd, SOL_SOCKET, SO_BINDTODEVICE, cfg->ifname, strlen(cfg->ifname) + 1)) {
 		err = -errno;
@@ -95,18 +110,44 @@ static int tx_bind(struct tx *tx, const struct tx_cfg *cfg)
 	return 0;
 }
 
-int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len)
+/* Ethernet + IPv4 header template for the packet path; its sum without daddr, id and check. */
+static void tx_frame_template(struct tx_batch *b, __u8 *f, const struct tx_cfg *cfg)
 {
-	__u32 i;
+	const struct route_link *l = cfg->link;
+	__u8 *ip = f + 14;
+	__u16 tot = (__u16)(20 + b->pkt_len);
+	__u32 sum = 0;
+	int i;
+
+	memcpy(f, l->dmac, 6);
+	memcpy(f + 6, l->smac, 6);
+	f[12] = 0x08, f[13] = 0x00;
+	ip[0] = 0x45;
+	ip[1] = cfg->tos >= 0 ? (__u8)cfg->tos : 0;
+	ip[2] = tot >> 8, ip[3] = (__u8)tot;
+	ip[6] = 0x40; /* DF, as the raw path sends by default (path MTU discovery) */
+	ip[8] = cfg->ttl ? (__u8)cfg->ttl : 64;
+	ip[9] = IPPROTO_ICMP;
+	memcpy(ip + 12, &l->src, 4);
+	for (i = 0; i < 20; i += 2)
+		sum += (__u32)ip[i] << 8 | ip[i + 1];
+	b->ip_sum = sum;
+}
+
+int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len, const struct tx_cfg *cfg)
+{
+	__u32 i, slot;
 
 	memset(b, 0, sizeof(*b));
 	b->cap = cap;
+	b->hdr_len = cfg->link ? TX_FRAME_HDR : 0;
 	b->pkt_len = pkt_len;
+	slot = b->hdr_len + pkt_len;
 	b->kstamp = true;
 	b->msgs = calloc(cap, sizeof(*b->msgs));
 	b->iov = calloc(cap, sizeof(*b->iov));
 	b->dst = calloc(cap, sizeof(*b->dst));
-	b->pkts = calloc(cap, pkt_len);
+	b->pkts = calloc(cap, slot);
 	b->cmsg = calloc(cap, TX_CMSG_SPACE);
 	b->status = calloc(cap, sizeof(*b->status));
 	if (!b->msgs || !b->iov || !b->dst || !b->pkts || !b->cmsg || !b->status) {
@@ -117,11 +158,13 @@ int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len)
 		struct msghdr *m = &b->msgs[i].msg_hdr;
 		struct cmsghdr *c = (struct cmsghdr *)(b->cmsg + i * TX_CMSG_SPACE);
 
-		b->iov[i].iov_base = b->pkts + (size_t)i * pkt_len;
-		b->iov[i].iov_len = pkt_len;
+		b->iov[i].iov_base = b->pkts + (size_t)i * slot;
+		b->iov[i].iov_len = slot;
 		b->dst[i].sin_family = AF_INET;
-		m->msg_name = &b->dst[i];
-		m->msg_namelen = sizeof(b->dst[i]);
+		if (cfg->link) /* the socket is bound to the link: no address */
+			tx_frame_template(b, b->iov[i].iov_base, cfg);
+		else
+			m->msg_name = &b->dst[i], m->msg_namelen = sizeof(b->dst[i]);
 		m->msg_iov = &b->iov[i];
 		m->msg_iovlen = 1;
 		m->msg_control = c;
@@ -153,10 +196,12 @@ int tx_open(struct tx *tx, const struct tx_cfg *cfg)
 	memset(tx, 0, sizeof(*tx));
 	tx->kstamp = true;
 	tx->tai_off_ns = tx_tai_offset();
-	tx->fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+	/* Packet path: protocol 0, so the socket is never handed a received frame. */
+	tx->fd = cfg->link ? socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0)
+			   : socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
 	if (tx->fd < 0) {
 		err = -errno;
-		pr_warn("raw ICMP socket: %s%s\n", strerror(-err),
+		pr_warn("%s socket: %s%s\n", cfg->link ? "packet" : "raw ICMP", strerror(-err),
 			err == -EPERM ? " (needs CAP_NET_RAW)" : "");
 		return err;
 	}
@@ -185,10 +230,23 @@ void tx_close(struct tx *tx)
 __u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct rp_addr *dst, __u32 key)
 {
 	struct cmsghdr *c = (struct cmsghdr *)(b->cmsg + i * TX_CMSG_SPACE);
+	__u8 *p = b->pkts + (size_t)i * (b->hdr_len + b->pkt_len);
+	__u32 d = addr_v4(dst), sum;
 
-	b->dst[i].sin_addr.s_addr = htonl(addr_v4(dst));
 	memcpy(CMSG_DATA(c), &key, sizeof(key));
-	return b->pkts + (size_t)i * b->pkt_len;
+	if (!b->hdr_len) {
+		b->dst[i].sin_addr.s_addr = htonl(d);
+		return p;
+	}
+	/* IPv4 header: destination, ID (the stamp key's low bits), checksum from the template's sum. */
+	sum = b->ip_sum + (d >> 16) + (d & 0xffff) + (key & 0xffff);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	p[14 + 4] = (__u8)(key >> 8), p[14 + 5] = (__u8)key;
+	p[14 + 10] = (__u8)(~sum >> 8), p[14 + 11] = (__u8)~sum;
+	p[14 + 16] = (__u8)(d >> 24), p[14 + 17] = (__u8)(d >> 16);
+	p[14 + 18] = (__u8)(d >> 8), p[14 + 19] = (__u8)d;
+	return p + b->hdr_len;
 }
 
 /* Without kernel stamp keys a batch goes out with no control data. */
@@ -241,7 +299,8 @@ static bool tx_parse_stamp(struct tx *tx, struct msghdr *m, __u32 *key, __u64 *t
 	for (c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING)
 			ts = (struct scm_timestamping *)CMSG_DATA(c);
-		else if (c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR)
+		else if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+			 (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_TX_TIMESTAMP))
 			serr = (struct sock_extended_err *)CMSG_DATA(c);
 	}
 	if (!ts || !serr || serr->ee_origin != SO_EE_ORIGIN_TIMESTAMPING)

@@ -4,6 +4,12 @@
  * kernel with one sendmmsg(), and the kernel's software TX timestamps read
  * back from the socket's error queue in batches with recvmmsg().
  *
+ * Two socket kinds: a raw ICMP socket (the kernel routes and builds the IP
+ * header), or with a route_link an AF_PACKET socket that sends whole frames
+ * past the qdisc layer, with Ethernet and IPv4 headers from a per-batch
+ * template and only the destination, IP ID and header checksum set per probe.
+ * Both give the same software TX stamps (taken when the driver transmits).
+ *
  * Each message carries its timestamp key in an SCM_TS_OPT_ID control message
  * (Linux 6.13+), so a stamp names its probe exactly even when a send in the
  * middle of a batch fails. Where the kernel refuses it, ringping stamps each
@@ -16,17 +22,23 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include "addr.h"
+#include "route.h"
 
 struct tx_cfg {
 	int ttl;		     /* 0: kernel default */
 	int tos;		     /* -1: kernel default */
 	const char *ifname;	     /* NULL: any */
 	const struct rp_addr *src;   /* NULL: kernel's choice */
+	const struct route_link *link; /* non-NULL: packet send path on this link */
 };
+
+#define TX_FRAME_HDR 34 /* Ethernet (14) + IPv4 (20) in front of each packet-path probe */
 
 /* One batch of messages, with its own buffers, so batches can be in flight on several sockets. */
 struct tx_batch {
 	__u32 cap, pkt_len;
+	__u32 hdr_len;		     /* packet path: TX_FRAME_HDR; raw: 0 */
+	__u32 ip_sum;		     /* packet path: header sum with daddr, id, check zero */
 	bool kstamp;		     /* messages carry SCM_TS_OPT_ID */
 	struct mmsghdr *msgs;
 	struct iovec *iov;
@@ -54,7 +66,8 @@ typedef void (*tx_stamp_fn)(void *ctx, __u32 key, __u64 tai_ns);
 
 int tx_open(struct tx *tx, const struct tx_cfg *cfg);
 void tx_close(struct tx *tx);
-int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len);
+/* pkt_len: ICMP bytes per probe; cfg->link selects frames for the packet path. */
+int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len, const struct tx_cfg *cfg);
 void tx_batch_free(struct tx_batch *b);
 /* Prepare message i of a batch; returns the buffer for its ICMP bytes. */
 __u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct rp_addr *dst, __u32 key);

@@ -66,6 +66,28 @@ test_sweep_xdp_mode() {
 	xdp_attached && fail "XDP program still attached after exit"
 }
 
+# AF_PACKET frames with our own IPv4 header: the same exact counts, in both receive modes.
+test_sweep_packet_path() { sweep_16 p --send-path packet; }
+test_sweep_packet_path_xdp() { sweep_16 px --send-path packet --xdp rp-p0; }
+
+# Errors quote the IPv4 header the packet path built: they must match like the raw path's.
+test_packet_path_errors_and_refusals() {
+	local out=$TMP/perr.ndjson err code
+	rp --rate 0 --send-path packet --ttl 1 --format ndjson 198.18.200.1-198.18.200.8 >"$out" 2>/dev/null
+	expect_eq "time exceeded" "$(summary_field time_exceeded "$out")" 8
+	rp --rate 0 --send-path packet --format ndjson 198.18.100.0/29 >"$out" 2>/dev/null
+	expect_eq unreachable "$(summary_field unreachable "$out")" 8
+	expect_eq "unreachable from the router" "$(grep -c '"from":"198.18.0.2"' "$out")" 8
+	# One gateway for all probes: on-link and local targets are refused, not misdelivered.
+	err=$(rp --send-path packet 198.18.0.2 2>&1 >/dev/null); code=$?
+	expect_eq "on-link exit" $code 4
+	printf '%s' "$err" | grep -q "198.18.0.2 is on-link" || fail "on-link message: $err"
+	err=$(rp --send-path packet 127.0.0.1 2>&1 >/dev/null); code=$?
+	expect_eq "local exit" $code 4
+	printf '%s' "$err" | grep -q "127.0.0.1 is local" || fail "local message: $err"
+	rp --send-path bogus 198.19.0.1 >/dev/null 2>&1; expect_eq "bad --send-path" $? 3
+}
+
 test_sweep_xdp_generic_pass() { sweep_16 g --xdp rp-p0 --xdp-mode generic --xdp-pass; }
 
 test_unreachable_classified() {

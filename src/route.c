@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include "route.h"
+
+#define RT_BUF 8192
+#define RT_NEIGH_WAIT_MS 1000
+
+struct rt_req {
+	struct nlmsghdr nh;
+	union {
+		struct rtmsg rt;
+		struct ndmsg nd;
+	};
+	char attrs[64];
+};
+
+static void rt_attr(struct rt_req *q, int type, const void *data, int len)
+{
+	struct rtattr *a = (struct rtattr *)((char *)q + NLMSG_ALIGN(q->nh.nlmsg_len));
+
+	a->rta_type = (unsigned short)type;
+	a->rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(RTA_DATA(a), data, len);
+	q->nh.nlmsg_len = NLMSG_ALIGN(q->nh.nlmsg_len) + RTA_ALIGN(a->rta_len);
+}
+
+/*
+ * Send one request, read its one answer into buf: the answer's nlmsghdr, or
+ * NULL with errno. A get is answered by data or an error; a change asks for
+ * an ack (NLM_F_ACK from the caller), so no stray ack is left to be read as
+ * the next request's answer.
+ */
+static struct nlmsghdr *rt_talk(int fd, struct rt_req *q, char *buf)
+{
+	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+	ssize_t n;
+
+	q->nh.nlmsg_flags |= NLM_F_REQUEST;
+	if (send(fd, q, q->nh.nlmsg_len, 0) < 0)
+		return NULL;
+	n = recv(fd, buf, RT_BUF, 0);
+	if (n < 0)
+		return NULL;
+	if (!NLMSG_OK(nh, (__u32)n)) {
+		errno = EPROTO;
+		return NULL;
+	}
+	if (nh->nlmsg_type == NLMSG_ERROR) {
+		int e = -((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+
+		errno = e ? e : ENOENT;
+		return e ? NULL : nh;
+	}
+	return nh;
+}
+
+struct rt_hop {
+	int oif;
+	__u32 gw, src;
+	unsigned char type;
+};
+
+static int rt_get_route(int fd, __u32 dst, int oif, __u32 src, struct rt_hop *h)
+{
+	struct rt_req q = { .nh = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)),
+				    .nlmsg_type = RTM_GETROUTE },
+			    .rt = { .rtm_family = AF_INET, .rtm_dst_len = 32 } };
+	char buf[RT_BUF];
+	struct nlmsghdr *nh;
+	struct rtattr *a;
+	int len;
+
+	rt_attr(&q, RTA_DST, &dst, 4);
+	if (oif)
+		rt_attr(&q, RTA_OIF, &oif, 4);
+	if (src)
+		rt_attr(&q, RTA_SRC, &src, 4);
+	nh = rt_talk(fd, &q, buf);
+	if (!nh || nh->nlmsg_type != RTM_NEWROUTE)
+		return -(errno ? errno : EPROTO);
+	memset(h, 0, sizeof(*h));
+	h->type = ((struct rtmsg *)NLMSG_DATA(nh))->rtm_type;
+	len = (int)RTM_PAYLOAD(nh);
+	for (a = RTM_RTA(NLMSG_DATA(nh)); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == RTA_OIF)
+			memcpy(&h->oif, RTA_DATA(a), 4);
+		else if (a->rta_type == RTA_GATEWAY)
+			memcpy(&h->gw, RTA_DATA(a), 4);
+		else if (a->rta_type == RTA_PREFSRC)
+			memcpy(&h->src, RTA_DATA(a), 4);
+	}
+	return 0;
+}
+
+/* The neighbour's address if the kernel has a usable one: 0, or -ENOENT. */
+static int rt_get_neigh(int fd, int ifindex, __u32 ip, __u8 *mac)
+{
+	struct rt_req q = { .nh = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg)),
+				    .nlmsg_type = RTM_GETNEIGH },
+			    .nd = { .ndm_family = AF_INET, .ndm_ifindex = ifindex } };
+	char buf[RT_BUF];
+	struct nlmsghdr *nh;
+	struct ndmsg *nd;
+	struct rtattr *a;
+	int len;
+
+	rt_attr(&q, NDA_DST, &ip, 4);
+	nh = rt_talk(fd, &q, buf);
+	if (!nh || nh->nlmsg_type != RTM_NEWNEIGH)
+		return -ENOENT;
+	nd = NLMSG_DATA(nh);
+	if (!(nd->ndm_state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT |
+			       NUD_NOARP)))
+		return -ENOENT;
+	len = (int)RTM_PAYLOAD(nh);
+	for (a = (struct rtattr *)((char *)nd + NLMSG_ALIGN(sizeof(*nd))); RTA_OK(a, len);
+	     a = RTA_NEXT(a, len))
+		if (a->rta_type == NDA_LLADDR && RTA_PAYLOAD(a) == 6) {
+			memcpy(mac, RTA_DATA(a), 6);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* Ask the kernel to resolve ip (NTF_USE: as if a packet were waiting for it). */
+static void rt_kick_neigh(int fd, int ifindex, __u32 ip)
+{
+	struct rt_req q = { .nh = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg)),
+				    .nlmsg_type = RTM_NEWNEIGH,
+				    .nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE | NLM_F_ACK },
+			    .nd = { .ndm_family = AF_INET, .ndm_ifindex = ifindex,
+				    .ndm_state = NUD_NONE, .ndm_flags = NTF_USE } };
+	char buf[RT_BUF];
+
+	rt_attr(&q, NDA_DST, &ip, 4);
+	rt_talk(fd, &q, buf);
+}
+
+static int rt_neigh(int fd, int ifindex, __u32 ip, __u8 *mac)
+{
+	struct timespec nap = { 0, 10 * 1000000 };
+	int i;
+
+	for (i = 0; i <= RT_NEIGH_WAIT_MS / 10; i++) {
+		if (rt_get_neigh(fd, ifindex, ip, mac) == 0)
+			return 0;
+		if (i == 0)
+			rt_kick_neigh(fd, ifindex, ip);
+		nanosleep(&nap, NULL);
+	}
+	return -EHOSTUNREACH;
+}
+
+static int rt_iface(struct route_link *l)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (!if_indextoname((unsigned)l->ifindex, l->ifname)) {
+		err = -errno;
+		goto out;
+	}
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", l->ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) || ifr.ifr_hwaddr.sa_family != 1 /* ARPHRD_ETHER */) {
+		err = errno ? -errno : -EOPNOTSUPP;
+		goto out;
+	}
+	memcpy(l->smac, ifr.ifr_hwaddr.sa_data, 6);
+	err = ioctl(fd, SIOCGIFMTU, &ifr) ? -errno : 0;
+	l->mtu = (__u32)ifr.ifr_mtu;
+out:
+	close(fd);
+	return err;
+}
+
+static int rt_check(const struct rt_hop *a, const struct rt_hop *b, const struct rp_addr *first,
+		    const struct rp_addr *last, char *err, size_t errlen)
+{
+	char s1[ADDR_STRLEN], s2[ADDR_STRLEN];
+
+	addr_str(first, s1, sizeof(s1));
+	addr_str(last, s2, sizeof(s2));
+	if (a->type != RTN_UNICAST || b->type != RTN_UNICAST)
+		return snprintf(err, errlen, "packet send path: %s is local or not routable",
+				a->type != RTN_UNICAST ? s1 : s2), -EHOSTUNREACH;
+	if (!a->gw || !b->gw)
+		return snprintf(err, errlen, "packet send path: %s is on-link; it sends to one "
+				"gateway only (use --send-path raw)", !a->gw ? s1 : s2), -EHOSTUNREACH;
+	if (a->oif != b->oif || a->gw != b->gw || a->src != b->src)
+		return snprintf(err, errlen, "packet send path: %s and %s take different routes "
+				"(use --send-path raw)", s1, s2), -EHOSTUNREACH;
+	return 0;
+}
+
+int route_resolve(const struct rp_addr *first, const struct rp_addr *last, const char *ifname,
+		  const struct rp_addr *src, struct route_link *out, char *err, size_t errlen)
+{
+	struct rt_hop a, b;
+	__u32 s = src ? htonl(addr_v4(src)) : 0;
+	int fd, oif = ifname ? (int)if_nametoindex(ifname) : 0, e;
+
+	memset(out, 0, sizeof(*out));
+	if (ifname && !oif)
+		return snprintf(err, errlen, "interface '%s': %s", ifname, strerror(errno)), -ENODEV;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return e = -errno, snprintf(err, errlen, "netlink: %s", strerror(-e)), e;
+	e = rt_get_route(fd, htonl(addr_v4(first)), oif, s, &a);
+	e = e ?: rt_get_route(fd, htonl(addr_v4(last)), oif, s, &b);
+	if (e) {
+		snprintf(err, errlen, "packet send path: no route to the targets: %s", strerror(-e));
+		goto out;
+	}
+	e = rt_check(&a, &b, first, last, err, errlen);
+	if (e)
+		goto out;
+	out->ifindex = a.oif;
+	out->gw = a.gw;
+	out->src = s ? s : a.src;
+	e = rt_iface(out);
+	if (e) {
+		snprintf(err, errlen, "packet send path: interface %d is not Ethernet-like: %s",
+			 a.oif, strerror(-e));
+		goto out;
+	}
+	e = rt_neigh(fd, a.oif, a.gw, out->dmac);
+	if (e) {
+		char g[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &a.gw, g, sizeof(g));
+		snprintf(err, errlen, "packet send path: gateway %s on %s did not resolve in %d ms",
+			 g, out->ifname, RT_NEIGH_WAIT_MS);
+	}
+out:
+	close(fd);
+	return e;
+}

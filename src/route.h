@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Where link-layer frames for the packet send path go: the kernel's route to
+ * the targets (egress interface, source address, gateway) and the gateway's
+ * link-layer address, asked over rtnetlink. Like ZMap's gateway MAC, one next
+ * hop serves every probe, so the targets must sit behind one router.
+ */
+#ifndef RP_ROUTE_H
+#define RP_ROUTE_H
+
+#include "addr.h"
+
+struct route_link {
+	int ifindex;
+	char ifname[16];
+	__u32 src;	 /* IPv4 source, network order */
+	__u32 gw;	 /* IPv4 gateway, network order */
+	__u8 smac[6];	 /* the interface's own address */
+	__u8 dmac[6];	 /* the gateway's */
+	__u32 mtu;
+};
+
+/*
+ * Resolve the next hop for first and last (the ends of the target set);
+ * ifname and src, if not NULL, pin the interface and the source. Fails with
+ * a one-line reason in err when the two ends take different routes, a target
+ * is on-link or local, or the gateway's address cannot be learnt in 1 s.
+ * 0 or -errno.
+ */
+int route_resolve(const struct rp_addr *first, const struct rp_addr *last, const char *ifname,
+		  const struct rp_addr *src, struct route_link *out, char *err, size_t errlen);
+
+#endif

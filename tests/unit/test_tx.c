@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+/* The packet path's frames: Ethernet and IPv4 headers from the template, per-probe fields. */
+#include "cm.h"
+#include <string.h>
+#include "probe.h"
+#include "tx.h"
+
+static const struct route_link link = {
+	.ifindex = 7, .ifname = "veth-x", .src = 0x010012c6, /* 198.18.0.1, network order */
+	.smac = { 2, 0, 0, 0, 0, 1 }, .dmac = { 2, 0, 0, 0, 0, 2 }, .mtu = 1500,
+};
+
+static void test_frames_have_valid_headers(void **s)
+{
+	struct tx_cfg cfg = { .ttl = 7, .tos = 0x20, .link = &link };
+	__u32 dsts[] = { 0xc6130000, 0xc613ffff, 0x00000001, 0xffffffff }, keys[] = { 0, 0xffff, 0x12345, 0xfffffffe };
+	struct tx_batch b;
+	struct rp_addr a;
+	__u32 i;
+
+	assert_int_equal(tx_batch_init(&b, 4, 64, &cfg), 0);
+	for (i = 0; i < 4; i++) {
+		__u8 *icmp, *f, *ip;
+
+		addr_from_v4(&a, dsts[i]);
+		icmp = tx_prepare(&b, i, &a, keys[i]);
+		f = b.iov[i].iov_base;
+		ip = f + 14;
+		assert_ptr_equal(icmp, f + TX_FRAME_HDR);
+		assert_int_equal(b.iov[i].iov_len, TX_FRAME_HDR + 64);
+		assert_null(b.msgs[i].msg_hdr.msg_name); /* the socket is bound to the link */
+		assert_memory_equal(f, link.dmac, 6);
+		assert_memory_equal(f + 6, link.smac, 6);
+		assert_int_equal(f[12] << 8 | f[13], 0x0800);
+		assert_int_equal(ip[0], 0x45);
+		assert_int_equal(ip[1], 0x20);
+		assert_int_equal(ip[2] << 8 | ip[3], 20 + 64);
+		assert_int_equal(ip[4] << 8 | ip[5], keys[i] & 0xffff);
+		assert_int_equal(ip[8], 7);
+		assert_int_equal(ip[9], 1);
+		assert_memory_equal(ip + 12, &link.src, 4);
+		assert_int_equal((__u32)ip[16] << 24 | ip[17] << 16 | ip[18] << 8 | ip[19], dsts[i]);
+		assert_int_equal(probe_csum(ip, 20), 0); /* the incremental checksum verifies */
+	}
+	/* A slot rewritten for another probe keeps a valid header. */
+	addr_from_v4(&a, 0x0a000001);
+	tx_prepare(&b, 0, &a, 99);
+	assert_int_equal(probe_csum(b.iov[0].iov_base + 14, 20), 0);
+	tx_batch_free(&b);
+}
+
+static void test_raw_path_has_no_frame(void **s)
+{
+	struct tx_cfg cfg = { .tos = -1 };
+	struct tx_batch b;
+	struct rp_addr a;
+
+	assert_int_equal(tx_batch_init(&b, 2, 64, &cfg), 0);
+	addr_from_v4(&a, 0xc6130102);
+	assert_ptr_equal(tx_prepare(&b, 1, &a, 5), b.iov[1].iov_base);
+	assert_int_equal(b.iov[1].iov_len, 64);
+	assert_non_null(b.msgs[1].msg_hdr.msg_name);
+	assert_int_equal(b.dst[1].sin_addr.s_addr, htonl(0xc6130102));
+	tx_batch_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_frames_have_valid_headers),
+		cmocka_unit_test(test_raw_path_has_no_frame),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -28,6 +28,12 @@ NS_PROBE=rp-probe
 NS_TGT=rp-tgt
 NS_FAR=rp-far
 ALL_NS="$NS_PROBE $NS_TGT $NS_FAR"
+# One veth queue per CPU (at most 32), and XPS maps CPU i to queue i. With an
+# XDP program on the receiving end, veth hands frames over through a 256-entry
+# ring per queue, drained by that queue's NAPI; two CPUs filling one ring
+# overflow it, and the lab's target then drops replies (IpOutDiscards).
+NQ=$(nproc)
+[ "$NQ" -gt 32 ] && NQ=32
 
 ns_exists() { ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$1"; }
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
@@ -56,7 +62,8 @@ lift_icmp_limits() {
 }
 
 lab_up_links() {
-	ip link add rp-p0 netns $NS_PROBE type veth peer name rp-t0 netns $NS_TGT &&
+	ip link add rp-p0 netns $NS_PROBE numtxqueues $NQ numrxqueues $NQ type veth peer name rp-t0 \
+		netns $NS_TGT numtxqueues $NQ numrxqueues $NQ &&
 		ip link add rp-t1 netns $NS_TGT type veth peer name rp-f0 netns $NS_FAR &&
 		in_ns $NS_PROBE ip link set lo up && in_ns $NS_PROBE ip link set rp-p0 up &&
 		in_ns $NS_TGT ip link set lo up && in_ns $NS_TGT ip link set rp-t0 up &&
@@ -86,6 +93,15 @@ lab_up_neigh() {
 		in_ns $NS_FAR ip neigh replace 198.18.1.1 lladdr "$(mac_of $NS_TGT rp-t1)" dev rp-f0 nud permanent
 }
 
+lab_up_xps() {
+	local i
+	for i in $(seq 0 $((NQ - 1))); do
+		in_ns $NS_PROBE sh -c "printf '%x' $((1 << i)) >/sys/class/net/rp-p0/queues/tx-$i/xps_cpus" &&
+			in_ns $NS_TGT sh -c "printf '%x' $((1 << i)) >/sys/class/net/rp-t0/queues/tx-$i/xps_cpus" ||
+			return 1
+	done
+}
+
 lab_up_reject() {
 	in_ns $NS_TGT nft -f - <<'NFT'
 table ip rp_lab {
@@ -102,7 +118,7 @@ lab_up() {
 	lab_is_up && return 0
 	lab_down
 	for ns in $ALL_NS; do ip netns add "$ns" || { lab_down; return 1; }; done
-	if ! { lab_up_links && lab_up_addrs && lab_up_neigh && lab_up_reject &&
+	if ! { lab_up_links && lab_up_xps && lab_up_addrs && lab_up_neigh && lab_up_reject &&
 		in_ns $NS_TGT sysctl -qw net.ipv4.ip_forward=1 &&
 		lift_icmp_limits $NS_TGT && lift_icmp_limits $NS_FAR; }; then
 		echo "lab: set-up failed; removing what was made" >&2

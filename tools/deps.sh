@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Install every Debian package ringping's build, tests and demo need; idempotent.
+# --bench: also the peers tools/bench.sh measures against.
 set -eu
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config gcc make
       iproute2 nftables"
+[ "${1:-}" = --bench ] && pkgs="zmap masscan fping nmap time"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

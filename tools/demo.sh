@@ -16,6 +16,7 @@ rp() { echo; echo "\$ ringping $*"; timeout -s KILL 60 ip netns exec rp-probe "$
 
 rp --rate 0 -q 198.19.0.0/16
 rp --rate 0 -q --xdp rp-p0 198.19.0.0/16
+rp --rate 0 -q --send-path packet --xdp rp-p0 198.19.0.0/16
 rp --rate 0 -t 300 198.19.0.1-198.19.0.3 198.18.100.1 198.18.150.1 2>/dev/null
 rp --rate 0 --ttl 1 --format csv 198.18.200.1-198.18.200.3 2>/dev/null
 exit 0

@@ -146,6 +146,18 @@ static enum cli_result cli_number(struct cli_ctx *c, int val, const char *arg)
 	return CLI_RUN;
 }
 
+/* A two-word option: *second is whether arg named the second word. */
+static enum cli_result cli_choice(struct cli_ctx *c, int val, const char *arg, const char *first,
+				  const char *second, bool *is_second)
+{
+	if (strcmp(arg, first) && strcmp(arg, second))
+		return snprintf(c->err, c->errlen, "bad value '%s' for --%s: expected %s or %s", arg,
+				cli_find(val)->opt.name, first, second),
+		       CLI_BAD;
+	*is_second = !strcmp(arg, second);
+	return CLI_RUN;
+}
+
 static enum cli_result cli_string(struct cli_ctx *c, int val, const char *arg)
 {
 	struct rp_opts *o = c->o;
@@ -170,19 +182,9 @@ static enum cli_result cli_string(struct cli_ctx *c, int val, const char *arg)
 		o->src_set = true;
 		break;
 	case OPT_XDP_MODE:
-		if (strcmp(arg, "native") && strcmp(arg, "generic"))
-			return snprintf(c->err, c->errlen,
-					"bad value '%s' for --xdp-mode: expected native or generic", arg),
-			       CLI_BAD;
-		o->xdp_generic = !strcmp(arg, "generic");
-		break;
+		return cli_choice(c, val, arg, "native", "generic", &o->xdp_generic);
 	case OPT_SEND_PATH:
-		if (strcmp(arg, "raw") && strcmp(arg, "packet"))
-			return snprintf(c->err, c->errlen,
-					"bad value '%s' for --send-path: expected raw or packet", arg),
-			       CLI_BAD;
-		o->send_packet = !strcmp(arg, "packet");
-		break;
+		return cli_choice(c, val, arg, "raw", "packet", &o->send_packet);
 	case OPT_FORMAT:
 		if (output_parse_format(arg, &o->out.format))
 			return snprintf(c->err, c->errlen,

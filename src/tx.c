@@ -53,22 +53,27 @@ static int tx_setsockopt(int fd, int level, int name, int val, const char *what)
 	return err;
 }
 
-static int tx_sockopts(struct tx *tx, const struct tx_cfg *cfg)
+/* The raw path's IP-level options; the packet path has TTL and TOS in its frame template. */
+static int tx_ip_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 {
 	struct icmp_filter none = { .data = ~0U }; /* we never read from this socket */
-	int ts = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE |
-		 SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
 	int err = 0;
 
-	if (cfg->link) /* TTL and TOS are in the frame template */
-		goto common;
 	if (setsockopt(tx->fd, SOL_RAW, ICMP_FILTER, &none, sizeof(none)))
 		pr_debug("ICMP_FILTER: %s\n", strerror(errno));
 	if (cfg->ttl)
-		err = err ?: tx_setsockopt(tx->fd, IPPROTO_IP, IP_TTL, cfg->ttl, "IP_TTL");
+		err = tx_setsockopt(tx->fd, IPPROTO_IP, IP_TTL, cfg->ttl, "IP_TTL");
 	if (cfg->tos >= 0)
 		err = err ?: tx_setsockopt(tx->fd, IPPROTO_IP, IP_TOS, cfg->tos, "IP_TOS");
-common:
+	return err;
+}
+
+static int tx_sockopts(struct tx *tx, const struct tx_cfg *cfg)
+{
+	int ts = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE |
+		 SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
+	int err = cfg->link ? 0 : tx_ip_sockopts(tx, cfg);
+
 	err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_SNDBUFFORCE, TX_SNDBUF, "SO_SNDBUFFORCE");
 	err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_RCVBUFFORCE, TX_RCVBUF, "SO_RCVBUFFORCE");
 	err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_TIMESTAMPING, ts, "SO_TIMESTAMPING");

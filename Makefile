@@ -27,14 +27,14 @@ LIBBPF_LIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
 CFLAGS ?= -O2 -g
 CFLAGS += -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -Iinclude -Isrc -I$(OUTPUT) \
 	  $(LIBBPF_CFLAGS) -MMD -MP
-LDLIBS += $(LIBBPF_LIBS) -lelf -lz -lpthread
+LDLIBS += $(LIBBPF_LIBS) -lelf -lz -lpthread -lm
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude -Ibpf \
 	      -Wall -MMD -MP $(CLANG_BPF_SYS_INCLUDES)
 
 SRCS := $(wildcard src/*.c)
 OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(SRCS))
 SKEL := $(OUTPUT)/ringping.skel.h
-UNIT_TESTS := targets permute pacer probe inflight stats output cli tx
+UNIT_TESTS := targets permute pacer probe inflight stats output cli tx hoststats
 UNIT_BINS := $(patsubst %,$(OUTPUT)/test_%,$(UNIT_TESTS))
 
 .DELETE_ON_ERROR:
@@ -98,6 +98,7 @@ $(OUTPUT)/test_inflight: $(OUTPUT)/t_inflight.o $(OUTPUT)/inflight.o
 $(OUTPUT)/test_stats: $(OUTPUT)/t_stats.o $(OUTPUT)/stats.o $(OUTPUT)/inflight.o
 $(OUTPUT)/test_output: $(OUTPUT)/t_output.o $(OUTPUT)/output.o $(OUTPUT)/inflight.o $(OUTPUT)/addr.o
 $(OUTPUT)/test_tx: $(OUTPUT)/t_tx.o $(OUTPUT)/tx.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
+$(OUTPUT)/test_hoststats: $(OUTPUT)/t_hoststats.o $(OUTPUT)/hoststats.o $(OUTPUT)/addr.o
 $(OUTPUT)/test_cli: $(OUTPUT)/t_cli.o $(OUTPUT)/cli.o $(OUTPUT)/output.o $(OUTPUT)/addr.o $(OUTPUT)/inflight.o
 $(UNIT_BINS):
 	$(call msg,LINK,$@)

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hoststats.h"
+
+static int msb64(__u64 v)
+{
+	return 63 - __builtin_clzll(v);
+}
+
+int hoststats_init(struct hoststats *s, __u64 n, __u64 max_rtt_ns)
+{
+	int top = msb64(max_rtt_ns | (1ULL << HS_MIN_SHIFT));
+
+	memset(s, 0, sizeof(*s));
+	s->n = n;
+	s->nbuckets = 1 + (__u32)(top - HS_MIN_SHIFT + 1) * HS_SUB;
+	s->h = calloc(n, sizeof(*s->h));
+	s->hist = calloc(n, s->nbuckets * sizeof(*s->hist));
+	if (!s->h || !s->hist) {
+		hoststats_free(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void hoststats_free(struct hoststats *s)
+{
+	if (!s)
+		return;
+	free(s->h);
+	free(s->hist);
+	s->h = NULL;
+	s->hist = NULL;
+}
+
+size_t hoststats_bytes_per_host(const struct hoststats *s)
+{
+	return sizeof(struct host_stats) + s->nbuckets * sizeof(*s->hist);
+}
+
+__u32 hoststats_bucket(const struct hoststats *s, __u64 ns)
+{
+	int k;
+	__u32 b;
+
+	if (ns < (1ULL << HS_MIN_SHIFT))
+		return 0;
+	k = msb64(ns);
+	b = 1 + (__u32)(k - HS_MIN_SHIFT) * HS_SUB + (__u32)((ns >> (k - 3)) & (HS_SUB - 1));
+	return b < s->nbuckets ? b : s->nbuckets - 1;
+}
+
+static double bucket_lower(__u32 b, double *width)
+{
+	int k = HS_MIN_SHIFT + (int)((b - 1) / HS_SUB);
+	double w = ldexp(1.0, k - 3);
+
+	*width = w;
+	return ldexp(1.0, k) + (double)((b - 1) % HS_SUB) * w;
+}
+
+double hoststats_bucket_mid_ns(__u32 b)
+{
+	double w;
+
+	if (b == 0)
+		return (1 << HS_MIN_SHIFT) / 2.0;
+	return bucket_lower(b, &w) + w / 2;
+}
+
+double hoststats_bucket_upper_ns(__u32 b)
+{
+	double w;
+
+	if (b == 0)
+		return 1 << HS_MIN_SHIFT;
+	return bucket_lower(b, &w) + w;
+}
+
+void hoststats_sent(struct hoststats *s, __u64 i)
+{
+	s->h[i].sent++;
+}
+
+static void hs_add_rtt(struct hoststats *s, __u64 i, __u64 ns)
+{
+	struct host_stats *h = &s->h[i];
+	double d;
+
+	if (h->rtt_n == 0 || ns < h->min_ns)
+		h->min_ns = ns;
+	if (ns > h->max_ns)
+		h->max_ns = ns;
+	if (h->rtt_n) {
+		h->jitter_sum += ns > h->last_ns ? (double)(ns - h->last_ns) : (double)(h->last_ns - ns);
+		h->jitter_n++;
+	}
+	h->last_ns = ns;
+	h->rtt_n++;
+	d = (double)ns - h->mean_ns;
+	h->mean_ns += d / h->rtt_n;
+	h->m2 += d * ((double)ns - h->mean_ns);
+	s->hist[i * s->nbuckets + hoststats_bucket(s, ns)]++;
+}
+
+void hoststats_reply(struct hoststats *s, __u64 i, __u32 round, __s64 rtt_ns)
+{
+	struct host_stats *h = &s->h[i];
+
+	h->received++;
+	if (round + 1 < h->next_round)
+		h->reordered++;
+	else
+		h->next_round = round + 1;
+	if (rtt_ns >= 0)
+		hs_add_rtt(s, i, (__u64)rtt_ns);
+}
+
+void hoststats_error(struct hoststats *s, __u64 i, __u8 type, __u8 code, const struct rp_addr *from)
+{
+	struct host_stats *h = &s->h[i];
+
+	if (type == 3)
+		h->unreachable++;
+	else if (type == 11)
+		h->time_exceeded++;
+	else
+		h->other_errors++;
+	h->err_type = type;
+	h->err_code = code;
+	h->err_from = *from;
+}
+
+void hoststats_duplicate(struct hoststats *s, __u64 i)
+{
+	s->h[i].duplicates++;
+}
+
+void hoststats_late(struct hoststats *s, __u64 i)
+{
+	s->h[i].late++;
+}
+
+/* Chan et al.'s pairwise update merges two Welford states exactly. */
+void hoststats_merge(struct hoststats *agg, const struct hoststats *s, __u64 i)
+{
+	const struct host_stats *h = &s->h[i];
+	struct host_stats *a = &agg->h[0];
+	__u32 b, nb = agg->nbuckets < s->nbuckets ? agg->nbuckets : s->nbuckets;
+	double n = (double)a->rtt_n + h->rtt_n, d = h->mean_ns - a->mean_ns;
+
+	a->sent += h->sent;
+	a->received += h->received;
+	a->duplicates += h->duplicates;
+	a->late += h->late;
+	a->reordered += h->reordered;
+	a->unreachable += h->unreachable;
+	a->time_exceeded += h->time_exceeded;
+	a->other_errors += h->other_errors;
+	if (!h->rtt_n)
+		return;
+	if (!a->rtt_n || h->min_ns < a->min_ns)
+		a->min_ns = h->min_ns;
+	if (h->max_ns > a->max_ns)
+		a->max_ns = h->max_ns;
+	a->m2 += h->m2 + d * d * a->rtt_n * h->rtt_n / n;
+	a->mean_ns += d * h->rtt_n / n;
+	a->jitter_sum += h->jitter_sum;
+	a->jitter_n += h->jitter_n;
+	a->rtt_n += h->rtt_n;
+	for (b = 0; b < nb; b++)
+		agg->hist[b] += s->hist[i * s->nbuckets + b];
+}
+
+/* Nearest rank: the smallest value with at least q of the samples at or below it. */
+static double hs_percentile(const struct hoststats *s, __u64 i, double q)
+{
+	const struct host_stats *h = &s->h[i];
+	const __u32 *hist = &s->hist[i * s->nbuckets];
+	__u64 rank = (__u64)ceil(q * h->rtt_n), cum = 0;
+	double v = (double)h->max_ns;
+	__u32 b;
+
+	if (rank < 1)
+		rank = 1;
+	for (b = 0; b < s->nbuckets; b++) {
+		cum += hist[b];
+		if (cum >= rank) {
+			v = hoststats_bucket_mid_ns(b);
+			break;
+		}
+	}
+	if (v < (double)h->min_ns)
+		v = (double)h->min_ns;
+	if (v > (double)h->max_ns)
+		v = (double)h->max_ns;
+	return v / 1e6;
+}
+
+void hoststats_summary(const struct hoststats *s, __u64 i, struct host_summary *o)
+{
+	const struct host_stats *h = &s->h[i];
+
+	memset(o, 0, sizeof(*o));
+	o->sent = h->sent;
+	o->received = h->received;
+	o->duplicates = h->duplicates;
+	o->late = h->late;
+	o->reordered = h->reordered;
+	o->errors = h->unreachable + h->time_exceeded + h->other_errors;
+	o->loss_pct = h->sent ? 100.0 * (h->sent - h->received) / h->sent : 0;
+	o->has_rtt = h->rtt_n > 0;
+	if (!o->has_rtt)
+		return;
+	o->min_ms = h->min_ns / 1e6;
+	o->max_ms = h->max_ns / 1e6;
+	o->avg_ms = h->mean_ns / 1e6;
+	o->stddev_ms = sqrt(h->m2 / h->rtt_n) / 1e6;
+	o->jitter_ms = h->jitter_n ? h->jitter_sum / h->jitter_n / 1e6 : 0;
+	o->p50_ms = hs_percentile(s, i, 0.50);
+	o->p90_ms = hs_percentile(s, i, 0.90);
+	o->p95_ms = hs_percentile(s, i, 0.95);
+	o->p99_ms = hs_percentile(s, i, 0.99);
+}

@@ -225,7 +225,7 @@ static void run_wait(struct run *r, __u64 now)
 
 	if (run_may_send(r)) {
 		/* Wake for a small batch rather than for every probe at moderate rates. */
-		__u32 want = r->pacer.rate / 2000 ? (__u32)(r->pacer.rate / 2000) : 1;
+		__u32 want = pacer_rate(&r->pacer) / 2000 ? (__u32)(pacer_rate(&r->pacer) / 2000) : 1;
 
 		if (want > r->o->batch)
 			want = r->o->batch;

@@ -70,6 +70,34 @@ static void test_next_ns(void **s)
 	assert_int_equal(pacer_allow(&p, MS), 1);
 }
 
+/* -p 1500 to one host: a probe at 0, 1.5 s, 3 s, ...; -p over n hosts spreads a round over the period. */
+static void test_fractional_and_limits(void **s)
+{
+	struct pacer p;
+
+	pacer_init(&p, 0, 64, 0);
+	pacer_limit(&p, 1500 * MS, 1);
+	assert_int_equal(pacer_allow(&p, 0), 1);
+	pacer_commit(&p, 1);
+	assert_int_equal(pacer_allow(&p, 1500 * MS - 1), 0);
+	assert_int_equal(pacer_next_ns(&p, 1, 0), 1500 * MS);
+	assert_int_equal(pacer_allow(&p, 1500 * MS), 1);
+	assert_int_equal(pacer_rate(&p), 0); /* 2/3 per second rounds down */
+
+	/* --rate 10000 with -p 1000 over 3 hosts: the period is the slower, 3 probes/s. */
+	pacer_init(&p, 10000, 64, 0);
+	pacer_limit(&p, 1000 * MS, 3);
+	assert_int_equal(pacer_rate(&p), 3);
+	pacer_commit(&p, pacer_allow(&p, 0));
+	assert_int_equal(pacer_next_ns(&p, 1, 0), 333333334);
+	/* A faster limit does not loosen a slower rate. */
+	pacer_init(&p, 10, 64, 0);
+	pacer_limit(&p, 1 * MS, 1);
+	assert_int_equal(pacer_rate(&p), 10);
+	pacer_limit(&p, 0, 0); /* no limit */
+	assert_int_equal(pacer_rate(&p), 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -78,6 +106,7 @@ int main(void)
 		cmocka_unit_test(test_burst_cap_and_forgiven_backlog),
 		cmocka_unit_test(test_unpaced),
 		cmocka_unit_test(test_next_ns),
+		cmocka_unit_test(test_fractional_and_limits),
 	};
 
 	return cmocka_run_group_tests_name("pacer", tests, NULL, NULL);

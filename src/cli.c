@@ -14,8 +14,11 @@
 
 enum {
 	OPT_SEED = 256, OPT_RATE, OPT_EXCLUDE, OPT_XDP, OPT_XDP_MODE, OPT_XDP_PASS, OPT_FORMAT,
-	OPT_BATCH, OPT_RINGBUF, OPT_THREADS, OPT_SEND_PATH,
+	OPT_BATCH, OPT_RINGBUF, OPT_THREADS, OPT_SEND_PATH, OPT_PER_PROBE, OPT_AGGREGATE,
+	OPT_MIN_ALIVE, OPT_MAX_LOSS, OPT_MAX_RTT, OPT_MAX_AVG, OPT_MAX_P50, OPT_MAX_P95, OPT_MAX_P99,
 };
+
+#define CLI_MAX_MS 3600000
 
 struct cli_opt {
 	struct option opt;
@@ -28,6 +31,18 @@ static const struct cli_opt cli_opts[] = {
 	{ { "file", required_argument, NULL, 'f' }, "FILE", "read targets from FILE ('-' = stdin)" },
 	{ { "exclude", required_argument, NULL, OPT_EXCLUDE }, "T", "leave out an address, CIDR, range, or a file of them" },
 	{ { "count", required_argument, NULL, 'c' }, "N", "probes per target (default 1); the order is walked N times", 1, 1000000 },
+	{ { "loop", no_argument, NULL, 'l' }, NULL, "probe until stopped (Ctrl-C), as -c without end" },
+	{ { "period", required_argument, NULL, 'p' }, "MS", "between probes to one host when probing many times (default 1000; 0 = back to back)", 0, CLI_MAX_MS },
+	{ { "interval", required_argument, NULL, 'i' }, "MS", "at least this long between any two sends (default 0; --rate still caps)", 0, CLI_MAX_MS },
+	{ { "per-probe", no_argument, NULL, OPT_PER_PROBE }, NULL, "with -c/-l: a CSV/NDJSON record per probe too" },
+	{ { "max-loss", required_argument, NULL, OPT_MAX_LOSS }, "PCT", "check: loss at most PCT % per host (exit 5 if not)" },
+	{ { "max-rtt", required_argument, NULL, OPT_MAX_RTT }, "MS", "check: no RTT above MS" },
+	{ { "max-avg", required_argument, NULL, OPT_MAX_AVG }, "MS", "check: average RTT at most MS" },
+	{ { "max-p50", required_argument, NULL, OPT_MAX_P50 }, "MS", "check: median RTT at most MS" },
+	{ { "max-p95", required_argument, NULL, OPT_MAX_P95 }, "MS", "check: 95th percentile RTT at most MS" },
+	{ { "max-p99", required_argument, NULL, OPT_MAX_P99 }, "MS", "check: 99th percentile RTT at most MS" },
+	{ { "aggregate", no_argument, NULL, OPT_AGGREGATE }, NULL, "apply the checks to the whole run, not each host" },
+	{ { "min-alive", required_argument, NULL, OPT_MIN_ALIVE }, "N|PCT%", "check: at least N targets (or PCT % of them) alive" },
 	{ { "rate", required_argument, NULL, OPT_RATE }, "PPS", "probes per second (default 10000; 0 = as fast as possible)", 0, 100000000 },
 	{ { "seed", required_argument, NULL, OPT_SEED }, "N", "seed of the random probing order (default: random)", 0, UINT64_MAX },
 	{ { "timeout", required_argument, NULL, 't' }, "MS", "wait this long for each reply (default 1000)", 1, 3600000 },
@@ -128,9 +143,11 @@ static enum cli_result cli_number(struct cli_ctx *c, int val, const char *arg)
 	if (cli_u64(arg, opt->min, opt->max, &v))
 		return cli_bad_value(c, val, arg, opt->min, opt->max);
 	switch (val) {
-	case OPT_RATE: o->rate = v; break;
+	case OPT_RATE: o->rate = v; o->rate_set = true; break;
 	case OPT_SEED: o->seed = v; o->seed_set = true; break;
 	case 'c': o->count = v; break;
+	case 'p': o->period_ms = v; o->period_set = true; break;
+	case 'i': o->interval_ms = v; break;
 	case 't': o->timeout_ms = v; break;
 	case 'H': o->ttl = (int)v; break;
 	case 'O': o->tos = (int)v; break;
@@ -143,6 +160,41 @@ static enum cli_result cli_number(struct cli_ctx *c, int val, const char *arg)
 		o->ringbuf_mb = (__u32)v;
 		break;
 	}
+	return CLI_RUN;
+}
+
+/* A decimal number (fractions allowed) in [0, max]. */
+static enum cli_result cli_real(struct cli_ctx *c, int val, const char *arg, double max, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(v >= 0 && v <= max)) {
+		snprintf(c->err, c->errlen, "bad value '%s' for --%s: expected a number 0..%g", arg,
+			 cli_find(val)->opt.name, max);
+		return CLI_BAD;
+	}
+	*out = v;
+	return CLI_RUN;
+}
+
+/* N targets, or PCT% of them. */
+static enum cli_result cli_min_alive(struct cli_ctx *c, const char *arg)
+{
+	struct check_cfg *k = &c->o->checks;
+	char buf[32];
+	size_t n = strlen(arg);
+
+	k->min_alive_pct = n > 1 && n < sizeof(buf) && arg[n - 1] == '%';
+	if (!k->min_alive_pct)
+		return cli_real(c, OPT_MIN_ALIVE, arg, 1e12, &k->min_alive);
+	memcpy(buf, arg, n - 1);
+	buf[n - 1] = '\0';
+	if (cli_real(c, OPT_MIN_ALIVE, buf, 100, &k->min_alive) != CLI_RUN)
+		return snprintf(c->err, c->errlen, "bad value '%s' for --min-alive: expected N or PCT%%",
+				arg), CLI_BAD;
 	return CLI_RUN;
 }
 
@@ -185,6 +237,13 @@ static enum cli_result cli_string(struct cli_ctx *c, int val, const char *arg)
 		return cli_choice(c, val, arg, "native", "generic", &o->xdp_generic);
 	case OPT_SEND_PATH:
 		return cli_choice(c, val, arg, "raw", "packet", &o->send_packet);
+	case OPT_MAX_LOSS: return cli_real(c, val, arg, 100, &o->checks.limit[CHK_LOSS]);
+	case OPT_MAX_RTT: return cli_real(c, val, arg, CLI_MAX_MS, &o->checks.limit[CHK_RTT_MAX]);
+	case OPT_MAX_AVG: return cli_real(c, val, arg, CLI_MAX_MS, &o->checks.limit[CHK_AVG]);
+	case OPT_MAX_P50: return cli_real(c, val, arg, CLI_MAX_MS, &o->checks.limit[CHK_P50]);
+	case OPT_MAX_P95: return cli_real(c, val, arg, CLI_MAX_MS, &o->checks.limit[CHK_P95]);
+	case OPT_MAX_P99: return cli_real(c, val, arg, CLI_MAX_MS, &o->checks.limit[CHK_P99]);
+	case OPT_MIN_ALIVE: return cli_min_alive(c, arg);
 	case OPT_FORMAT:
 		if (output_parse_format(arg, &o->out.format))
 			return snprintf(c->err, c->errlen,
@@ -206,6 +265,9 @@ static enum cli_result cli_flag(struct cli_ctx *c, int val)
 	case 'q': o->out.quiet = true; break;
 	case 'v': o->verbose++; break;
 	case OPT_XDP_PASS: o->xdp_pass = true; break;
+	case 'l': o->loop = true; break;
+	case OPT_PER_PROBE: o->per_probe = true; break;
+	case OPT_AGGREGATE: o->checks.aggregate = true; break;
 	case 'V': printf("ringping %s\n", RINGPING_VERSION); return CLI_EXIT_OK;
 	case 'h': cli_usage(stdout); return CLI_EXIT_OK;
 	}
@@ -232,6 +294,8 @@ static void cli_defaults(struct rp_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->rate = 10000;
 	o->count = 1;
+	o->period_ms = 1000;
+	checks_init(&o->checks);
 	o->tos = -1;
 	o->size = 56;
 	o->timeout_ms = 1000;
@@ -249,6 +313,8 @@ static enum cli_result cli_check(struct cli_ctx *c, int argc, char **argv)
 	if (!o->ntargets && !o->nfiles)
 		return snprintf(c->err, c->errlen, "no targets (give addresses, CIDRs or -f FILE)"),
 		       CLI_BAD;
+	if (o->loop && o->count > 1)
+		return snprintf(c->err, c->errlen, "'-c' and '-l' exclude each other"), CLI_BAD;
 	if (o->out.alive_only && o->out.unreach_only)
 		return snprintf(c->err, c->errlen, "'-a' and '-u' exclude each other"), CLI_BAD;
 	if (!o->format_set && o->out.path)

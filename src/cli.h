@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "addr.h"
+#include "checks.h"
 #include "output.h"
 
 struct rp_opts {
@@ -18,7 +19,14 @@ struct rp_opts {
 	__u64 seed;
 	bool seed_set;
 	__u64 count;	     /* probes per target */
+	bool loop;	     /* -l: until stopped */
+	__u64 period_ms;     /* -p: between probes to one host; 0 = back to back */
+	bool period_set;
+	__u64 interval_ms;   /* -i: between any two sends; 0 = no minimum */
+	bool per_probe;	     /* a record per probe in CSV/NDJSON when probing many times */
+	struct check_cfg checks;
 	__u64 rate;	     /* probes/s; 0 = as fast as possible */
+	bool rate_set;	     /* given: it caps -p too; else -p alone paces a multi-probe run */
 	int ttl;	     /* 0 = kernel default */
 	int tos;	     /* -1 = kernel default */
 	__u32 size;	     /* ICMP data bytes */

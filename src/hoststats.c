@@ -212,6 +212,9 @@ void hoststats_summary(const struct hoststats *s, __u64 i, struct host_summary *
 	o->reordered = h->reordered;
 	o->errors = h->unreachable + h->time_exceeded + h->other_errors;
 	o->loss_pct = h->sent ? 100.0 * (h->sent - h->received) / h->sent : 0;
+	o->err_type = h->err_type;
+	o->err_code = h->err_code;
+	o->err_from = h->err_from;
 	o->has_rtt = h->rtt_n > 0;
 	if (!o->has_rtt)
 		return;

@@ -50,6 +50,8 @@ struct host_summary {
 	bool has_rtt;
 	double min_ms, avg_ms, max_ms, stddev_ms, jitter_ms;
 	double p50_ms, p90_ms, p95_ms, p99_ms;
+	__u8 err_type, err_code;  /* the last ICMP error, if errors */
+	struct rp_addr err_from;
 };
 
 /* n hosts, RTTs up to max_rtt_ns (the timeout). 0 or -ENOMEM. */

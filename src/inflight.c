@@ -87,7 +87,8 @@ static enum rp_status slot_status(const struct inflight_slot *s)
 
 static void slot_resolve(struct inflight *f, struct inflight_slot *s, enum rp_status st, int err)
 {
-	struct rp_result res = { .seq = s->seq, .status = st, .rtt_ns = -1, .err = err };
+	struct rp_result res = { .seq = s->seq, .status = st, .rtt_ns = -1, .err = err,
+				 .tx_ns = s->tx_ns };
 
 	if (s->state == SLOT_PENDING) {
 		res.from = s->from;
@@ -96,6 +97,7 @@ static void slot_resolve(struct inflight *f, struct inflight_slot *s, enum rp_st
 		res.icmp_code = s->icmp_code;
 		res.info = s->info;
 		res.tx_user = !s->tx_kernel;
+		res.rx_ns = s->rx_ns;
 		f->c.tx_user += res.tx_user;
 		/* Clock steps between the two stamps must never yield a negative RTT. */
 		if (s->rx_ns >= s->tx_ns)

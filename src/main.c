@@ -61,7 +61,16 @@ static int main_exit_code(const struct targets *t, const struct run_summary *s)
 {
 	if (t->unresolved)
 		return RP_EXIT_UNRESOLVED;
-	return s->alive_hosts == s->targets ? RP_EXIT_ALL_ALIVE : RP_EXIT_SOME_DOWN;
+	if (!s->checks)
+		return s->alive_hosts == s->targets ? RP_EXIT_ALL_ALIVE : RP_EXIT_SOME_DOWN;
+	/* A loss ringping caused itself must not pass or fail a check as the network's. */
+	if (s->dropped_locally || s->send_failed) {
+		fprintf(stderr, "ringping: measurement invalid: %llu answers dropped locally, "
+				"%llu sends failed\n", (unsigned long long)s->dropped_locally,
+			(unsigned long long)s->send_failed);
+		return RP_EXIT_INVALID;
+	}
+	return s->check_failures ? RP_EXIT_CHECK : RP_EXIT_ALL_ALIVE;
 }
 
 int main(int argc, char **argv)

@@ -8,6 +8,8 @@
 #define OUT_BUF (1 << 16)
 
 static const char *const csv_header = "host,status,rtt_ms,ttl,icmp_type,icmp_code,from,seq\n";
+static const char *const csv_probe_header =
+	"host,seq,round,status,rtt_ms,tx_time,rx_time,ttl,icmp_type,icmp_code,from\n";
 
 enum out_format output_format_for(const char *path)
 {
@@ -53,13 +55,18 @@ int output_open(struct output *o, const struct output_cfg *cfg)
 		setvbuf(o->f, NULL, _IOLBF, 0);
 	else
 		setvbuf(o->f, NULL, _IOFBF, OUT_BUF);
-	if (cfg->format == OUT_CSV && !cfg->quiet)
+	if (cfg->format == OUT_CSV && cfg->multi)
+		fputs(cfg->per_probe ? csv_probe_header : output_host_csv_header(), o->f);
+	else if (cfg->format == OUT_CSV && !cfg->quiet)
 		fputs(csv_header, o->f);
 	return 0;
 }
 
 static bool output_wanted(const struct output *o, const struct rp_result *r)
 {
+	/* Probing many times, CSV and NDJSON carry probes only when asked; text unless -q. */
+	if (o->cfg.multi && o->cfg.format != OUT_TEXT)
+		return o->cfg.per_probe;
 	if (o->cfg.quiet)
 		return false;
 	if (o->cfg.alive_only)
@@ -133,6 +140,97 @@ static void output_json(struct output *o, const struct rp_result *r, const char 
 	fputs("}\n", o->f);
 }
 
+/* fping -c style: "host : [round], 0.027 ms, ttl 64". */
+static void output_probe_text(struct output *o, const struct rp_result *r, const char *host,
+			      const char *from)
+{
+	fprintf(o->f, "%s : [%" PRIu64 "], ", host, (uint64_t)r->round);
+	switch (r->status) {
+	case ST_ALIVE:
+		if (r->rtt_ns >= 0)
+			fprintf(o->f, "%.3f ms, ttl %u\n", r->rtt_ns / 1e6, r->ttl);
+		else
+			fprintf(o->f, "reply, ttl %u\n", r->ttl);
+		break;
+	case ST_NO_REPLY:
+		fputs("timed out\n", o->f);
+		break;
+	case ST_SEND_FAILED:
+		fprintf(o->f, "send failed (%s)\n", strerror(-r->err));
+		break;
+	default:
+		fprintf(o->f, "%s (ICMP type %u code %u from %s)\n", result_status_name(r->status),
+			r->icmp_type, r->icmp_code, from);
+		break;
+	}
+}
+
+/* CLOCK_TAI ns as wall-clock seconds since the epoch, or the word for none. */
+static void output_time(const struct output *o, __u64 tai_ns, const char *none)
+{
+	__s64 t = (__s64)tai_ns - o->tai_off_ns;
+
+	if (!tai_ns)
+		fputs(none, o->f);
+	else
+		fprintf(o->f, "%" PRId64 ".%06" PRId64, (int64_t)(t / 1000000000),
+			(int64_t)(t % 1000000000 / 1000));
+}
+
+static void output_probe_csv(struct output *o, const struct rp_result *r, const char *host,
+			     const char *from)
+{
+	fprintf(o->f, "%s,%" PRIu64 ",%" PRIu64 ",%s,", host, (uint64_t)r->seq, (uint64_t)r->round,
+		result_status_name(r->status));
+	if (r->rtt_ns >= 0)
+		fprintf(o->f, "%.3f", r->rtt_ns / 1e6);
+	fputc(',', o->f);
+	output_time(o, r->tx_ns, "");
+	fputc(',', o->f);
+	output_time(o, r->rx_ns, "");
+	if (result_has_icmp(r))
+		fprintf(o->f, ",%u,%u,%u,%s\n", r->ttl, r->icmp_type, r->icmp_code, from);
+	else
+		fputs(",,,,\n", o->f);
+}
+
+static void output_probe_json(struct output *o, const struct rp_result *r, const char *host,
+			      const char *from)
+{
+	fprintf(o->f, "{\"type\":\"probe\",\"host\":\"%s\",\"seq\":%" PRIu64 ",\"round\":%" PRIu64
+		      ",\"status\":\"%s\",\"rtt_ms\":", host, (uint64_t)r->seq, (uint64_t)r->round,
+		result_status_name(r->status));
+	if (r->rtt_ns >= 0)
+		fprintf(o->f, "%.3f", r->rtt_ns / 1e6);
+	else
+		fputs("null", o->f);
+	fputs(",\"tx_time\":", o->f);
+	output_time(o, r->tx_ns, "null");
+	fputs(",\"rx_time\":", o->f);
+	output_time(o, r->rx_ns, "null");
+	if (result_has_icmp(r))
+		fprintf(o->f, ",\"ttl\":%u,\"icmp_type\":%u,\"icmp_code\":%u,\"from\":\"%s\"}\n",
+			r->ttl, r->icmp_type, r->icmp_code, from);
+	else
+		fputs(",\"ttl\":null,\"icmp_type\":null,\"icmp_code\":null,\"from\":null}\n", o->f);
+}
+
+static void output_probe(struct output *o, const struct rp_result *r, const char *host,
+			 const char *from)
+{
+	switch (o->cfg.format) {
+	case OUT_CSV:
+		output_probe_csv(o, r, host, from);
+		break;
+	case OUT_NDJSON:
+		output_probe_json(o, r, host, from);
+		break;
+	default:
+		output_probe_text(o, r, host, from);
+		break;
+	}
+}
+
 void output_result(struct output *o, const struct rp_result *r)
 {
 	char host[ADDR_STRLEN], from[ADDR_STRLEN];
@@ -141,6 +239,8 @@ void output_result(struct output *o, const struct rp_result *r)
 		return;
 	addr_str(&r->target, host, sizeof(host));
 	addr_str(&r->from, from, sizeof(from));
+	if (o->cfg.multi)
+		return output_probe(o, r, host, from);
 	switch (o->cfg.format) {
 	case OUT_CSV:
 		output_csv(o, r, host, from);
@@ -159,7 +259,7 @@ void output_result(struct output *o, const struct rp_result *r)
 	X(targets) X(alive_hosts) X(probes) X(sent) X(replied) X(errors) X(unreachable)         \
 	X(time_exceeded) X(other_errors) X(no_reply) X(dropped_locally) X(send_failed)          \
 	X(unprobed) X(duplicates) X(late) X(invalid) X(malformed) X(not_ours) X(tx_user_stamps) \
-	X(rtt_bad)
+	X(rtt_bad) X(check_failures)
 
 static void output_summary_json(FILE *f, const struct run_summary *s, const char *mode)
 {

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "result.h"
+#include "hoststats.h"
 #include "stats.h"
 
 enum out_format { OUT_TEXT, OUT_CSV, OUT_NDJSON };
@@ -20,6 +21,8 @@ struct output_cfg {
 	bool alive_only;   /* -a: rows for alive targets only */
 	bool unreach_only; /* -u: rows for targets that did not answer only */
 	bool quiet;	   /* -q: no per-target rows */
+	bool multi;	   /* many probes per host: per-host summaries, per-probe rows in fping style */
+	bool per_probe;	   /* multi: CSV/NDJSON records per probe too (CSV: instead of hosts) */
 };
 
 struct output {
@@ -27,6 +30,7 @@ struct output {
 	FILE *f;
 	FILE *diag; /* where the text summary goes (stderr) */
 	bool own;   /* f was opened by us */
+	__s64 tai_off_ns; /* CLOCK_TAI - CLOCK_REALTIME, for wall-clock times of probes */
 };
 
 /* Format named by a file's extension: .csv, .json/.ndjson/.jsonl, else text. */
@@ -35,6 +39,12 @@ int output_parse_format(const char *s, enum out_format *f);
 int output_open(struct output *o, const struct output_cfg *cfg);
 void output_result(struct output *o, const struct rp_result *r);
 void output_summary(struct output *o, const struct run_summary *s, const char *mode);
+/*
+ * Per-host statistics (output_host.c): one record per host, or with a NULL
+ * address the pooled statistics of the run ("aggregate").
+ */
+void output_host(struct output *o, const struct rp_addr *host, const struct host_summary *s);
+const char *output_host_csv_header(void);
 /* Flush and close; -errno if any write failed (full disk, closed stdout). */
 int output_close(struct output *o);
 

@@ -20,6 +20,8 @@ enum rp_status {
 struct rp_result {
 	struct rp_addr target;
 	__u64 seq;	      /* probe sequence number in this run */
+	__u64 round;	      /* which pass over the targets (-c/-l): seq / targets */
+	__u64 tx_ns, rx_ns;   /* CLOCK_TAI send and answer times; rx_ns 0 if none */
 	enum rp_status status;
 	__s64 rtt_ns;	      /* ST_ALIVE / errors: RTT; -1 when unknown */
 	struct rp_addr from;  /* who answered (the reporting router for errors) */

@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "checks.h"
+#include "hoststats.h"
 #include "inflight.h"
 #include "loader.h"
 #include "log.h"
@@ -51,7 +53,9 @@ struct run {
 	int epfd;
 	__u64 next, total;     /* next probe to send; probes planned (targets x count) */
 	__u64 ntargets;
-	__u64 *alive;	       /* -c > 1: one bit per target that answered; else NULL */
+	bool multi;	       /* many probes per host (-c > 1, -l) */
+	bool track;	       /* per-host statistics: multi, or checks to evaluate */
+	struct hoststats hs;
 	__u64 alive_hosts;
 	__u64 t_start, t_last_send, stop_at;
 	bool stopping;
@@ -65,21 +69,55 @@ static __u64 mono_now(void)
 	return (__u64)ts.tv_sec * NSEC + ts.tv_nsec;
 }
 
+/* A resolved probe into its host's statistics; a failed send is not a probe sent. */
+static void run_track(struct run *r, __u64 idx, const struct rp_result *res)
+{
+	switch (res->status) {
+	case ST_SEND_FAILED:
+		return;
+	case ST_ALIVE:
+		if (!r->hs.h[idx].received)
+			r->alive_hosts++;
+		hoststats_reply(&r->hs, idx, (__u32)res->round, res->rtt_ns);
+		break;
+	case ST_NO_REPLY:
+		break;
+	default:
+		hoststats_error(&r->hs, idx, res->icmp_type, res->icmp_code, &res->from);
+		break;
+	}
+	hoststats_sent(&r->hs, idx);
+}
+
 static void run_emit(void *ctx, __u64 idx, const struct rp_result *res)
 {
 	struct run *r = ctx;
 	struct rp_result full = *res;
 
 	targets_addr(r->t, idx, &full.target);
+	full.round = full.seq / r->ntargets;
 	output_result(&r->out, &full);
-	if (res->status != ST_ALIVE)
-		return;
-	if (!r->alive) {
+	if (r->track)
+		run_track(r, idx, &full);
+	else if (res->status == ST_ALIVE)
 		r->alive_hosts++; /* one probe per target, credited at most once */
-	} else if (!(r->alive[idx / 64] & (1ULL << (idx % 64)))) {
-		r->alive[idx / 64] |= 1ULL << (idx % 64);
-		r->alive_hosts++;
-	}
+}
+
+/* Duplicates and late answers belong to a host too; found by address, off the hot path. */
+static void run_track_extra(struct run *r, const struct rp_record *rec, enum answer_verdict v)
+{
+	struct rp_addr a;
+	__u64 idx;
+
+	if (!r->track || (v != ANS_DUPLICATE && v != ANS_LATE))
+		return;
+	memcpy(a.b, rec->target, sizeof(a.b));
+	if (targets_index(r->t, &a, &idx))
+		return;
+	if (v == ANS_DUPLICATE)
+		hoststats_duplicate(&r->hs, idx);
+	else
+		hoststats_late(&r->hs, idx);
 }
 
 /* Which probe a record answers: from its payload, or from its target alone. */
@@ -116,7 +154,7 @@ static int run_on_record(void *ctx, void *data, size_t len)
 		r->inf.c.invalid++;
 		return 0;
 	}
-	inflight_answer(&r->inf, seq, rec);
+	run_track_extra(r, rec, inflight_answer(&r->inf, seq, rec));
 	return 0;
 }
 
@@ -291,10 +329,13 @@ static int run_epoll(struct run *r)
 	return 0;
 }
 
-static __u64 run_inflight_capacity(const struct rp_opts *o, __u64 total)
+static __u64 run_inflight_capacity(const struct run *r, __u64 total)
 {
-	/* Enough slots for every probe of one timeout at the rate, capped. */
-	__u64 want = o->rate ? o->rate * o->timeout_ms / 1000 + o->batch : RUN_INFLIGHT_MAX;
+	const struct pacer *p = &r->pacer;
+	/* Enough slots for every probe of one timeout at the paced rate, capped. */
+	__u64 want = p->den ? (__u64)((unsigned __int128)r->o->timeout_ms * 1000000 * p->den /
+				     p->num_ns) + 1 + r->o->batch
+			    : RUN_INFLIGHT_MAX;
 
 	if (want > total)
 		want = total;
@@ -372,9 +413,33 @@ static int run_setup_link(struct run *r)
 	return 0;
 }
 
+/*
+ * Probing many times, -p spread over the targets sets the pace (a round per
+ * period); --rate caps it only when given. -i bounds every gap. The slowest wins.
+ */
+static void run_setup_pacer(struct run *r)
+{
+	const struct rp_opts *o = r->o;
+	bool by_period = r->multi && o->period_ms;
+
+	pacer_init(&r->pacer, by_period && !o->rate_set ? 0 : o->rate, o->batch, 0);
+	if (by_period) {
+		__u64 want = pacer_rate(&r->pacer);
+
+		pacer_limit(&r->pacer, o->period_ms * 1000000ULL, r->ntargets);
+		if (o->rate && want == o->rate && pacer_rate(&r->pacer) == o->rate)
+			pr_warn("--rate %llu stretches -p %llu over %llu targets to %.0f ms\n",
+				(unsigned long long)o->rate, (unsigned long long)o->period_ms,
+				(unsigned long long)r->ntargets, 1e3 * r->ntargets / o->rate);
+	}
+	if (o->interval_ms)
+		pacer_limit(&r->pacer, o->interval_ms * 1000000ULL, 1);
+}
+
 static int run_setup(struct run *r)
 {
 	const struct rp_opts *o = r->o;
+	struct output_cfg oc = o->out;
 	__u64 seed = o->seed;
 	int err;
 
@@ -382,18 +447,19 @@ static int run_setup(struct run *r)
 	    (!o->seed_set && getrandom(&seed, sizeof(seed), 0) != sizeof(seed)))
 		return -errno;
 	r->ntargets = r->t->count;
-	r->total = r->ntargets * o->count;
+	r->multi = o->count > 1 || o->loop;
+	r->track = r->multi || checks_any(&o->checks);
+	/* -l: as many rounds as 64-bit sequence numbers allow, i.e. until stopped. */
+	r->total = o->loop ? (UINT64_MAX / 2 / r->ntargets) * r->ntargets : r->ntargets * o->count;
 	permute_init(&r->perm, r->ntargets, seed);
-	if (o->count > 1) {
-		r->alive = calloc((r->ntargets + 63) / 64, sizeof(__u64));
-		if (!r->alive)
-			return -ENOMEM;
-	}
+	run_setup_pacer(r);
+	if (r->track && hoststats_init(&r->hs, r->ntargets, o->timeout_ms * 1000000ULL))
+		return -ENOMEM;
 	r->tc = (struct tx_cfg){ .ttl = o->ttl, .tos = o->tos, .ifname = o->iface,
 				 .src = o->src_set ? &o->src : NULL };
 	err = o->send_packet ? run_setup_link(r) : 0;
 	err = err ?: probe_init(&r->tmpl, &r->key, o->size);
-	err = err ?: inflight_init(&r->inf, run_inflight_capacity(o, r->total),
+	err = err ?: inflight_init(&r->inf, run_inflight_capacity(r, r->total),
 				   o->timeout_ms * 1000000ULL, run_emit, r);
 	err = err ?: run_setup_jobs(r);
 	if (err)
@@ -404,9 +470,12 @@ static int run_setup(struct run *r)
 	err = err ?: run_epoll(r);
 	if (err)
 		return err;
-	err = output_open(&r->out, &o->out);
+	oc.multi = r->multi;
+	oc.per_probe = o->per_probe;
+	err = output_open(&r->out, &oc);
 	if (err)
 		pr_warn("output '%s': %s\n", o->out.path, strerror(-err));
+	r->out.tai_off_ns = r->snd.t[0].tx.tai_off_ns;
 	return err;
 }
 
@@ -424,11 +493,88 @@ static void run_teardown(struct run *r)
 	free(r->jobs);
 	inflight_free(&r->inf);
 	probe_free(&r->tmpl);
-	free(r->alive);
+	hoststats_free(&r->hs);
+}
+
+#define RUN_FAIL_LINES 100 /* failing hosts listed by name; the rest are counted */
+
+struct run_fails {
+	FILE *f; /* the block, printed after the summary */
+	char *buf;
+	size_t len;
+	__u64 n;
+};
+
+static void run_check_failed(struct run_fails *fl, const struct rp_addr *a, const char *why)
+{
+	char host[ADDR_STRLEN] = "all hosts";
+
+	if (fl->f && fl->n < RUN_FAIL_LINES)
+		fprintf(fl->f, "  %s: %s\n", a ? addr_str(a, host, sizeof(host)) : host, why);
+	fl->n++;
+}
+
+/* The run as a whole: pooled statistics (--aggregate) and the minimum alive. */
+static void run_check_run(struct run *r, const struct host_summary *all, struct run_fails *fl)
+{
+	const struct check_cfg *c = &r->o->checks;
+	char why[256];
+
+	if (c->aggregate && checks_fail(c, all, why, sizeof(why)))
+		run_check_failed(fl, NULL, why);
+	if (checks_alive_fail(c, r->alive_hosts, r->ntargets, why, sizeof(why)))
+		run_check_failed(fl, NULL, why);
+}
+
+/* One pass over the hosts: their records (probing many times), the pool, the checks. */
+static void run_report_hosts(struct run *r, struct run_fails *fl)
+{
+	const struct check_cfg *c = &r->o->checks;
+	bool per_host = checks_any(c) && !c->aggregate;
+	struct host_summary s;
+	struct hoststats all;
+	struct rp_addr a;
+	char why[256];
+	__u64 i;
+
+	if (hoststats_init(&all, 1, r->o->timeout_ms * 1000000ULL)) {
+		pr_warn("out of memory for the run's statistics\n");
+		return;
+	}
+	for (i = 0; i < r->ntargets; i++) {
+		hoststats_summary(&r->hs, i, &s);
+		hoststats_merge(&all, &r->hs, i);
+		targets_addr(r->t, i, &a);
+		if (r->multi)
+			output_host(&r->out, &a, &s);
+		if (per_host && checks_fail(c, &s, why, sizeof(why)))
+			run_check_failed(fl, &a, why);
+	}
+	hoststats_summary(&all, 0, &s);
+	if (r->multi)
+		output_host(&r->out, NULL, &s);
+	run_check_run(r, &s, fl);
+	hoststats_free(&all);
+}
+
+static void run_print_fails(struct run *r, struct run_fails *fl)
+{
+	if (!fl->f)
+		return;
+	fclose(fl->f);
+	if (fl->n) {
+		fprintf(r->out.diag, "\nringping: CHECKS FAILED (%llu):\n%s", (unsigned long long)fl->n,
+			fl->buf);
+		if (fl->n > RUN_FAIL_LINES)
+			fprintf(r->out.diag, "  ... and %llu more\n",
+				(unsigned long long)(fl->n - RUN_FAIL_LINES));
+	}
+	free(fl->buf);
 }
 
 static void run_finish(struct run *r, struct run_summary *sum)
 {
+	struct run_fails fl = { 0 };
 	struct rp_counters bpf = { 0 };
 	__u64 end = mono_now();
 
@@ -440,7 +586,14 @@ static void run_finish(struct run *r, struct run_summary *sum)
 	sum->incomplete = r->stopping;
 	sum->alive_hosts = r->alive_hosts;
 	stats_summarize(sum, &r->inf.c, &bpf, r->ntargets, r->total);
+	if (r->track) {
+		fl.f = open_memstream(&fl.buf, &fl.len);
+		run_report_hosts(r, &fl);
+	}
+	sum->checks = checks_any(&r->o->checks);
+	sum->check_failures = fl.n;
 	output_summary(&r->out, sum, r->o->xdp_iface ? "xdp" : "socket");
+	run_print_fails(r, &fl);
 }
 
 int run_probe(const struct rp_opts *o, const struct targets *t, struct run_summary *sum)
@@ -453,7 +606,7 @@ int run_probe(const struct rp_opts *o, const struct targets *t, struct run_summa
 	if (err)
 		goto out;
 	r.t_start = r.t_last_send = mono_now();
-	pacer_init(&r.pacer, o->rate, o->batch, r.t_start);
+	r.pacer.start_ns = r.t_start;
 	err = run_loop(&r);
 	run_finish(&r, sum);
 	oerr = output_close(&r.out);

@@ -19,6 +19,8 @@ enum rp_exit {
 	RP_EXIT_UNRESOLVED = 2,
 	RP_EXIT_USAGE = 3,
 	RP_EXIT_SYSTEM = 4,
+	RP_EXIT_CHECK = 5,   /* a CI check failed */
+	RP_EXIT_INVALID = 6, /* checks asked for, but ringping lost answers or sends itself */
 };
 
 /* Probe the finalized target set. 0, or -errno on a system failure. */

@@ -22,6 +22,8 @@ struct run_summary {
 	double send_s;	  /* first send to last send */
 	double send_pps;
 	bool incomplete;
+	bool checks;	       /* CI checks were asked for */
+	__u64 check_failures;  /* hosts (or the run) failing them */
 };
 
 /*

@@ -173,8 +173,8 @@ echo "== kernel responder, the /16 probed 20 times (-c 20)"
 : >"$TMP/rows"
 for r in $(seq "$ROUNDS"); do
 	measure bare_gen-c20 "$BUILD/bare_gen" -i rp-p0 -s $SRC -m "$GW" -t 2 -c 20 "$NET"
-	run_ringping "-c20" -c 20
-	run_ringping "-packet-c20" -c 20 --send-path packet
+	run_ringping "-c20" -c 20 -p 0
+	run_ringping "-packet-c20" -c 20 -p 0 --send-path packet
 done
 table
 
@@ -185,11 +185,11 @@ xdp_responder on
 for r in $(seq "$ROUNDS"); do
 	xdp_peer on
 	measure bare_gen-c20 "$BUILD/bare_gen" -i rp-p0 -s $SRC -m "$GW" -t 2 -c 20 "$NET"
-	measure ringping-c20 "$BUILD/ringping" --rate 0 -q --format ndjson -c 20 "$NET"
-	measure ringping-packet-c20 "$BUILD/ringping" --rate 0 -q --format ndjson -c 20 \
+	measure ringping-c20 "$BUILD/ringping" --rate 0 -q --format ndjson -c 20 -p 0 "$NET"
+	measure ringping-packet-c20 "$BUILD/ringping" --rate 0 -q --format ndjson -c 20 -p 0 \
 		--send-path packet "$NET"
 	xdp_peer off
-	measure ringping-xdp-packet-c20 "$BUILD/ringping" --rate 0 -q --format ndjson -c 20 \
+	measure ringping-xdp-packet-c20 "$BUILD/ringping" --rate 0 -q --format ndjson -c 20 -p 0 \
 		--send-path packet --xdp rp-p0 "$NET"
 done
 xdp_responder off

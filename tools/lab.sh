@@ -21,7 +21,12 @@
 #  198.18.150.0/24  dropped silently (no reply)
 #  198.18.200.0/24  one hop behind rp-tgt: --ttl 1 gives time exceeded from 198.18.0.2
 #
-# Usage: tools/lab.sh up|down|status
+# Impairments, for the statistics tests (nftables in rp-tgt, table rp_impair):
+#   impair loss PCT PREFIX   drop PCT % of the echo requests to PREFIX, at random
+#   impair dup PREFIX        send every echo reply from PREFIX twice
+#   impair off               remove them all
+#
+# Usage: tools/lab.sh up|down|status|impair ...
 set -u
 
 NS_PROBE=rp-probe
@@ -127,6 +132,38 @@ lab_up() {
 	fi
 }
 
+impair_rule() {
+	in_ns $NS_TGT nft list table ip rp_impair >/dev/null 2>&1 ||
+		in_ns $NS_TGT nft -f - <<'NFT' || return 1
+table ip rp_impair {
+	chain input { type filter hook input priority 0; policy accept; }
+	chain output { type filter hook output priority 0; policy accept; }
+}
+NFT
+	in_ns $NS_TGT nft add rule ip rp_impair "$@"
+}
+
+lab_impair() {
+	local bp
+	case "${1:-}" in
+	loss)
+		# Percent to basis points, so 0.5 % is exact.
+		bp=$(awk -v p="${2:-}" 'BEGIN { if (p !~ /^[0-9]+(\.[0-9]+)?$/ || p > 100) exit 1; printf "%d", p * 100 + 0.5 }') ||
+			{ echo "lab: impair loss PCT PREFIX: bad PCT '${2:-}'" >&2; return 2; }
+		impair_rule input ip daddr "${3:?PREFIX}" icmp type echo-request \
+			numgen random mod 10000 "<" "$bp" drop ;;
+	dup)
+		impair_rule output ip saddr "${2:?PREFIX}" icmp type echo-reply \
+			dup to 198.18.0.1 device rp-t0 ;;
+	off)
+		in_ns $NS_TGT nft delete table ip rp_impair 2>/dev/null
+		return 0 ;;
+	*)
+		echo "usage: $0 impair loss PCT PREFIX | dup PREFIX | off" >&2
+		return 2 ;;
+	esac
+}
+
 lab_status() {
 	local ns
 	for ns in $ALL_NS; do
@@ -144,5 +181,6 @@ case "${1:-}" in
 up) lab_up ;;
 down) lab_down ;;
 status) lab_status ;;
+impair) shift; lab_impair "$@" ;;
 *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
 esac

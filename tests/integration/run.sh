@@ -103,7 +103,7 @@ test_unreachable_classified() {
 # -c 3: every target three times, each probe answered once, hosts counted once.
 test_count_repeats_the_set() {
 	local out=$TMP/c3.ndjson code
-	rp --rate 0 -c 3 --format ndjson 198.19.10.0/24 >"$out" 2>/dev/null
+	rp --rate 0 -c 3 -p 0 --per-probe --format ndjson 198.19.10.0/24 >"$out" 2>/dev/null
 	code=$?
 	expect_eq "exit code" $code 0
 	expect_eq targets "$(summary_field targets "$out")" 256
@@ -111,14 +111,107 @@ test_count_repeats_the_set() {
 	expect_eq replied "$(summary_field replied "$out")" 768
 	expect_eq alive_hosts "$(summary_field alive_hosts "$out")" 256
 	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
-	expect_eq "rows per host" "$(grep '"status":"alive"' "$out" | json_field host | sort | uniq -c |
-		awk '$1 != 3' | wc -l)" 0
-	expect_eq "distinct seqs" "$(grep '"status":"alive"' "$out" | json_field seq | sort -u | wc -l)" 768
+	expect_eq "probe records per host" "$(grep '"type":"probe".*"status":"alive"' "$out" |
+		json_field host | sort | uniq -c | awk '$1 != 3' | wc -l)" 0
+	expect_eq "distinct seqs" "$(grep '"type":"probe"' "$out" | json_field seq | sort -u | wc -l)" 768
+	expect_eq "rounds" "$(grep '"type":"probe"' "$out" | json_field round | sort -u | tr '\n' ' ')" "0 1 2 "
+	expect_eq "host records with 3 received" \
+		"$(grep '"type":"host"' "$out" | json_field received | grep -c '^3$')" 256
 	# An 8-byte error quote carries no seq: it is charged to the target's newest probe.
-	rp --rate 0 -c 2 --ttl 1 --format ndjson 198.18.200.1-198.18.200.4 >"$out" 2>/dev/null
+	rp --rate 0 -c 2 -p 0 --ttl 1 --format ndjson 198.18.200.1-198.18.200.4 >"$out" 2>/dev/null
 	code=$?
 	expect_eq "time exceeded, twice each" "$(summary_field time_exceeded "$out")" 8
 	expect_eq "exit code with no host alive" $code 1
+}
+
+# ---- per-host statistics and CI checks (lab impairments: tools/lab.sh impair) ----
+
+# host_field HOST FIELD FILE: a field of HOST's "type":"host" record.
+host_field() { grep "\"type\":\"host\",\"host\":\"$1\"" "$3" | json_field "$2"; }
+agg_field() { grep '"type":"aggregate"' "$2" | json_field "$1"; }
+
+# 10 % loss injected over 10,240 probes: the count lost lies in the 99.9 % binomial
+# interval, mean 1,024, sd sqrt(10240 * 0.1 * 0.9) = 30.4, so 1,024 +- 3.29 sd = [924, 1124].
+test_stats_injected_loss_in_binomial_interval() {
+	local out=$TMP/loss.ndjson lost
+	"$LAB" impair loss 10 198.19.20.0/24
+	rp -q -c 40 -p 20 -t 300 --format ndjson 198.19.20.0/24 >"$out" 2>/dev/null
+	"$LAB" impair off
+	expect_eq sent "$(agg_field sent "$out")" 10240
+	lost=$((10240 - $(agg_field received "$out")))
+	[ $lost -ge 924 ] && [ $lost -le 1124 ] || fail "lost $lost of 10240, outside [924, 1124]"
+	expect_eq "no_reply in the summary" "$(summary_field no_reply "$out")" $lost
+	expect_eq "host records" "$(grep -c '"type":"host"' "$out")" 256
+	expect_eq "sent per host" "$(grep '"type":"host"' "$out" | json_field sent | sort -u)" 40
+}
+
+# No injection: not one probe lost, on any host.
+test_stats_no_loss_is_exact() {
+	local out=$TMP/noloss.ndjson
+	rp -q -c 20 -p 5 --format ndjson 198.19.21.0/24 >"$out" 2>/dev/null
+	expect_eq received "$(agg_field received "$out")" 5120
+	expect_eq "hosts with loss" "$(grep '"type":"host"' "$out" | json_field loss_pct | grep -vc '^0.00$')" 0
+	expect_eq duplicates "$(agg_field duplicates "$out")" 0
+	expect_eq "p50 <= p90 <= p99 <= max" "$(agg_field p50_ms "$out") <= $(agg_field p99_ms "$out")" \
+		"$(awk -v a="$(agg_field p50_ms "$out")" -v b="$(agg_field p90_ms "$out")" \
+			-v c="$(agg_field p99_ms "$out")" -v d="$(agg_field max_ms "$out")" \
+			'BEGIN { print (a <= b && b <= c && c <= d) ? a " <= " c : "out of order" }')"
+}
+
+# Every reply twice: each duplicate counted, none credited.
+test_stats_duplicates_never_credited() {
+	local out=$TMP/dup.ndjson
+	"$LAB" impair dup 198.19.22.0/28
+	rp -q -c 30 -p 5 --format ndjson 198.19.22.0/28 >"$out" 2>/dev/null
+	"$LAB" impair off
+	expect_eq sent "$(agg_field sent "$out")" 480
+	expect_eq received "$(agg_field received "$out")" 480
+	expect_eq duplicates "$(agg_field duplicates "$out")" 480
+	expect_eq "duplicates per host" "$(grep '"type":"host"' "$out" | json_field duplicates | sort -u)" 30
+}
+
+# check ARGS... : ringping's exit code for 4 live hosts and one that never answers.
+check_exit() {
+	rp -q -c 5 -p 2 -t 200 "$@" 198.19.23.0/30 198.18.150.1 >/dev/null 2>"$TMP/check.err"
+	echo $?
+}
+
+# Each check flips the exit code exactly at its threshold.
+test_checks_flip_at_thresholds() {
+	expect_eq "no checks, a host down" "$(check_exit)" 1
+	expect_eq "max-loss 100" "$(check_exit --max-loss 100)" 0
+	expect_eq "max-loss 99.99" "$(check_exit --max-loss 99.99)" 5
+	grep -q '198.18.150.1: loss 100.00% > 99.99%' "$TMP/check.err" || fail "block: $(cat "$TMP/check.err")"
+	grep -q '198.19.23' "$TMP/check.err" && fail "a passing host is listed"
+	expect_eq "aggregate loss 20" "$(check_exit --aggregate --max-loss 20)" 0
+	expect_eq "aggregate loss 19.9" "$(check_exit --aggregate --max-loss 19.9)" 5
+	expect_eq "min-alive 4" "$(check_exit --min-alive 4)" 0
+	expect_eq "min-alive 5" "$(check_exit --min-alive 5)" 5
+	expect_eq "min-alive 80%" "$(check_exit --min-alive 80%)" 0
+	expect_eq "min-alive 81%" "$(check_exit --min-alive 81%)" 5
+	expect_eq "rtt check, a host with no RTT" "$(check_exit --max-p99 1000)" 5
+	grep -q '198.18.150.1: no RTT measured' "$TMP/check.err" || fail "no-RTT reason missing"
+	rp -q -c 5 -p 2 --max-p99 1000 --max-rtt 1000 198.19.23.0/30 >/dev/null 2>&1
+	expect_eq "rtt checks that hold" $? 0
+	rp -q -c 5 -p 2 --max-p50 0.0001 198.19.23.0/30 >/dev/null 2>&1
+	expect_eq "p50 under 100 ns" $? 5
+	rp --max-loss 101 198.19.23.1 >/dev/null 2>&1
+	expect_eq "bad --max-loss" $? 3
+}
+
+# The acceptance run: -c 1000 -p 1 --max-loss 1 passes clean, fails at 5 % loss naming the hosts.
+test_checks_max_loss_acceptance() {
+	local code
+	rp -q -c 1000 -p 1 --max-loss 1 198.19.24.0/28 >/dev/null 2>"$TMP/acc.err"
+	expect_eq "clean exit" $? 0
+	"$LAB" impair loss 5 198.19.24.0/29
+	rp -q -c 1000 -p 1 --max-loss 1 198.19.24.0/28 >/dev/null 2>"$TMP/acc.err"
+	code=$?
+	"$LAB" impair off
+	expect_eq "5 % loss exit" $code 5
+	expect_eq "hosts named" "$(grep -c '^  198.19.24.[0-7]: loss' "$TMP/acc.err")" 8
+	grep -q '^  198.19.24.\([89]\|1[0-5]\):' "$TMP/acc.err" && fail "a clean host is named"
+	return 0
 }
 
 test_time_exceeded_classified() {

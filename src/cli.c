@@ -8,9 +8,6 @@
 #include <unistd.h>
 #include "cli.h"
 
-#ifndef RINGPING_VERSION
-#define RINGPING_VERSION "0.1.0"
-#endif
 
 enum {
 	OPT_SEED = 256, OPT_RATE, OPT_EXCLUDE, OPT_XDP, OPT_XDP_MODE, OPT_XDP_PASS, OPT_FORMAT,

@@ -47,6 +47,8 @@ struct rp_opts {
 	int verbose;
 };
 
+#define RINGPING_VERSION "0.2.0"
+
 enum cli_result { CLI_RUN, CLI_EXIT_OK, CLI_BAD };
 
 /* Parse argv into *o. CLI_BAD leaves a one-line reason, naming the token, in err. */

@@ -2,7 +2,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/utsname.h>
+#include "cli.h"
 #include "output.h"
 
 #define OUT_BUF (1 << 16)
@@ -261,9 +264,36 @@ void output_result(struct output *o, const struct rp_result *r)
 	X(unprobed) X(duplicates) X(late) X(invalid) X(malformed) X(not_ours) X(tx_user_stamps) \
 	X(rtt_bad) X(check_failures)
 
-static void output_summary_json(FILE *f, const struct run_summary *s, const char *mode)
+static void output_iso8601(FILE *f, const char *name, double t)
 {
-	fprintf(f, "{\"type\":\"summary\",\"mode\":\"%s\"", mode);
+	time_t sec = (time_t)t;
+	struct tm tm;
+	char buf[32];
+
+	gmtime_r(&sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(f, ",\"%s\":\"%s.%06dZ\"", name, buf, (int)((t - (double)sec) * 1e6));
+}
+
+static void output_meta_json(FILE *f, const struct run_meta *m)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		strcpy(u.release, "unknown");
+	fprintf(f, ",\"version\":\"%s\",\"kernel\":\"%s\",\"send_path\":\"%s\","
+		   "\"rate\":%" PRIu64 ",\"count\":%" PRIu64 ",\"loop\":%s,\"period_ms\":%" PRIu64
+		   ",\"seed\":%" PRIu64 ",\"key_id\":\"%08x\"",
+		RINGPING_VERSION, u.release, m->send_path, (uint64_t)m->rate, (uint64_t)m->count,
+		m->loop ? "true" : "false", (uint64_t)m->period_ms, (uint64_t)m->seed, m->key_id);
+	output_iso8601(f, "start", m->start_s);
+	output_iso8601(f, "end", m->end_s);
+}
+
+static void output_summary_json(FILE *f, const struct run_summary *s)
+{
+	fprintf(f, "{\"type\":\"summary\",\"mode\":\"%s\"", s->meta.mode);
+	output_meta_json(f, &s->meta);
 #define X(name) fprintf(f, ",\"" #name "\":%" PRIu64, (uint64_t)s->name);
 	SUMMARY_U64_FIELDS(X)
 #undef X
@@ -273,9 +303,9 @@ static void output_summary_json(FILE *f, const struct run_summary *s, const char
 		s->incomplete ? "true" : "false");
 }
 
-static void output_summary_text(FILE *f, const struct run_summary *s, const char *mode)
+static void output_summary_text(FILE *f, const struct run_summary *s)
 {
-	fprintf(f, "\n--- ringping summary (%s mode)%s ---\n", mode,
+	fprintf(f, "\n--- ringping summary (%s mode)%s ---\n", s->meta.mode,
 		s->incomplete ? " INCOMPLETE: interrupted" : "");
 #define X(name) fprintf(f, " %16s %" PRIu64 "\n", #name, (uint64_t)s->name);
 	SUMMARY_U64_FIELDS(X)
@@ -285,12 +315,12 @@ static void output_summary_text(FILE *f, const struct run_summary *s, const char
 	fprintf(f, " %16s %.0f probes/s\n", "send rate", s->send_pps);
 }
 
-void output_summary(struct output *o, const struct run_summary *s, const char *mode)
+void output_summary(struct output *o, const struct run_summary *s)
 {
 	if (o->cfg.format == OUT_NDJSON)
-		output_summary_json(o->f, s, mode);
+		output_summary_json(o->f, s);
 	fflush(o->f);
-	output_summary_text(o->diag, s, mode);
+	output_summary_text(o->diag, s);
 }
 
 int output_close(struct output *o)

@@ -38,7 +38,7 @@ enum out_format output_format_for(const char *path);
 int output_parse_format(const char *s, enum out_format *f);
 int output_open(struct output *o, const struct output_cfg *cfg);
 void output_result(struct output *o, const struct rp_result *r);
-void output_summary(struct output *o, const struct run_summary *s, const char *mode);
+void output_summary(struct output *o, const struct run_summary *s);
 /*
  * Per-host statistics (output_host.c): one record per host, or with a NULL
  * address the pooled statistics of the run ("aggregate").

@@ -18,6 +18,7 @@
 #include "permute.h"
 #include "probe.h"
 #include "route.h"
+#include "rp_hash.h"
 #include "run.h"
 #include "sender.h"
 
@@ -58,6 +59,8 @@ struct run {
 	struct hoststats hs;
 	__u64 alive_hosts;
 	__u64 t_start, t_last_send, stop_at;
+	__u64 seed;
+	double wall_start;
 	bool stopping;
 };
 
@@ -440,7 +443,7 @@ static int run_setup(struct run *r)
 {
 	const struct rp_opts *o = r->o;
 	struct output_cfg oc = o->out;
-	__u64 seed = o->seed;
+	__u64 seed = o->seed; /* random unless given, and reported either way */
 	int err;
 
 	if (getrandom(&r->key, sizeof(r->key), 0) != sizeof(r->key) ||
@@ -452,6 +455,7 @@ static int run_setup(struct run *r)
 	/* -l: as many rounds as 64-bit sequence numbers allow, i.e. until stopped. */
 	r->total = o->loop ? (UINT64_MAX / 2 / r->ntargets) * r->ntargets : r->ntargets * o->count;
 	permute_init(&r->perm, r->ntargets, seed);
+	r->seed = seed;
 	run_setup_pacer(r);
 	if (r->track && hoststats_init(&r->hs, r->ntargets, o->timeout_ms * 1000000ULL))
 		return -ENOMEM;
@@ -572,6 +576,30 @@ static void run_print_fails(struct run *r, struct run_fails *fl)
 	free(fl->buf);
 }
 
+static double wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void run_meta(const struct run *r, struct run_meta *m)
+{
+	const struct rp_opts *o = r->o;
+
+	m->mode = o->xdp_iface ? "xdp" : "socket";
+	m->send_path = o->send_packet ? "packet" : "raw";
+	m->rate = pacer_rate(&r->pacer);
+	m->count = o->count;
+	m->loop = o->loop;
+	m->period_ms = r->multi ? o->period_ms : 0;
+	m->seed = r->seed;
+	m->key_id = (__u32)rp_siphash4(r->key.k0, r->key.k1, 0, 0, 0, 3);
+	m->start_s = r->wall_start;
+	m->end_s = wall_now();
+}
+
 static void run_finish(struct run *r, struct run_summary *sum)
 {
 	struct run_fails fl = { 0 };
@@ -592,7 +620,8 @@ static void run_finish(struct run *r, struct run_summary *sum)
 	}
 	sum->checks = checks_any(&r->o->checks);
 	sum->check_failures = fl.n;
-	output_summary(&r->out, sum, r->o->xdp_iface ? "xdp" : "socket");
+	run_meta(r, &sum->meta);
+	output_summary(&r->out, sum);
 	run_print_fails(r, &fl);
 }
 
@@ -606,6 +635,7 @@ int run_probe(const struct rp_opts *o, const struct targets *t, struct run_summa
 	if (err)
 		goto out;
 	r.t_start = r.t_last_send = mono_now();
+	r.wall_start = wall_now();
 	r.pacer.start_ns = r.t_start;
 	err = run_loop(&r);
 	run_finish(&r, sum);

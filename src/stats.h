@@ -11,7 +11,18 @@
 #include <stdbool.h>
 #include "inflight.h"
 
+/* What the run was, for the machine-readable summary. */
+struct run_meta {
+	const char *mode;      /* socket or xdp */
+	const char *send_path; /* raw or packet */
+	__u64 rate, count, period_ms, seed;
+	bool loop;
+	__u32 key_id;	       /* names the run's key without revealing it */
+	double start_s, end_s; /* wall clock, seconds since the epoch */
+};
+
 struct run_summary {
+	struct run_meta meta;
 	__u64 targets, probes, sent, send_failed;
 	__u64 alive_hosts; /* targets with at least one echo reply */
 	__u64 replied, errors, unreachable, time_exceeded, other_errors;

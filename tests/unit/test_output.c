@@ -47,7 +47,9 @@ static int teardown(void **s)
 static const char *run_output(struct output_cfg cfg)
 {
 	struct output o;
-	struct run_summary sum = { .targets = 3, .sent = 3, .replied = 1, .unaccounted = 0 };
+	struct run_summary sum = { .targets = 3, .sent = 3, .replied = 1, .unaccounted = 0,
+				   .meta = { .mode = "socket", .send_path = "raw", .seed = 7,
+					     .key_id = 0xabc, .start_s = 1e9, .end_s = 1e9 + 1.5 } };
 	FILE *f;
 	size_t n;
 
@@ -57,7 +59,7 @@ static const char *run_output(struct output_cfg cfg)
 	output_result(&o, &alive);
 	output_result(&o, &unreach);
 	output_result(&o, &lost);
-	output_summary(&o, &sum, "socket");
+	output_summary(&o, &sum);
 	fclose(o.diag);
 	assert_int_equal(output_close(&o), 0);
 	f = fopen(path, "r");
@@ -88,9 +90,66 @@ static void test_ndjson(void **s)
 	assert_non_null(strstr(l2, "\"status\":\"unreachable\""));
 	assert_non_null(strstr(l2, "\"from\":\"198.18.0.2\""));
 	assert_non_null(strstr(l3, "\"rtt_ms\":null,\"ttl\":null"));
-	assert_non_null(strstr(l4, "{\"type\":\"summary\",\"mode\":\"socket\",\"targets\":3,"));
+	assert_non_null(strstr(l4, "{\"type\":\"summary\",\"mode\":\"socket\",\"version\":\""));
+	assert_non_null(strstr(l4, "\"send_path\":\"raw\",\"rate\":0,\"count\":0,\"loop\":false,"
+				   "\"period_ms\":0,\"seed\":7,\"key_id\":\"00000abc\","
+				   "\"start\":\"2001-09-09T01:46:40.000000Z\","
+				   "\"end\":\"2001-09-09T01:46:41.500000Z\",\"targets\":3,"));
 	assert_non_null(strstr(l4, "\"unaccounted\":0,"));
 	assert_non_null(strstr(l4, "\"incomplete\":false}\n"));
+}
+
+static const char *host_output(enum out_format fmt)
+{
+	struct host_summary hs = { .sent = 10, .received = 9, .duplicates = 1, .errors = 1,
+				   .loss_pct = 10, .has_rtt = true, .min_ms = 0.5, .avg_ms = 1,
+				   .max_ms = 2, .stddev_ms = 0.25, .jitter_ms = 0.125, .p50_ms = 1,
+				   .p90_ms = 1.5, .p95_ms = 1.75, .p99_ms = 2, .err_type = 3,
+				   .err_code = 1, .err_from = unreach.from };
+	struct host_summary none = { .sent = 10, .loss_pct = 100 };
+	struct output_cfg cfg = { .format = fmt, .multi = true, .path = path };
+	struct output o;
+	FILE *f;
+	size_t n;
+
+	assert_int_equal(output_open(&o, &cfg), 0);
+	output_host(&o, &alive.target, &hs);
+	output_host(&o, &lost.target, &none);
+	output_host(&o, NULL, &hs);
+	assert_int_equal(output_close(&o), 0);
+	f = fopen(path, "r");
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Host records: one field table, three formats; no RTT is empty in CSV and null in JSON. */
+static void test_host_records(void **s)
+{
+	const char *out = host_output(OUT_CSV);
+
+	assert_string_equal(out,
+		"host,sent,received,duplicates,late,reordered,errors,loss_pct,min_ms,avg_ms,max_ms,"
+		"stddev_ms,jitter_ms,p50_ms,p90_ms,p95_ms,p99_ms,err_type,err_code,err_from\n"
+		"198.19.0.1,10,9,1,0,0,1,10.00,0.500,1.000,2.000,0.250,0.125,1.000,1.500,1.750,"
+		"2.000,3,1,198.18.0.2\n"
+		"198.19.0.1,10,0,0,0,0,0,100.00,,,,,,,,,,,,\n"); /* the pool has no CSV row */
+	out = host_output(OUT_NDJSON);
+	assert_non_null(strstr(out, "{\"type\":\"host\",\"host\":\"198.19.0.1\",\"sent\":10,"
+				    "\"received\":9,\"duplicates\":1,\"late\":0,\"reordered\":0,"
+				    "\"errors\":1,\"loss_pct\":10.00,\"min_ms\":0.500,"));
+	assert_non_null(strstr(out, "\"p99_ms\":2.000,\"err_type\":3,\"err_code\":1,"
+				    "\"err_from\":\"198.18.0.2\"}\n"));
+	assert_non_null(strstr(out, "\"loss_pct\":100.00,\"min_ms\":null,"));
+	assert_non_null(strstr(out, "{\"type\":\"aggregate\",\"sent\":10,"));
+	out = host_output(OUT_TEXT);
+	assert_non_null(strstr(out, "198.19.0.1 : xmt/rcv/%loss = 10/9/10.00%, min/avg/max = "
+				    "0.500/1.000/2.000 ms, stddev 0.250, p50/p90/p95/p99 = "
+				    "1.000/1.500/1.750/2.000 ms, jitter 0.125 ms, dup 1, late 0, "
+				    "reordered 0, 1 ICMP errors (last: type 3 code 1 from 198.18.0.2)\n"));
+	assert_non_null(strstr(out, "198.19.0.1 : xmt/rcv/%loss = 10/0/100.00%\n"));
+	assert_non_null(strstr(out, "(all hosts) : xmt/rcv/%loss = 10/9/10.00%"));
 }
 
 static void test_text_and_filters(void **s)
@@ -147,6 +206,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ndjson, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_and_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_records, setup, teardown),
 		cmocka_unit_test(test_format_for_path),
 		cmocka_unit_test(test_unwritable_output),
 		cmocka_unit_test_setup_teardown(test_full_disk_reported, setup, teardown),

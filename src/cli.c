@@ -12,7 +12,7 @@
 enum {
 	OPT_SEED = 256, OPT_RATE, OPT_EXCLUDE, OPT_XDP, OPT_XDP_MODE, OPT_XDP_PASS, OPT_FORMAT,
 	OPT_BATCH, OPT_RINGBUF, OPT_THREADS, OPT_SEND_PATH, OPT_PER_PROBE, OPT_AGGREGATE,
-	OPT_MIN_ALIVE, OPT_MAX_LOSS, OPT_MAX_RTT, OPT_MAX_AVG, OPT_MAX_P50, OPT_MAX_P95, OPT_MAX_P99,
+	OPT_PROMETHEUS, OPT_JUNIT, OPT_MIN_ALIVE, OPT_MAX_LOSS, OPT_MAX_RTT, OPT_MAX_AVG, OPT_MAX_P50, OPT_MAX_P95, OPT_MAX_P99,
 };
 
 #define CLI_MAX_MS 3600000
@@ -38,6 +38,8 @@ static const struct cli_opt cli_opts[] = {
 	{ { "max-p50", required_argument, NULL, OPT_MAX_P50 }, "MS", "check: median RTT at most MS" },
 	{ { "max-p95", required_argument, NULL, OPT_MAX_P95 }, "MS", "check: 95th percentile RTT at most MS" },
 	{ { "max-p99", required_argument, NULL, OPT_MAX_P99 }, "MS", "check: 99th percentile RTT at most MS" },
+	{ { "prometheus", required_argument, NULL, OPT_PROMETHEUS }, "FILE", "write per-host statistics as OpenMetrics text (node_exporter textfile)" },
+	{ { "junit", required_argument, NULL, OPT_JUNIT }, "FILE", "write a JUnit XML report, a test case per host" },
 	{ { "aggregate", no_argument, NULL, OPT_AGGREGATE }, NULL, "apply the checks to the whole run, not each host" },
 	{ { "min-alive", required_argument, NULL, OPT_MIN_ALIVE }, "N|PCT%", "check: at least N targets (or PCT % of them) alive" },
 	{ { "rate", required_argument, NULL, OPT_RATE }, "PPS", "probes per second (default 10000; 0 = as fast as possible)", 0, 100000000 },
@@ -225,6 +227,8 @@ static enum cli_result cli_string(struct cli_ctx *c, int val, const char *arg)
 	case 'I': o->iface = arg; break;
 	case OPT_XDP: o->xdp_iface = arg; break;
 	case 'o': o->out.path = arg; break;
+	case OPT_PROMETHEUS: o->prom_path = arg; break;
+	case OPT_JUNIT: o->junit_path = arg; break;
 	case 'S':
 		if (addr_parse(arg, &o->src) || !addr_is_v4(&o->src))
 			return snprintf(c->err, c->errlen, "bad source address '%s'", arg), CLI_BAD;

@@ -24,6 +24,8 @@ struct rp_opts {
 	bool period_set;
 	__u64 interval_ms;   /* -i: between any two sends; 0 = no minimum */
 	bool per_probe;	     /* a record per probe in CSV/NDJSON when probing many times */
+	const char *prom_path;  /* --prometheus FILE */
+	const char *junit_path; /* --junit FILE */
 	struct check_cfg checks;
 	__u64 rate;	     /* probes/s; 0 = as fast as possible */
 	bool rate_set;	     /* given: it caps -p too; else -p alone paces a multi-probe run */

@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include "checks.h"
 #include "hoststats.h"
+#include "hostreport.h"
 #include "inflight.h"
 #include "loader.h"
 #include "log.h"
@@ -451,7 +452,7 @@ static int run_setup(struct run *r)
 		return -errno;
 	r->ntargets = r->t->count;
 	r->multi = o->count > 1 || o->loop;
-	r->track = r->multi || checks_any(&o->checks);
+	r->track = r->multi || checks_any(&o->checks) || o->prom_path || o->junit_path;
 	/* -l: as many rounds as 64-bit sequence numbers allow, i.e. until stopped. */
 	r->total = o->loop ? (UINT64_MAX / 2 / r->ntargets) * r->ntargets : r->ntargets * o->count;
 	permute_init(&r->perm, r->ntargets, seed);
@@ -500,82 +501,6 @@ static void run_teardown(struct run *r)
 	hoststats_free(&r->hs);
 }
 
-#define RUN_FAIL_LINES 100 /* failing hosts listed by name; the rest are counted */
-
-struct run_fails {
-	FILE *f; /* the block, printed after the summary */
-	char *buf;
-	size_t len;
-	__u64 n;
-};
-
-static void run_check_failed(struct run_fails *fl, const struct rp_addr *a, const char *why)
-{
-	char host[ADDR_STRLEN] = "all hosts";
-
-	if (fl->f && fl->n < RUN_FAIL_LINES)
-		fprintf(fl->f, "  %s: %s\n", a ? addr_str(a, host, sizeof(host)) : host, why);
-	fl->n++;
-}
-
-/* The run as a whole: pooled statistics (--aggregate) and the minimum alive. */
-static void run_check_run(struct run *r, const struct host_summary *all, struct run_fails *fl)
-{
-	const struct check_cfg *c = &r->o->checks;
-	char why[256];
-
-	if (c->aggregate && checks_fail(c, all, why, sizeof(why)))
-		run_check_failed(fl, NULL, why);
-	if (checks_alive_fail(c, r->alive_hosts, r->ntargets, why, sizeof(why)))
-		run_check_failed(fl, NULL, why);
-}
-
-/* One pass over the hosts: their records (probing many times), the pool, the checks. */
-static void run_report_hosts(struct run *r, struct run_fails *fl)
-{
-	const struct check_cfg *c = &r->o->checks;
-	bool per_host = checks_any(c) && !c->aggregate;
-	struct host_summary s;
-	struct hoststats all;
-	struct rp_addr a;
-	char why[256];
-	__u64 i;
-
-	if (hoststats_init(&all, 1, r->o->timeout_ms * 1000000ULL)) {
-		pr_warn("out of memory for the run's statistics\n");
-		return;
-	}
-	for (i = 0; i < r->ntargets; i++) {
-		hoststats_summary(&r->hs, i, &s);
-		hoststats_merge(&all, &r->hs, i);
-		targets_addr(r->t, i, &a);
-		if (r->multi)
-			output_host(&r->out, &a, &s);
-		if (per_host && checks_fail(c, &s, why, sizeof(why)))
-			run_check_failed(fl, &a, why);
-	}
-	hoststats_summary(&all, 0, &s);
-	if (r->multi)
-		output_host(&r->out, NULL, &s);
-	run_check_run(r, &s, fl);
-	hoststats_free(&all);
-}
-
-static void run_print_fails(struct run *r, struct run_fails *fl)
-{
-	if (!fl->f)
-		return;
-	fclose(fl->f);
-	if (fl->n) {
-		fprintf(r->out.diag, "\nringping: CHECKS FAILED (%llu):\n%s", (unsigned long long)fl->n,
-			fl->buf);
-		if (fl->n > RUN_FAIL_LINES)
-			fprintf(r->out.diag, "  ... and %llu more\n",
-				(unsigned long long)(fl->n - RUN_FAIL_LINES));
-	}
-	free(fl->buf);
-}
-
 static double wall_now(void)
 {
 	struct timespec ts;
@@ -600,11 +525,18 @@ static void run_meta(const struct run *r, struct run_meta *m)
 	m->end_s = wall_now();
 }
 
-static void run_finish(struct run *r, struct run_summary *sum)
+static int run_finish(struct run *r, struct run_summary *sum)
 {
-	struct run_fails fl = { 0 };
+	const struct rp_opts *o = r->o;
+	struct hostreport_in in = {
+		.hs = &r->hs, .t = r->t, .alive_hosts = r->alive_hosts,
+		.timeout_ns = o->timeout_ms * 1000000ULL, .multi = r->multi, .checks = &o->checks,
+		.prom_path = o->prom_path, .junit_path = o->junit_path, .out = &r->out,
+	};
+	struct hostreport rep = { 0 };
 	struct rp_counters bpf = { 0 };
 	__u64 end = mono_now();
+	int err = 0;
 
 	inflight_retire(&r->inf, end, true);
 	if (loader_counters(&r->ld, &bpf))
@@ -613,16 +545,13 @@ static void run_finish(struct run *r, struct run_summary *sum)
 	sum->send_s = (double)(r->t_last_send - r->t_start) / NSEC;
 	sum->incomplete = r->stopping;
 	sum->alive_hosts = r->alive_hosts;
+	sum->checks = checks_any(&o->checks);
 	stats_summarize(sum, &r->inf.c, &bpf, r->ntargets, r->total);
-	if (r->track) {
-		fl.f = open_memstream(&fl.buf, &fl.len);
-		run_report_hosts(r, &fl);
-	}
-	sum->checks = checks_any(&r->o->checks);
-	sum->check_failures = fl.n;
 	run_meta(r, &sum->meta);
+	if (r->track)
+		err = hostreport_hosts(&rep, &in, sum);
 	output_summary(&r->out, sum);
-	run_print_fails(r, &fl);
+	return hostreport_finish(&rep, sum, r->out.diag) ?: err;
 }
 
 int run_probe(const struct rp_opts *o, const struct targets *t, struct run_summary *sum)
@@ -638,7 +567,7 @@ int run_probe(const struct rp_opts *o, const struct targets *t, struct run_summa
 	r.wall_start = wall_now();
 	r.pacer.start_ns = r.t_start;
 	err = run_loop(&r);
-	run_finish(&r, sum);
+	err = run_finish(&r, sum) ?: err;
 	oerr = output_close(&r.out);
 	if (oerr) {
 		pr_warn("writing results: %s\n", strerror(-oerr));

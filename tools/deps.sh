@@ -3,8 +3,10 @@
 # Install every Debian package ringping's build, tests and demo need; idempotent.
 # --bench: also the peers tools/bench.sh measures against.
 set -eu
+# libxml2-utils and python3-prometheus-client: the tests parse the JUnit and
+# OpenMetrics reports with real parsers (xmllint, prometheus_client's strict one).
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config gcc make
-      iproute2 nftables"
+      iproute2 nftables libxml2-utils python3 python3-prometheus-client"
 [ "${1:-}" = --bench ] && pkgs="zmap masscan fping nmap time"
 missing=
 for p in $pkgs; do

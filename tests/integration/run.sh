@@ -214,6 +214,25 @@ test_checks_max_loss_acceptance() {
 	return 0
 }
 
+# The JUnit and OpenMetrics reports, checked by real parsers, not by grepping.
+test_reports_parse_and_agree() {
+	local xml=$TMP/r.xml prom=$TMP/r.prom code
+	rp -q -c 20 -p 5 -t 200 --max-loss 1 --junit "$xml" --prometheus "$prom" \
+		198.19.31.0/30 198.18.150.1 >/dev/null 2>&1
+	code=$?
+	expect_eq "exit code" $code 5
+	xmllint --noout --schema "$here/junit.xsd" "$xml" 2>"$TMP/xsd.err" || fail "JUnit: $(cat "$TMP/xsd.err")"
+	expect_eq "test cases" "$(xmllint --xpath 'count(//testcase)' "$xml")" 5
+	expect_eq "failures" "$(xmllint --xpath 'string(/testsuites/@failures)' "$xml")" 1
+	expect_eq "the failing case" "$(xmllint --xpath 'string(//testcase[failure]/@name)' "$xml")" 198.18.150.1
+	expect_eq "its reason" "$(xmllint --xpath 'string(//failure/@message)' "$xml")" "loss 100.00% > 1%"
+	"$here/check_prom.py" "$prom" >"$TMP/prom.txt" || fail "OpenMetrics: $(cat "$TMP/prom.txt")"
+	expect_eq "per target: sent received rtt_count" "$(tr '\n' ';' <"$TMP/prom.txt")" \
+		"198.18.150.1 20 0 0;198.19.31.0 20 20 20;198.19.31.1 20 20 20;198.19.31.2 20 20 20;198.19.31.3 20 20 20;"
+	ls "$TMP"/*.tmp >/dev/null 2>&1 && fail "temporary report files left"
+	return 0
+}
+
 test_time_exceeded_classified() {
 	local out=$TMP/te.ndjson
 	rp --rate 0 --ttl 1 --format ndjson 198.18.200.1-198.18.200.8 >"$out" 2>/dev/null

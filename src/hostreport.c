@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hostreport.h"
+#include "log.h"
+
+#define REP_FAIL_LINES 100 /* failing hosts listed by name; the rest are counted */
+#define REP_WHY 256
+
+static void rep_failed(struct hostreport *rep, const char *name, const char *why)
+{
+	if (rep->fails && rep->nfails < REP_FAIL_LINES)
+		fprintf(rep->fails, "  %s: %s\n", name, why);
+	rep->nfails++;
+}
+
+/* Without checks a host fails its JUnit case when it never answered. */
+static const char *rep_unanswered(const struct host_summary *s, char *why, size_t len)
+{
+	char from[ADDR_STRLEN];
+
+	if (s->received)
+		return NULL;
+	if (!s->errors)
+		return snprintf(why, len, "no reply (%u probes)", s->sent), why;
+	snprintf(why, len, "no reply: ICMP type %u code %u from %s", s->err_type, s->err_code,
+		 addr_str(&s->err_from, from, sizeof(from)));
+	return why;
+}
+
+static void rep_host(struct hostreport *rep, const struct hostreport_in *in, __u64 i,
+		     const struct host_summary *s)
+{
+	char name[ADDR_STRLEN], why[REP_WHY], detail[160];
+	const struct check_cfg *c = in->checks;
+	const char *failure = NULL;
+	struct rp_addr a;
+
+	targets_addr(in->t, i, &a);
+	addr_str(&a, name, sizeof(name));
+	if (in->multi)
+		output_host(in->out, &a, s);
+	if (checks_any(c) && !c->aggregate && checks_fail(c, s, why, sizeof(why))) {
+		rep_failed(rep, name, why);
+		failure = why;
+	} else if (!checks_any(c)) {
+		failure = rep_unanswered(s, why, sizeof(why));
+	}
+	if (rep->prom_on)
+		prom_host(&rep->prom, &a, s, in->hs, i);
+	if (!rep->junit_on)
+		return;
+	if (s->has_rtt)
+		snprintf(detail, sizeof(detail), "sent %u, received %u, loss %.2f%%, avg %.3f ms, p99 %.3f ms",
+			 s->sent, s->received, s->loss_pct, s->avg_ms, s->p99_ms);
+	else
+		snprintf(detail, sizeof(detail), "sent %u, received %u, loss %.2f%%, no RTT", s->sent,
+			 s->received, s->loss_pct);
+	junit_case(&rep->junit, name, failure, detail);
+}
+
+/* The run as a whole: pooled statistics (--aggregate) and the minimum alive. */
+static void rep_run(struct hostreport *rep, const struct hostreport_in *in,
+		    const struct host_summary *all)
+{
+	const struct check_cfg *c = in->checks;
+	char why[REP_WHY];
+	bool run_checked = c->aggregate || c->min_alive >= 0, failed = false;
+
+	if (c->aggregate && checks_fail(c, all, why, sizeof(why)))
+		rep_failed(rep, "all hosts", why), failed = true;
+	if (checks_alive_fail(c, in->alive_hosts, in->t->count, why, sizeof(why)))
+		rep_failed(rep, "all hosts", why), failed = true;
+	if (rep->junit_on && run_checked)
+		junit_case(&rep->junit, "all hosts", failed ? "run-wide checks failed (see the log)" : NULL,
+			   NULL);
+}
+
+static int rep_open(struct hostreport *rep, const struct hostreport_in *in)
+{
+	int err = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->fails = open_memstream(&rep->buf, &rep->len);
+	if (!rep->fails)
+		return -ENOMEM;
+	if (in->prom_path) {
+		err = prom_open(&rep->prom, in->prom_path);
+		rep->prom_on = !err;
+	}
+	if (!err && in->junit_path) {
+		err = junit_open(&rep->junit, in->junit_path);
+		rep->junit_on = !err;
+	}
+	return err;
+}
+
+int hostreport_hosts(struct hostreport *rep, const struct hostreport_in *in, struct run_summary *sum)
+{
+	struct host_summary s;
+	struct hoststats all;
+	__u64 i;
+	int err;
+
+	err = rep_open(rep, in);
+	err = err ?: hoststats_init(&all, 1, in->timeout_ns);
+	if (err)
+		return err;
+	for (i = 0; i < in->t->count; i++) {
+		hoststats_summary(in->hs, i, &s);
+		hoststats_merge(&all, in->hs, i);
+		rep_host(rep, in, i, &s);
+	}
+	hoststats_summary(&all, 0, &s);
+	if (in->multi)
+		output_host(in->out, NULL, &s);
+	rep_run(rep, in, &s);
+	hoststats_free(&all);
+	sum->check_failures = rep->nfails;
+	return 0;
+}
+
+static int rep_write(const char *what, const char *path, int err)
+{
+	if (err)
+		pr_warn("%s '%s': %s\n", what, path, strerror(-err));
+	return err;
+}
+
+int hostreport_finish(struct hostreport *rep, const struct run_summary *sum, FILE *diag)
+{
+	int err = 0;
+
+	if (rep->prom_on)
+		err = rep_write("--prometheus", rep->prom.path, prom_close(&rep->prom, sum));
+	if (rep->junit_on)
+		err = rep_write("--junit", rep->junit.path, junit_close(&rep->junit, sum)) ?: err;
+	if (!rep->fails)
+		return err;
+	fclose(rep->fails);
+	if (rep->nfails) {
+		fprintf(diag, "\nringping: CHECKS FAILED (%llu):\n%s", (unsigned long long)rep->nfails,
+			rep->buf);
+		if (rep->nfails > REP_FAIL_LINES)
+			fprintf(diag, "  ... and %llu more\n",
+				(unsigned long long)(rep->nfails - REP_FAIL_LINES));
+	}
+	free(rep->buf);
+	return err;
+}

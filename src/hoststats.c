@@ -175,29 +175,32 @@ void hoststats_merge(struct hoststats *agg, const struct hoststats *s, __u64 i)
 		agg->hist[b] += s->hist[i * s->nbuckets + b];
 }
 
-/* Nearest rank: the smallest value with at least q of the samples at or below it. */
+/*
+ * Nearest rank: the smallest value with at least q of the samples at or
+ * below it. It lies in bucket b and in [min, max], so in their intersection;
+ * the midpoint of that is never further from it than half a bucket.
+ */
 static double hs_percentile(const struct hoststats *s, __u64 i, double q)
 {
 	const struct host_stats *h = &s->h[i];
 	const __u32 *hist = &s->hist[i * s->nbuckets];
 	__u64 rank = (__u64)ceil(q * h->rtt_n), cum = 0;
-	double v = (double)h->max_ns;
+	double lo = (double)h->min_ns, hi = (double)h->max_ns, b_lo;
 	__u32 b;
 
 	if (rank < 1)
 		rank = 1;
 	for (b = 0; b < s->nbuckets; b++) {
 		cum += hist[b];
-		if (cum >= rank) {
-			v = hoststats_bucket_mid_ns(b);
+		if (cum >= rank)
 			break;
-		}
 	}
-	if (v < (double)h->min_ns)
-		v = (double)h->min_ns;
-	if (v > (double)h->max_ns)
-		v = (double)h->max_ns;
-	return v / 1e6;
+	if (b < s->nbuckets - 1) { /* the last bucket also holds everything above the timeout */
+		b_lo = b ? 2 * hoststats_bucket_mid_ns(b) - hoststats_bucket_upper_ns(b) : 0;
+		lo = b_lo > lo ? b_lo : lo;
+		hi = hoststats_bucket_upper_ns(b) < hi ? hoststats_bucket_upper_ns(b) : hi;
+	}
+	return (lo + hi) / 2 / 1e6;
 }
 
 void hoststats_summary(const struct hoststats *s, __u64 i, struct host_summary *o)

@@ -5,10 +5,11 @@
  *
  * RTT moments use Welford's update (numerically stable at any count);
  * percentiles come from a histogram of log-linear buckets: every octave of
- * nanoseconds from 2^7 up to the timeout is cut into HS_SUB equal buckets, so
- * a bucket [v, v + v/8) reported at its midpoint is off by at most 1/16
- * (6.25 %) of the true value, and is clamped to the exact min and max. RTTs
- * under 128 ns share one bucket (absolute error under 64 ns).
+ * nanoseconds from 2^7 up to the timeout is cut into HS_SUB equal buckets
+ * [v, v + v/8). A percentile is reported as the midpoint of its bucket
+ * intersected with the exact [min, max], so it is off by at most half a
+ * bucket: 1/16 (6.25 %) of the true value, often much less. RTTs under
+ * 128 ns share one bucket (absolute error under 64 ns).
  *
  * Jitter is the mean absolute difference of consecutive RTTs in the order
  * the replies were resolved. A reply is reordered when a later probe to the

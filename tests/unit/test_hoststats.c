@@ -79,6 +79,26 @@ static void test_stddev_stable_at_large_offsets(void **st)
 	hoststats_free(&s);
 }
 
+/* All RTTs in one wide bucket: percentiles come from the part of it between min and max. */
+static void test_percentile_within_min_max(void **st)
+{
+	struct host_summary o;
+	struct hoststats s;
+	int i;
+
+	assert_int_equal(hoststats_init(&s, 1, 1000 * MS), 0);
+	for (i = 0; i < 100; i++) {
+		hoststats_sent(&s, 0);
+		hoststats_reply(&s, 0, (__u32)i, 20 * MS + i * 4 * US); /* 20.000 .. 20.396 ms */
+	}
+	hoststats_summary(&s, 0, &o);
+	/* The bucket is [18.87, 20.97) ms; clamped to [20.000, 20.396] its midpoint is 20.198. */
+	assert_true(fabs(o.p50_ms - 20.198) < 1e-9);
+	assert_true(fabs(o.p99_ms - 20.198) < 1e-9);
+	assert_true(fabs(o.p99_ms - 20.392) <= 20.392 / 16);
+	hoststats_free(&s);
+}
+
 static void test_loss_dups_late_reorder_errors(void **st)
 {
 	struct rp_addr r = { .b = { [10] = 0xff, [11] = 0xff, 198, 18, 0, 2 } };
@@ -147,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_bucket_error_bound),
 		cmocka_unit_test(test_moments_and_percentiles),
 		cmocka_unit_test(test_stddev_stable_at_large_offsets),
+		cmocka_unit_test(test_percentile_within_min_max),
 		cmocka_unit_test(test_loss_dups_late_reorder_errors),
 		cmocka_unit_test(test_merge_equals_pooled),
 	};

@@ -4,9 +4,10 @@
 # --bench: also the peers tools/bench.sh measures against.
 set -eu
 # libxml2-utils and python3-prometheus-client: the tests parse the JUnit and
-# OpenMetrics reports with real parsers (xmllint, prometheus_client's strict one).
+# OpenMetrics reports with real parsers (xmllint, prometheus_client's strict one);
+# tcpdump: a test checks per-host statistics against an independent capture.
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config gcc make
-      iproute2 nftables libxml2-utils python3 python3-prometheus-client"
+      iproute2 nftables libxml2-utils python3 python3-prometheus-client tcpdump"
 [ "${1:-}" = --bench ] && pkgs="zmap masscan fping nmap time"
 missing=
 for p in $pkgs; do

@@ -33,6 +33,23 @@ wait_until() {
 	done
 }
 
+# file_stable FILE: poll until FILE's size holds still for 0.2 s (at most 10 s).
+file_stable() {
+	local prev=-1 size i same=0
+	for i in $(seq 200); do
+		size=$(stat -c %s "$1" 2>/dev/null || echo 0)
+		if [ "$size" = "$prev" ]; then
+			same=$((same + 1))
+			[ $same -ge 4 ] && return 0
+		else
+			same=0
+		fi
+		prev=$size
+		sleep 0.05
+	done
+	return 1
+}
+
 # run_test NAME: run function NAME, count it as passed unless it called fail.
 run_test() {
 	local before=$FAIL

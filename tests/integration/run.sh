@@ -215,9 +215,11 @@ test_checks_max_loss_acceptance() {
 }
 
 # A host 20 ms slow (tools/delay_responder in rp-far, whose kernel stops answering):
-# no RTT under 20 ms; the mean within 1 ms of it (the responder wakes on a
-# timer, 0.05-0.1 ms late on average on this VM); percentiles within their
-# stated 6.25 % of RTTs that lie in [20, 21] ms, so in [20, 22.4].
+# no RTT under 20 ms, since the responder never answers early; the mean within
+# 1 ms of it (the responder wakes on a timer, 0.05-0.2 ms late on average on
+# this VM); the median within its stated 6.25 % of a true median in [20, 21]
+# ms, so in [20, 22.4]. The tail is not asserted: a timer's worst wake-up on a
+# shared VM has no bound (4.9 ms seen once).
 test_stats_known_delay() {
 	local out=$TMP/delay.ndjson dr=$TMP/dr.out pid h
 	ip netns exec rp-far sysctl -qw net.ipv4.icmp_echo_ignore_all=1
@@ -232,9 +234,36 @@ test_stats_known_delay() {
 	for h in 1 2 3 4; do
 		awk -v min="$(host_field 198.18.200.$h min_ms "$out")" -v avg="$(host_field 198.18.200.$h avg_ms "$out")" \
 			-v p50="$(host_field 198.18.200.$h p50_ms "$out")" -v p99="$(host_field 198.18.200.$h p99_ms "$out")" \
-			'BEGIN { exit !(min >= 20 && avg <= 21 && p50 >= 20 && p50 <= 22.4 && p99 >= 20 && p99 <= 22.4) }' ||
+			'BEGIN { exit !(min >= 20 && avg <= 21 && p50 >= 20 && p50 <= 22.4 && p99 >= p50) }' ||
 			fail "198.18.200.$h: $(grep "\"host\":\"198.18.200.$h\"" "$out")"
 	done
+}
+
+# -c 100 -p 10 over 256 hosts: every host's sent and received equal the echo
+# requests and replies a capture on the prober's link counted for it.
+test_stats_match_capture() {
+	local out=$TMP/cap.ndjson pcap=$TMP/cap.pcap pid
+	ip netns exec rp-probe tcpdump -i rp-p0 -n -U --immediate-mode -s 128 -B 262144 -w "$pcap" icmp 2>"$TMP/tcpdump.err" &
+	pid=$!
+	wait_until 5 grep -q 'listening on' "$TMP/tcpdump.err" || fail "tcpdump did not start"
+	rp -q -c 100 -p 10 --format ndjson 198.19.40.0/24 >"$out" 2>/dev/null
+	# tcpdump stops at SIGINT with packets still in its ring: let it write them all first
+	# (immediate mode: no block waits out its timeout unseen).
+	file_stable "$pcap" || fail "capture file still growing"
+	kill -INT $pid
+	wait $pid
+	grep -q '^0 packets dropped by kernel' "$TMP/tcpdump.err" || fail "capture dropped: $(cat "$TMP/tcpdump.err")"
+	# "IP a > b: ICMP echo request": count requests by destination, replies by source.
+	tcpdump -n -r "$pcap" 2>/dev/null | awk '
+		/ICMP echo request/ { sub(":", "", $5); req[$5]++ }
+		/ICMP echo reply/ { rep[$3]++ }
+		END { for (h in req) print h, req[h], rep[h] + 0 }' | sort >"$TMP/cap.txt"
+	grep '"type":"host"' "$out" | awk -F'[":,]+' '{
+		for (i = 1; i < NF; i++) v[$i] = $(i + 1); print v["host"], v["sent"], v["received"] }' |
+		sort >"$TMP/rp.txt"
+	expect_eq "hosts in the capture" "$(wc -l <"$TMP/cap.txt")" 256
+	expect_eq "requests in the capture" "$(awk '{ s += $2 } END { print s }' "$TMP/cap.txt")" 25600
+	cmp -s "$TMP/cap.txt" "$TMP/rp.txt" || fail "per-host counts differ: $(diff "$TMP/cap.txt" "$TMP/rp.txt" | head -5)"
 }
 
 # The JUnit and OpenMetrics reports, checked by real parsers, not by grepping.

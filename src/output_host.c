@@ -17,6 +17,7 @@ const char *output_host_csv_header(void)
 #undef X
 }
 
+/* from NULL: the pooled record, which counts errors but keeps no last one. */
 static void host_text(FILE *f, const char *host, const struct host_summary *s, const char *from)
 {
 	fprintf(f, "%s : xmt/rcv/%%loss = %u/%u/%.2f%%", host, s->sent, s->received, s->loss_pct);
@@ -27,9 +28,11 @@ static void host_text(FILE *f, const char *host, const struct host_summary *s, c
 			s->p95_ms, s->p99_ms, s->jitter_ms);
 	if (s->duplicates || s->late || s->reordered)
 		fprintf(f, ", dup %u, late %u, reordered %u", s->duplicates, s->late, s->reordered);
-	if (s->errors)
+	if (s->errors && from)
 		fprintf(f, ", %u ICMP errors (last: type %u code %u from %s)", s->errors, s->err_type,
 			s->err_code, from);
+	else if (s->errors)
+		fprintf(f, ", %u ICMP errors", s->errors);
 	fputc('\n', f);
 }
 
@@ -91,7 +94,7 @@ void output_host(struct output *o, const struct rp_addr *addr, const struct host
 		host_json(o->f, addr ? host : NULL, s, from);
 		break;
 	default:
-		host_text(o->f, host, s, from);
+		host_text(o->f, host, s, addr ? from : NULL);
 		break;
 	}
 }

@@ -150,6 +150,7 @@ static void test_host_records(void **s)
 				    "reordered 0, 1 ICMP errors (last: type 3 code 1 from 198.18.0.2)\n"));
 	assert_non_null(strstr(out, "198.19.0.1 : xmt/rcv/%loss = 10/0/100.00%\n"));
 	assert_non_null(strstr(out, "(all hosts) : xmt/rcv/%loss = 10/9/10.00%"));
+	assert_non_null(strstr(out, "reordered 0, 1 ICMP errors\n")); /* the pool has no last error */
 }
 
 static void test_text_and_filters(void **s)

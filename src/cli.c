@@ -31,6 +31,9 @@ static const struct cli_opt cli_opts[] = {
 	{ { "loop", no_argument, NULL, 'l' }, NULL, "probe until stopped (Ctrl-C), as -c without end" },
 	{ { "period", required_argument, NULL, 'p' }, "MS", "between probes to one host when probing many times (default 1000; 0 = back to back)", 0, CLI_MAX_MS },
 	{ { "interval", required_argument, NULL, 'i' }, "MS", "at least this long between any two sends (default 0; --rate still caps)", 0, CLI_MAX_MS },
+	{ { "squiet", required_argument, NULL, 'Q' }, "SECS", "like -q, and the statistics so far every SECS seconds (also on SIGQUIT)", 1, 86400 },
+	{ { "deadline", required_argument, NULL, 'w' }, "SECS", "send nothing after SECS; probes in flight still get their timeout", 1, 31536000 },
+	{ { "timestamp", no_argument, NULL, 'D' }, NULL, "start text result lines with the wall-clock time of the answer" },
 	{ { "per-probe", no_argument, NULL, OPT_PER_PROBE }, NULL, "with -c/-l: a CSV/NDJSON record per probe too" },
 	{ { "max-loss", required_argument, NULL, OPT_MAX_LOSS }, "PCT", "check: loss at most PCT % per host (exit 5 if not)" },
 	{ { "max-rtt", required_argument, NULL, OPT_MAX_RTT }, "MS", "check: no RTT above MS" },
@@ -147,6 +150,8 @@ static enum cli_result cli_number(struct cli_ctx *c, int val, const char *arg)
 	case 'c': o->count = v; break;
 	case 'p': o->period_ms = v; o->period_set = true; break;
 	case 'i': o->interval_ms = v; break;
+	case 'Q': o->interim_s = v; break;
+	case 'w': o->deadline_s = v; break;
 	case 't': o->timeout_ms = v; break;
 	case 'H': o->ttl = (int)v; break;
 	case 'O': o->tos = (int)v; break;
@@ -267,6 +272,7 @@ static enum cli_result cli_flag(struct cli_ctx *c, int val)
 	case 'v': o->verbose++; break;
 	case OPT_XDP_PASS: o->xdp_pass = true; break;
 	case 'l': o->loop = true; break;
+	case 'D': o->out.timestamps = true; break;
 	case OPT_PER_PROBE: o->per_probe = true; break;
 	case OPT_AGGREGATE: o->checks.aggregate = true; break;
 	case 'V': printf("ringping %s\n", RINGPING_VERSION); return CLI_EXIT_OK;

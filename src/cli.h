@@ -23,6 +23,8 @@ struct rp_opts {
 	__u64 period_ms;     /* -p: between probes to one host; 0 = back to back */
 	bool period_set;
 	__u64 interval_ms;   /* -i: between any two sends; 0 = no minimum */
+	__u64 interim_s;     /* -Q: statistics every SECS; 0 = only on SIGQUIT */
+	__u64 deadline_s;    /* -w: no sends after SECS; 0 = none */
 	bool per_probe;	     /* a record per probe in CSV/NDJSON when probing many times */
 	const char *prom_path;  /* --prometheus FILE */
 	const char *junit_path; /* --junit FILE */

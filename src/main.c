@@ -15,13 +15,22 @@ static void on_stop(int sig)
 	run_request_stop();
 }
 
+static void on_quit(int sig)
+{
+	(void)sig;
+	run_request_interim();
+}
+
 static void main_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_stop };
+	struct sigaction sa = { .sa_handler = on_stop }, sq = { .sa_handler = on_quit };
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* SIGQUIT (Ctrl-backslash) prints the statistics so far, as in ping and fping. */
+	sigemptyset(&sq.sa_mask);
+	sigaction(SIGQUIT, &sq, NULL);
 	/* A closed stdout is a write error we report, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 }

@@ -168,6 +168,9 @@ static void output_probe_text(struct output *o, const struct rp_result *r, const
 	}
 }
 
+/* -D: "[seconds.micros] " of the answer, or of the send when there was none. */
+static void output_stamp(struct output *o, const struct rp_result *r);
+
 /* CLOCK_TAI ns as wall-clock seconds since the epoch, or the word for none. */
 static void output_time(const struct output *o, __u64 tai_ns, const char *none)
 {
@@ -234,12 +237,22 @@ static void output_probe(struct output *o, const struct rp_result *r, const char
 	}
 }
 
+static void output_stamp(struct output *o, const struct rp_result *r)
+{
+	if (!o->cfg.timestamps || o->cfg.format != OUT_TEXT)
+		return;
+	fputc('[', o->f);
+	output_time(o, r->rx_ns ? r->rx_ns : r->tx_ns, "-");
+	fputs("] ", o->f);
+}
+
 void output_result(struct output *o, const struct rp_result *r)
 {
 	char host[ADDR_STRLEN], from[ADDR_STRLEN];
 
 	if (!output_wanted(o, r))
 		return;
+	output_stamp(o, r);
 	addr_str(&r->target, host, sizeof(host));
 	addr_str(&r->from, from, sizeof(from));
 	if (o->cfg.multi)

@@ -23,6 +23,7 @@ struct output_cfg {
 	bool quiet;	   /* -q: no per-target rows */
 	bool multi;	   /* many probes per host: per-host summaries, per-probe rows in fping style */
 	bool per_probe;	   /* multi: CSV/NDJSON records per probe too (CSV: instead of hosts) */
+	bool timestamps;   /* -D: text lines start with [wall-clock time] */
 };
 
 struct output {
@@ -44,6 +45,8 @@ void output_summary(struct output *o, const struct run_summary *s);
  * address the pooled statistics of the run ("aggregate").
  */
 void output_host(struct output *o, const struct rp_addr *host, const struct host_summary *s);
+/* The text form of a host record, to any stream (interim statistics). */
+void output_host_text(FILE *f, const struct rp_addr *host, const struct host_summary *s);
 const char *output_host_csv_header(void);
 /* Flush and close; -errno if any write failed (full disk, closed stdout). */
 int output_close(struct output *o);

@@ -73,6 +73,13 @@ static void host_json(FILE *f, const char *host, const struct host_summary *s, c
 		fputs(",\"err_type\":null,\"err_code\":null,\"err_from\":null}\n", f);
 }
 
+void output_host_text(FILE *f, const struct rp_addr *addr, const struct host_summary *s)
+{
+	char host[ADDR_STRLEN], from[ADDR_STRLEN];
+
+	host_text(f, addr_str(addr, host, sizeof(host)), s, addr_str(&s->err_from, from, sizeof(from)));
+}
+
 void output_host(struct output *o, const struct rp_addr *addr, const struct host_summary *s)
 {
 	char host[ADDR_STRLEN] = "(all hosts)", from[ADDR_STRLEN];

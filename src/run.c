@@ -29,7 +29,12 @@
 #define RUN_STOP_GRACE_NS (500 * 1000000ULL) /* after Ctrl-C: replies in flight */
 #define RUN_INFLIGHT_MAX (1ULL << 20)
 
-static volatile sig_atomic_t run_stops;
+static volatile sig_atomic_t run_stops, run_interims;
+
+void run_request_interim(void)
+{
+	run_interims++;
+}
 
 void run_request_stop(void)
 {
@@ -60,6 +65,10 @@ struct run {
 	struct hoststats hs;
 	__u64 alive_hosts;
 	__u64 t_start, t_last_send, stop_at;
+	__u64 deadline;	       /* -w: no send after this (CLOCK_MONOTONIC); 0 = none */
+	bool deadline_hit;
+	__u64 interim_ns, next_interim; /* -Q */
+	sig_atomic_t interims_seen;	/* SIGQUITs answered */
 	__u64 seed;
 	double wall_start;
 	bool stopping;
@@ -251,10 +260,57 @@ static bool run_done(const struct run *r)
 
 static void run_check_stop(struct run *r, __u64 now)
 {
-	if (run_stops && !r->stopping) {
+	if (r->stopping)
+		return;
+	if (run_stops) {
 		r->stopping = true;
 		r->stop_at = now + (r->inf.timeout_ns < RUN_STOP_GRACE_NS ? r->inf.timeout_ns
 									   : RUN_STOP_GRACE_NS);
+	} else if (r->deadline && now >= r->deadline) {
+		/* Past -w nothing more is sent; what is in flight still gets its timeout. */
+		r->stopping = r->deadline_hit = true;
+		r->stop_at = now + r->inf.timeout_ns;
+	}
+}
+
+/* SIGQUIT or -Q: the statistics so far on stderr, as fping prints them. */
+static void run_interim(struct run *r)
+{
+	const struct inflight_counts *c = &r->inf.c;
+	struct host_summary s;
+	struct rp_addr a;
+	char stamp[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	__u64 i;
+
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
+	fprintf(r->out.diag, "[%s] %llu probes resolved: %llu replied, %llu errors, %llu no reply\n",
+		stamp, (unsigned long long)(c->pushed - r->inf.open),
+		(unsigned long long)c->by_status[ST_ALIVE],
+		(unsigned long long)(c->by_status[ST_UNREACHABLE] + c->by_status[ST_TIME_EXCEEDED] +
+				     c->by_status[ST_ERROR]),
+		(unsigned long long)c->by_status[ST_NO_REPLY]);
+	for (i = 0; r->track && i < r->ntargets; i++) {
+		if (!r->hs.h[i].sent)
+			continue;
+		hoststats_summary(&r->hs, i, &s);
+		targets_addr(r->t, i, &a);
+		output_host_text(r->out.diag, &a, &s);
+	}
+	fflush(r->out.diag);
+}
+
+static void run_check_interim(struct run *r, __u64 now)
+{
+	bool due = r->interim_ns && now >= r->next_interim;
+
+	if (due)
+		r->next_interim += r->interim_ns;
+	if (due || run_interims != r->interims_seen) {
+		r->interims_seen = run_interims;
+		run_interim(r);
 	}
 }
 
@@ -279,6 +335,10 @@ static void run_wait(struct run *r, __u64 now)
 		wake = t;
 	if (r->stopping && r->stop_at < wake)
 		wake = r->stop_at;
+	if (!r->stopping && r->deadline && r->deadline < wake)
+		wake = r->deadline;
+	if (r->interim_ns && r->next_interim < wake)
+		wake = r->next_interim;
 	if (r->o->rate == 0 && r->inf.open && now + RUN_POLL_NS < wake)
 		wake = now + RUN_POLL_NS;
 	if (wake <= now)
@@ -308,6 +368,7 @@ static int run_loop(struct run *r)
 		}
 		now = mono_now();
 		inflight_retire(&r->inf, now, r->stopping && (now >= r->stop_at || run_stops > 1));
+		run_check_interim(r, now);
 		if (run_batch_size(r, now) == 0 && !run_done(r))
 			run_wait(r, now);
 	}
@@ -476,6 +537,7 @@ static int run_setup(struct run *r)
 	if (err)
 		return err;
 	oc.multi = r->multi;
+	oc.quiet = oc.quiet || o->interim_s; /* -Q is -q with interim summaries, as fping's */
 	oc.per_probe = o->per_probe;
 	err = output_open(&r->out, &oc);
 	if (err)
@@ -543,7 +605,7 @@ static int run_finish(struct run *r, struct run_summary *sum)
 		pr_warn("reading BPF counters failed\n");
 	sum->elapsed_s = (double)(end - r->t_start) / NSEC;
 	sum->send_s = (double)(r->t_last_send - r->t_start) / NSEC;
-	sum->incomplete = r->stopping;
+	sum->incomplete = r->stopping && !r->deadline_hit; /* -w ends a run as planned */
 	sum->alive_hosts = r->alive_hosts;
 	sum->checks = checks_any(&o->checks);
 	stats_summarize(sum, &r->inf.c, &bpf, r->ntargets, r->total);
@@ -564,6 +626,9 @@ int run_probe(const struct rp_opts *o, const struct targets *t, struct run_summa
 	if (err)
 		goto out;
 	r.t_start = r.t_last_send = mono_now();
+	r.deadline = o->deadline_s ? r.t_start + o->deadline_s * NSEC : 0;
+	r.interim_ns = o->interim_s * NSEC;
+	r.next_interim = r.t_start + r.interim_ns;
 	r.wall_start = wall_now();
 	r.pacer.start_ns = r.t_start;
 	err = run_loop(&r);

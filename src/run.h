@@ -27,5 +27,7 @@ enum rp_exit {
 int run_probe(const struct rp_opts *o, const struct targets *t, struct run_summary *sum);
 /* Async-signal-safe: first call stops sending, second ends the wait. */
 void run_request_stop(void);
+/* Async-signal-safe (SIGQUIT): print the statistics so far, and go on. */
+void run_request_interim(void);
 
 #endif

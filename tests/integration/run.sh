@@ -266,6 +266,46 @@ test_stats_match_capture() {
 	cmp -s "$TMP/cap.txt" "$TMP/rp.txt" || fail "per-host counts differ: $(diff "$TMP/cap.txt" "$TMP/rp.txt" | head -5)"
 }
 
+# -w: nothing sent after the deadline, everything in flight still resolved, not "incomplete".
+test_deadline_ends_a_loop() {
+	local out=$TMP/w.ndjson code n
+	rp -l -p 50 -w 1 -q --format ndjson 198.19.41.1 >"$out" 2>/dev/null
+	code=$?
+	expect_eq "exit code" $code 0
+	n=$(summary_field probes "$out")
+	[ "$n" -ge 19 ] && [ "$n" -le 21 ] || fail "$n probes in 1 s at one per 50 ms"
+	expect_eq replied "$(summary_field replied "$out")" "$n"
+	expect_eq incomplete "$(summary_field incomplete "$out")" false
+	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
+}
+
+catches_sigquit() {
+	local m
+	m=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null) || return 1
+	[ -n "$m" ] && [ $((0x$m & 0x4)) -ne 0 ]
+}
+
+# SIGQUIT prints the statistics so far and the run goes on; -Q does it on a timer; -D stamps lines.
+test_interim_statistics_and_timestamps() {
+	local pid code
+	ip netns exec rp-probe "$RP" -c 40 -p 50 -D 198.19.41.2 >"$TMP/q.out" 2>"$TMP/q.err" &
+	pid=$!
+	# Results to a file are block-buffered: wait for the handler itself (SigCgt bit 3).
+	wait_until 5 catches_sigquit $pid || fail "SIGQUIT handler never installed"
+	kill -QUIT $pid
+	wait_until 5 grep -q 'probes resolved' "$TMP/q.err" || fail "no interim statistics on SIGQUIT"
+	wait $pid
+	code=$?
+	expect_eq "exit code after SIGQUIT" $code 0
+	expect_eq "probes, not cut short" "$(grep -c ' : \[[0-9]*\], ' "$TMP/q.out")" 40
+	expect_eq "lines stamped [seconds.micros]" \
+		"$(grep -c '^\[[0-9]\{10\}\.[0-9]\{6\}\] 198.19.41.2 : \[' "$TMP/q.out")" 40
+	grep -q '^198.19.41.2 : xmt/rcv/%loss = [0-9]*/[0-9]*/' "$TMP/q.err" || fail "interim host line missing"
+	rp -c 15 -p 100 -Q 1 198.19.41.3 >"$TMP/Q.out" 2>"$TMP/Q.err"
+	expect_eq "-Q 1 over 1.5 s: interim blocks" "$(grep -c 'probes resolved' "$TMP/Q.err")" 1
+	expect_eq "-Q is quiet" "$(grep -c ' : \[' "$TMP/Q.out")" 0
+}
+
 # The JUnit and OpenMetrics reports, checked by real parsers, not by grepping.
 test_reports_parse_and_agree() {
 	local xml=$TMP/r.xml prom=$TMP/r.prom code

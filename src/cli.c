@@ -31,6 +31,8 @@ static const struct cli_opt cli_opts[] = {
 	{ { "loop", no_argument, NULL, 'l' }, NULL, "probe until stopped (Ctrl-C), as -c without end" },
 	{ { "period", required_argument, NULL, 'p' }, "MS", "between probes to one host when probing many times (default 1000; 0 = back to back)", 0, CLI_MAX_MS },
 	{ { "interval", required_argument, NULL, 'i' }, "MS", "at least this long between any two sends (default 0; --rate still caps)", 0, CLI_MAX_MS },
+	{ { "retry", required_argument, NULL, 'r' }, "N", "a sweep retries a silent host N times (default 0)", 0, 1000 },
+	{ { "backoff", required_argument, NULL, 'B' }, "F", "each retry waits F times longer than the last (default 1.5)" },
 	{ { "squiet", required_argument, NULL, 'Q' }, "SECS", "like -q, and the statistics so far every SECS seconds (also on SIGQUIT)", 1, 86400 },
 	{ { "deadline", required_argument, NULL, 'w' }, "SECS", "send nothing after SECS; probes in flight still get their timeout", 1, 31536000 },
 	{ { "timestamp", no_argument, NULL, 'D' }, NULL, "start text result lines with the wall-clock time of the answer" },
@@ -151,6 +153,7 @@ static enum cli_result cli_number(struct cli_ctx *c, int val, const char *arg)
 	case 'p': o->period_ms = v; o->period_set = true; break;
 	case 'i': o->interval_ms = v; break;
 	case 'Q': o->interim_s = v; break;
+	case 'r': o->retries = (__u32)v; break;
 	case 'w': o->deadline_s = v; break;
 	case 't': o->timeout_ms = v; break;
 	case 'H': o->ttl = (int)v; break;
@@ -250,6 +253,11 @@ static enum cli_result cli_string(struct cli_ctx *c, int val, const char *arg)
 	case OPT_MAX_P95: return cli_real(c, val, arg, CLI_MAX_MS, &o->checks.limit[CHK_P95]);
 	case OPT_MAX_P99: return cli_real(c, val, arg, CLI_MAX_MS, &o->checks.limit[CHK_P99]);
 	case OPT_MIN_ALIVE: return cli_min_alive(c, arg);
+	case 'B':
+		if (cli_real(c, val, arg, 100, &o->backoff) != CLI_RUN || o->backoff < 1)
+			return snprintf(c->err, c->errlen, "bad value '%s' for --backoff: expected 1..100",
+					arg), CLI_BAD;
+		break;
 	case OPT_FORMAT:
 		if (output_parse_format(arg, &o->out.format))
 			return snprintf(c->err, c->errlen,
@@ -302,6 +310,7 @@ static void cli_defaults(struct rp_opts *o)
 	o->rate = 10000;
 	o->count = 1;
 	o->period_ms = 1000;
+	o->backoff = 1.5;
 	checks_init(&o->checks);
 	o->tos = -1;
 	o->size = 56;
@@ -322,6 +331,9 @@ static enum cli_result cli_check(struct cli_ctx *c, int argc, char **argv)
 		       CLI_BAD;
 	if (o->loop && o->count > 1)
 		return snprintf(c->err, c->errlen, "'-c' and '-l' exclude each other"), CLI_BAD;
+	if (o->retries && (o->loop || o->count > 1))
+		return snprintf(c->err, c->errlen, "'-r' retries a sweep's silent hosts; with -c/-l "
+				"every host is probed again anyway"), CLI_BAD;
 	if (o->out.alive_only && o->out.unreach_only)
 		return snprintf(c->err, c->errlen, "'-a' and '-u' exclude each other"), CLI_BAD;
 	if (!o->format_set && o->out.path)

@@ -24,6 +24,8 @@ struct rp_opts {
 	bool period_set;
 	__u64 interval_ms;   /* -i: between any two sends; 0 = no minimum */
 	__u64 interim_s;     /* -Q: statistics every SECS; 0 = only on SIGQUIT */
+	__u32 retries;	     /* -r: a sweep's silent hosts get this many more probes */
+	double backoff;	     /* -B: each retry's timeout is the last one's times this */
 	__u64 deadline_s;    /* -w: no sends after SECS; 0 = none */
 	bool per_probe;	     /* a record per probe in CSV/NDJSON when probing many times */
 	const char *prom_path;  /* --prometheus FILE */

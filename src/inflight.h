@@ -57,7 +57,11 @@ int inflight_init(struct inflight *f, __u64 capacity, __u64 timeout_ns, inflight
 		  void *ctx);
 void inflight_free(struct inflight *f);
 __u64 inflight_room(const struct inflight *f);
-/* Take the next slot for probe seq (must equal f->tail) to target idx. */
+/*
+ * Take the slot for probe seq (at least f->tail) to target idx. Sequence
+ * numbers may skip ahead (retries skip hosts already answered): the slots
+ * skipped stay empty and are retired like the others.
+ */
 struct inflight_slot *inflight_push(struct inflight *f, __u64 seq, __u64 idx, __u64 now_mono,
 				    __u64 tx_user_ns);
 /* The kernel refused probe seq's send. */

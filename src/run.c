@@ -59,6 +59,8 @@ struct run {
 	struct output out;
 	int epfd;
 	__u64 next, total;     /* next probe to send; probes planned (targets x count) */
+	__u64 skipped;	       /* -r: positions left out because their host had answered */
+	__u64 round_end;       /* -r: where the current round of the order ends */
 	__u64 ntargets;
 	bool multi;	       /* many probes per host (-c > 1, -l) */
 	bool track;	       /* per-host statistics: multi, or checks to evaluate */
@@ -109,7 +111,9 @@ static void run_emit(void *ctx, __u64 idx, const struct rp_result *res)
 
 	targets_addr(r->t, idx, &full.target);
 	full.round = full.seq / r->ntargets;
-	output_result(&r->out, &full);
+	/* -r: a probe that will be retried is not yet the host's answer (fping prints the last). */
+	if (!(r->o->retries && res->status == ST_NO_REPLY && full.round < r->o->retries))
+		output_result(&r->out, &full);
 	if (r->track)
 		run_track(r, idx, &full);
 	else if (res->status == ST_ALIVE)
@@ -181,7 +185,31 @@ static void run_on_stamp(void *ctx, __u32 key, __u64 tai_ns)
 /* Probes are left, a job is free and the ring has room: only the pacer can say wait. */
 static bool run_may_send(const struct run *r)
 {
-	return !r->stopping && r->next < r->total && r->free_jobs && inflight_room(&r->inf);
+	return !r->stopping && r->next < r->total && r->free_jobs && inflight_room(&r->inf) &&
+	       (!r->o->retries || r->next < r->round_end);
+}
+
+/*
+ * -r: a retry round starts only when the last one is fully resolved (its
+ * silent hosts are known), and waits B times longer for answers.
+ */
+static void run_next_round(struct run *r)
+{
+	if (!r->o->retries || r->next < r->round_end || r->next >= r->total || r->inf.open)
+		return;
+	r->round_end += r->ntargets;
+	r->inf.timeout_ns = (__u64)((double)r->inf.timeout_ns * r->o->backoff);
+}
+
+/* A retry to a host that has answered (an echo reply or an ICMP error) is left out. */
+static bool run_skip(const struct run *r, __u64 p, __u64 idx)
+{
+	const struct host_stats *h;
+
+	if (!r->o->retries || p < r->ntargets)
+		return false;
+	h = &r->hs.h[idx];
+	return h->received || h->unreachable || h->time_exceeded || h->other_errors;
 }
 
 static __u32 run_batch_size(struct run *r, __u64 now)
@@ -193,6 +221,8 @@ static __u32 run_batch_size(struct run *r, __u64 now)
 	n = pacer_allow(&r->pacer, now);
 	if (n > r->total - r->next)
 		n = r->total - r->next;
+	if (r->o->retries && n > r->round_end - r->next)
+		n = r->round_end - r->next;
 	if (n > inflight_room(&r->inf))
 		n = inflight_room(&r->inf);
 	return (__u32)n;
@@ -201,23 +231,26 @@ static __u32 run_batch_size(struct run *r, __u64 now)
 /* Build the next n probes into a job: the in-flight ring has this thread as its one writer. */
 static void run_build_job(struct run *r, struct sender_job *j, __u32 n, __u64 now)
 {
-	__u64 tx_user = tx_tai_now();
+	__u64 tx_user = tx_tai_now(), end = r->next + n;
 	struct rp_addr a;
-	__u32 i;
+	__u32 m = 0;
 
-	j->first = r->next;
-	j->n = n;
-	for (i = 0; i < n; i++) {
-		__u64 p = r->next + i, idx = permute_at(&r->perm, p % r->ntargets);
+	for (; r->next < end; r->next++) {
+		__u64 p = r->next, idx = permute_at(&r->perm, p % r->ntargets);
 		__u8 *buf;
 
+		if (run_skip(r, p, idx)) {
+			r->skipped++;
+			continue;
+		}
 		targets_addr(r->t, idx, &a);
-		buf = tx_prepare(&j->b, i, &a, (__u32)p);
+		buf = tx_prepare(&j->b, m, &a, (__u32)p);
 		probe_build(&r->tmpl, buf, &a, p);
 		inflight_push(&r->inf, p, idx, now, tx_user);
+		j->seq[m++] = p;
 	}
-	r->next += n;
-	pacer_commit(&r->pacer, n);
+	j->n = m;
+	pacer_commit(&r->pacer, m);
 	r->t_last_send = now;
 }
 
@@ -225,11 +258,17 @@ static void run_send(struct run *r, __u64 now)
 {
 	__u32 n;
 
+	run_next_round(r);
 	while ((n = run_batch_size(r, now))) {
 		struct sender_job *j = r->free_jobs;
 
 		r->free_jobs = j->next;
 		run_build_job(r, j, n, now);
+		if (!j->n) { /* every position skipped: nothing to send */
+			j->next = r->free_jobs;
+			r->free_jobs = j;
+			continue;
+		}
 		senders_submit(&r->snd, j);
 	}
 }
@@ -246,7 +285,7 @@ static void run_collect(struct run *r)
 			inflight_tx_stamp(&r->inf, j->stamps[i].key, j->stamps[i].tai_ns);
 		for (i = 0; i < j->n; i++)
 			if (j->b.status[i])
-				inflight_send_failed(&r->inf, j->first + i, j->b.status[i]);
+				inflight_send_failed(&r->inf, j->seq[i], j->b.status[i]);
 		j->next = r->free_jobs;
 		r->free_jobs = j;
 	}
@@ -513,9 +552,11 @@ static int run_setup(struct run *r)
 		return -errno;
 	r->ntargets = r->t->count;
 	r->multi = o->count > 1 || o->loop;
-	r->track = r->multi || checks_any(&o->checks) || o->prom_path || o->junit_path;
+	r->track = r->multi || o->retries || checks_any(&o->checks) || o->prom_path || o->junit_path;
 	/* -l: as many rounds as 64-bit sequence numbers allow, i.e. until stopped. */
-	r->total = o->loop ? (UINT64_MAX / 2 / r->ntargets) * r->ntargets : r->ntargets * o->count;
+	r->total = o->loop ? (UINT64_MAX / 2 / r->ntargets) * r->ntargets
+			   : r->ntargets * o->count * (1 + o->retries);
+	r->round_end = r->ntargets;
 	permute_init(&r->perm, r->ntargets, seed);
 	r->seed = seed;
 	run_setup_pacer(r);
@@ -608,7 +649,7 @@ static int run_finish(struct run *r, struct run_summary *sum)
 	sum->incomplete = r->stopping && !r->deadline_hit; /* -w ends a run as planned */
 	sum->alive_hosts = r->alive_hosts;
 	sum->checks = checks_any(&o->checks);
-	stats_summarize(sum, &r->inf.c, &bpf, r->ntargets, r->total);
+	stats_summarize(sum, &r->inf.c, &bpf, r->ntargets, r->total - r->skipped);
 	run_meta(r, &sum->meta);
 	if (r->track)
 		err = hostreport_hosts(&rep, &in, sum);

@@ -11,7 +11,8 @@ int sender_job_init(struct sender_job *j, __u32 batch, __u32 pkt_len, const stru
 {
 	memset(j, 0, sizeof(*j));
 	j->stamps = calloc(sender_stamp_cap(batch), sizeof(*j->stamps));
-	if (!j->stamps)
+	j->seq = calloc(batch, sizeof(*j->seq));
+	if (!j->stamps || !j->seq)
 		return -ENOMEM;
 	return tx_batch_init(&j->b, batch, pkt_len, cfg);
 }
@@ -22,7 +23,9 @@ void sender_job_free(struct sender_job *j)
 		return;
 	tx_batch_free(&j->b);
 	free(j->stamps);
+	free(j->seq);
 	j->stamps = NULL;
+	j->seq = NULL;
 }
 
 static void sender_on_stamp(void *ctx, __u32 key, __u64 tai_ns)

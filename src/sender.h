@@ -24,7 +24,7 @@ struct sender_stamp {
 
 struct sender_job {
 	struct tx_batch b;
-	__u64 first;		     /* sequence number of message 0; message i is first + i */
+	__u64 *seq;		     /* sequence number of each message (retries skip some) */
 	__u32 n;		     /* messages in the batch */
 	__u32 nstamps;
 	struct sender_stamp *stamps; /* TX stamps read after the send (any batch's) */

@@ -266,6 +266,27 @@ test_stats_match_capture() {
 	cmp -s "$TMP/cap.txt" "$TMP/rp.txt" || fail "per-host counts differ: $(diff "$TMP/cap.txt" "$TMP/rp.txt" | head -5)"
 }
 
+# -r 2 -B 2: silent hosts get 3 probes with timeouts 100, 200 and 400 ms; hosts
+# that answered are not probed again; a sweep prints each host's last outcome once.
+test_retries_with_backoff() {
+	local out=$TMP/r.ndjson code
+	rp -r 2 -B 2 -t 100 --format ndjson 198.19.50.0/28 198.18.150.0/28 >"$out" 2>/dev/null
+	code=$?
+	expect_eq "exit code" $code 1
+	expect_eq probes "$(summary_field probes "$out")" $((16 + 16 * 3))
+	expect_eq replied "$(summary_field replied "$out")" 16
+	expect_eq no_reply "$(summary_field no_reply "$out")" 48
+	expect_eq unprobed "$(summary_field unprobed "$out")" 0
+	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
+	expect_eq "rows" "$(grep -c '"type":"result"' "$out")" 32
+	expect_eq "no-reply rows from the last round" \
+		"$(grep '"status":"no-reply"' "$out" | json_field seq | awk '$1 < 64' | wc -l)" 0
+	awk -v e="$(summary_field elapsed_s "$out")" 'BEGIN { exit !(e >= 0.7) }' ||
+		fail "elapsed $(summary_field elapsed_s "$out") s < 0.1 + 0.2 + 0.4 s of timeouts"
+	rp -r 1 -c 2 198.19.50.1 >/dev/null 2>&1
+	expect_eq "-r with -c" $? 3
+}
+
 # -w: nothing sent after the deadline, everything in flight still resolved, not "incomplete".
 test_deadline_ends_a_loop() {
 	local out=$TMP/w.ndjson code n

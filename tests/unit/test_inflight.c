@@ -163,6 +163,32 @@ static void test_clock_step_never_negative(void **s)
 	assert_int_equal(f.c.rtt_bad, 1);
 }
 
+/* Retries skip sequence numbers: the gap's slots hold nothing and retire with the rest. */
+static void test_sequence_gaps(void **s)
+{
+	struct rp_record r = rec(RP_KIND_REPLY, 0, 1000 + 10 * MS);
+
+	inflight_push(&f, 0, 10, 0, 1000);
+	inflight_push(&f, 5, 15, 0, 1000); /* 1..4 skipped */
+	assert_int_equal(f.tail, 6);
+	assert_int_equal(f.open, 2);
+	assert_int_equal(inflight_room(&f), 8 - 6);
+	assert_int_equal(inflight_answer(&f, 3, &r), ANS_LATE); /* never sent: no slot */
+	inflight_tx_stamp(&f, 5, 1000);
+	assert_int_equal(inflight_answer(&f, 5, &r), ANS_OK);
+	assert_int_equal(ngot, 1);
+	assert_int_equal(got_idx[0], 15);
+	inflight_retire(&f, 200 * MS, false);
+	assert_int_equal(ngot, 2); /* seq 0: no reply; the gap resolves nothing */
+	assert_int_equal(got[1].status, ST_NO_REPLY);
+	assert_int_equal(f.head, 6);
+	assert_int_equal(f.c.pushed, 2);
+	/* Past the wrap: a skipped slot's old contents never answer for a new seq. */
+	inflight_push(&f, 13, 7, 200 * MS, 1000);
+	assert_int_equal(inflight_answer(&f, 9, &r), ANS_LATE);
+	assert_int_equal(f.open, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +200,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stamp_for_reused_slot_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_failed_and_force, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_step_never_negative, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sequence_gaps, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("inflight", tests, NULL, NULL);

@@ -28,6 +28,7 @@ static const struct cli_opt cli_opts[] = {
 	{ { "file", required_argument, NULL, 'f' }, "FILE", "read targets from FILE ('-' = stdin)" },
 	{ { "exclude", required_argument, NULL, OPT_EXCLUDE }, "T", "leave out an address, CIDR, range, or a file of them" },
 	{ { "count", required_argument, NULL, 'c' }, "N", "probes per target (default 1); the order is walked N times", 1, 1000000 },
+	{ { "vcount", required_argument, NULL, 'C' }, "N", "as -c N, and report every RTT of each host (fping's -C)", 1, 1000000 },
 	{ { "loop", no_argument, NULL, 'l' }, NULL, "probe until stopped (Ctrl-C), as -c without end" },
 	{ { "period", required_argument, NULL, 'p' }, "MS", "between probes to one host when probing many times (default 1000; 0 = back to back)", 0, CLI_MAX_MS },
 	{ { "interval", required_argument, NULL, 'i' }, "MS", "at least this long between any two sends (default 0; --rate still caps)", 0, CLI_MAX_MS },
@@ -150,6 +151,7 @@ static enum cli_result cli_number(struct cli_ctx *c, int val, const char *arg)
 	case OPT_RATE: o->rate = v; o->rate_set = true; break;
 	case OPT_SEED: o->seed = v; o->seed_set = true; break;
 	case 'c': o->count = v; break;
+	case 'C': o->count = v; o->all_rtts = true; break;
 	case 'p': o->period_ms = v; o->period_set = true; break;
 	case 'i': o->interval_ms = v; break;
 	case 'Q': o->interim_s = v; break;
@@ -329,7 +331,7 @@ static enum cli_result cli_check(struct cli_ctx *c, int argc, char **argv)
 	if (!o->ntargets && !o->nfiles)
 		return snprintf(c->err, c->errlen, "no targets (give addresses, CIDRs or -f FILE)"),
 		       CLI_BAD;
-	if (o->loop && o->count > 1)
+	if (o->loop && (o->count > 1 || o->all_rtts))
 		return snprintf(c->err, c->errlen, "'-c' and '-l' exclude each other"), CLI_BAD;
 	if (o->retries && (o->loop || o->count > 1))
 		return snprintf(c->err, c->errlen, "'-r' retries a sweep's silent hosts; with -c/-l "

@@ -20,6 +20,7 @@ struct rp_opts {
 	bool seed_set;
 	__u64 count;	     /* probes per target */
 	bool loop;	     /* -l: until stopped */
+	bool all_rtts;	     /* -C: keep and report every RTT */
 	__u64 period_ms;     /* -p: between probes to one host; 0 = back to back */
 	bool period_set;
 	__u64 interval_ms;   /* -i: between any two sends; 0 = no minimum */

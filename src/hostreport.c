@@ -39,7 +39,10 @@ static void rep_host(struct hostreport *rep, const struct hostreport_in *in, __u
 
 	targets_addr(in->t, i, &a);
 	addr_str(&a, name, sizeof(name));
-	if (in->multi)
+	/* -C: in text the list of RTTs stands in for the summary line, as in fping. */
+	if (in->rtts)
+		output_host_rtts(in->out, &a, in->rtts + i * in->count, in->count);
+	if (in->multi && !(in->rtts && in->out->cfg.format == OUT_TEXT))
 		output_host(in->out, &a, s);
 	if (checks_any(c) && !c->aggregate && checks_fail(c, s, why, sizeof(why))) {
 		rep_failed(rep, name, why);

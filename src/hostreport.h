@@ -21,6 +21,8 @@ struct hostreport_in {
 	__u64 timeout_ns;
 	bool multi;		     /* write host records to the output */
 	const struct check_cfg *checks;
+	const float *rtts;	     /* -C: count per host, or NULL */
+	__u64 count;
 	const char *prom_path, *junit_path;
 	struct output *out;
 };

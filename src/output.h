@@ -45,6 +45,8 @@ void output_summary(struct output *o, const struct run_summary *s);
  * address the pooled statistics of the run ("aggregate").
  */
 void output_host(struct output *o, const struct rp_addr *host, const struct host_summary *s);
+/* -C: every RTT of a host in ms, NAN for a probe without one (text: fping's -C line; NDJSON: a record). */
+void output_host_rtts(struct output *o, const struct rp_addr *host, const float *rtts, __u64 n);
 /* The text form of a host record, to any stream (interim statistics). */
 void output_host_text(FILE *f, const struct rp_addr *host, const struct host_summary *s);
 const char *output_host_csv_header(void);

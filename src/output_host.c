@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Per-host statistics records: fping-like text, CSV and NDJSON from one field table. */
 #include <inttypes.h>
+#include <math.h>
 #include "output.h"
 
 /* One table drives the CSV header, the CSV row and the JSON object. */
@@ -71,6 +72,27 @@ static void host_json(FILE *f, const char *host, const struct host_summary *s, c
 			s->err_code, from);
 	else
 		fputs(",\"err_type\":null,\"err_code\":null,\"err_from\":null}\n", f);
+}
+
+void output_host_rtts(struct output *o, const struct rp_addr *addr, const float *rtts, __u64 n)
+{
+	bool json = o->cfg.format == OUT_NDJSON;
+	char host[ADDR_STRLEN];
+	__u64 k;
+
+	if (o->cfg.format == OUT_CSV)
+		return;
+	addr_str(addr, host, sizeof(host));
+	fprintf(o->f, json ? "{\"type\":\"rtts\",\"host\":\"%s\",\"rtts_ms\":[" : "%s :", host);
+	for (k = 0; k < n; k++) {
+		const char *sep = json ? (k ? "," : "") : " ";
+
+		if (isnan(rtts[k]))
+			fprintf(o->f, "%s%s", sep, json ? "null" : "-");
+		else
+			fprintf(o->f, "%s%.3f", sep, rtts[k]);
+	}
+	fputs(json ? "]}\n" : "\n", o->f);
 }
 
 void output_host_text(FILE *f, const struct rp_addr *addr, const struct host_summary *s)

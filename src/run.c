@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,7 @@ struct run {
 	bool multi;	       /* many probes per host (-c > 1, -l) */
 	bool track;	       /* per-host statistics: multi, or checks to evaluate */
 	struct hoststats hs;
+	float *rtts;	       /* -C: every RTT, host-major; NAN where none */
 	__u64 alive_hosts;
 	__u64 t_start, t_last_send, stop_at;
 	__u64 deadline;	       /* -w: no send after this (CLOCK_MONOTONIC); 0 = none */
@@ -93,6 +95,8 @@ static void run_track(struct run *r, __u64 idx, const struct rp_result *res)
 	case ST_ALIVE:
 		if (!r->hs.h[idx].received)
 			r->alive_hosts++;
+		if (r->rtts && res->rtt_ns >= 0)
+			r->rtts[idx * r->o->count + res->round] = (float)(res->rtt_ns / 1e6);
 		hoststats_reply(&r->hs, idx, (__u32)res->round, res->rtt_ns);
 		break;
 	case ST_NO_REPLY:
@@ -517,6 +521,25 @@ static int run_setup_link(struct run *r)
 	return 0;
 }
 
+/* -C keeps every RTT: 4 bytes per probe, so it is refused beyond 1 GiB. */
+static int run_setup_rtts(struct run *r)
+{
+	__u64 n = r->ntargets * r->o->count, i;
+
+	if (n > (1ULL << 28)) {
+		pr_warn("-C %llu for %llu targets needs %llu MiB; at most 1024\n",
+			(unsigned long long)r->o->count, (unsigned long long)r->ntargets,
+			(unsigned long long)(n * 4 >> 20));
+		return -ENOMEM;
+	}
+	r->rtts = malloc(n * sizeof(*r->rtts));
+	if (!r->rtts)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		r->rtts[i] = NAN;
+	return 0;
+}
+
 /*
  * Probing many times, -p spread over the targets sets the pace (a round per
  * period); --rate caps it only when given. -i bounds every gap. The slowest wins.
@@ -562,6 +585,8 @@ static int run_setup(struct run *r)
 	run_setup_pacer(r);
 	if (r->track && hoststats_init(&r->hs, r->ntargets, o->timeout_ms * 1000000ULL))
 		return -ENOMEM;
+	if (o->all_rtts && run_setup_rtts(r))
+		return -ENOMEM;
 	r->tc = (struct tx_cfg){ .ttl = o->ttl, .tos = o->tos, .ifname = o->iface,
 				 .src = o->src_set ? &o->src : NULL };
 	err = o->send_packet ? run_setup_link(r) : 0;
@@ -602,6 +627,7 @@ static void run_teardown(struct run *r)
 	inflight_free(&r->inf);
 	probe_free(&r->tmpl);
 	hoststats_free(&r->hs);
+	free(r->rtts);
 }
 
 static double wall_now(void)
@@ -635,6 +661,7 @@ static int run_finish(struct run *r, struct run_summary *sum)
 		.hs = &r->hs, .t = r->t, .alive_hosts = r->alive_hosts,
 		.timeout_ns = o->timeout_ms * 1000000ULL, .multi = r->multi, .checks = &o->checks,
 		.prom_path = o->prom_path, .junit_path = o->junit_path, .out = &r->out,
+		.rtts = r->rtts, .count = o->count,
 	};
 	struct hostreport rep = { 0 };
 	struct rp_counters bpf = { 0 };

@@ -287,6 +287,23 @@ test_retries_with_backoff() {
 	expect_eq "-r with -c" $? 3
 }
 
+# -C: every RTT of every host, "-" (null) where a probe got none; the line stands in for the summary.
+test_all_rtts() {
+	rp -C 4 -p 10 -t 100 -q 198.19.52.1 198.18.150.1 >"$TMP/C.txt" 2>/dev/null
+	expect_eq "silent host" "$(grep '^198.18.150.1 :' "$TMP/C.txt")" "198.18.150.1 : - - - -"
+	grep -q '^198.19.52.1 : [0-9.]* [0-9.]* [0-9.]* [0-9.]*$' "$TMP/C.txt" ||
+		fail "live host: $(grep '^198.19.52.1' "$TMP/C.txt")"
+	grep -q 'xmt/rcv' "$TMP/C.txt" && ! grep -q '^(all hosts)' "$TMP/C.txt" && fail "summary line for a host"
+	rp -C 3 -p 10 -t 100 --format ndjson 198.19.52.1 198.18.150.1 >"$TMP/C.json" 2>/dev/null
+	expect_eq "rtts records" "$(grep -c '"type":"rtts"' "$TMP/C.json")" 2
+	expect_eq "silent host's record" "$(grep '"type":"rtts","host":"198.18.150.1"' "$TMP/C.json")" \
+		'{"type":"rtts","host":"198.18.150.1","rtts_ms":[null,null,null]}'
+	expect_eq "live host's RTTs" "$(grep '"type":"rtts","host":"198.19.52.1"' "$TMP/C.json" |
+		grep -o '[0-9]\.[0-9]\{3\}' | wc -l)" 3
+	rp -C 2 -l 198.19.52.1 >/dev/null 2>&1
+	expect_eq "-C with -l" $? 3
+}
+
 # -w: nothing sent after the deadline, everything in flight still resolved, not "incomplete".
 test_deadline_ends_a_loop() {
 	local out=$TMP/w.ndjson code n

@@ -199,6 +199,19 @@ test_checks_flip_at_thresholds() {
 	expect_eq "bad --max-loss" $? 3
 }
 
+# Sends the kernel refuses (an unreachable route inside rp-probe: nothing leaves) make the
+# measurement invalid: exit 6, never a check's pass or fail.
+test_checks_invalid_when_sends_fail() {
+	local code
+	ip -n rp-probe route add unreachable 198.18.160.0/24
+	rp -q -c 3 -p 10 --max-loss 100 198.19.53.1 198.18.160.1 >/dev/null 2>"$TMP/inv.err"
+	code=$?
+	ip -n rp-probe route del unreachable 198.18.160.0/24
+	expect_eq "exit code" $code 6
+	grep -q 'measurement invalid: 0 answers dropped locally, 3 sends failed' "$TMP/inv.err" ||
+		fail "message: $(tail -2 "$TMP/inv.err")"
+}
+
 # The acceptance run: -c 1000 -p 1 --max-loss 1 passes clean, fails at 5 % loss naming the hosts.
 test_checks_max_loss_acceptance() {
 	local code

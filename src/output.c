@@ -168,9 +168,6 @@ static void output_probe_text(struct output *o, const struct rp_result *r, const
 	}
 }
 
-/* -D: "[seconds.micros] " of the answer, or of the send when there was none. */
-static void output_stamp(struct output *o, const struct rp_result *r);
-
 /* CLOCK_TAI ns as wall-clock seconds since the epoch, or the word for none. */
 static void output_time(const struct output *o, __u64 tai_ns, const char *none)
 {
@@ -237,6 +234,7 @@ static void output_probe(struct output *o, const struct rp_result *r, const char
 	}
 }
 
+/* -D: "[seconds.micros] " of the answer, or of the send when there was none. */
 static void output_stamp(struct output *o, const struct rp_result *r)
 {
 	if (!o->cfg.timestamps || o->cfg.format != OUT_TEXT)

@@ -44,14 +44,25 @@ static int teardown(void **s)
 	return 0;
 }
 
+/* What the output wrote to path. */
+static const char *read_back(void)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
 static const char *run_output(struct output_cfg cfg)
 {
 	struct output o;
 	struct run_summary sum = { .targets = 3, .sent = 3, .replied = 1, .unaccounted = 0,
 				   .meta = { .mode = "socket", .send_path = "raw", .seed = 7,
 					     .key_id = 0xabc, .start_s = 1e9, .end_s = 1e9 + 1.5 } };
-	FILE *f;
-	size_t n;
 
 	cfg.path = path;
 	assert_int_equal(output_open(&o, &cfg), 0);
@@ -62,11 +73,7 @@ static const char *run_output(struct output_cfg cfg)
 	output_summary(&o, &sum);
 	fclose(o.diag);
 	assert_int_equal(output_close(&o), 0);
-	f = fopen(path, "r");
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return read_back();
 }
 
 static void test_csv(void **s)
@@ -109,19 +116,13 @@ static const char *host_output(enum out_format fmt)
 	struct host_summary none = { .sent = 10, .loss_pct = 100 };
 	struct output_cfg cfg = { .format = fmt, .multi = true, .path = path };
 	struct output o;
-	FILE *f;
-	size_t n;
 
 	assert_int_equal(output_open(&o, &cfg), 0);
 	output_host(&o, &alive.target, &hs);
 	output_host(&o, &lost.target, &none);
 	output_host(&o, NULL, &hs);
 	assert_int_equal(output_close(&o), 0);
-	f = fopen(path, "r");
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return read_back();
 }
 
 /* Host records: one field table, three formats; no RTT is empty in CSV and null in JSON. */

@@ -24,8 +24,8 @@ static const char *rep_unanswered(const struct host_summary *s, char *why, size_
 		return NULL;
 	if (!s->errors)
 		return snprintf(why, len, "no reply (%u probes)", s->sent), why;
-	snprintf(why, len, "no reply: ICMP type %u code %u from %s", s->err_type, s->err_code,
-		 addr_str(&s->err_from, from, sizeof(from)));
+	snprintf(why, len, "no reply: ICMP type %u code %u from %s", s->err[0].type, s->err[0].code,
+		 addr_str(&s->err[0].from, from, sizeof(from)));
 	return why;
 }
 

@@ -119,6 +119,26 @@ void hoststats_reply(struct hoststats *s, __u64 i, __u32 round, __s64 rtt_ns)
 		hs_add_rtt(s, i, (__u64)rtt_ns);
 }
 
+/* Count an error under its kind; kinds beyond HS_ERRS are counted together. */
+static void hs_err_add(struct host_stats *h, __u8 type, __u8 code, const struct rp_addr *from)
+{
+	int k;
+
+	for (k = 0; k < HS_ERRS && h->err[k].count; k++) {
+		struct host_err *e = &h->err[k];
+
+		if (e->type == type && e->code == code && !memcmp(&e->from, from, sizeof(*from))) {
+			e->count++;
+			return;
+		}
+	}
+	if (k == HS_ERRS) {
+		h->err_other++;
+		return;
+	}
+	h->err[k] = (struct host_err){ .from = *from, .count = 1, .type = type, .code = code };
+}
+
 void hoststats_error(struct hoststats *s, __u64 i, __u8 type, __u8 code, const struct rp_addr *from)
 {
 	struct host_stats *h = &s->h[i];
@@ -129,9 +149,7 @@ void hoststats_error(struct hoststats *s, __u64 i, __u8 type, __u8 code, const s
 		h->time_exceeded++;
 	else
 		h->other_errors++;
-	h->err_type = type;
-	h->err_code = code;
-	h->err_from = *from;
+	hs_err_add(h, type, code, from);
 }
 
 void hoststats_duplicate(struct hoststats *s, __u64 i)
@@ -215,9 +233,8 @@ void hoststats_summary(const struct hoststats *s, __u64 i, struct host_summary *
 	o->reordered = h->reordered;
 	o->errors = h->unreachable + h->time_exceeded + h->other_errors;
 	o->loss_pct = h->sent ? 100.0 * (h->sent - h->received) / h->sent : 0;
-	o->err_type = h->err_type;
-	o->err_code = h->err_code;
-	o->err_from = h->err_from;
+	memcpy(o->err, h->err, sizeof(o->err));
+	o->err_other = h->err_other;
 	o->has_rtt = h->rtt_n > 0;
 	if (!o->has_rtt)
 		return;

@@ -23,6 +23,15 @@
 
 #define HS_SUB 8
 #define HS_MIN_SHIFT 7
+#define HS_ERRS 3 /* distinct (type, code, router) kept per host; more are only counted */
+
+/* ICMP errors of one type and code from one router. */
+struct host_err {
+	struct rp_addr from;
+	__u32 count;
+	__u8 type, code;
+	__u8 pad[2];
+};
 
 struct host_stats {
 	__u32 sent, received, duplicates, late, reordered;
@@ -32,9 +41,8 @@ struct host_stats {
 	__u32 next_round;	/* 1 + highest round answered; 0: none yet */
 	__u64 min_ns, max_ns, last_ns;
 	double mean_ns, m2, jitter_sum;
-	struct rp_addr err_from; /* who sent the last ICMP error */
-	__u8 err_type, err_code;
-	__u8 pad[2];
+	struct host_err err[HS_ERRS]; /* the first distinct kinds of error, in order seen */
+	__u32 err_other;	      /* errors of further kinds */
 };
 
 /* The histograms of all hosts, in one allocation: pages of silent hosts stay untouched. */
@@ -51,8 +59,8 @@ struct host_summary {
 	bool has_rtt;
 	double min_ms, avg_ms, max_ms, stddev_ms, jitter_ms;
 	double p50_ms, p90_ms, p95_ms, p99_ms;
-	__u8 err_type, err_code;  /* the last ICMP error, if errors */
-	struct rp_addr err_from;
+	struct host_err err[HS_ERRS]; /* errors by type, code and router (count 0: unused) */
+	__u32 err_other;	      /* errors of kinds beyond those */
 };
 
 /* n hosts, RTTs up to max_rtt_ns (the timeout). 0 or -ENOMEM. */

@@ -13,13 +13,30 @@
 const char *output_host_csv_header(void)
 {
 #define X(name) "," #name
-	return "host" HOST_COUNT_FIELDS(X) ",loss_pct" HOST_RTT_FIELDS(X)
-	       ",err_type,err_code,err_from\n";
+	return "host" HOST_COUNT_FIELDS(X) ",loss_pct" HOST_RTT_FIELDS(X) ",icmp_errors\n";
 #undef X
 }
 
-/* from NULL: the pooled record, which counts errors but keeps no last one. */
-static void host_text(FILE *f, const char *host, const struct host_summary *s, const char *from)
+/*
+ * The error table: "type/code/router=count" items. fmt_item gets type, code,
+ * router and count; sep goes between items; other ends the list if some
+ * kinds were only counted.
+ */
+static void host_errs(FILE *f, const struct host_summary *s, const char *fmt_item, const char *sep,
+		      const char *fmt_other)
+{
+	char from[ADDR_STRLEN];
+	int k;
+
+	for (k = 0; k < HS_ERRS && s->err[k].count; k++)
+		fprintf(f, fmt_item, k ? sep : "", s->err[k].type, s->err[k].code,
+			addr_str(&s->err[k].from, from, sizeof(from)), s->err[k].count);
+	if (s->err_other)
+		fprintf(f, fmt_other, k ? sep : "", s->err_other);
+}
+
+/* pooled: the run's record, which counts errors but keeps no table. */
+static void host_text(FILE *f, const char *host, const struct host_summary *s, bool pooled)
 {
 	fprintf(f, "%s : xmt/rcv/%%loss = %u/%u/%.2f%%", host, s->sent, s->received, s->loss_pct);
 	if (s->has_rtt)
@@ -29,15 +46,16 @@ static void host_text(FILE *f, const char *host, const struct host_summary *s, c
 			s->p95_ms, s->p99_ms, s->jitter_ms);
 	if (s->duplicates || s->late || s->reordered)
 		fprintf(f, ", dup %u, late %u, reordered %u", s->duplicates, s->late, s->reordered);
-	if (s->errors && from)
-		fprintf(f, ", %u ICMP errors (last: type %u code %u from %s)", s->errors, s->err_type,
-			s->err_code, from);
-	else if (s->errors)
-		fprintf(f, ", %u ICMP errors", s->errors);
+	if (s->errors)
+		fprintf(f, ", %u ICMP errors%s", s->errors, pooled ? "" : " (");
+	if (s->errors && !pooled) {
+		host_errs(f, s, "%stype %u code %u from %s: %u", ", ", "%sother kinds: %u");
+		fputc(')', f);
+	}
 	fputc('\n', f);
 }
 
-static void host_csv(FILE *f, const char *host, const struct host_summary *s, const char *from)
+static void host_csv(FILE *f, const char *host, const struct host_summary *s)
 {
 	fputs(host, f);
 #define X(name) fprintf(f, ",%u", s->name);
@@ -47,13 +65,12 @@ static void host_csv(FILE *f, const char *host, const struct host_summary *s, co
 #define X(name) s->has_rtt ? fprintf(f, ",%.3f", s->name) : fputs(",", f);
 	HOST_RTT_FIELDS(X)
 #undef X
-	if (s->errors)
-		fprintf(f, ",%u,%u,%s\n", s->err_type, s->err_code, from);
-	else
-		fputs(",,,\n", f);
+	fputc(',', f);
+	host_errs(f, s, "%s%u/%u/%s=%u", " ", "%sother=%u");
+	fputc('\n', f);
 }
 
-static void host_json(FILE *f, const char *host, const struct host_summary *s, const char *from)
+static void host_json(FILE *f, const char *host, const struct host_summary *s)
 {
 	if (host)
 		fprintf(f, "{\"type\":\"host\",\"host\":\"%s\"", host);
@@ -67,11 +84,14 @@ static void host_json(FILE *f, const char *host, const struct host_summary *s, c
 			   : fputs(",\"" #name "\":null", f);
 	HOST_RTT_FIELDS(X)
 #undef X
-	if (s->errors && host)
-		fprintf(f, ",\"err_type\":%u,\"err_code\":%u,\"err_from\":\"%s\"}\n", s->err_type,
-			s->err_code, from);
-	else
-		fputs(",\"err_type\":null,\"err_code\":null,\"err_from\":null}\n", f);
+	if (!host) {
+		fputs("}\n", f);
+		return;
+	}
+	fputs(",\"icmp_errors\":[", f);
+	host_errs(f, s, "%s{\"type\":%u,\"code\":%u,\"from\":\"%s\",\"count\":%u}", ",",
+		  "%s{\"type\":null,\"code\":null,\"from\":null,\"count\":%u}");
+	fputs("]}\n", f);
 }
 
 void output_host_rtts(struct output *o, const struct rp_addr *addr, const float *rtts, __u64 n)
@@ -97,14 +117,14 @@ void output_host_rtts(struct output *o, const struct rp_addr *addr, const float 
 
 void output_host_text(FILE *f, const struct rp_addr *addr, const struct host_summary *s)
 {
-	char host[ADDR_STRLEN], from[ADDR_STRLEN];
+	char host[ADDR_STRLEN];
 
-	host_text(f, addr_str(addr, host, sizeof(host)), s, addr_str(&s->err_from, from, sizeof(from)));
+	host_text(f, addr_str(addr, host, sizeof(host)), s, false);
 }
 
 void output_host(struct output *o, const struct rp_addr *addr, const struct host_summary *s)
 {
-	char host[ADDR_STRLEN] = "(all hosts)", from[ADDR_STRLEN];
+	char host[ADDR_STRLEN] = "(all hosts)";
 
 	if (addr && o->cfg.alive_only && !s->received)
 		return;
@@ -112,18 +132,17 @@ void output_host(struct output *o, const struct rp_addr *addr, const struct host
 		return;
 	if (addr)
 		addr_str(addr, host, sizeof(host));
-	addr_str(&s->err_from, from, sizeof(from));
 	switch (o->cfg.format) {
 	case OUT_CSV:
 		/* CSV holds one record shape: hosts, or probes with --per-probe. */
 		if (!o->cfg.per_probe && addr)
-			host_csv(o->f, host, s, from);
+			host_csv(o->f, host, s);
 		break;
 	case OUT_NDJSON:
-		host_json(o->f, addr ? host : NULL, s, from);
+		host_json(o->f, addr ? host : NULL, s);
 		break;
 	default:
-		host_text(o->f, host, s, addr ? from : NULL);
+		host_text(o->f, host, s, !addr);
 		break;
 	}
 }

@@ -125,8 +125,19 @@ static void test_loss_dups_late_reorder_errors(void **st)
 	assert_int_equal(o.reordered, 1);
 	assert_int_equal(o.errors, 2);
 	assert_int_equal(s.h[0].rtt_n, 3);
-	assert_int_equal(s.h[0].err_type, 11);
-	assert_memory_equal(&s.h[0].err_from, &r, sizeof(r));
+	hoststats_error(&s, 0, 3, 1, &r);
+	hoststats_error(&s, 0, 3, 3, &r);
+	hoststats_error(&s, 0, 12, 0, &r); /* a fourth kind: counted, not listed */
+	hoststats_summary(&s, 0, &o);
+	assert_int_equal(o.errors, 5);
+	assert_int_equal(o.err[0].type, 3);
+	assert_int_equal(o.err[0].code, 1);
+	assert_int_equal(o.err[0].count, 2);
+	assert_memory_equal(&o.err[0].from, &r, sizeof(r));
+	assert_int_equal(o.err[1].type, 11);
+	assert_int_equal(o.err[1].count, 1);
+	assert_int_equal(o.err[2].code, 3);
+	assert_int_equal(o.err_other, 1);
 	hoststats_free(&s);
 }
 

@@ -111,8 +111,8 @@ static const char *host_output(enum out_format fmt)
 	struct host_summary hs = { .sent = 10, .received = 9, .duplicates = 1, .errors = 1,
 				   .loss_pct = 10, .has_rtt = true, .min_ms = 0.5, .avg_ms = 1,
 				   .max_ms = 2, .stddev_ms = 0.25, .jitter_ms = 0.125, .p50_ms = 1,
-				   .p90_ms = 1.5, .p95_ms = 1.75, .p99_ms = 2, .err_type = 3,
-				   .err_code = 1, .err_from = unreach.from };
+				   .p90_ms = 1.5, .p95_ms = 1.75, .p99_ms = 2,
+				   .err = { { .from = unreach.from, .count = 1, .type = 3, .code = 1 } } };
 	struct host_summary none = { .sent = 10, .loss_pct = 100 };
 	struct output_cfg cfg = { .format = fmt, .multi = true, .path = path };
 	struct output o;
@@ -132,23 +132,23 @@ static void test_host_records(void **s)
 
 	assert_string_equal(out,
 		"host,sent,received,duplicates,late,reordered,errors,loss_pct,min_ms,avg_ms,max_ms,"
-		"stddev_ms,jitter_ms,p50_ms,p90_ms,p95_ms,p99_ms,err_type,err_code,err_from\n"
+		"stddev_ms,jitter_ms,p50_ms,p90_ms,p95_ms,p99_ms,icmp_errors\n"
 		"198.19.0.1,10,9,1,0,0,1,10.00,0.500,1.000,2.000,0.250,0.125,1.000,1.500,1.750,"
-		"2.000,3,1,198.18.0.2\n"
-		"198.19.0.1,10,0,0,0,0,0,100.00,,,,,,,,,,,,\n"); /* the pool has no CSV row */
+		"2.000,3/1/198.18.0.2=1\n"
+		"198.19.0.1,10,0,0,0,0,0,100.00,,,,,,,,,,\n"); /* the pool has no CSV row */
 	out = host_output(OUT_NDJSON);
 	assert_non_null(strstr(out, "{\"type\":\"host\",\"host\":\"198.19.0.1\",\"sent\":10,"
 				    "\"received\":9,\"duplicates\":1,\"late\":0,\"reordered\":0,"
 				    "\"errors\":1,\"loss_pct\":10.00,\"min_ms\":0.500,"));
-	assert_non_null(strstr(out, "\"p99_ms\":2.000,\"err_type\":3,\"err_code\":1,"
-				    "\"err_from\":\"198.18.0.2\"}\n"));
+	assert_non_null(strstr(out, "\"p99_ms\":2.000,\"icmp_errors\":[{\"type\":3,\"code\":1,"
+				    "\"from\":\"198.18.0.2\",\"count\":1}]}\n"));
 	assert_non_null(strstr(out, "\"loss_pct\":100.00,\"min_ms\":null,"));
 	assert_non_null(strstr(out, "{\"type\":\"aggregate\",\"sent\":10,"));
 	out = host_output(OUT_TEXT);
 	assert_non_null(strstr(out, "198.19.0.1 : xmt/rcv/%loss = 10/9/10.00%, min/avg/max = "
 				    "0.500/1.000/2.000 ms, stddev 0.250, p50/p90/p95/p99 = "
 				    "1.000/1.500/1.750/2.000 ms, jitter 0.125 ms, dup 1, late 0, "
-				    "reordered 0, 1 ICMP errors (last: type 3 code 1 from 198.18.0.2)\n"));
+				    "reordered 0, 1 ICMP errors (type 3 code 1 from 198.18.0.2: 1)\n"));
 	assert_non_null(strstr(out, "198.19.0.1 : xmt/rcv/%loss = 10/0/100.00%\n"));
 	assert_non_null(strstr(out, "(all hosts) : xmt/rcv/%loss = 10/9/10.00%"));
 	assert_non_null(strstr(out, "reordered 0, 1 ICMP errors\n")); /* the pool has no last error */

@@ -12,7 +12,7 @@
 enum {
 	OPT_SEED = 256, OPT_RATE, OPT_EXCLUDE, OPT_XDP, OPT_XDP_MODE, OPT_XDP_PASS, OPT_FORMAT,
 	OPT_BATCH, OPT_RINGBUF, OPT_THREADS, OPT_SEND_PATH, OPT_PER_PROBE, OPT_AGGREGATE,
-	OPT_PROMETHEUS, OPT_JUNIT, OPT_MIN_ALIVE, OPT_MAX_LOSS, OPT_MAX_RTT, OPT_MAX_AVG, OPT_MAX_P50, OPT_MAX_P95, OPT_MAX_P99,
+	OPT_PROMETHEUS, OPT_JUNIT, OPT_FORCE, OPT_MIN_ALIVE, OPT_MAX_LOSS, OPT_MAX_RTT, OPT_MAX_AVG, OPT_MAX_P50, OPT_MAX_P95, OPT_MAX_P99,
 };
 
 #define CLI_MAX_MS 3600000
@@ -25,6 +25,9 @@ struct cli_opt {
 };
 
 static const struct cli_opt cli_opts[] = {
+	{ { "ipv4", no_argument, NULL, '4' }, NULL, "IPv4 only: names resolve to A records, IPv6 targets are refused" },
+	{ { "ipv6", no_argument, NULL, '6' }, NULL, "IPv6 only: names resolve to AAAA records, IPv4 targets are refused" },
+	{ { "force", no_argument, NULL, OPT_FORCE }, NULL, "allow more than 2^24 IPv6 targets (up to 2^48)" },
 	{ { "file", required_argument, NULL, 'f' }, "FILE", "read targets from FILE ('-' = stdin)" },
 	{ { "exclude", required_argument, NULL, OPT_EXCLUDE }, "T", "leave out an address, CIDR, range, or a file of them" },
 	{ { "count", required_argument, NULL, 'c' }, "N", "probes per target (default 1); the order is walked N times", 1, 1000000 },
@@ -239,11 +242,18 @@ static enum cli_result cli_string(struct cli_ctx *c, int val, const char *arg)
 	case 'o': o->out.path = arg; break;
 	case OPT_PROMETHEUS: o->prom_path = arg; break;
 	case OPT_JUNIT: o->junit_path = arg; break;
-	case 'S':
-		if (addr_parse(arg, &o->src) || !addr_is_v4(&o->src))
+	case 'S': {
+		struct rp_addr a;
+
+		/* Once per family: IPv4 probes take the IPv4 source, IPv6 probes the IPv6 one. */
+		if (addr_parse(arg, &a))
 			return snprintf(c->err, c->errlen, "bad source address '%s'", arg), CLI_BAD;
-		o->src_set = true;
+		if (addr_is_v4(&a))
+			o->src = a, o->src_set = true;
+		else
+			o->src6 = a, o->src6_set = true;
 		break;
+	}
 	case OPT_XDP_MODE:
 		return cli_choice(c, val, arg, "native", "generic", &o->xdp_generic);
 	case OPT_SEND_PATH:
@@ -282,6 +292,9 @@ static enum cli_result cli_flag(struct cli_ctx *c, int val)
 	case 'v': o->verbose++; break;
 	case OPT_XDP_PASS: o->xdp_pass = true; break;
 	case 'l': o->loop = true; break;
+	case '4': o->family = 4; break;
+	case '6': o->family = 6; break;
+	case OPT_FORCE: o->force = true; break;
 	case 'D': o->out.timestamps = true; break;
 	case OPT_PER_PROBE: o->per_probe = true; break;
 	case OPT_AGGREGATE: o->checks.aggregate = true; break;

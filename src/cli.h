@@ -16,6 +16,8 @@ struct rp_opts {
 	int nfiles;
 	const char *excludes[64];
 	int nexcludes;
+	int family;	     /* -4/-6: 4 or 6; 0 both */
+	bool force;	     /* lift the IPv6 size guard */
 	__u64 seed;
 	bool seed_set;
 	__u64 count;	     /* probes per target */
@@ -38,8 +40,8 @@ struct rp_opts {
 	int tos;	     /* -1 = kernel default */
 	__u32 size;	     /* ICMP data bytes */
 	const char *iface;
-	bool src_set;
-	struct rp_addr src;
+	bool src_set, src6_set;
+	struct rp_addr src, src6; /* -S for IPv4 probes, and for IPv6 probes */
 	__u64 timeout_ms;
 	const char *xdp_iface;
 	bool xdp_generic;

@@ -55,6 +55,8 @@ static int main_targets(const struct rp_opts *o, struct targets *t)
 {
 	int i, err = 0;
 
+	t->family = o->family;
+	t->force = o->force;
 	for (i = 0; i < o->ntargets && !err; i++)
 		err = targets_add(t, o->targets[i], false);
 	for (i = 0; i < o->nfiles && !err; i++)

@@ -574,6 +574,10 @@ static int run_setup(struct run *r)
 	    (!o->seed_set && getrandom(&seed, sizeof(seed), 0) != sizeof(seed)))
 		return -errno;
 	r->ntargets = r->t->count;
+	if (r->t->count4 < r->ntargets) {
+		pr_warn("IPv6 targets are parsed, but ringping cannot send ICMPv6 yet\n");
+		return -EOPNOTSUPP;
+	}
 	r->multi = o->count > 1 || o->loop;
 	r->track = r->multi || o->retries || checks_any(&o->checks) || o->prom_path || o->junit_path;
 	/* -l: as many rounds as 64-bit sequence numbers allow, i.e. until stopped. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include "log.h"
 #include "targets.h"
 
@@ -46,11 +47,51 @@ static int targets_bad(struct targets *t, const char *tok, const char *why)
 	return -EINVAL;
 }
 
-/* IPv6 is its own piece of work; the representation is ready for it. */
+/* -4/-6 restrict the set; a token of the other family is an error, not a silent skip. */
 static int targets_check_family(struct targets *t, const char *tok, const struct rp_addr *a)
 {
-	if (!addr_is_v4(a))
-		return targets_bad(t, tok, "IPv6 targets are not supported yet");
+	if (t->family == 4 && !addr_is_v4(a))
+		return targets_bad(t, tok, "an IPv6 target with -4");
+	if (t->family == 6 && addr_is_v4(a))
+		return targets_bad(t, tok, "an IPv4 target with -6");
+	return 0;
+}
+
+/* floor(log2(n)) for n > 0. */
+static int u128_log2(u128 n)
+{
+	__u64 hi = (__u64)(n >> 64);
+
+	return hi ? 127 - __builtin_clzll(hi) : 63 - __builtin_clzll((__u64)n);
+}
+
+/* The IPv6 guard: a /64 is not a sweep. n == 0 stands for 2^128 (::/0). */
+static int targets_check_size(struct targets *t, const char *tok, const struct rp_addr *a, u128 n)
+{
+	char why[128];
+
+	if (addr_is_v4(a) || (n && n <= TARGETS_V6_MAX) || (t->force && n && n <= TARGETS_MAX))
+		return 0;
+	snprintf(why, sizeof(why), "2^%d IPv6 addresses; more than 2^24 need --force, more than 2^48 "
+				   "are refused", n ? u128_log2(n) : 128);
+	return targets_bad(t, tok, why);
+}
+
+/* "fe80::1%eth0": the zone names the interface of a link-local target; one per run. */
+static int targets_zone(struct targets *t, const char *tok, char *s)
+{
+	char *pct = strchr(s, '%');
+	unsigned idx;
+
+	if (!pct)
+		return 0;
+	*pct = '\0';
+	idx = if_nametoindex(pct + 1);
+	if (!idx)
+		return targets_bad(t, tok, "no such interface after '%'");
+	if (t->scope_id && t->scope_id != idx)
+		return targets_bad(t, tok, "a second zone; one zone per run");
+	t->scope_id = idx;
 	return 0;
 }
 
@@ -83,13 +124,17 @@ static int targets_cidr(struct targets *t, const char *tok, char *slash, struct 
 		return targets_bad(t, tok, "not an address before '/'");
 	if (targets_check_family(t, tok, &a))
 		return -EINVAL;
-	if (targets_parse_uint(slash + 1, 32, &plen))
+	if (addr_is_v4(&a) && targets_parse_uint(slash + 1, 32, &plen))
 		return targets_bad(t, tok, "prefix length must be 0..32");
-	plen += 96;
+	if (!addr_is_v4(&a) && targets_parse_uint(slash + 1, 128, &plen))
+		return targets_bad(t, tok, "prefix length must be 0..128");
+	plen += addr_is_v4(&a) ? 96 : 0;
 	lo = addr_to_u128(&a);
-	mask = plen == 128 ? 0 : (((u128)1 << (128 - plen)) - 1);
+	mask = plen == 128 ? 0 : plen == 0 ? ~(u128)0 : (((u128)1 << (128 - plen)) - 1);
 	if (lo & mask)
 		return targets_bad(t, tok, "host bits set after the prefix length");
+	if (l == &t->inc && targets_check_size(t, tok, &a, mask + 1))
+		return -EINVAL;
 	return list_push(l, lo, lo | mask);
 }
 
@@ -105,8 +150,12 @@ static int targets_range(struct targets *t, const char *tok, char *dash, struct 
 		return targets_bad(t, tok, "a range is two addresses joined by '-'");
 	if (targets_check_family(t, tok, &a) || targets_check_family(t, tok, &b))
 		return -EINVAL;
+	if (addr_is_v4(&a) != addr_is_v4(&b))
+		return targets_bad(t, tok, "a range cannot span IPv4 and IPv6");
 	if (addr_to_u128(&a) > addr_to_u128(&b))
 		return targets_bad(t, tok, "range start is above its end");
+	if (l == &t->inc && targets_check_size(t, tok, &a, addr_to_u128(&b) - addr_to_u128(&a) + 1))
+		return -EINVAL;
 	return list_push(l, addr_to_u128(&a), addr_to_u128(&b));
 }
 
@@ -126,19 +175,23 @@ static bool targets_is_name(const char *s)
 
 static int targets_resolve(struct targets *t, const char *tok)
 {
-	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_RAW };
+	struct addrinfo hints = { .ai_socktype = SOCK_RAW };
 	struct addrinfo *res;
 	struct rp_addr a;
 	int rc;
 
+	hints.ai_family = t->family == 4 ? AF_INET : t->family == 6 ? AF_INET6 : AF_UNSPEC;
 	rc = getaddrinfo(tok, NULL, &hints, &res);
 	if (rc) {
 		pr_warn("%s: %s\n", tok, gai_strerror(rc));
 		t->unresolved++;
 		return 0;
 	}
-	/* Like fping: the first address of the answer is the target. */
-	addr_from_v4(&a, ntohl(((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr));
+	/* Like fping: the first address of the answer (the resolver's preferred family) is the target. */
+	if (res->ai_family == AF_INET)
+		addr_from_v4(&a, ntohl(((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr));
+	else
+		memcpy(a.b, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, sizeof(a.b));
 	freeaddrinfo(res);
 	return list_push(&t->inc, addr_to_u128(&a), addr_to_u128(&a));
 }
@@ -152,6 +205,8 @@ int targets_add(struct targets *t, const char *tok, bool exclude)
 	if (strlen(tok) >= sizeof(buf) || !*tok)
 		return targets_bad(t, tok, "empty or too long");
 	strcpy(buf, tok);
+	if (targets_zone(t, tok, buf))
+		return -EINVAL;
 	if ((p = strchr(buf, '/')))
 		return targets_cidr(t, buf, p, l);
 	if ((p = strchr(buf, '-')) && !targets_is_name(buf))
@@ -280,6 +335,29 @@ fail:
 	return err;
 }
 
+/* The guards again on the whole set: many small IPv6 tokens add up too. */
+static int targets_check_total(struct targets *t)
+{
+	u128 v6 = 0, all = 0;
+	size_t i;
+
+	for (i = 0; i < t->inc.n; i++) {
+		u128 n = range_size(&t->inc.v[i]);
+		struct rp_addr a;
+
+		addr_from_u128(&a, t->inc.v[i].lo);
+		all += n;
+		v6 += addr_is_v4(&a) ? 0 : n;
+	}
+	if (all > TARGETS_MAX)
+		return snprintf(t->err, sizeof(t->err), "the targets add up to more than 2^48 addresses"),
+		       -EINVAL;
+	if (v6 > TARGETS_V6_MAX && !t->force)
+		return snprintf(t->err, sizeof(t->err), "the IPv6 targets add up to %llu addresses; more "
+				"than 2^24 need --force", (unsigned long long)v6), -EINVAL;
+	return 0;
+}
+
 int targets_finalize(struct targets *t)
 {
 	size_t i;
@@ -291,16 +369,22 @@ int targets_finalize(struct targets *t)
 	list_normalize(&t->inc);
 	list_normalize(&t->exc);
 	err = list_subtract(&t->inc, &t->exc);
+	err = err ?: targets_check_total(t);
 	if (err)
 		return err;
 	free(t->start);
 	t->start = calloc(t->inc.n + 1, sizeof(*t->start));
 	if (!t->start)
 		return -ENOMEM;
-	t->count = 0;
+	t->count = t->count4 = 0;
 	for (i = 0; i < t->inc.n; i++) {
+		struct rp_addr a;
+
 		t->start[i] = t->count;
 		t->count += (__u64)range_size(&t->inc.v[i]);
+		addr_from_u128(&a, t->inc.v[i].lo);
+		if (addr_is_v4(&a))
+			t->count4 = t->count;
 	}
 	t->start[t->inc.n] = t->count;
 	return 0;

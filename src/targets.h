@@ -4,7 +4,14 @@
  * the exclusions, as sorted disjoint ranges of the 128-bit address space
  * (IPv4 mapped). A /8 is one range until it is iterated, so memory grows with
  * the number of tokens, never with the number of addresses they cover.
- * Indexes 0..count-1 number the addresses in ascending order.
+ * Indexes 0..count-1 number the addresses in ascending order, so every IPv4
+ * target comes before the IPv6 ones (::ffff:0:0/96 sorts low). An IPv4-mapped
+ * IPv6 literal (::ffff:198.19.0.1) is that IPv4 address, probed over IPv4.
+ *
+ * IPv6 blocks are guarded: more than TARGETS_V6_MAX addresses in one token or
+ * in all is refused unless force is set (a /64 is not a sweep), and no set may
+ * exceed TARGETS_MAX. Link-local IPv6 targets take their zone from the token
+ * (fe80::1%eth0); one zone per run.
  */
 #ifndef RP_TARGETS_H
 #define RP_TARGETS_H
@@ -22,7 +29,14 @@ struct target_list {
 	size_t n, cap;
 };
 
+#define TARGETS_V6_MAX (1ULL << 24)
+#define TARGETS_MAX (1ULL << 48)
+
 struct targets {
+	int family;	     /* set before adding: 4 or 6 restricts the set (-4/-6); 0 both */
+	bool force;	     /* --force: lift the IPv6 size guard */
+	unsigned scope_id;   /* zone of link-local IPv6 targets, 0 if none */
+	__u64 count4;	     /* after finalize: IPv4 targets (indexes 0..count4-1) */
 	struct target_list inc, exc;
 	__u64 *start;	     /* after finalize: index of the first address of inc.v[i] */
 	__u64 count;	     /* after finalize: addresses in the set */

@@ -103,7 +103,6 @@ static void test_bad_tokens(void **s)
 	bad("198.19.0.9-198.19.0.1", "above its end");
 	bad("198.19.0.1-", "two addresses");
 	bad("foo$bar", "not an address");
-	bad("2001:db8::1", "IPv6");
 	bad("99999999999999999999", "not an address");
 	assert_int_equal(targets_add(&t, "", false), -EINVAL);
 }
@@ -146,6 +145,68 @@ static void test_missing_file(void **s)
 	assert_non_null(strstr(t.err, "/nonexistent/ringping-targets"));
 }
 
+static void test_ipv6_literals_prefixes_ranges(void **s)
+{
+	assert_int_equal(targets_add(&t, "2001:db8:1::/112", false), 0);
+	assert_int_equal(targets_add(&t, "2001:db8:2::1-2001:db8:2::10", false), 0);
+	assert_int_equal(targets_add(&t, "2001:db8::5", false), 0);
+	assert_int_equal(targets_add(&t, "198.19.0.0/30", false), 0);
+	assert_int_equal(targets_add(&t, "::ffff:198.19.0.9", false), 0); /* is 198.19.0.9 */
+	assert_int_equal(targets_finalize(&t), 0);
+	assert_int_equal(t.count, 65536 + 16 + 1 + 4 + 1);
+	assert_int_equal(t.count4, 5); /* IPv4 sorts first */
+	addr_is(0, "198.19.0.0");
+	addr_is(4, "198.19.0.9");
+	addr_is(5, "2001:db8::5");
+	addr_is(6, "2001:db8:1::");
+	addr_is(6 + 65535, "2001:db8:1::ffff");
+	addr_is(t.count - 1, "2001:db8:2::10");
+}
+
+/* More than 2^24 IPv6 addresses need --force; more than 2^48 never. Exclusions are free. */
+static void test_ipv6_size_guard(void **s)
+{
+	char msg[256];
+
+	assert_int_equal(targets_add(&t, "2001:db8::/64", false), -EINVAL);
+	assert_non_null(strstr(t.err, "'2001:db8::/64'"));
+	assert_non_null(strstr(t.err, "2^64"));
+	assert_int_equal(targets_add(&t, "2001:db8::/104", false), 0); /* exactly 2^24 */
+	assert_int_equal(targets_add(&t, "2001:db8::/32", true), 0);   /* excluding is fine */
+	assert_int_equal(targets_add(&t, "::/0", false), -EINVAL);
+	assert_non_null(strstr(t.err, "2^128"));
+	targets_free(&t);
+	targets_init(&t);
+	t.force = true;
+	assert_int_equal(targets_add(&t, "2001:db8::/80", false), 0);
+	assert_int_equal(targets_add(&t, "2001:db8::/64", false), -EINVAL); /* 2^64 > 2^48 */
+	targets_free(&t);
+	/* Many small blocks add up: the whole set is guarded too. */
+	targets_init(&t);
+	assert_int_equal(targets_add(&t, "2001:db8:1::/104", false), 0);
+	assert_int_equal(targets_add(&t, "2001:db8:2::/104", false), 0);
+	assert_int_equal(targets_finalize(&t), -EINVAL);
+	snprintf(msg, sizeof(msg), "%s", t.err);
+	assert_non_null(strstr(msg, "33554432"));
+}
+
+static void test_ipv6_family_and_zone(void **s)
+{
+	t.family = 4;
+	assert_int_equal(targets_add(&t, "2001:db8::1", false), -EINVAL);
+	assert_non_null(strstr(t.err, "with -4"));
+	t.family = 6;
+	assert_int_equal(targets_add(&t, "198.19.0.1", false), -EINVAL);
+	assert_non_null(strstr(t.err, "with -6"));
+	t.family = 0;
+	assert_int_equal(targets_add(&t, "2001:db8::1-198.19.0.1", false), -EINVAL);
+	assert_int_equal(targets_add(&t, "fe80::1%lo", false), 0);
+	assert_int_equal(t.scope_id, 1); /* lo */
+	assert_int_equal(targets_add(&t, "fe80::2%nosuchif0", false), -EINVAL);
+	assert_int_equal(targets_add(&t, "2001:db8::/129", false), -EINVAL);
+	assert_non_null(strstr(t.err, "0..128"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +220,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_file_comments_crlf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_error_names_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_literals_prefixes_ranges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_size_guard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_family_and_zone, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("targets", tests, NULL, NULL);

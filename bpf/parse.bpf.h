@@ -9,7 +9,7 @@
  * itself compares every offset with n before trusting the bytes there, and
  * the IP total length with the packet's real length (pkt_len), so a header
  * that claims bytes the packet does not have is malformed.
- * rp_parse_ipv4() fills *r and returns one enum rp_verdict.
+ * rp_parse_ipv4() and rp_parse_ipv6() fill *r and return one enum rp_verdict.
  */
 #ifndef RP_PARSE_BPF_H
 #define RP_PARSE_BPF_H
@@ -30,6 +30,21 @@ enum rp_verdict {
 #define RP_ETH_P_8021Q 0x8100
 #define RP_ETH_P_8021AD 0x88a8
 #define RP_IPPROTO_ICMP 1
+#define RP_ETH_P_IPV6 0x86DD
+#define RP_IPPROTO_ICMPV6 58
+#define RP_NH_HOPOPTS 0
+#define RP_NH_ROUTING 43
+#define RP_NH_FRAGMENT 44
+#define RP_NH_DSTOPTS 60
+/* Extension headers walked before giving up: real paths use one or two. */
+#define RP_V6_MAX_EXT 6
+
+#define RP_ICMP6_DEST_UNREACH 1
+#define RP_ICMP6_PKT_TOOBIG 2
+#define RP_ICMP6_TIME_EXCEEDED 3
+#define RP_ICMP6_PARAMPROB 4
+#define RP_ICMP6_ECHO_REQUEST 128
+#define RP_ICMP6_ECHO_REPLY 129
 
 #define RP_ICMP_ECHOREPLY 0
 #define RP_ICMP_DEST_UNREACH 3
@@ -64,10 +79,10 @@ static __always_inline void rp_addr4(__u8 *dst, const __u8 *b, __u32 off)
 	__builtin_memcpy(dst + 12, &b[RP_OFF(off)], 4);
 }
 
-/* Internet checksum over [off, off+len) of the copied bytes; true if it verifies. */
-static __always_inline bool rp_csum_ok(const __u8 *b, __u32 off, __u32 len)
+/* Internet checksum over [off, off+len) of the copied bytes, from sum; true if it verifies. */
+static __always_inline bool rp_csum_ok_from(const __u8 *b, __u32 off, __u32 len, __u32 sum)
 {
-	__u32 sum = 0, i;
+	__u32 i;
 
 	for (i = 0; i < RP_COPY_LEN / 2; i++) {
 		if (2 * i + 1 >= len)
@@ -79,6 +94,11 @@ static __always_inline bool rp_csum_ok(const __u8 *b, __u32 off, __u32 len)
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	return sum == 0xffff;
+}
+
+static __always_inline bool rp_csum_ok(const __u8 *b, __u32 off, __u32 len)
+{
+	return rp_csum_ok_from(b, off, len, 0);
 }
 
 /* Our probes carry rp_tag(target) in ICMP id+seq. */
@@ -194,6 +214,152 @@ static __always_inline int rp_parse_ipv4(const __u8 *b, __u32 n, __u32 pkt_len, 
 	case RP_ICMP_TIME_EXCEEDED:
 	case RP_ICMP_PARAMETERPROB:
 		return rp_parse_error(b, n, l3, icmp, len, r);
+	default:
+		return RP_V_NOT_OURS;
+	}
+}
+
+/*
+ * IPv6 extension headers from *off (next header *nh) up to the upper layer.
+ * NOT_OURS for a fragment that is not the first (only the first holds the
+ * ICMPv6 header), MALFORMED for a header past n or end, or a chain longer
+ * than RP_V6_MAX_EXT; else the upper layer's offset in *off, its protocol
+ * in *nh, and *frag set for a first fragment. -1 means "go on".
+ */
+static __always_inline int rp_v6_walk(const __u8 *b, __u32 n, __u32 end, __u32 *off, __u32 *nh,
+				      bool *frag)
+{
+	__u32 i;
+
+	for (i = 0; i < RP_V6_MAX_EXT; i++) {
+		if (*nh != RP_NH_HOPOPTS && *nh != RP_NH_ROUTING && *nh != RP_NH_DSTOPTS &&
+		    *nh != RP_NH_FRAGMENT)
+			return -1;
+		if (*off + 8 > n || *off + 8 > end)
+			return RP_V_MALFORMED;
+		if (*nh == RP_NH_FRAGMENT) {
+			if (rp_rd16(b, *off + 2) & 0xfff8)
+				return RP_V_NOT_OURS;
+			*frag = true;
+			*nh = b[RP_OFF(*off)];
+			*off += 8;
+			continue;
+		}
+		*nh = b[RP_OFF(*off)];
+		*off += ((__u32)b[RP_OFF(*off + 1)] + 1) * 8;
+	}
+	if (*nh == RP_NH_HOPOPTS || *nh == RP_NH_ROUTING || *nh == RP_NH_DSTOPTS ||
+	    *nh == RP_NH_FRAGMENT)
+		return RP_V_MALFORMED;
+	return -1;
+}
+
+/* ICMPv6's checksum covers a pseudo-header: both addresses, the length and 58. */
+static __always_inline bool rp_icmp6_csum(const __u8 *b, __u32 n, __u32 l3, __u32 icmp, __u32 len,
+					  bool frag, struct rp_record *r)
+{
+	__u32 sum = len >> 16, i;
+
+	if (frag || icmp + len > n) {
+		r->flags |= RP_REC_F_CSUM_UNCHECKED;
+		return true;
+	}
+	sum += (len & 0xffff) + RP_IPPROTO_ICMPV6;
+	for (i = 0; i < 16; i++) /* source and destination: 32 bytes at l3 + 8 */
+		sum += rp_rd16(b, l3 + 8 + 2 * i);
+	return rp_csum_ok_from(b, icmp, len, sum);
+}
+
+static __always_inline void rp_addr6(__u8 *dst, const __u8 *b, __u32 off)
+{
+	__builtin_memcpy(dst, &b[RP_OFF(off)], 16);
+}
+
+static __always_inline int rp_parse_reply6(const __u8 *b, __u32 n, __u32 l3, __u32 icmp,
+					   __u32 len, bool frag, struct rp_record *r)
+{
+	rp_addr6(r->target, b, l3 + 8);
+	if (!rp_tag_ok(b, icmp, r->target))
+		return RP_V_NOT_OURS;
+	if (!rp_icmp6_csum(b, n, l3, icmp, len, frag, r))
+		return RP_V_MALFORMED;
+	__builtin_memcpy(r->from, r->target, RP_ADDR_LEN);
+	r->kind = RP_KIND_REPLY;
+	rp_read_payload(b, n, icmp + 8, len - 8, r);
+	return RP_V_REPLY;
+}
+
+/* An ICMPv6 error is ours if it quotes an echo request whose tag fits its destination. */
+static __always_inline int rp_parse_error6(const __u8 *b, __u32 n, __u32 l3, __u32 icmp,
+					   __u32 len, bool frag, struct rp_record *r)
+{
+	__u32 q = icmp + 8, qoff = q + 40, qnh, end = icmp + len;
+	bool qfrag = false;
+	int v;
+
+	if (len < 8 + 40 || q + 40 > n)
+		return RP_V_MALFORMED;
+	if ((b[RP_OFF(q)] >> 4) != 6)
+		return RP_V_NOT_OURS;
+	qnh = b[RP_OFF(q + 6)];
+	v = rp_v6_walk(b, n, end, &qoff, &qnh, &qfrag);
+	if (v >= 0)
+		return v;
+	if (qnh != RP_IPPROTO_ICMPV6)
+		return RP_V_NOT_OURS;
+	if (qoff + 8 > n || qoff + 8 > end)
+		return RP_V_MALFORMED;
+	if (b[RP_OFF(qoff)] != RP_ICMP6_ECHO_REQUEST)
+		return RP_V_NOT_OURS;
+	rp_addr6(r->target, b, q + 24);
+	if (!rp_tag_ok(b, qoff, r->target))
+		return RP_V_NOT_OURS;
+	if (!rp_icmp6_csum(b, n, l3, icmp, len, frag, r))
+		return RP_V_MALFORMED;
+	rp_addr6(r->from, b, l3 + 8);
+	r->kind = RP_KIND_ERROR;
+	if (r->icmp_type == RP_ICMP6_PKT_TOOBIG || r->icmp_type == RP_ICMP6_PARAMPROB)
+		r->info = rp_rd32(b, icmp + 4); /* the MTU, or the pointer */
+	rp_read_payload(b, n, qoff + 8, end - qoff - 8, r);
+	return RP_V_ERROR;
+}
+
+/* pkt_len counts from l3 to the end of the packet. */
+static __always_inline int rp_parse_ipv6(const __u8 *b, __u32 n, __u32 pkt_len, __u32 l3,
+					 struct rp_record *r)
+{
+	__u32 plen, off = l3 + 40, nh, icmp, len, end;
+	bool frag = false;
+	int v;
+
+	if (l3 + 40 > n || (b[RP_OFF(l3)] >> 4) != 6)
+		return RP_V_MALFORMED;
+	plen = rp_rd16(b, l3 + 4);
+	end = l3 + 40 + plen;
+	if (end > pkt_len)
+		return RP_V_MALFORMED;
+	nh = b[RP_OFF(l3 + 6)];
+	v = rp_v6_walk(b, n, end, &off, &nh, &frag);
+	if (v >= 0)
+		return v;
+	if (nh != RP_IPPROTO_ICMPV6)
+		return RP_V_NOT_OURS;
+	icmp = off;
+	len = end - icmp;
+	if (icmp >= end || len < 8 || icmp + 8 > n)
+		return RP_V_MALFORMED;
+	r->family = 6;
+	r->ttl = b[RP_OFF(l3 + 7)];
+	r->icmp_type = b[RP_OFF(icmp)];
+	r->icmp_code = b[RP_OFF(icmp + 1)];
+	switch (r->icmp_type) {
+	case RP_ICMP6_ECHO_REPLY:
+		return rp_parse_reply6(b, n, l3, icmp, len, frag, r);
+	case RP_ICMP6_DEST_UNREACH:
+	case RP_ICMP6_PKT_TOOBIG:
+	case RP_ICMP6_TIME_EXCEEDED:
+	case RP_ICMP6_PARAMPROB:
+		return rp_parse_error6(b, n, l3, icmp, len, frag, r);
 	default:
 		return RP_V_NOT_OURS;
 	}

@@ -13,26 +13,46 @@
 #include "log.h"
 #include "ringping.skel.h"
 
+/* A raw receive socket for one family, carrying its filter; the fd or -errno. */
+static int loader_rx_socket(int family, int proto, struct bpf_program *p, const char *ifname)
+{
+	int prog = bpf_program__fd(p), fd, err;
+	const char *what = family == AF_INET ? "ICMP" : "ICMPv6";
+
+	fd = socket(family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, proto);
+	if (fd < 0) {
+		err = -errno;
+		pr_warn("raw %s receive socket: %s\n", what, strerror(-err));
+		return err;
+	}
+	if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, strlen(ifname) + 1)) {
+		err = -errno;
+		pr_warn("interface '%s': %s\n", ifname, strerror(-err));
+		goto fail;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_BPF, &prog, sizeof(prog))) {
+		err = -errno;
+		pr_warn("SO_ATTACH_BPF (%s): %s\n", what, strerror(-err));
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return err;
+}
+
 static int loader_open_socket(struct loader *l, const struct loader_cfg *cfg)
 {
-	int prog = bpf_program__fd(l->skel->progs.rp_sock), err;
-
-	l->sock_fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMP);
-	if (l->sock_fd < 0) {
-		err = -errno;
-		pr_warn("raw ICMP receive socket: %s\n", strerror(-err));
-		return err;
+	if (cfg->v4) {
+		l->sock_fd = loader_rx_socket(AF_INET, IPPROTO_ICMP, l->skel->progs.rp_sock, cfg->ifname);
+		if (l->sock_fd < 0)
+			return l->sock_fd;
 	}
-	if (cfg->ifname && setsockopt(l->sock_fd, SOL_SOCKET, SO_BINDTODEVICE, cfg->ifname,
-				      strlen(cfg->ifname) + 1)) {
-		err = -errno;
-		pr_warn("interface '%s': %s\n", cfg->ifname, strerror(-err));
-		return err;
-	}
-	if (setsockopt(l->sock_fd, SOL_SOCKET, SO_ATTACH_BPF, &prog, sizeof(prog))) {
-		err = -errno;
-		pr_warn("SO_ATTACH_BPF: %s\n", strerror(-err));
-		return err;
+	if (cfg->v6) {
+		l->sock6_fd = loader_rx_socket(AF_INET6, IPPROTO_ICMPV6, l->skel->progs.rp_sock6,
+					       cfg->ifname);
+		if (l->sock6_fd < 0)
+			return l->sock6_fd;
 	}
 	return 0;
 }
@@ -88,7 +108,7 @@ int loader_open(struct loader *l, const struct loader_cfg *cfg)
 	int err;
 
 	memset(l, 0, sizeof(*l));
-	l->sock_fd = -1;
+	l->sock_fd = l->sock6_fd = -1;
 	l->xdp_link_fd = -1;
 	l->skel = ringping_bpf__open();
 	if (!l->skel) {
@@ -101,9 +121,10 @@ int loader_open(struct loader *l, const struct loader_cfg *cfg)
 	l->skel->rodata->rp_xdp_drop = cfg->xdp_drop;
 	l->skel->rodata->rp_rb_flags = cfg->rb_no_wakeup ? BPF_RB_NO_WAKEUP : 0;
 	bpf_map__set_max_entries(l->skel->maps.rp_events, cfg->ringbuf_bytes);
-	/* Load only the program this mode uses. */
-	bpf_program__set_autoload(cfg->mode == LOADER_XDP ? l->skel->progs.rp_sock
-							  : l->skel->progs.rp_xdp, false);
+	/* Load only the programs this mode and the targets' families use. */
+	bpf_program__set_autoload(l->skel->progs.rp_xdp, cfg->mode == LOADER_XDP);
+	bpf_program__set_autoload(l->skel->progs.rp_sock, cfg->mode == LOADER_SOCKET && cfg->v4);
+	bpf_program__set_autoload(l->skel->progs.rp_sock6, cfg->mode == LOADER_SOCKET && cfg->v6);
 	err = ringping_bpf__load(l->skel);
 	if (err) {
 		pr_warn("load BPF programs: %s%s\n", strerror(-err),
@@ -162,7 +183,9 @@ void loader_close(struct loader *l)
 	l->xdp_link_fd = -1;
 	if (l->sock_fd >= 0)
 		close(l->sock_fd);
-	l->sock_fd = -1;
+	if (l->sock6_fd >= 0)
+		close(l->sock6_fd);
+	l->sock_fd = l->sock6_fd = -1;
 	ringping_bpf__destroy(l->skel);
 	l->skel = NULL;
 }

@@ -24,12 +24,14 @@ struct loader_cfg {
 	bool xdp_drop;	      /* XDP: drop matched replies after recording */
 	__u32 ringbuf_bytes;  /* power of two, >= page size */
 	bool rb_no_wakeup;    /* records never wake the consumer: it polls */
+	bool v4, v6;	      /* socket mode: open the ICMP and/or ICMPv6 receive socket */
 };
 
 struct loader {
 	struct ringping_bpf *skel;
 	int xdp_link_fd; /* the bpf_link; closing its last fd detaches the program */
-	int sock_fd; /* raw receive socket carrying the socket filter, or -1 */
+	int sock_fd;  /* raw ICMP receive socket carrying the socket filter, or -1 */
+	int sock6_fd; /* raw ICMPv6 receive socket with its filter, or -1 */
 	int ifindex;
 	int counters_fd;
 };

@@ -82,6 +82,10 @@ void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct rp_addr *ds
 	c = csum_fold(sum);
 	buf[2] = c >> 8;
 	buf[3] = c;
+	/* ICMPv6 echo request. Its checksum covers a pseudo-header, and the kernel
+	 * always computes it for raw ICMPv6 sockets (RFC 3542), over ours. */
+	if (!addr_is_v4(dst))
+		buf[0] = 128;
 }
 
 bool probe_cookie_ok(const struct probe_key *key, const struct rp_record *r)

@@ -27,7 +27,7 @@ struct probe_tmpl {
 /* data: ICMP data bytes, RP_PAYLOAD_LEN..PROBE_MAX_DATA. 0 or -errno. */
 int probe_init(struct probe_tmpl *t, const struct probe_key *key, __u32 data);
 void probe_free(struct probe_tmpl *t);
-/* Write the echo request for (dst, seq) into buf (t->len bytes). */
+/* Write the echo request for (dst, seq) into buf (t->len bytes): ICMP, or ICMPv6 for an IPv6 dst. */
 void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct rp_addr *dst, __u64 seq);
 /* True if the record's cookie is the one we sent to its target with its seq. */
 bool probe_cookie_ok(const struct probe_key *key, const struct rp_record *r);

@@ -463,6 +463,8 @@ static int run_setup_bpf(struct run *r)
 		.ringbuf_bytes = o->ringbuf_mb << 20,
 		/* Unpaced, this thread is never idle for long: a wake-up per record is waste. */
 		.rb_no_wakeup = o->rate == 0,
+		.v4 = r->t->count4 > 0,
+		.v6 = r->t->count4 < r->t->count,
 	};
 	int err;
 

@@ -150,6 +150,126 @@ static void error_frame(struct frame *f, __u8 type, __u8 code, __u32 router, __u
 	f->len += mlen;
 }
 
+/* ---- IPv6 frames ---- */
+
+static const __u8 me6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+static const __u8 router6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0xff, [15] = 2 };
+
+static void tgt6(__u8 *a, unsigned host)
+{
+	static const __u8 base[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1 };
+
+	memcpy(a, base, 16);
+	put16(a + 14, host);
+}
+
+static void eth6(struct frame *f)
+{
+	memset(f->b, 0, 12);
+	put16(f->b + 12, 0x86dd);
+	f->len = 14;
+}
+
+/* IPv6 header; payload counts every byte after it (extension headers too). */
+static size_t ip6(__u8 *p, const __u8 *src, const __u8 *dst, size_t payload, __u8 nh, __u8 hlim)
+{
+	memset(p, 0, 40);
+	p[0] = 0x60;
+	put16(p + 4, payload);
+	p[6] = nh;
+	p[7] = hlim;
+	memcpy(p + 8, src, 16);
+	memcpy(p + 24, dst, 16);
+	return 40;
+}
+
+/* ICMPv6 checksum with its pseudo-header. */
+static void fix_icmp6_csum(__u8 *icmp, size_t len, const __u8 *src, const __u8 *dst)
+{
+	__u8 buf[MAX_FRAME + 40];
+
+	icmp[2] = icmp[3] = 0;
+	memcpy(buf, src, 16);
+	memcpy(buf + 16, dst, 16);
+	memset(buf + 32, 0, 8);
+	put16(buf + 34, len);
+	buf[39] = 58;
+	memcpy(buf + 40, icmp, len);
+	put16(icmp + 2, probe_csum(buf, 40 + len));
+}
+
+/* Our ICMPv6 echo request to dst (56 data bytes), checksummed as the kernel would. */
+static size_t probe6_bytes(__u8 *out, const __u8 *dst, __u64 seq)
+{
+	struct probe_tmpl t;
+	struct rp_addr a;
+	size_t len;
+
+	assert_int_equal(probe_init(&t, &key, 56), 0);
+	memcpy(a.b, dst, 16);
+	probe_build(&t, out, &a, seq);
+	assert_int_equal(out[0], 128);
+	len = t.len;
+	probe_free(&t);
+	fix_icmp6_csum(out, len, me6, dst);
+	return len;
+}
+
+/* An extension header chain: n headers of kind nh (8 bytes each); the last names last_nh. */
+static size_t ext6(__u8 *p, unsigned n, __u8 nh, __u8 last_nh)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		memset(p + 8 * i, 0, 8);
+		p[8 * i] = i + 1 < n ? nh : last_nh;
+		p[8 * i + 2] = 1, p[8 * i + 3] = 4; /* PadN option filling the header */
+	}
+	return 8 * n;
+}
+
+/* The target's ICMPv6 echo reply, after next extension headers of kind nh. */
+static void reply6_frame(struct frame *f, unsigned host, __u64 seq, unsigned next, __u8 nh)
+{
+	__u8 icmp[64], t[16];
+	size_t ilen, elen;
+
+	tgt6(t, host);
+	ilen = probe6_bytes(icmp, t, seq);
+	icmp[0] = 129;
+	fix_icmp6_csum(icmp, ilen, t, me6);
+	eth6(f);
+	elen = 8 * next;
+	f->len += ip6(f->b + f->len, t, me6, elen + ilen, next ? nh : 58, 61);
+	f->len += ext6(f->b + f->len, next, nh, 58);
+	memcpy(f->b + f->len, icmp, ilen);
+	f->len += ilen;
+}
+
+/* An ICMPv6 error from router6 quoting our probe to host, the quote carrying qext dest-options headers. */
+static void error6_frame(struct frame *f, __u8 type, __u8 code, unsigned host, __u64 seq,
+			 unsigned qext)
+{
+	__u8 probe[64], msg[MAX_FRAME], t[16];
+	size_t plen, mlen = 8;
+
+	tgt6(t, host);
+	plen = probe6_bytes(probe, t, seq);
+	memset(msg, 0, 8);
+	msg[0] = type;
+	msg[1] = code;
+	put16(msg + 6, type == 2 ? 1280 : type == 4 ? 40 : 0);
+	mlen += ip6(msg + mlen, me6, t, 8 * qext + plen, qext ? 60 : 58, 1);
+	mlen += ext6(msg + mlen, qext, 60, 58);
+	memcpy(msg + mlen, probe, plen);
+	mlen += plen;
+	fix_icmp6_csum(msg, mlen, router6, me6);
+	eth6(f);
+	f->len += ip6(f->b + f->len, router6, me6, mlen, 58, 64);
+	memcpy(f->b + f->len, msg, mlen);
+	f->len += mlen;
+}
+
 /* ---- running ---- */
 
 static int on_rec(void *ctx, void *data, size_t len)
@@ -201,6 +321,7 @@ static int run(struct bpf_program *prog, const struct frame *f)
 
 #define XDP fx.skel->progs.rp_xdp
 #define SOCK fx.skel->progs.rp_sock
+#define SOCK6 fx.skel->progs.rp_sock6
 
 static int setup(void **state)
 {
@@ -475,6 +596,122 @@ static void test_non_ip_passes(void **state)
 	assert_counts(0, 0, 1, 0);
 }
 
+/* ---- IPv6 ---- */
+
+static void assert_tgt6(const __u8 *a, unsigned host)
+{
+	__u8 want[16];
+
+	tgt6(want, host);
+	assert_memory_equal(a, want, 16);
+}
+
+/* Our reply, in both programs, bare and behind a chain of extension headers. */
+static void test_reply6(void **state)
+{
+	struct frame f;
+
+	reply6_frame(&f, 0x0a0b, 77, 0, 0);
+	assert_int_equal(run(XDP, &f), XDP_DROP);
+	assert_int_equal(run(SOCK6, &f), 0);
+	assert_int_equal(fx.nrecs, 2);
+	assert_int_equal(fx.recs[0].family, 6);
+	assert_int_equal(fx.recs[0].kind, RP_KIND_REPLY);
+	assert_int_equal(fx.recs[0].ttl, 61);
+	assert_int_equal(fx.recs[0].seq, 77);
+	assert_true(probe_cookie_ok(&key, &fx.recs[0]));
+	assert_false(fx.recs[0].flags & RP_REC_F_CSUM_UNCHECKED);
+	assert_tgt6(fx.recs[0].target, 0x0a0b);
+	assert_tgt6(fx.recs[0].from, 0x0a0b);
+	assert_memory_equal(fx.recs[0].target, fx.recs[1].target, 16); /* the same in both programs */
+	assert_int_equal(fx.recs[1].seq, 77);
+	reply6_frame(&f, 5, 78, 3, 60); /* three destination-options headers */
+	assert_int_equal(run(XDP, &f), XDP_DROP);
+	reply6_frame(&f, 5, 79, 2, 0); /* hop-by-hop, hop-by-hop */
+	assert_int_equal(run(SOCK6, &f), 0);
+	assert_int_equal(fx.nrecs, 4);
+	assert_int_equal(fx.recs[2].seq, 78);
+	assert_int_equal(fx.recs[3].seq, 79);
+	assert_counts(4, 0, 0, 0);
+}
+
+/* Another process's reply, a bad checksum, a chain longer than six, a chain cut short. */
+static void test_reply6_rejects(void **state)
+{
+	struct frame f;
+
+	reply6_frame(&f, 9, 1, 0, 0);
+	f.b[14 + 40 + 4] ^= 1; /* the identifier: not our tag */
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	reply6_frame(&f, 9, 1, 0, 0);
+	f.b[14 + 40 + 30] ^= 1; /* payload byte: checksum fails */
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(run(SOCK6, &f), 0);
+	reply6_frame(&f, 9, 1, 7, 60); /* seven extension headers */
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	reply6_frame(&f, 9, 1, 6, 60); /* six is the limit: still parsed */
+	assert_int_equal(run(XDP, &f), XDP_DROP);
+	reply6_frame(&f, 9, 1, 2, 60);
+	f.len = 14 + 40 + 4;		  /* cut inside the first extension header */
+	put16(f.b + 14 + 4, 4);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	reply6_frame(&f, 9, 1, 0, 0);
+	put16(f.b + 14 + 4, 200); /* payload length beyond the packet */
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 1);
+	assert_counts(1, 0, 1, 5);
+}
+
+/* Only a first fragment holds the ICMPv6 header; it is matched without a checksum. */
+static void test_fragments6(void **state)
+{
+	struct frame f;
+
+	reply6_frame(&f, 3, 5, 1, 44);
+	f.b[14 + 40 + 2] = 0, f.b[14 + 40 + 3] = 1; /* offset 0, more fragments */
+	assert_int_equal(run(XDP, &f), XDP_DROP);
+	assert_int_equal(fx.nrecs, 1);
+	assert_true(fx.recs[0].flags & RP_REC_F_CSUM_UNCHECKED);
+	reply6_frame(&f, 3, 6, 1, 44);
+	f.b[14 + 40 + 2] = 0, f.b[14 + 40 + 3] = 0x08; /* offset 1 (8 bytes): never ICMPv6 */
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 1);
+	assert_counts(1, 0, 1, 0);
+}
+
+/* Each ICMPv6 error type quoting our probe, also behind a quoted extension header. */
+static void test_errors6(void **state)
+{
+	static const __u8 types[][2] = { { 1, 3 }, { 2, 0 }, { 3, 0 }, { 4, 1 } };
+	__u8 t[16];
+	struct frame f;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		error6_frame(&f, types[i][0], types[i][1], 0x100 + i, 500 + i, i == 3 ? 1 : 0);
+		assert_int_equal(run(i % 2 ? SOCK6 : XDP, &f), i % 2 ? 0 : XDP_PASS);
+		assert_int_equal(fx.nrecs, i + 1);
+		assert_int_equal(fx.recs[i].kind, RP_KIND_ERROR);
+		assert_int_equal(fx.recs[i].family, 6);
+		assert_int_equal(fx.recs[i].icmp_type, types[i][0]);
+		assert_int_equal(fx.recs[i].icmp_code, types[i][1]);
+		assert_int_equal(fx.recs[i].seq, 500 + i);
+		assert_true(probe_cookie_ok(&key, &fx.recs[i]));
+		assert_tgt6(fx.recs[i].target, 0x100 + i);
+		assert_memory_equal(fx.recs[i].from, router6, 16);
+	}
+	assert_int_equal(fx.recs[1].info, 1280); /* packet too big: the MTU */
+	assert_int_equal(fx.recs[3].info, 40);	 /* parameter problem: the pointer */
+	error6_frame(&f, 1, 0, 7, 9, 0);
+	f.b[14 + 40 + 8 + 40 + 4] ^= 0xff; /* the quoted identifier: someone else's probe */
+	tgt6(t, 7);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	error6_frame(&f, 3, 0, 7, 9, 0);
+	f.b[14 + 40 + 8 + 40] = 129; /* quoting an echo reply, not a request */
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_counts(0, 4, 2, 0);
+}
+
 static int group_setup(void **state)
 {
 	fx.skel = ringping_bpf__open();
@@ -515,6 +752,10 @@ int main(void)
 		cmocka_unit_test_setup(test_fragment_passes, setup),
 		cmocka_unit_test_setup(test_flip_each_byte_xdp, setup),
 		cmocka_unit_test_setup(test_flip_each_byte_socket, setup),
+		cmocka_unit_test_setup(test_reply6, setup),
+		cmocka_unit_test_setup(test_reply6_rejects, setup),
+		cmocka_unit_test_setup(test_fragments6, setup),
+		cmocka_unit_test_setup(test_errors6, setup),
 		cmocka_unit_test_setup(test_non_ip_passes, setup),
 	};
 

@@ -31,7 +31,7 @@ rp() { timeout -s KILL 60 ip netns exec rp-probe "$RP" "$@"; }
 # The kernel frees a program shortly after its last reference goes: poll, bounded.
 no_progs_left() { wait_until 5 eval '[ "$(our_progs)" -eq 0 ]' || fail "ringping BPF programs still loaded"; }
 xdp_attached() { ip -n rp-probe link show dev rp-p0 | grep -q 'prog/xdp'; }
-our_progs() { bpftool prog show 2>/dev/null | grep -cE 'name rp_(xdp|sock) '; }
+our_progs() { bpftool prog show 2>/dev/null | grep -cE 'name rp_(xdp|sock|sock6) '; }
 
 # The /16 at full rate: every address alive, every count exact, per-host rows unique.
 sweep_16() {

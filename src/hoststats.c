@@ -139,13 +139,14 @@ static void hs_err_add(struct host_stats *h, __u8 type, __u8 code, const struct 
 	h->err[k] = (struct host_err){ .from = *from, .count = 1, .type = type, .code = code };
 }
 
-void hoststats_error(struct hoststats *s, __u64 i, __u8 type, __u8 code, const struct rp_addr *from)
+void hoststats_error(struct hoststats *s, __u64 i, enum rp_status st, __u8 type, __u8 code,
+		     const struct rp_addr *from)
 {
 	struct host_stats *h = &s->h[i];
 
-	if (type == 3)
+	if (st == ST_UNREACHABLE)
 		h->unreachable++;
-	else if (type == 11)
+	else if (st == ST_TIME_EXCEEDED)
 		h->time_exceeded++;
 	else
 		h->other_errors++;

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include "addr.h"
+#include "result.h"
 
 #define HS_SUB 8
 #define HS_MIN_SHIFT 7
@@ -71,7 +72,9 @@ size_t hoststats_bytes_per_host(const struct hoststats *s);
 void hoststats_sent(struct hoststats *s, __u64 i);
 /* An echo reply to the host's probe of this round; rtt_ns < 0: no usable RTT. */
 void hoststats_reply(struct hoststats *s, __u64 i, __u32 round, __s64 rtt_ns);
-void hoststats_error(struct hoststats *s, __u64 i, __u8 type, __u8 code, const struct rp_addr *from);
+/* An ICMP error of class st (ST_UNREACHABLE, ST_TIME_EXCEEDED or ST_ERROR: type numbers differ per family). */
+void hoststats_error(struct hoststats *s, __u64 i, enum rp_status st, __u8 type, __u8 code,
+		     const struct rp_addr *from);
 void hoststats_duplicate(struct hoststats *s, __u64 i);
 void hoststats_late(struct hoststats *s, __u64 i);
 /* Fold host i into a pooled record and histogram (agg has one host). */

@@ -71,18 +71,20 @@ struct inflight_slot *inflight_push(struct inflight *f, __u64 seq, __u64 idx, __
 	return s;
 }
 
+/*
+ * Type numbers differ per family. ICMPv6's packet too big counts as
+ * unreachable, as IPv4's "fragmentation needed" (type 3 code 4) does; the
+ * type and the MTU stay in the result.
+ */
 static enum rp_status slot_status(const struct inflight_slot *s)
 {
-	switch (s->icmp_type) {
-	case 0:
-		return ST_ALIVE;
-	case 3:
-		return ST_UNREACHABLE;
-	case 11:
-		return ST_TIME_EXCEEDED;
-	default:
-		return ST_ERROR;
-	}
+	if (s->icmp_type == 0)
+		return ST_ALIVE; /* echo replies are stored as 0 in both families */
+	if (s->family == 6)
+		return s->icmp_type == 1 || s->icmp_type == 2 ? ST_UNREACHABLE
+		       : s->icmp_type == 3		   ? ST_TIME_EXCEEDED
+							   : ST_ERROR;
+	return s->icmp_type == 3 ? ST_UNREACHABLE : s->icmp_type == 11 ? ST_TIME_EXCEEDED : ST_ERROR;
 }
 
 static void slot_resolve(struct inflight *f, struct inflight_slot *s, enum rp_status st, int err)
@@ -161,6 +163,7 @@ enum answer_verdict inflight_answer(struct inflight *f, __u64 seq, const struct 
 	s->ttl = r->ttl;
 	s->icmp_type = r->kind == RP_KIND_REPLY ? 0 : r->icmp_type;
 	s->icmp_code = r->icmp_code;
+	s->family = r->family;
 	s->info = r->info;
 	s->state = SLOT_PENDING;
 	if (s->tx_kernel || !f->kstamp)

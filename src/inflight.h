@@ -27,7 +27,7 @@ struct inflight_slot {
 	__u64 deadline;	 /* CLOCK_MONOTONIC */
 	struct rp_addr from;
 	__u32 info;
-	__u8 state, tx_kernel, ttl, icmp_type, icmp_code;
+	__u8 state, tx_kernel, ttl, icmp_type, icmp_code, family;
 };
 
 /* How a record fared against the ring. */

@@ -46,9 +46,10 @@ struct run {
 	const struct rp_opts *o;
 	const struct targets *t;
 	struct probe_key key;
-	struct permute perm;
+	struct permute perm[SND__FAMS]; /* each family in its own order: IPv4 first, then IPv6 */
+	__u64 n4;		       /* IPv4 targets: indexes 0..n4-1 */
 	struct probe_tmpl tmpl;
-	struct tx_cfg tc;
+	struct tx_cfg tc, tc6;
 	struct route_link link; /* --send-path packet */
 	struct senders snd;
 	struct sender_job *jobs, *free_jobs;
@@ -102,7 +103,7 @@ static void run_track(struct run *r, __u64 idx, const struct rp_result *res)
 	case ST_NO_REPLY:
 		break;
 	default:
-		hoststats_error(&r->hs, idx, res->icmp_type, res->icmp_code, &res->from);
+		hoststats_error(&r->hs, idx, res->status, res->icmp_type, res->icmp_code, &res->from);
 		break;
 	}
 	hoststats_sent(&r->hs, idx);
@@ -157,7 +158,8 @@ static int run_record_seq(struct run *r, const struct rp_record *rec, __u64 *seq
 	memcpy(a.b, rec->target, sizeof(a.b));
 	if (targets_index(r->t, &a, &idx))
 		return -EINVAL;
-	pos = permute_pos(&r->perm, idx);
+	pos = idx < r->n4 ? permute_pos(&r->perm[SND_V4], idx)
+			  : r->n4 + permute_pos(&r->perm[SND_V6], idx - r->n4);
 	if (pos >= r->next)
 		return -EINVAL; /* never probed */
 	/* With -c, the target's newest probe sent: the last round that reached its position. */
@@ -184,6 +186,27 @@ static void run_on_stamp(void *ctx, __u32 key, __u64 tai_ns)
 	struct run *r = ctx;
 
 	inflight_tx_stamp(&r->inf, key, tai_ns);
+}
+
+/*
+ * The target probe p goes to. A round of the order is the IPv4 targets, each
+ * family permuted on its own, then the IPv6 ones: a batch holds one family,
+ * so it goes out whole on one socket.
+ */
+static __u64 run_order(const struct run *r, __u64 p)
+{
+	__u64 pos = p % r->ntargets;
+
+	return pos < r->n4 ? permute_at(&r->perm[SND_V4], pos)
+			   : r->n4 + permute_at(&r->perm[SND_V6], pos - r->n4);
+}
+
+/* Where the family of position p ends within its round. */
+static __u64 run_family_end(const struct run *r, __u64 p)
+{
+	__u64 round = p - p % r->ntargets;
+
+	return p % r->ntargets < r->n4 ? round + r->n4 : round + r->ntargets;
 }
 
 /* Probes are left, a job is free and the ring has room: only the pacer can say wait. */
@@ -235,12 +258,15 @@ static __u32 run_batch_size(struct run *r, __u64 now)
 /* Build the next n probes into a job: the in-flight ring has this thread as its one writer. */
 static void run_build_job(struct run *r, struct sender_job *j, __u32 n, __u64 now)
 {
-	__u64 tx_user = tx_tai_now(), end = r->next + n;
+	__u64 tx_user = tx_tai_now(), end = r->next + n, fam_end = run_family_end(r, r->next);
 	struct rp_addr a;
 	__u32 m = 0;
 
+	j->fam = r->next % r->ntargets < r->n4 ? SND_V4 : SND_V6;
+	if (end > fam_end)
+		end = fam_end;
 	for (; r->next < end; r->next++) {
-		__u64 p = r->next, idx = permute_at(&r->perm, p % r->ntargets);
+		__u64 p = r->next, idx = run_order(r, p);
 		__u8 *buf;
 
 		if (run_skip(r, p, idx)) {
@@ -432,8 +458,10 @@ static int run_epoll(struct run *r)
 	if (r->snd.n)
 		return 0;
 	ev.events = EPOLLERR; /* inline: TX stamps waiting on the error queue */
-	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->snd.t[0].tx.fd, &ev))
-		return -errno;
+	for (int f = 0; f < SND__FAMS; f++)
+		if (r->snd.t[0].tx[f].open &&
+		    epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->snd.t[0].tx[f].fd, &ev))
+			return -errno;
 	return 0;
 }
 
@@ -519,6 +547,10 @@ static int run_setup_link(struct run *r)
 			r->link.ifname, r->link.mtu);
 		return -EMSGSIZE;
 	}
+	if (r->n4 < r->ntargets) {
+		pr_warn("packet send path: IPv4 only for now; IPv6 targets need --send-path raw\n");
+		return -EOPNOTSUPP;
+	}
 	r->tc.link = &r->link;
 	return 0;
 }
@@ -576,25 +608,28 @@ static int run_setup(struct run *r)
 	    (!o->seed_set && getrandom(&seed, sizeof(seed), 0) != sizeof(seed)))
 		return -errno;
 	r->ntargets = r->t->count;
-	if (r->t->count4 < r->ntargets) {
-		pr_warn("IPv6 targets are parsed, but ringping cannot send ICMPv6 yet\n");
-		return -EOPNOTSUPP;
-	}
+	r->n4 = r->t->count4;
 	r->multi = o->count > 1 || o->loop;
 	r->track = r->multi || o->retries || checks_any(&o->checks) || o->prom_path || o->junit_path;
 	/* -l: as many rounds as 64-bit sequence numbers allow, i.e. until stopped. */
 	r->total = o->loop ? (UINT64_MAX / 2 / r->ntargets) * r->ntargets
 			   : r->ntargets * o->count * (1 + o->retries);
 	r->round_end = r->ntargets;
-	permute_init(&r->perm, r->ntargets, seed);
+	/* Two orders from one seed: the IPv6 one from a different stream of it. */
+	permute_init(&r->perm[SND_V4], r->n4 ? r->n4 : 1, seed);
+	permute_init(&r->perm[SND_V6], r->ntargets > r->n4 ? r->ntargets - r->n4 : 1,
+		     seed ^ 0x9e3779b97f4a7c15ULL);
 	r->seed = seed;
 	run_setup_pacer(r);
 	if (r->track && hoststats_init(&r->hs, r->ntargets, o->timeout_ms * 1000000ULL))
 		return -ENOMEM;
 	if (o->all_rtts && run_setup_rtts(r))
 		return -ENOMEM;
-	r->tc = (struct tx_cfg){ .ttl = o->ttl, .tos = o->tos, .ifname = o->iface,
-				 .src = o->src_set ? &o->src : NULL };
+	r->tc = (struct tx_cfg){ .family = AF_INET, .ttl = o->ttl, .tos = o->tos, .ifname = o->iface,
+				 .src = o->src_set ? &o->src : NULL, .scope_id = r->t->scope_id };
+	r->tc6 = (struct tx_cfg){ .family = AF_INET6, .ttl = o->ttl, .tos = o->tos,
+				  .ifname = o->iface, .src = o->src6_set ? &o->src6 : NULL,
+				  .scope_id = r->t->scope_id };
 	err = o->send_packet ? run_setup_link(r) : 0;
 	err = err ?: probe_init(&r->tmpl, &r->key, o->size);
 	err = err ?: inflight_init(&r->inf, run_inflight_capacity(r, r->total),
@@ -604,7 +639,11 @@ static int run_setup(struct run *r)
 		return err;
 	/* The receive path goes first, so no reply can beat it. */
 	err = run_setup_bpf(r);
-	err = err ?: senders_start(&r->snd, o->sender_threads, &r->tc, o->batch);
+	err = err ?: senders_start(&r->snd, o->sender_threads,
+				   (const struct tx_cfg *const[SND__FAMS]){
+					   r->n4 ? &r->tc : NULL,
+					   r->n4 < r->ntargets ? &r->tc6 : NULL },
+				   o->batch);
 	err = err ?: run_epoll(r);
 	if (err)
 		return err;
@@ -614,7 +653,7 @@ static int run_setup(struct run *r)
 	err = output_open(&r->out, &oc);
 	if (err)
 		pr_warn("output '%s': %s\n", o->out.path, strerror(-err));
-	r->out.tai_off_ns = r->snd.t[0].tx.tai_off_ns;
+	r->out.tai_off_ns = tx_tai_offset();
 	return err;
 }
 

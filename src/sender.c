@@ -40,6 +40,7 @@ static void sender_run_job(struct senders *s, struct tx *tx, struct sender_job *
 {
 	int err;
 
+	tx += j->fam;
 	tx_send(tx, &j->b, j->n);
 	j->nstamps = 0;
 	err = tx_drain_stamps(tx, &tx->eq, sender_on_stamp, j, s->stamp_cap);
@@ -83,7 +84,7 @@ static void *sender_main(void *arg)
 	__u64 one = 1;
 
 	while ((j = sender_wait_job(s))) {
-		sender_run_job(s, &t->tx, j);
+		sender_run_job(s, t->tx, j);
 		pthread_mutex_lock(&s->mu);
 		sender_push_done(s, j);
 		pthread_mutex_unlock(&s->mu);
@@ -93,9 +94,10 @@ static void *sender_main(void *arg)
 	return NULL;
 }
 
-int senders_start(struct senders *s, int nthreads, const struct tx_cfg *cfg, __u32 batch)
+int senders_start(struct senders *s, int nthreads, const struct tx_cfg *const cfg[SND__FAMS],
+		  __u32 batch)
 {
-	int i, err, nsock = nthreads ? nthreads : 1;
+	int i, f, err, nsock = nthreads ? nthreads : 1;
 
 	memset(s, 0, sizeof(*s));
 	s->efd = -1;
@@ -107,9 +109,11 @@ int senders_start(struct senders *s, int nthreads, const struct tx_cfg *cfg, __u
 		return -ENOMEM;
 	for (i = 0; i < nsock; i++) {
 		s->t[i].s = s;
-		err = tx_open(&s->t[i].tx, cfg);
-		if (err)
-			return err;
+		for (f = 0; f < SND__FAMS; f++) {
+			err = cfg[f] ? tx_open(&s->t[i].tx[f], cfg[f]) : 0;
+			if (err)
+				return err;
+		}
 	}
 	s->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (s->efd < 0)
@@ -130,7 +134,7 @@ void senders_submit(struct senders *s, struct sender_job *j)
 {
 	j->next = NULL;
 	if (!s->n) {
-		sender_run_job(s, &s->t[0].tx, j);
+		sender_run_job(s, s->t[0].tx, j);
 		sender_push_done(s, j);
 		return;
 	}
@@ -165,22 +169,27 @@ struct sender_job *senders_take_done(struct senders *s)
 
 void senders_poll(struct senders *s, tx_stamp_fn fn, void *ctx)
 {
-	int i, err, nsock = s->n ? s->n : 1;
+	int i, f, err, nsock = s->n ? s->n : 1;
 
-	for (i = 0; i < nsock; i++) {
-		err = tx_drain_stamps(&s->t[i].tx, &s->poll_eq, fn, ctx, s->stamp_cap);
-		if (err < 0)
-			pr_warn("reading TX timestamps: %s\n", strerror(-err));
-	}
+	for (i = 0; i < nsock; i++)
+		for (f = 0; f < SND__FAMS; f++) {
+			if (!s->t[i].tx[f].open)
+				continue;
+			err = tx_drain_stamps(&s->t[i].tx[f], &s->poll_eq, fn, ctx, s->stamp_cap);
+			if (err < 0)
+				pr_warn("reading TX timestamps: %s\n", strerror(-err));
+		}
 }
 
 bool senders_kstamp(const struct senders *s)
 {
-	int i, nsock = s->n ? s->n : 1;
+	int i, f, nsock = s->n ? s->n : 1;
 
 	for (i = 0; i < nsock; i++)
-		if (!__atomic_load_n(&s->t[i].tx.kstamp, __ATOMIC_RELAXED))
-			return false;
+		for (f = 0; f < SND__FAMS; f++)
+			if (s->t[i].tx[f].open &&
+			    !__atomic_load_n(&s->t[i].tx[f].kstamp, __ATOMIC_RELAXED))
+				return false;
 	return true;
 }
 
@@ -196,8 +205,10 @@ void senders_stop(struct senders *s)
 	pthread_mutex_unlock(&s->mu);
 	for (i = 0; i < s->n; i++)
 		pthread_join(s->t[i].th, NULL);
-	for (i = 0; i < nsock; i++)
-		tx_close(&s->t[i].tx);
+	for (i = 0; i < nsock; i++) {
+		tx_close(&s->t[i].tx[SND_V4]);
+		tx_close(&s->t[i].tx[SND_V6]);
+	}
 	free(s->t);
 	s->t = NULL;
 	tx_eq_free(&s->poll_eq);

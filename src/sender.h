@@ -22,8 +22,12 @@ struct sender_stamp {
 	__u64 tai_ns;
 };
 
+/* tx[] and jobs: index 0 is IPv4, 1 is IPv6. */
+enum { SND_V4, SND_V6, SND__FAMS };
+
 struct sender_job {
 	struct tx_batch b;
+	int fam;		     /* SND_V4 or SND_V6: every message of a job is one family */
 	__u64 *seq;		     /* sequence number of each message (retries skip some) */
 	__u32 n;		     /* messages in the batch */
 	__u32 nstamps;
@@ -35,7 +39,7 @@ struct senders;
 
 struct sender_thread {
 	struct senders *s;
-	struct tx tx;
+	struct tx tx[SND__FAMS]; /* opened for the families the run has */
 	pthread_t th;
 	bool started;
 };
@@ -60,8 +64,9 @@ static inline __u32 sender_stamp_cap(__u32 batch)
 
 int sender_job_init(struct sender_job *j, __u32 batch, __u32 pkt_len, const struct tx_cfg *cfg);
 void sender_job_free(struct sender_job *j);
-/* nthreads 0: inline. Opens the sockets; 0 or -errno. */
-int senders_start(struct senders *s, int nthreads, const struct tx_cfg *cfg, __u32 batch);
+/* nthreads 0: inline. Opens a socket per thread for each family whose cfg is not NULL; 0 or -errno. */
+int senders_start(struct senders *s, int nthreads, const struct tx_cfg *const cfg[SND__FAMS],
+		  __u32 batch);
 /* Queue a job (inline: run it now). */
 void senders_submit(struct senders *s, struct sender_job *j);
 /* Finished jobs, oldest first; NULL if none. */

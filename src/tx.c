@@ -9,6 +9,7 @@
 #include <linux/errqueue.h>
 #include <linux/icmp.h>
 #include <linux/if_packet.h>
+#include <netinet/icmp6.h>
 #include <linux/net_tstamp.h>
 #include "log.h"
 #include "tx.h"
@@ -33,7 +34,7 @@ __u64 tx_tai_now(void)
 }
 
 /* TAI - UTC is a whole number of seconds the kernel keeps; adjtimex reports it. */
-static __s64 tx_tai_offset(void)
+__s64 tx_tai_offset(void)
 {
 	struct timex tmx = { 0 };
 
@@ -53,9 +54,28 @@ static int tx_setsockopt(int fd, int level, int name, int val, const char *what)
 	return err;
 }
 
+/* The IPv6 socket: hop limit, traffic class, and nothing ever queued to read. */
+static int tx_ip6_sockopts(struct tx *tx, const struct tx_cfg *cfg)
+{
+	struct icmp6_filter none;
+	int err = 0;
+
+	ICMP6_FILTER_SETBLOCKALL(&none);
+	if (setsockopt(tx->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &none, sizeof(none)))
+		pr_debug("ICMP6_FILTER: %s\n", strerror(errno));
+	if (cfg->ttl)
+		err = tx_setsockopt(tx->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, cfg->ttl,
+				    "IPV6_UNICAST_HOPS");
+	if (cfg->tos >= 0)
+		err = err ?: tx_setsockopt(tx->fd, IPPROTO_IPV6, IPV6_TCLASS, cfg->tos, "IPV6_TCLASS");
+	return err;
+}
+
 /* The raw path's IP-level options; the packet path has TTL and TOS in its frame template. */
 static int tx_ip_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 {
+	if (cfg->family == AF_INET6)
+		return tx_ip6_sockopts(tx, cfg);
 	struct icmp_filter none = { .data = ~0U }; /* we never read from this socket */
 	int err = 0;
 
@@ -105,7 +125,15 @@ static int tx_bind(struct tx *tx, const struct tx_cfg *cfg)
 	if (!cfg->src)
 		return 0;
 	sin.sin_addr.s_addr = htonl(addr_v4(cfg->src));
-	if (bind(tx->fd, (struct sockaddr *)&sin, sizeof(sin))) {
+	if (cfg->family == AF_INET6) {
+		struct sockaddr_in6 s6 = { .sin6_family = AF_INET6 };
+
+		memcpy(&s6.sin6_addr, cfg->src->b, 16);
+		err = bind(tx->fd, (struct sockaddr *)&s6, sizeof(s6));
+	} else {
+		err = bind(tx->fd, (struct sockaddr *)&sin, sizeof(sin));
+	}
+	if (err) {
 		char buf[ADDR_STRLEN];
 
 		err = -errno;
@@ -145,6 +173,7 @@ int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len, const struct tx_
 
 	memset(b, 0, sizeof(*b));
 	b->cap = cap;
+	b->scope_id = cfg->scope_id;
 	b->hdr_len = cfg->link ? TX_FRAME_HDR : 0;
 	b->pkt_len = pkt_len;
 	slot = b->hdr_len + pkt_len;
@@ -165,11 +194,10 @@ int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len, const struct tx_
 
 		b->iov[i].iov_base = b->pkts + (size_t)i * slot;
 		b->iov[i].iov_len = slot;
-		b->dst[i].sin_family = AF_INET;
 		if (cfg->link) /* the socket is bound to the link: no address */
 			tx_frame_template(b, b->iov[i].iov_base, cfg);
 		else
-			m->msg_name = &b->dst[i], m->msg_namelen = sizeof(b->dst[i]);
+			m->msg_name = &b->dst[i]; /* the length follows the family, in tx_prepare */
 		m->msg_iov = &b->iov[i];
 		m->msg_iovlen = 1;
 		m->msg_control = c;
@@ -202,14 +230,21 @@ int tx_open(struct tx *tx, const struct tx_cfg *cfg)
 	tx->kstamp = true;
 	tx->tai_off_ns = tx_tai_offset();
 	/* Packet path: protocol 0, so the socket is never handed a received frame. */
-	tx->fd = cfg->link ? socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0)
-			   : socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+	if (cfg->link)
+		tx->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	else if (cfg->family == AF_INET6)
+		tx->fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	else
+		tx->fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
 	if (tx->fd < 0) {
 		err = -errno;
-		pr_warn("%s socket: %s%s\n", cfg->link ? "packet" : "raw ICMP", strerror(-err),
+		pr_warn("%s socket: %s%s\n",
+			cfg->link ? "packet" : cfg->family == AF_INET6 ? "raw ICMPv6" : "raw ICMP",
+			strerror(-err),
 			err == -EPERM ? " (needs CAP_NET_RAW)" : "");
 		return err;
 	}
+	tx->open = true;
 	err = tx_sockopts(tx, cfg);
 	err = err ?: tx_bind(tx, cfg);
 	if (!err && tx_eq_init(&tx->eq)) {
@@ -225,7 +260,7 @@ void tx_close(struct tx *tx)
 {
 	if (!tx)
 		return;
-	if (tx->fd > 0)
+	if (tx->open)
 		close(tx->fd);
 	tx_eq_free(&tx->eq);
 	memset(tx, 0, sizeof(*tx));
@@ -239,8 +274,20 @@ __u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct rp_addr *dst, __u32 k
 	__u32 d = addr_v4(dst), sum;
 
 	memcpy(CMSG_DATA(c), &key, sizeof(key));
+	if (!b->hdr_len && !addr_is_v4(dst)) {
+		struct sockaddr_in6 *s6 = &b->dst[i].v6;
+
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, dst->b, 16);
+		/* fe80::/10 needs its zone; other scopes ignore it. */
+		s6->sin6_scope_id = (dst->b[0] == 0xfe && (dst->b[1] & 0xc0) == 0x80) ? b->scope_id : 0;
+		b->msgs[i].msg_hdr.msg_namelen = sizeof(*s6);
+		return p;
+	}
 	if (!b->hdr_len) {
-		b->dst[i].sin_addr.s_addr = htonl(d);
+		b->dst[i].v4.sin_family = AF_INET;
+		b->dst[i].v4.sin_addr.s_addr = htonl(d);
+		b->msgs[i].msg_hdr.msg_namelen = sizeof(b->dst[i].v4);
 		return p;
 	}
 	/* IPv4 header: destination, ID (the stamp key's low bits), checksum from the template's sum. */
@@ -305,6 +352,7 @@ static bool tx_parse_stamp(struct tx *tx, struct msghdr *m, __u32 *key, __u64 *t
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING)
 			ts = (struct scm_timestamping *)CMSG_DATA(c);
 		else if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+			 (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR) ||
 			 (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_TX_TIMESTAMP))
 			serr = (struct sock_extended_err *)CMSG_DATA(c);
 	}

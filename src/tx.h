@@ -25,14 +25,21 @@
 #include "route.h"
 
 struct tx_cfg {
-	int ttl;		     /* 0: kernel default */
-	int tos;		     /* -1: kernel default */
+	int family;		     /* AF_INET or AF_INET6 */
+	int ttl;		     /* TTL / hop limit; 0: kernel default */
+	int tos;		     /* TOS / traffic class; -1: kernel default */
+	unsigned scope_id;	     /* IPv6: the zone of link-local destinations */
 	const char *ifname;	     /* NULL: any */
 	const struct rp_addr *src;   /* NULL: kernel's choice */
 	const struct route_link *link; /* non-NULL: packet send path on this link */
 };
 
 #define TX_FRAME_HDR 34 /* Ethernet (14) + IPv4 (20) in front of each packet-path probe */
+
+union tx_dst {
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+};
 
 /* One batch of messages, with its own buffers, so batches can be in flight on several sockets. */
 struct tx_batch {
@@ -42,7 +49,8 @@ struct tx_batch {
 	bool kstamp;		     /* messages carry SCM_TS_OPT_ID */
 	struct mmsghdr *msgs;
 	struct iovec *iov;
-	struct sockaddr_in *dst;
+	union tx_dst *dst;
+	unsigned scope_id;	     /* for link-local IPv6 destinations */
 	__u8 *pkts;
 	__u8 *cmsg;
 	int *status;		     /* per message after tx_send: 0 or -errno */
@@ -57,6 +65,7 @@ struct tx_eq {
 /* A sending socket, with the error-queue buffers of the thread that sends on it. */
 struct tx {
 	int fd;
+	bool open;
 	bool kstamp;		     /* kernel TX stamps with per-message keys */
 	__s64 tai_off_ns;	     /* CLOCK_TAI - CLOCK_REALTIME */
 	struct tx_eq eq;
@@ -65,11 +74,13 @@ struct tx {
 typedef void (*tx_stamp_fn)(void *ctx, __u32 key, __u64 tai_ns);
 
 int tx_open(struct tx *tx, const struct tx_cfg *cfg);
+/* CLOCK_TAI - CLOCK_REALTIME in ns: a whole number of seconds the kernel keeps. */
+__s64 tx_tai_offset(void);
 void tx_close(struct tx *tx);
 /* pkt_len: ICMP bytes per probe; cfg->link selects frames for the packet path. */
 int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len, const struct tx_cfg *cfg);
 void tx_batch_free(struct tx_batch *b);
-/* Prepare message i of a batch; returns the buffer for its ICMP bytes. */
+/* Prepare message i of a batch (to an IPv4 or IPv6 dst); returns the buffer for its ICMP bytes. */
 __u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct rp_addr *dst, __u32 key);
 /* Send messages 0..n-1; b->status[i] says how each went. Returns how many went out. */
 __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n);

@@ -21,6 +21,13 @@
 #  198.18.150.0/24  dropped silently (no reply)
 #  198.18.200.0/24  one hop behind rp-tgt: --ttl 1 gives time exceeded from 198.18.0.2
 #
+# IPv6, the same shape inside 2001:db8::/32 (rp-p0 2001:db8::1, rp-t0 2001:db8::2,
+# rp-t1 2001:db8:ff::1, rp-f0 2001:db8:ff::2; no DAD, static neighbours):
+#  2001:db8:1::/112    every address answers echo (AnyIP in rp-tgt)
+#  2001:db8:100::/64   address unreachable from 2001:db8::2 (nftables reject)
+#  2001:db8:200::/64   behind rp-tgt over a 1280-byte MTU link: --ttl 1 gives time
+#                      exceeded, probes over 1280 bytes give packet too big
+#
 # Impairments, for the statistics tests (nftables in rp-tgt, table rp_impair):
 #   impair loss PCT PREFIX   drop PCT % of the echo requests to PREFIX, at random
 #   impair dup PREFIX        send every echo reply from PREFIX twice
@@ -56,6 +63,7 @@ lab_is_up() {
 	local ns
 	for ns in $ALL_NS; do ns_exists "$ns" || return 1; done
 	in_ns $NS_PROBE ip -4 addr show dev rp-p0 2>/dev/null | grep -q 198.18.0.1/ &&
+		in_ns $NS_TGT ip -6 route show table local 2>/dev/null | grep -q 2001:db8:1::/112 &&
 		in_ns $NS_TGT ip route show table local 2>/dev/null | grep -q 198.19.0.0/16 &&
 		in_ns $NS_FAR ip route show table local 2>/dev/null | grep -q 198.18.200.0/24
 }
@@ -63,7 +71,29 @@ lab_is_up() {
 # ICMP errors are rate limited per namespace; the lab must never drop its own answers.
 lift_icmp_limits() {
 	in_ns "$1" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_msgs_per_sec=100000000 \
-		net.ipv4.icmp_msgs_burst=100000000 net.ipv4.icmp_echo_ignore_broadcasts=0
+		net.ipv4.icmp_msgs_burst=100000000 net.ipv4.icmp_echo_ignore_broadcasts=0 \
+		net.ipv6.icmp.ratelimit=0
+}
+
+lab_up_addrs6() {
+	in_ns $NS_PROBE ip -6 addr add 2001:db8::1/64 dev rp-p0 nodad &&
+		in_ns $NS_PROBE ip -6 route add 2001:db8::/32 via 2001:db8::2 &&
+		in_ns $NS_TGT ip -6 addr add 2001:db8::2/64 dev rp-t0 nodad &&
+		in_ns $NS_TGT ip -6 addr add 2001:db8:ff::1/64 dev rp-t1 nodad &&
+		in_ns $NS_TGT ip -6 route add local 2001:db8:1::/112 dev lo &&
+		in_ns $NS_TGT ip -6 route add 2001:db8:100::/64 via 2001:db8:ff::2 &&
+		in_ns $NS_TGT ip -6 route add 2001:db8:200::/64 via 2001:db8:ff::2 &&
+		in_ns $NS_FAR ip -6 addr add 2001:db8:ff::2/64 dev rp-f0 nodad &&
+		in_ns $NS_FAR ip -6 route add local 2001:db8:200::/64 dev lo &&
+		in_ns $NS_FAR ip -6 route add 2001:db8::/64 via 2001:db8:ff::1 &&
+		in_ns $NS_TGT ip link set rp-t1 mtu 1280 && in_ns $NS_FAR ip link set rp-f0 mtu 1280
+}
+
+lab_up_neigh6() {
+	in_ns $NS_PROBE ip -6 neigh replace 2001:db8::2 lladdr "$(mac_of $NS_TGT rp-t0)" dev rp-p0 nud permanent &&
+		in_ns $NS_TGT ip -6 neigh replace 2001:db8::1 lladdr "$(mac_of $NS_PROBE rp-p0)" dev rp-t0 nud permanent &&
+		in_ns $NS_TGT ip -6 neigh replace 2001:db8:ff::2 lladdr "$(mac_of $NS_FAR rp-f0)" dev rp-t1 nud permanent &&
+		in_ns $NS_FAR ip -6 neigh replace 2001:db8:ff::1 lladdr "$(mac_of $NS_TGT rp-t1)" dev rp-f0 nud permanent
 }
 
 lab_up_links() {
@@ -115,6 +145,12 @@ table ip rp_lab {
 		ip daddr 198.18.100.0/24 reject with icmp type host-unreachable
 	}
 }
+table ip6 rp_lab6 {
+	chain forward {
+		type filter hook forward priority 0; policy accept;
+		ip6 daddr 2001:db8:100::/64 reject with icmpv6 type addr-unreachable
+	}
+}
 NFT
 }
 
@@ -124,7 +160,8 @@ lab_up() {
 	lab_down
 	for ns in $ALL_NS; do ip netns add "$ns" || { lab_down; return 1; }; done
 	if ! { lab_up_links && lab_up_xps && lab_up_addrs && lab_up_neigh && lab_up_reject &&
-		in_ns $NS_TGT sysctl -qw net.ipv4.ip_forward=1 &&
+		lab_up_addrs6 && lab_up_neigh6 &&
+		in_ns $NS_TGT sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 &&
 		lift_icmp_limits $NS_TGT && lift_icmp_limits $NS_FAR; }; then
 		echo "lab: set-up failed; removing what was made" >&2
 		lab_down

@@ -115,8 +115,8 @@ static void test_loss_dups_late_reorder_errors(void **st)
 	hoststats_reply(&s, 0, 4, -1);	    /* no usable RTT: received, not in the RTT stats */
 	hoststats_duplicate(&s, 0);
 	hoststats_late(&s, 0);
-	hoststats_error(&s, 0, 3, 1, &r);
-	hoststats_error(&s, 0, 11, 0, &r);
+	hoststats_error(&s, 0, ST_UNREACHABLE, 3, 1, &r);
+	hoststats_error(&s, 0, ST_TIME_EXCEEDED, 11, 0, &r);
 	hoststats_summary(&s, 0, &o);
 	assert_int_equal(o.received, 4);
 	assert_true(fabs(o.loss_pct - 60.0) < 1e-12);
@@ -125,9 +125,9 @@ static void test_loss_dups_late_reorder_errors(void **st)
 	assert_int_equal(o.reordered, 1);
 	assert_int_equal(o.errors, 2);
 	assert_int_equal(s.h[0].rtt_n, 3);
-	hoststats_error(&s, 0, 3, 1, &r);
-	hoststats_error(&s, 0, 3, 3, &r);
-	hoststats_error(&s, 0, 12, 0, &r); /* a fourth kind: counted, not listed */
+	hoststats_error(&s, 0, ST_UNREACHABLE, 3, 1, &r);
+	hoststats_error(&s, 0, ST_UNREACHABLE, 3, 3, &r);
+	hoststats_error(&s, 0, ST_ERROR, 12, 0, &r); /* a fourth kind: counted, not listed */
 	hoststats_summary(&s, 0, &o);
 	assert_int_equal(o.errors, 5);
 	assert_int_equal(o.err[0].type, 3);

@@ -60,7 +60,27 @@ static void test_raw_path_has_no_frame(void **s)
 	assert_ptr_equal(tx_prepare(&b, 1, &a, 5), b.iov[1].iov_base);
 	assert_int_equal(b.iov[1].iov_len, 64);
 	assert_non_null(b.msgs[1].msg_hdr.msg_name);
-	assert_int_equal(b.dst[1].sin_addr.s_addr, htonl(0xc6130102));
+	assert_int_equal(b.dst[1].v4.sin_addr.s_addr, htonl(0xc6130102));
+	assert_int_equal(b.msgs[1].msg_hdr.msg_namelen, sizeof(struct sockaddr_in));
+	tx_batch_free(&b);
+}
+
+/* IPv6 destinations: a sockaddr_in6, and the zone only for link-local ones. */
+static void test_ipv6_destinations(void **s)
+{
+	struct tx_cfg cfg = { .family = AF_INET6, .tos = -1, .scope_id = 7 };
+	struct rp_addr g = { .b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 9 } };
+	struct rp_addr ll = { .b = { 0xfe, 0x80, [15] = 1 } };
+	struct tx_batch b;
+
+	assert_int_equal(tx_batch_init(&b, 2, 64, &cfg), 0);
+	tx_prepare(&b, 0, &g, 1);
+	tx_prepare(&b, 1, &ll, 2);
+	assert_int_equal(b.dst[0].v6.sin6_family, AF_INET6);
+	assert_memory_equal(&b.dst[0].v6.sin6_addr, g.b, 16);
+	assert_int_equal(b.dst[0].v6.sin6_scope_id, 0);
+	assert_int_equal(b.dst[1].v6.sin6_scope_id, 7);
+	assert_int_equal(b.msgs[0].msg_hdr.msg_namelen, sizeof(struct sockaddr_in6));
 	tx_batch_free(&b);
 }
 
@@ -69,6 +89,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_frames_have_valid_headers),
 		cmocka_unit_test(test_raw_path_has_no_frame),
+		cmocka_unit_test(test_ipv6_destinations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

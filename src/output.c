@@ -79,6 +79,14 @@ static bool output_wanted(const struct output *o, const struct rp_result *r)
 	return true;
 }
 
+/* Packet too big (ICMPv6 type 2) or fragmentation needed (ICMP type 3 code 4) carry the next-hop MTU. */
+static bool result_mtu(const struct rp_result *r)
+{
+	if (r->status != ST_UNREACHABLE)
+		return false;
+	return addr_is_v4(&r->target) ? r->icmp_type == 3 && r->icmp_code == 4 : r->icmp_type == 2;
+}
+
 static void output_text(struct output *o, const struct rp_result *r, const char *host,
 			const char *from)
 {
@@ -92,8 +100,11 @@ static void output_text(struct output *o, const struct rp_result *r, const char 
 	case ST_UNREACHABLE:
 	case ST_TIME_EXCEEDED:
 	case ST_ERROR:
-		fprintf(o->f, "%s is %s (ICMP type %u code %u from %s)\n", host,
+		fprintf(o->f, "%s is %s (ICMP type %u code %u from %s", host,
 			result_status_name(r->status), r->icmp_type, r->icmp_code, from);
+		if (result_mtu(r))
+			fprintf(o->f, ", mtu %u", r->info);
+		fputs(")\n", o->f);
 		break;
 	case ST_SEND_FAILED:
 		fprintf(o->f, "%s send failed (%s)\n", host, strerror(-r->err));
@@ -138,6 +149,8 @@ static void output_json(struct output *o, const struct rp_result *r, const char 
 	else
 		fputs(",\"ttl\":null,\"icmp_type\":null,\"icmp_code\":null,\"from\":null", o->f);
 	fprintf(o->f, ",\"seq\":%" PRIu64, (uint64_t)r->seq);
+	if (result_mtu(r))
+		fprintf(o->f, ",\"mtu\":%u", r->info);
 	if (r->status == ST_SEND_FAILED)
 		fprintf(o->f, ",\"error\":\"%s\"", strerror(-r->err));
 	fputs("}\n", o->f);

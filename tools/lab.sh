@@ -47,6 +47,9 @@ ALL_NS="$NS_PROBE $NS_TGT $NS_FAR"
 NQ=$(nproc)
 [ "$NQ" -gt 32 ] && NQ=32
 
+# Lab host names, seen only inside rp-probe: ip netns exec bind-mounts /etc/netns/NS/hosts.
+HOSTS_DIR=/etc/netns/$NS_PROBE
+
 ns_exists() { ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$1"; }
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 mac_of() { in_ns "$1" cat "/sys/class/net/$2/address"; }
@@ -56,7 +59,26 @@ lab_down() {
 	for ns in $ALL_NS; do
 		ns_exists "$ns" && ip netns del "$ns"
 	done
+	rm -f "$HOSTS_DIR/hosts"
+	[ -d "$HOSTS_DIR" ] && rmdir "$HOSTS_DIR" 2>/dev/null
+	# /etc/netns too, if up made it (the marker says so) and nothing else is in it.
+	if [ -e /etc/netns/.ringping-lab-made ]; then
+		rm -f /etc/netns/.ringping-lab-made
+		rmdir /etc/netns 2>/dev/null
+	fi
 	return 0
+}
+
+# v4.lab has an A record, v6.lab an AAAA, dual.lab both.
+lab_up_names() {
+	if [ ! -d /etc/netns ]; then
+		mkdir /etc/netns && : >/etc/netns/.ringping-lab-made || return 1
+	fi
+	mkdir -p "$HOSTS_DIR" && cat >"$HOSTS_DIR/hosts" <<'HOSTS'
+127.0.0.1	localhost
+198.19.0.1	v4.lab dual.lab
+2001:db8:1::1	v6.lab dual.lab
+HOSTS
 }
 
 lab_is_up() {
@@ -160,7 +182,7 @@ lab_up() {
 	lab_down
 	for ns in $ALL_NS; do ip netns add "$ns" || { lab_down; return 1; }; done
 	if ! { lab_up_links && lab_up_xps && lab_up_addrs && lab_up_neigh && lab_up_reject &&
-		lab_up_addrs6 && lab_up_neigh6 &&
+		lab_up_addrs6 && lab_up_neigh6 && lab_up_names &&
 		in_ns $NS_TGT sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 &&
 		lift_icmp_limits $NS_TGT && lift_icmp_limits $NS_FAR; }; then
 		echo "lab: set-up failed; removing what was made" >&2

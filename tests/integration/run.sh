@@ -33,11 +33,12 @@ no_progs_left() { wait_until 5 eval '[ "$(our_progs)" -eq 0 ]' || fail "ringping
 xdp_attached() { ip -n rp-probe link show dev rp-p0 | grep -q 'prog/xdp'; }
 our_progs() { bpftool prog show 2>/dev/null | grep -cE 'name rp_(xdp|sock|sock6) '; }
 
-# The /16 at full rate: every address alive, every count exact, per-host rows unique.
+# The /16 (or with NET set, another 65,536 addresses) at full rate: every address
+# alive, every count exact, per-host rows unique.
 sweep_16() {
 	local out=$TMP/sweep$1.ndjson code
 	shift
-	rp --rate 0 --format ndjson "$@" 198.19.0.0/16 >"$out" 2>"$TMP/err"
+	rp --rate 0 --format ndjson "$@" "${NET:-198.19.0.0/16}" >"$out" 2>"$TMP/err"
 	code=$?
 	expect_eq "exit code" $code 0
 	expect_eq targets "$(summary_field targets "$out")" 65536
@@ -86,6 +87,67 @@ test_packet_path_errors_and_refusals() {
 	expect_eq "local exit" $code 4
 	printf '%s' "$err" | grep -q "127.0.0.1 is local" || fail "local message: $err"
 	rp --send-path bogus 198.19.0.1 >/dev/null 2>&1; expect_eq "bad --send-path" $? 3
+}
+
+# IPv6: the AnyIP /112 in both receive modes, counted as exactly as the IPv4 /16.
+test_sweep6_socket_mode() { NET=2001:db8:1::/112 sweep_16 s6; }
+test_sweep6_xdp_mode() { NET=2001:db8:1::/112 sweep_16 x6 --xdp rp-p0; }
+
+# Every ICMPv6 error type, from the router that sent it, in both receive modes.
+# Each mode gets its own addresses for packet too big: once the stack has learnt
+# a path MTU of 1280 for an address it fragments larger probes at the source.
+test_errors6_classified() {
+	local out=$TMP/e6.ndjson m ptb
+	for m in "" "--xdp rp-p0"; do
+		[ -z "$m" ] && ptb=2001:db8:200::1-2001:db8:200::4 || ptb=2001:db8:200::11-2001:db8:200::14
+		# shellcheck disable=SC2086
+		rp --rate 0 -t 300 --format ndjson $m 2001:db8:100::/124 >"$out" 2>/dev/null
+		expect_eq "unreachable ($m)" "$(grep -c '"status":"unreachable".*"icmp_type":1,"icmp_code":3,"from":"2001:db8::2"' "$out")" 16
+		# shellcheck disable=SC2086
+		rp --rate 0 -t 300 --ttl 1 --format ndjson $m 2001:db8:200::1-2001:db8:200::8 >"$out" 2>/dev/null
+		expect_eq "time exceeded ($m)" "$(grep -c '"status":"time-exceeded".*"icmp_type":3,"icmp_code":0,"from":"2001:db8::2"' "$out")" 8
+		# shellcheck disable=SC2086
+		rp --rate 0 -t 300 -b 1300 --format ndjson $m $ptb >"$out" 2>/dev/null
+		expect_eq "packet too big ($m)" "$(grep -c '"status":"unreachable".*"icmp_type":2,"icmp_code":0,"from":"2001:db8::2".*"mtu":1280' "$out")" 4
+		# shellcheck disable=SC2086
+		rp --rate 0 -t 300 --format ndjson $m 2001:db8:200::1-2001:db8:200::4 >"$out" 2>/dev/null
+		expect_eq "alive beyond the router ($m)" "$(summary_field replied "$out")" 4
+	done
+}
+
+# Both families in one run, and per-host statistics across them.
+test_mixed_families() {
+	local out=$TMP/mixed.ndjson code
+	rp --rate 0 --format ndjson 198.19.60.0/24 2001:db8:1::100-2001:db8:1::1ff >"$out" 2>/dev/null
+	code=$?
+	expect_eq "exit code" $code 0
+	expect_eq replied "$(summary_field replied "$out")" 512
+	expect_eq "IPv6 rows" "$(grep -c '"host":"2001:db8:1::1[0-9a-f][0-9a-f]","status":"alive"' "$out")" 256
+	expect_eq "IPv4 rows" "$(grep -c '"host":"198.19.60.[0-9]*","status":"alive"' "$out")" 256
+	rp -q -c 3 -p 10 --format ndjson 198.19.60.1 2001:db8:1::1 >"$out" 2>/dev/null
+	expect_eq "host records" "$(grep '"type":"host"' "$out" | json_field received | tr '\n' ' ')" "3 3 "
+	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
+}
+
+# Names resolve to AAAA as well (-6 forces it); -4/-6 refuse the other family; a /64 is refused.
+test_ipv6_names_families_and_guard() {
+	local out=$TMP/n6.ndjson err code
+	rp --format ndjson v6.lab v4.lab >"$out" 2>/dev/null
+	expect_eq "an AAAA name and an A name" "$(summary_field replied "$out")" 2
+	rp -6 --format ndjson dual.lab >"$out" 2>/dev/null
+	expect_eq "-6 dual.lab" "$(grep -c '"host":"2001:db8:1::1","status":"alive"' "$out")" 1
+	rp -4 --format ndjson dual.lab >"$out" 2>/dev/null
+	expect_eq "-4 dual.lab" "$(grep -c '"host":"198.19.0.1","status":"alive"' "$out")" 1
+	rp -4 v6.lab >/dev/null 2>&1
+	expect_eq "-4 with an AAAA-only name" $? 2
+	err=$(rp -4 2001:db8:1::1 2>&1 >/dev/null); code=$?
+	expect_eq "-4 with an IPv6 target" $code 3
+	printf '%s' "$err" | grep -q "'2001:db8:1::1'" || fail "message: $err"
+	err=$(rp 2001:db8:1::/64 2>&1 >/dev/null); code=$?
+	expect_eq "a /64" $code 3
+	printf '%s' "$err" | grep -q -- '--force' || fail "message: $err"
+	rp --send-path packet 2001:db8:1::1 >/dev/null 2>&1
+	expect_eq "packet path with IPv6" $? 4
 }
 
 test_sweep_xdp_generic_pass() { sweep_16 g --xdp rp-p0 --xdp-mode generic --xdp-pass; }
@@ -528,6 +590,7 @@ test_refuses_foreign_xdp() {
 
 test_nothing_left_behind() {
 	no_progs_left
+	[ -e /etc/netns/rp-probe/hosts ] || fail "lab host names missing while the lab is up"
 	xdp_attached && fail "XDP attached to rp-p0"
 	ls /sys/fs/bpf 2>/dev/null | grep -q ringping && fail "pins left in bpffs"
 	return 0

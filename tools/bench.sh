@@ -110,8 +110,9 @@ run_peers() {
 run_ringping() {
 	local tag=$1
 	shift
-	measure "ringping$tag" "$BUILD/ringping" --rate 0 -q --format ndjson "$@" "$NET"
-	measure "ringping-xdp$tag" "$BUILD/ringping" --rate 0 -q --format ndjson --xdp rp-p0 "$@" "$NET"
+	measure "ringping$tag" "$BUILD/ringping" --rate 0 -q --format ndjson "$@" "${NET6:-$NET}"
+	measure "ringping-xdp$tag" "$BUILD/ringping" --rate 0 -q --format ndjson --xdp rp-p0 "$@" \
+		"${NET6:-$NET}"
 }
 
 xdp_responder() {
@@ -165,6 +166,7 @@ for r in $(seq "$ROUNDS"); do
 	run_peers
 	run_ringping ""
 	run_ringping "-packet" --send-path packet
+	NET6=2001:db8:1::/112 run_ringping "-v6" # 65,536 addresses too, in IPv6
 done
 table | tee "$TMP/t1"
 
@@ -197,7 +199,7 @@ table
 
 echo
 echo "== ratios, one /16 sweep, kernel responder (ringping's best mode against each peer)"
-best=$(awk '$1 ~ /^ringping/' "$TMP/t1" | sort -k3 -g | tail -1)
+best=$(awk '$1 ~ /^ringping/ && $1 !~ /-v6$/' "$TMP/t1" | sort -k3 -g | tail -1)
 set -- $best
 printf 'best ringping mode: %s\n' "$1"
 awk -v w="$2" -v p="$3" -v c="$6" '$1 !~ /^(ringping|bare_gen|tool)/ {

@@ -79,21 +79,40 @@ static __always_inline void rp_addr4(__u8 *dst, const __u8 *b, __u32 off)
 	__builtin_memcpy(dst + 12, &b[RP_OFF(off)], 4);
 }
 
-/* Internet checksum over [off, off+len) of the copied bytes, from sum; true if it verifies. */
-static __always_inline bool rp_csum_ok_from(const __u8 *b, __u32 off, __u32 len, __u32 sum)
+/* Fold a sum of 16-bit words, carried in 64 bits, to 16 bits. */
+static __always_inline __u32 rp_fold(__u64 s)
 {
-	__u32 i;
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (__u32)s;
+}
 
-	for (i = 0; i < RP_COPY_LEN / 2; i++) {
-		if (2 * i + 1 >= len)
+/*
+ * Internet checksum over [off, off+len) of the copied bytes, from sum; true
+ * if it verifies. Words are loaded 4 bytes at a time in host order: that only
+ * swaps the two bytes of the folded sum, and all ones stays all ones. sum
+ * must be in host order too.
+ */
+static __always_inline bool rp_csum_ok_from(const __u8 *b, __u32 off, __u32 len, __u64 sum)
+{
+	__u32 o = RP_OFF(off), i, t;
+
+	if (len > RP_COPY_LEN) /* callers check off + len against the copy first */
+		return false;
+	for (i = 0; i < RP_COPY_LEN / 4; i++) {
+		if (4 * i + 4 > len)
 			break;
-		sum += rp_rd16(b, off + 2 * i);
+		sum += *(const __u32 *)&b[o + 4 * i];
 	}
+	/* The tail: a tail exists only when off + len is inside the copy, so the mask is a no-op. */
+	t = RP_OFF(o + (len & ~3U));
+	if (len & 2)
+		sum += *(const __u16 *)&b[t];
 	if (len & 1)
-		sum += (__u32)b[RP_OFF(off + len - 1)] << 8;
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return sum == 0xffff;
+		sum += b[t + (len & 2)]; /* the odd last byte is a word's low byte */
+	return rp_fold(sum) == 0xffff;
 }
 
 static __always_inline bool rp_csum_ok(const __u8 *b, __u32 off, __u32 len)
@@ -254,19 +273,23 @@ static __always_inline int rp_v6_walk(const __u8 *b, __u32 n, __u32 end, __u32 *
 	return -1;
 }
 
-/* ICMPv6's checksum covers a pseudo-header: both addresses, the length and 58. */
+/*
+ * ICMPv6's checksum covers a pseudo-header: both addresses, the length and
+ * 58, summed in host order like the message (network-order words swapped).
+ */
 static __always_inline bool rp_icmp6_csum(const __u8 *b, __u32 n, __u32 l3, __u32 icmp, __u32 len,
 					  bool frag, struct rp_record *r)
 {
-	__u32 sum = len >> 16, i;
+	__u64 sum = __builtin_bswap16((__u16)(len >> 16)) + __builtin_bswap16((__u16)len) +
+		    __builtin_bswap16(RP_IPPROTO_ICMPV6);
+	__u32 i, a = RP_OFF(l3 + 8);
 
 	if (frag || icmp + len > n) {
 		r->flags |= RP_REC_F_CSUM_UNCHECKED;
 		return true;
 	}
-	sum += (len & 0xffff) + RP_IPPROTO_ICMPV6;
-	for (i = 0; i < 16; i++) /* source and destination: 32 bytes at l3 + 8 */
-		sum += rp_rd16(b, l3 + 8 + 2 * i);
+	for (i = 0; i < 8; i++) /* source and destination: 32 bytes at l3 + 8 */
+		sum += *(const __u32 *)&b[a + 4 * i];
 	return rp_csum_ok_from(b, icmp, len, sum);
 }
 

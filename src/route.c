@@ -65,27 +65,50 @@ static struct nlmsghdr *rt_talk(int fd, struct rt_req *q, char *buf)
 	return nh;
 }
 
+/* An address of either family in network order, as rtnetlink carries it. */
+struct rt_ip {
+	int family, len; /* AF_INET: 4 bytes, AF_INET6: 16 */
+	__u8 b[16];
+};
+
+static void rt_ip_of(struct rt_ip *ip, const struct rp_addr *a)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->family = addr_is_v4(a) ? AF_INET : AF_INET6;
+	ip->len = ip->family == AF_INET ? 4 : 16;
+	memcpy(ip->b, a->b + 16 - ip->len, ip->len);
+}
+
+static bool rt_ip_zero(const __u8 *b)
+{
+	static const __u8 zero[16];
+
+	return !memcmp(b, zero, 16);
+}
+
 struct rt_hop {
 	int oif;
-	__u32 gw, src;
+	__u8 gw[16], src[16];
 	unsigned char type;
 };
 
-static int rt_get_route(int fd, __u32 dst, int oif, __u32 src, struct rt_hop *h)
+static int rt_get_route(int fd, const struct rt_ip *dst, int oif, const struct rt_ip *src,
+			struct rt_hop *h)
 {
 	struct rt_req q = { .nh = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)),
 				    .nlmsg_type = RTM_GETROUTE },
-			    .rt = { .rtm_family = AF_INET, .rtm_dst_len = 32 } };
+			    .rt = { .rtm_family = (unsigned char)dst->family,
+				    .rtm_dst_len = (unsigned char)(8 * dst->len) } };
 	char buf[RT_BUF];
 	struct nlmsghdr *nh;
 	struct rtattr *a;
 	int len;
 
-	rt_attr(&q, RTA_DST, &dst, 4);
+	rt_attr(&q, RTA_DST, dst->b, dst->len);
 	if (oif)
 		rt_attr(&q, RTA_OIF, &oif, 4);
 	if (src)
-		rt_attr(&q, RTA_SRC, &src, 4);
+		rt_attr(&q, RTA_SRC, src->b, src->len);
 	nh = rt_talk(fd, &q, buf);
 	if (!nh || nh->nlmsg_type != RTM_NEWROUTE)
 		return -(errno ? errno : EPROTO);
@@ -96,26 +119,26 @@ static int rt_get_route(int fd, __u32 dst, int oif, __u32 src, struct rt_hop *h)
 		if (a->rta_type == RTA_OIF)
 			memcpy(&h->oif, RTA_DATA(a), 4);
 		else if (a->rta_type == RTA_GATEWAY)
-			memcpy(&h->gw, RTA_DATA(a), 4);
+			memcpy(h->gw, RTA_DATA(a), dst->len);
 		else if (a->rta_type == RTA_PREFSRC)
-			memcpy(&h->src, RTA_DATA(a), 4);
+			memcpy(h->src, RTA_DATA(a), dst->len);
 	}
 	return 0;
 }
 
 /* The neighbour's address if the kernel has a usable one: 0, or -ENOENT. */
-static int rt_get_neigh(int fd, int ifindex, __u32 ip, __u8 *mac)
+static int rt_get_neigh(int fd, int ifindex, const struct rt_ip *ip, __u8 *mac)
 {
 	struct rt_req q = { .nh = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg)),
 				    .nlmsg_type = RTM_GETNEIGH },
-			    .nd = { .ndm_family = AF_INET, .ndm_ifindex = ifindex } };
+			    .nd = { .ndm_family = (__u8)ip->family, .ndm_ifindex = ifindex } };
 	char buf[RT_BUF];
 	struct nlmsghdr *nh;
 	struct ndmsg *nd;
 	struct rtattr *a;
 	int len;
 
-	rt_attr(&q, NDA_DST, &ip, 4);
+	rt_attr(&q, NDA_DST, ip->b, ip->len);
 	nh = rt_talk(fd, &q, buf);
 	if (!nh || nh->nlmsg_type != RTM_NEWNEIGH)
 		return -ENOENT;
@@ -134,20 +157,20 @@ static int rt_get_neigh(int fd, int ifindex, __u32 ip, __u8 *mac)
 }
 
 /* Ask the kernel to resolve ip (NTF_USE: as if a packet were waiting for it). */
-static void rt_kick_neigh(int fd, int ifindex, __u32 ip)
+static void rt_kick_neigh(int fd, int ifindex, const struct rt_ip *ip)
 {
 	struct rt_req q = { .nh = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg)),
 				    .nlmsg_type = RTM_NEWNEIGH,
 				    .nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE | NLM_F_ACK },
-			    .nd = { .ndm_family = AF_INET, .ndm_ifindex = ifindex,
+			    .nd = { .ndm_family = (__u8)ip->family, .ndm_ifindex = ifindex,
 				    .ndm_state = NUD_NONE, .ndm_flags = NTF_USE } };
 	char buf[RT_BUF];
 
-	rt_attr(&q, NDA_DST, &ip, 4);
+	rt_attr(&q, NDA_DST, ip->b, ip->len);
 	rt_talk(fd, &q, buf);
 }
 
-static int rt_neigh(int fd, int ifindex, __u32 ip, __u8 *mac)
+static int rt_neigh(int fd, int ifindex, const struct rt_ip *ip, __u8 *mac)
 {
 	struct timespec nap = { 0, 10 * 1000000 };
 	int i;
@@ -196,20 +219,49 @@ static int rt_check(const struct rt_hop *a, const struct rt_hop *b, const struct
 	if (a->type != RTN_UNICAST || b->type != RTN_UNICAST)
 		return snprintf(err, errlen, "packet send path: %s is local or not routable",
 				a->type != RTN_UNICAST ? s1 : s2), -EHOSTUNREACH;
-	if (!a->gw || !b->gw)
+	if (addr_is_v4(first) != addr_is_v4(last))
+		return snprintf(err, errlen, "packet send path: one family per run (%s, %s; use "
+				"--send-path raw)", s1, s2), -EAFNOSUPPORT;
+	if (rt_ip_zero(a->gw) || rt_ip_zero(b->gw))
 		return snprintf(err, errlen, "packet send path: %s is on-link; it sends to one "
-				"gateway only (use --send-path raw)", !a->gw ? s1 : s2), -EHOSTUNREACH;
-	if (a->oif != b->oif || a->gw != b->gw || a->src != b->src)
+				"gateway only (use --send-path raw)", rt_ip_zero(a->gw) ? s1 : s2),
+		       -EHOSTUNREACH;
+	if (a->oif != b->oif || memcmp(a->gw, b->gw, 16) || memcmp(a->src, b->src, 16))
 		return snprintf(err, errlen, "packet send path: %s and %s take different routes "
 				"(use --send-path raw)", s1, s2), -EHOSTUNREACH;
 	return 0;
 }
 
+/*
+ * IPv6 routes often carry no preferred source: the kernel's choice for dst,
+ * from a connected UDP socket (connect() sends nothing).
+ */
+static int rt_src_for(const struct rt_ip *dst, int oif, __u8 *src)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	memcpy(&sa.sin6_addr, dst->b, 16);
+	sa.sin6_port = htons(9);
+	if (oif && setsockopt(fd, SOL_SOCKET, SO_BINDTOIFINDEX, &oif, sizeof(oif)))
+		err = -errno;
+	if (!err && (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+		     getsockname(fd, (struct sockaddr *)&sa, &len)))
+		err = -errno;
+	if (!err)
+		memcpy(src, &sa.sin6_addr, 16);
+	close(fd);
+	return err;
+}
+
 int route_resolve(const struct rp_addr *first, const struct rp_addr *last, const char *ifname,
 		  const struct rp_addr *src, struct route_link *out, char *err, size_t errlen)
 {
+	struct rt_ip d1, d2, s, gw;
 	struct rt_hop a, b;
-	__u32 s = src ? htonl(addr_v4(src)) : 0;
 	int fd, oif = ifname ? (int)if_nametoindex(ifname) : 0, e;
 
 	memset(out, 0, sizeof(*out));
@@ -218,8 +270,12 @@ int route_resolve(const struct rp_addr *first, const struct rp_addr *last, const
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0)
 		return e = -errno, snprintf(err, errlen, "netlink: %s", strerror(-e)), e;
-	e = rt_get_route(fd, htonl(addr_v4(first)), oif, s, &a);
-	e = e ?: rt_get_route(fd, htonl(addr_v4(last)), oif, s, &b);
+	rt_ip_of(&d1, first);
+	rt_ip_of(&d2, last);
+	if (src)
+		rt_ip_of(&s, src);
+	e = rt_get_route(fd, &d1, oif, src ? &s : NULL, &a);
+	e = e ?: rt_get_route(fd, &d2, oif, src ? &s : NULL, &b);
 	if (e) {
 		snprintf(err, errlen, "packet send path: no route to the targets: %s", strerror(-e));
 		goto out;
@@ -227,20 +283,30 @@ int route_resolve(const struct rp_addr *first, const struct rp_addr *last, const
 	e = rt_check(&a, &b, first, last, err, errlen);
 	if (e)
 		goto out;
+	out->family = d1.family;
 	out->ifindex = a.oif;
-	out->gw = a.gw;
-	out->src = s ? s : a.src;
+	memcpy(out->gw, a.gw, 16);
+	if (src)
+		memcpy(out->src, s.b, s.len);
+	else if (!rt_ip_zero(a.src))
+		memcpy(out->src, a.src, 16);
+	else if (d1.family == AF_INET6 && (e = rt_src_for(&d1, a.oif, out->src))) {
+		snprintf(err, errlen, "packet send path: no IPv6 source: %s", strerror(-e));
+		goto out;
+	}
 	e = rt_iface(out);
 	if (e) {
 		snprintf(err, errlen, "packet send path: interface %d is not Ethernet-like: %s",
 			 a.oif, strerror(-e));
 		goto out;
 	}
-	e = rt_neigh(fd, a.oif, a.gw, out->dmac);
+	gw = (struct rt_ip){ .family = d1.family, .len = d1.len };
+	memcpy(gw.b, a.gw, 16);
+	e = rt_neigh(fd, a.oif, &gw, out->dmac);
 	if (e) {
-		char g[INET_ADDRSTRLEN];
+		char g[INET6_ADDRSTRLEN];
 
-		inet_ntop(AF_INET, &a.gw, g, sizeof(g));
+		inet_ntop(d1.family, gw.b, g, sizeof(g));
 		snprintf(err, errlen, "packet send path: gateway %s on %s did not resolve in %d ms",
 			 g, out->ifname, RT_NEIGH_WAIT_MS);
 	}

@@ -11,17 +11,18 @@
 #include "addr.h"
 
 struct route_link {
+	int family;	 /* AF_INET or AF_INET6: the targets', one per run on this path */
 	int ifindex;
 	char ifname[16];
-	__u32 src;	 /* IPv4 source, network order */
-	__u32 gw;	 /* IPv4 gateway, network order */
+	__u8 src[16];	 /* source address in network order (IPv4: the first 4 bytes) */
+	__u8 gw[16];	 /* gateway, likewise */
 	__u8 smac[6];	 /* the interface's own address */
 	__u8 dmac[6];	 /* the gateway's */
 	__u32 mtu;
 };
 
 /*
- * Resolve the next hop for first and last (the ends of the target set);
+ * Resolve the next hop for first and last (the ends of the target set, one family);
  * ifname and src, if not NULL, pin the interface and the source. Fails with
  * a one-line reason in err when the two ends take different routes, a target
  * is on-link or local, or the gateway's address cannot be learnt in 1 s.

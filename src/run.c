@@ -276,6 +276,7 @@ static void run_build_job(struct run *r, struct sender_job *j, __u32 n, __u64 no
 		targets_addr(r->t, idx, &a);
 		buf = tx_prepare(&j->b, m, &a, (__u32)p);
 		probe_build(&r->tmpl, buf, &a, p);
+		tx_seal(&j->b, m);
 		inflight_push(&r->inf, p, idx, now, tx_user);
 		j->seq[m++] = p;
 	}
@@ -536,22 +537,19 @@ static int run_setup_link(struct run *r)
 
 	targets_addr(r->t, 0, &first);
 	targets_addr(r->t, r->ntargets - 1, &last);
-	e = route_resolve(&first, &last, o->iface, o->src_set ? &o->src : NULL, &r->link, err,
-			  sizeof(err));
+	e = route_resolve(&first, &last, o->iface,
+			  addr_is_v4(&first) ? (o->src_set ? &o->src : NULL) : (o->src6_set ? &o->src6 : NULL),
+			  &r->link, err, sizeof(err));
 	if (e) {
 		pr_warn("%s\n", err);
 		return e;
 	}
-	if (20 + 8 + o->size > r->link.mtu) {
+	if ((r->link.family == AF_INET6 ? 40 : 20) + 8 + o->size > r->link.mtu) {
 		pr_warn("packet send path: --size %u does not fit the MTU of %s (%u)\n", o->size,
 			r->link.ifname, r->link.mtu);
 		return -EMSGSIZE;
 	}
-	if (r->n4 < r->ntargets) {
-		pr_warn("packet send path: IPv4 only for now; IPv6 targets need --send-path raw\n");
-		return -EOPNOTSUPP;
-	}
-	r->tc.link = &r->link;
+	r->tc.link = r->tc6.link = &r->link; /* one family per run on this path */
 	return 0;
 }
 

@@ -143,10 +143,30 @@ static int tx_bind(struct tx *tx, const struct tx_cfg *cfg)
 	return 0;
 }
 
+/* Ethernet + IPv6 header template: version, traffic class, payload length, ICMPv6, hop limit, source. */
+static void tx_frame_template6(struct tx_batch *b, __u8 *f, const struct tx_cfg *cfg)
+{
+	const struct route_link *l = cfg->link;
+	__u8 *ip = f + 14, tc = cfg->tos >= 0 ? (__u8)cfg->tos : 0;
+
+	memcpy(f, l->dmac, 6);
+	memcpy(f + 6, l->smac, 6);
+	f[12] = 0x86, f[13] = 0xdd;
+	ip[0] = 0x60 | tc >> 4;
+	ip[1] = (__u8)(tc << 4);
+	ip[4] = (__u8)(b->pkt_len >> 8), ip[5] = (__u8)b->pkt_len;
+	ip[6] = IPPROTO_ICMPV6;
+	ip[7] = cfg->ttl ? (__u8)cfg->ttl : 64;
+	memcpy(ip + 8, l->src, 16);
+}
+
 /* Ethernet + IPv4 header template for the packet path; its sum without daddr, id and check. */
 static void tx_frame_template(struct tx_batch *b, __u8 *f, const struct tx_cfg *cfg)
 {
 	const struct route_link *l = cfg->link;
+
+	if (l->family == AF_INET6)
+		return tx_frame_template6(b, f, cfg);
 	__u8 *ip = f + 14;
 	__u16 tot = (__u16)(20 + b->pkt_len);
 	__u32 sum = 0;
@@ -174,7 +194,7 @@ int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len, const struct tx_
 	memset(b, 0, sizeof(*b));
 	b->cap = cap;
 	b->scope_id = cfg->scope_id;
-	b->hdr_len = cfg->link ? TX_FRAME_HDR : 0;
+	b->hdr_len = !cfg->link ? 0 : cfg->link->family == AF_INET6 ? TX_FRAME_HDR6 : TX_FRAME_HDR;
 	b->pkt_len = pkt_len;
 	slot = b->hdr_len + pkt_len;
 	b->kstamp = true;
@@ -290,6 +310,10 @@ __u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct rp_addr *dst, __u32 k
 		b->msgs[i].msg_hdr.msg_namelen = sizeof(b->dst[i].v4);
 		return p;
 	}
+	if (b->hdr_len == TX_FRAME_HDR6) {
+		memcpy(p + 14 + 24, dst->b, 16);
+		return p + b->hdr_len;
+	}
 	/* IPv4 header: destination, ID (the stamp key's low bits), checksum from the template's sum. */
 	sum = b->ip_sum + (d >> 16) + (d & 0xffff) + (key & 0xffff);
 	sum = (sum & 0xffff) + (sum >> 16);
@@ -299,6 +323,33 @@ __u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct rp_addr *dst, __u32 k
 	p[14 + 16] = (__u8)(d >> 24), p[14 + 17] = (__u8)(d >> 16);
 	p[14 + 18] = (__u8)(d >> 8), p[14 + 19] = (__u8)d;
 	return p + b->hdr_len;
+}
+
+static __u32 tx_sum16(__u32 sum, const __u8 *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (__u32)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (__u32)p[len - 1] << 8;
+	return sum;
+}
+
+void tx_seal(struct tx_batch *b, __u32 i)
+{
+	__u8 *ip = b->pkts + (size_t)i * (b->hdr_len + b->pkt_len) + 14, *icmp = ip + 40;
+	__u32 sum;
+
+	if (b->hdr_len != TX_FRAME_HDR6)
+		return;
+	icmp[2] = icmp[3] = 0;
+	/* Pseudo-header: source and destination (32 bytes at ip + 8), length, next header. */
+	sum = tx_sum16(b->pkt_len + IPPROTO_ICMPV6, ip + 8, 32);
+	sum = tx_sum16(sum, icmp, b->pkt_len);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	icmp[2] = (__u8)(~sum >> 8), icmp[3] = (__u8)~sum;
 }
 
 /* Without kernel stamp keys a batch goes out with no control data. */

@@ -34,7 +34,8 @@ struct tx_cfg {
 	const struct route_link *link; /* non-NULL: packet send path on this link */
 };
 
-#define TX_FRAME_HDR 34 /* Ethernet (14) + IPv4 (20) in front of each packet-path probe */
+#define TX_FRAME_HDR 34  /* Ethernet (14) + IPv4 (20) in front of each packet-path probe */
+#define TX_FRAME_HDR6 54 /* Ethernet (14) + IPv6 (40) */
 
 union tx_dst {
 	struct sockaddr_in v4;
@@ -44,7 +45,7 @@ union tx_dst {
 /* One batch of messages, with its own buffers, so batches can be in flight on several sockets. */
 struct tx_batch {
 	__u32 cap, pkt_len;
-	__u32 hdr_len;		     /* packet path: TX_FRAME_HDR; raw: 0 */
+	__u32 hdr_len;		     /* packet path: TX_FRAME_HDR or TX_FRAME_HDR6; raw: 0 */
 	__u32 ip_sum;		     /* packet path: header sum with daddr, id, check zero */
 	bool kstamp;		     /* messages carry SCM_TS_OPT_ID */
 	struct mmsghdr *msgs;
@@ -82,6 +83,12 @@ int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len, const struct tx_
 void tx_batch_free(struct tx_batch *b);
 /* Prepare message i of a batch (to an IPv4 or IPv6 dst); returns the buffer for its ICMP bytes. */
 __u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct rp_addr *dst, __u32 key);
+/*
+ * After the ICMP bytes of message i are written: an IPv6 frame of the packet
+ * path gets its ICMPv6 checksum, pseudo-header included (a raw ICMPv6 socket
+ * has the kernel do it). A no-op otherwise.
+ */
+void tx_seal(struct tx_batch *b, __u32 i);
 /* Send messages 0..n-1; b->status[i] says how each went. Returns how many went out. */
 __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n);
 int tx_eq_init(struct tx_eq *eq);

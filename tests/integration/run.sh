@@ -93,6 +93,18 @@ test_packet_path_errors_and_refusals() {
 test_sweep6_socket_mode() { NET=2001:db8:1::/112 sweep_16 s6; }
 test_sweep6_xdp_mode() { NET=2001:db8:1::/112 sweep_16 x6 --xdp rp-p0; }
 
+# IPv6 frames built by ringping (AF_PACKET, its own ICMPv6 checksum): the same exact counts.
+test_sweep6_packet_path() { NET=2001:db8:1::/112 sweep_16 p6 --send-path packet; }
+test_sweep6_packet_path_xdp() { NET=2001:db8:1::/112 sweep_16 px6 --send-path packet --xdp rp-p0; }
+
+test_packet_path_errors6() {
+	local out=$TMP/pe6.ndjson
+	rp --rate 0 -t 300 --ttl 1 --send-path packet --format ndjson 2001:db8:200::21-2001:db8:200::28 >"$out" 2>/dev/null
+	expect_eq "time exceeded" "$(summary_field time_exceeded "$out")" 8
+	rp --rate 0 -t 300 --send-path packet --format ndjson 2001:db8:100::/125 >"$out" 2>/dev/null
+	expect_eq unreachable "$(grep -c '"icmp_type":1,"icmp_code":3,"from":"2001:db8::2"' "$out")" 8
+}
+
 # Every ICMPv6 error type, from the router that sent it, in both receive modes.
 # Each mode gets its own addresses for packet too big: once the stack has learnt
 # a path MTU of 1280 for an address it fragments larger probes at the source.
@@ -146,8 +158,9 @@ test_ipv6_names_families_and_guard() {
 	err=$(rp 2001:db8:1::/64 2>&1 >/dev/null); code=$?
 	expect_eq "a /64" $code 3
 	printf '%s' "$err" | grep -q -- '--force' || fail "message: $err"
-	rp --send-path packet 2001:db8:1::1 >/dev/null 2>&1
-	expect_eq "packet path with IPv6" $? 4
+	err=$(rp --send-path packet 198.19.0.1 2001:db8:1::1 2>&1 >/dev/null); code=$?
+	expect_eq "packet path with both families" $code 4
+	printf '%s' "$err" | grep -q "one family per run" || fail "message: $err"
 }
 
 test_sweep_xdp_generic_pass() { sweep_16 g --xdp rp-p0 --xdp-mode generic --xdp-pass; }

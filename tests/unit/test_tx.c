@@ -6,7 +6,7 @@
 #include "tx.h"
 
 static const struct route_link link = {
-	.ifindex = 7, .ifname = "veth-x", .src = 0x010012c6, /* 198.18.0.1, network order */
+	.family = AF_INET, .ifindex = 7, .ifname = "veth-x", .src = { 198, 18, 0, 1 },
 	.smac = { 2, 0, 0, 0, 0, 1 }, .dmac = { 2, 0, 0, 0, 0, 2 }, .mtu = 1500,
 };
 
@@ -65,6 +65,46 @@ static void test_raw_path_has_no_frame(void **s)
 	tx_batch_free(&b);
 }
 
+/* IPv6 frames: the header from the template, the destination per probe, a checksum that verifies. */
+static void test_ipv6_frames(void **s)
+{
+	struct route_link l6 = { .family = AF_INET6, .ifindex = 7, .ifname = "veth-x",
+				 .src = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, .mtu = 1500 };
+	struct tx_cfg cfg = { .family = AF_INET6, .ttl = 9, .tos = 0xb8, .link = &l6 };
+	struct rp_addr d = { .b = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [14] = 0x12, [15] = 0x34 } };
+	struct probe_key key = { 1, 2 };
+	struct probe_tmpl t;
+	struct tx_batch b;
+	__u8 *ip, *icmp, pseudo[40 + 64];
+
+	assert_int_equal(probe_init(&t, &key, 56), 0);
+	assert_int_equal(tx_batch_init(&b, 2, t.len, &cfg), 0);
+	icmp = tx_prepare(&b, 1, &d, 77);
+	probe_build(&t, icmp, &d, 77);
+	tx_seal(&b, 1);
+	ip = (__u8 *)b.iov[1].iov_base + 14;
+	assert_ptr_equal(icmp, ip + 40);
+	assert_int_equal(b.iov[1].iov_len, TX_FRAME_HDR6 + 64);
+	assert_int_equal(((__u8 *)b.iov[1].iov_base)[12] << 8 | ((__u8 *)b.iov[1].iov_base)[13], 0x86dd);
+	assert_int_equal(ip[0], 0x6b); /* version 6, traffic class 0xb8 */
+	assert_int_equal(ip[1], 0x80);
+	assert_int_equal(ip[4] << 8 | ip[5], 64);
+	assert_int_equal(ip[6], 58);
+	assert_int_equal(ip[7], 9);
+	assert_memory_equal(ip + 8, l6.src, 16);
+	assert_memory_equal(ip + 24, d.b, 16);
+	assert_int_equal(icmp[0], 128);
+	/* The checksum verifies over the pseudo-header and the message. */
+	memcpy(pseudo, ip + 8, 32);
+	memset(pseudo + 32, 0, 8);
+	pseudo[35] = 64;
+	pseudo[39] = 58;
+	memcpy(pseudo + 40, icmp, 64);
+	assert_int_equal(probe_csum(pseudo, sizeof(pseudo)), 0);
+	tx_batch_free(&b);
+	probe_free(&t);
+}
+
 /* IPv6 destinations: a sockaddr_in6, and the zone only for link-local ones. */
 static void test_ipv6_destinations(void **s)
 {
@@ -90,6 +130,7 @@ int main(void)
 		cmocka_unit_test(test_frames_have_valid_headers),
 		cmocka_unit_test(test_raw_path_has_no_frame),
 		cmocka_unit_test(test_ipv6_destinations),
+		cmocka_unit_test(test_ipv6_frames),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

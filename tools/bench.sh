@@ -167,6 +167,7 @@ for r in $(seq "$ROUNDS"); do
 	run_ringping ""
 	run_ringping "-packet" --send-path packet
 	NET6=2001:db8:1::/112 run_ringping "-v6" # 65,536 addresses too, in IPv6
+	NET6=2001:db8:1::/112 run_ringping "-packet-v6" --send-path packet
 done
 table | tee "$TMP/t1"
 

@@ -595,16 +595,11 @@ static void run_setup_pacer(struct run *r)
 		pacer_limit(&r->pacer, o->interval_ms * 1000000ULL, 1);
 }
 
-static int run_setup(struct run *r)
+/* What the run will send: how many probes, in which order, at which pace. */
+static void run_plan(struct run *r, __u64 seed)
 {
 	const struct rp_opts *o = r->o;
-	struct output_cfg oc = o->out;
-	__u64 seed = o->seed; /* random unless given, and reported either way */
-	int err;
 
-	if (getrandom(&r->key, sizeof(r->key), 0) != sizeof(r->key) ||
-	    (!o->seed_set && getrandom(&seed, sizeof(seed), 0) != sizeof(seed)))
-		return -errno;
 	r->ntargets = r->t->count;
 	r->n4 = r->t->count4;
 	r->multi = o->count > 1 || o->loop;
@@ -619,16 +614,37 @@ static int run_setup(struct run *r)
 		     seed ^ 0x9e3779b97f4a7c15ULL);
 	r->seed = seed;
 	run_setup_pacer(r);
-	if (r->track && hoststats_init(&r->hs, r->ntargets, o->timeout_ms * 1000000ULL))
-		return -ENOMEM;
-	if (o->all_rtts && run_setup_rtts(r))
-		return -ENOMEM;
+}
+
+/* The sockets' settings per family; the packet path adds its link. */
+static int run_tx_cfgs(struct run *r)
+{
+	const struct rp_opts *o = r->o;
+
 	r->tc = (struct tx_cfg){ .family = AF_INET, .ttl = o->ttl, .tos = o->tos, .ifname = o->iface,
 				 .src = o->src_set ? &o->src : NULL, .scope_id = r->t->scope_id };
 	r->tc6 = (struct tx_cfg){ .family = AF_INET6, .ttl = o->ttl, .tos = o->tos,
 				  .ifname = o->iface, .src = o->src6_set ? &o->src6 : NULL,
 				  .scope_id = r->t->scope_id };
-	err = o->send_packet ? run_setup_link(r) : 0;
+	return o->send_packet ? run_setup_link(r) : 0;
+}
+
+static int run_setup(struct run *r)
+{
+	const struct rp_opts *o = r->o;
+	struct output_cfg oc = o->out;
+	__u64 seed = o->seed; /* random unless given, and reported either way */
+	int err;
+
+	if (getrandom(&r->key, sizeof(r->key), 0) != sizeof(r->key) ||
+	    (!o->seed_set && getrandom(&seed, sizeof(seed), 0) != sizeof(seed)))
+		return -errno;
+	run_plan(r, seed);
+	if (r->track && hoststats_init(&r->hs, r->ntargets, o->timeout_ms * 1000000ULL))
+		return -ENOMEM;
+	if (o->all_rtts && run_setup_rtts(r))
+		return -ENOMEM;
+	err = run_tx_cfgs(r);
 	err = err ?: probe_init(&r->tmpl, &r->key, o->size);
 	err = err ?: inflight_init(&r->inf, run_inflight_capacity(r, r->total),
 				   o->timeout_ms * 1000000ULL, run_emit, r);

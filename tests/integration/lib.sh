@@ -22,6 +22,13 @@ json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
 # summary_field FIELD FILE: from the last NDJSON summary line of FILE.
 summary_field() { grep '"type":"summary"' "$2" | tail -1 | json_field "$1"; }
 
+# num FIELD FILE: a summary number, 0 when missing (arithmetic on nothing would end the script).
+num() {
+	local v
+	v=$(summary_field "$1" "$2")
+	echo "${v:-0}"
+}
+
 # wait_until SECONDS CMD...: poll every 50 ms, bounded.
 wait_until() {
 	local limit=$(($1 * 20)) i=0

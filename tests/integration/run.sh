@@ -601,6 +601,31 @@ test_refuses_foreign_xdp() {
 	wait_until 5 eval '! xdp_attached' || fail "first run's XDP still attached"
 }
 
+# The interface vanishes mid-run (XDP mode): the sends that fail are counted as such,
+# every probe stays in one bucket, nothing crashes or stays loaded. The lab is rebuilt.
+tx_packets() { ip netns exec rp-probe cat /sys/class/net/rp-p0/statistics/tx_packets; }
+
+test_interface_vanishes() {
+	local out=$TMP/vanish.ndjson pid code base
+	base=$(tx_packets)
+	ip netns exec rp-probe "$RP" -c 50 -p 20 -t 200 -q --xdp rp-p0 --format ndjson \
+		198.19.42.1 198.19.42.2 >"$out" 2>/dev/null &
+	pid=$!
+	# The link's counters run since the lab came up: wait for ten probes of this run.
+	wait_until 5 eval '[ "$(tx_packets)" -ge $((base + 10)) ]' || fail "no probes went out"
+	ip -n rp-probe link del rp-p0
+	wait $pid
+	code=$?
+	expect_eq "exit code (both answered before)" $code 0
+	expect_eq probes "$(summary_field probes "$out")" 100
+	[ "$(num send_failed "$out")" -gt 0 ] || fail "no failed sends counted"
+	expect_eq "every probe in a bucket" \
+		$(($(num replied "$out") + $(num no_reply "$out") + $(num send_failed "$out"))) 100
+	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
+	no_progs_left
+	"$LAB" down && "$LAB" up || fail "lab rebuild failed"
+}
+
 test_nothing_left_behind() {
 	no_progs_left
 	[ -e /etc/netns/rp-probe/hosts ] || fail "lab host names missing while the lab is up"

@@ -74,7 +74,7 @@ $(OUTPUT)/ringping: $(OBJS)
 
 # Benchmark tools: the bare generator (the ceiling) and the lab's XDP responder.
 BENCH_BPF := $(OUTPUT)/xdp_echo.bpf.o $(OUTPUT)/xdp_pass.bpf.o
-tools: $(OUTPUT)/bare_gen $(OUTPUT)/delay_responder $(BENCH_BPF)
+tools: $(OUTPUT)/bare_gen $(OUTPUT)/delay_responder $(OUTPUT)/bpf_cost $(BENCH_BPF)
 
 $(OUTPUT)/%.bpf.o: tools/%.bpf.c | $(OUTPUT)
 	$(call msg,BPF,$@)
@@ -83,6 +83,11 @@ $(OUTPUT)/%.bpf.o: tools/%.bpf.c | $(OUTPUT)
 $(OUTPUT)/bare_gen: tools/bare_gen.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@ -lpthread
+
+# The receive programs' cost per packet (bench.sh prints it).
+$(OUTPUT)/bpf_cost: tools/bpf_cost.c $(SKEL) $(OUTPUT)/probe.o $(OUTPUT)/addr.o | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(OUTPUT)/probe.o $(OUTPUT)/addr.o -o $@ $(LDLIBS)
 
 # The lab's slow host, for tests that check RTTs against a known delay.
 $(OUTPUT)/delay_responder: tools/delay_responder.c | $(OUTPUT)

@@ -157,6 +157,8 @@ table() {
 
 seq 0 65535 | awk '{printf "198.19.%d.%d\n", int($1 / 256), $1 % 256}' >"$TMP/all"
 echo "bench: $(uname -r), $(nproc) CPUs, $(date -u +%F), $ROUNDS rounds, /16 = 65,536 targets"
+echo
+"$BUILD/bpf_cost" 10
 
 echo
 echo "== kernel responder (AnyIP), one sweep of the /16"

@@ -31,23 +31,6 @@ static void put16(__u8 *p, unsigned v)
 	p[1] = (__u8)v;
 }
 
-/* Sum of 16-bit words, for the checksums of the crafted replies. */
-static __u32 sum16(__u32 s, const __u8 *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		s += (__u32)p[i] << 8 | p[i + 1];
-	return s;
-}
-
-static __u16 fold(__u32 s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (__u16)~s;
-}
-
 /* Ethernet + IPv4 + the echo reply to our probe to 198.19.10.11; returns the frame length. */
 static size_t reply4(__u8 *f, const struct probe_tmpl *t)
 {
@@ -61,10 +44,10 @@ static size_t reply4(__u8 *f, const struct probe_tmpl *t)
 	put16(ip + 2, 20 + t->len);
 	memcpy(ip + 12, a.b + 12, 4);
 	ip[16] = 198, ip[17] = 18, ip[18] = 0, ip[19] = 1;
-	put16(ip + 10, fold(sum16(0, ip, 20)));
+	put16(ip + 10, probe_csum(ip, 20));
 	probe_build(t, icmp, &a, 42);
 	icmp[0] = 0, icmp[2] = icmp[3] = 0;
-	put16(icmp + 2, fold(sum16(0, icmp, t->len)));
+	put16(icmp + 2, probe_csum(icmp, t->len));
 	return 14 + 20 + t->len;
 }
 
@@ -73,6 +56,7 @@ static size_t reply6(__u8 *f, const struct probe_tmpl *t)
 {
 	__u8 *ip = f + 14, *icmp = ip + 40;
 	struct rp_addr a = { .b = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 0x0b } };
+	__u8 pseudo[40 + 128] = { 0 };
 
 	memset(f, 0, 14 + 40);
 	put16(f + 12, 0x86dd);
@@ -82,7 +66,12 @@ static size_t reply6(__u8 *f, const struct probe_tmpl *t)
 	ip[24] = 0x20, ip[25] = 0x01, ip[26] = 0x0d, ip[27] = 0xb8, ip[39] = 1;
 	probe_build(t, icmp, &a, 42);
 	icmp[0] = 129, icmp[2] = icmp[3] = 0;
-	put16(icmp + 2, fold(sum16(sum16(t->len + 58, ip + 8, 32), icmp, t->len)));
+	/* The checksum covers a pseudo-header: both addresses, the length and 58. */
+	memcpy(pseudo, ip + 8, 32);
+	put16(pseudo + 34, t->len);
+	pseudo[39] = 58;
+	memcpy(pseudo + 40, icmp, t->len);
+	put16(icmp + 2, probe_csum(pseudo, 40 + t->len));
 	return 14 + 40 + t->len;
 }
 

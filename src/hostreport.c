@@ -107,7 +107,7 @@ int hostreport_hosts(struct hostreport *rep, const struct hostreport_in *in, str
 	int err;
 
 	err = rep_open(rep, in);
-	err = err ?: hoststats_init(&all, 1, in->timeout_ns);
+	err = err ?: hoststats_init(&all, 1, in->hs->max_ns); /* the same buckets as the hosts' */
 	if (err)
 		return err;
 	for (i = 0; i < in->t->count; i++) {

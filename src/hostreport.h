@@ -18,7 +18,6 @@ struct hostreport_in {
 	const struct hoststats *hs;
 	const struct targets *t;
 	__u64 alive_hosts;
-	__u64 timeout_ns;
 	bool multi;		     /* write host records to the output */
 	const struct check_cfg *checks;
 	const float *rtts;	     /* -C: count per host, or NULL */

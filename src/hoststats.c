@@ -16,6 +16,7 @@ int hoststats_init(struct hoststats *s, __u64 n, __u64 max_rtt_ns)
 
 	memset(s, 0, sizeof(*s));
 	s->n = n;
+	s->max_ns = max_rtt_ns;
 	s->nbuckets = 1 + (__u32)(top - HS_MIN_SHIFT + 1) * HS_SUB;
 	s->h = calloc(n, sizeof(*s->h));
 	s->hist = calloc(n, s->nbuckets * sizeof(*s->hist));

@@ -51,6 +51,7 @@ struct hoststats {
 	struct host_stats *h;
 	__u32 *hist;		/* n * nbuckets */
 	__u64 n;
+	__u64 max_ns;		/* the largest RTT the buckets cover (the timeout) */
 	__u32 nbuckets;
 };
 

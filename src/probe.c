@@ -5,7 +5,7 @@
 #include "probe.h"
 #include "rp_hash.h"
 
-static __u32 csum_add(__u32 sum, const __u8 *b, size_t len)
+__u32 probe_csum_add(__u32 sum, const __u8 *b, size_t len)
 {
 	size_t i;
 
@@ -25,7 +25,7 @@ static __u16 csum_fold(__u32 sum)
 
 __u16 probe_csum(const __u8 *b, size_t len)
 {
-	return csum_fold(csum_add(0, b, len));
+	return csum_fold(probe_csum_add(0, b, len));
 }
 
 int probe_init(struct probe_tmpl *t, const struct probe_key *key, __u32 data)
@@ -43,7 +43,7 @@ int probe_init(struct probe_tmpl *t, const struct probe_key *key, __u32 data)
 	/* Fill after the payload like ping: a recognisable, checksum-neutral pattern. */
 	for (i = 8 + RP_PAYLOAD_LEN; i < t->len; i++)
 		t->bytes[i] = (__u8)i;
-	t->base_sum = csum_add(0, t->bytes, t->len);
+	t->base_sum = probe_csum_add(0, t->bytes, t->len);
 	return 0;
 }
 
@@ -78,14 +78,19 @@ void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct rp_addr *ds
 	put_le64(buf + 8, seq);
 	put_le64(buf + 16, cookie);
 	/* Only bytes 4..23 differ from the template: add them to its sum. */
-	sum = csum_add(t->base_sum, buf + 4, 4 + RP_PAYLOAD_LEN);
+	sum = probe_csum_add(t->base_sum, buf + 4, 4 + RP_PAYLOAD_LEN);
+	/*
+	 * ICMPv6 echo request: type 128 for the template's 8. Its checksum also
+	 * covers a pseudo-header, which the kernel adds for a raw ICMPv6 socket
+	 * (RFC 3542) and tx_seal() for a frame of the packet path.
+	 */
+	if (!addr_is_v4(dst)) {
+		buf[0] = 128;
+		sum += 0x8000 - 0x0800;
+	}
 	c = csum_fold(sum);
 	buf[2] = c >> 8;
 	buf[3] = c;
-	/* ICMPv6 echo request. Its checksum covers a pseudo-header, and the kernel
-	 * always computes it for raw ICMPv6 sockets (RFC 3542), over ours. */
-	if (!addr_is_v4(dst))
-		buf[0] = 128;
 }
 
 bool probe_cookie_ok(const struct probe_key *key, const struct rp_record *r)

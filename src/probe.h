@@ -33,5 +33,7 @@ void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct rp_addr *ds
 bool probe_cookie_ok(const struct probe_key *key, const struct rp_record *r);
 /* Internet checksum of a buffer (for tests and the template). */
 __u16 probe_csum(const __u8 *b, size_t len);
+/* Add len bytes as big-endian 16-bit words to an unfolded one's-complement sum. */
+__u32 probe_csum_add(__u32 sum, const __u8 *b, size_t len);
 
 #endif

@@ -142,6 +142,37 @@ static void run_track_extra(struct run *r, const struct rp_record *rec, enum ans
 		hoststats_late(&r->hs, idx);
 }
 
+/*
+ * The order. A round is the IPv4 targets, then the IPv6 ones, each family
+ * permuted on its own, so a batch holds one family and goes out whole on one
+ * socket. run_order: the target of probe p; run_position: where target idx
+ * stands in a round (the inverse); run_family: SND_V4 or SND_V6 of probe p.
+ */
+static int run_family(const struct run *r, __u64 p)
+{
+	return p % r->ntargets < r->n4 ? SND_V4 : SND_V6;
+}
+
+static __u64 run_order(const struct run *r, __u64 p)
+{
+	__u64 pos = p % r->ntargets;
+
+	return pos < r->n4 ? permute_at(&r->perm[SND_V4], pos)
+			   : r->n4 + permute_at(&r->perm[SND_V6], pos - r->n4);
+}
+
+static __u64 run_position(const struct run *r, __u64 idx)
+{
+	return idx < r->n4 ? permute_pos(&r->perm[SND_V4], idx)
+			   : r->n4 + permute_pos(&r->perm[SND_V6], idx - r->n4);
+}
+
+/* Where the family of probe p ends within its round. */
+static __u64 run_family_end(const struct run *r, __u64 p)
+{
+	return p - p % r->ntargets + (run_family(r, p) == SND_V4 ? r->n4 : r->ntargets);
+}
+
 /* Which probe a record answers: from its payload, or from its target alone. */
 static int run_record_seq(struct run *r, const struct rp_record *rec, __u64 *seq)
 {
@@ -158,8 +189,7 @@ static int run_record_seq(struct run *r, const struct rp_record *rec, __u64 *seq
 	memcpy(a.b, rec->target, sizeof(a.b));
 	if (targets_index(r->t, &a, &idx))
 		return -EINVAL;
-	pos = idx < r->n4 ? permute_pos(&r->perm[SND_V4], idx)
-			  : r->n4 + permute_pos(&r->perm[SND_V6], idx - r->n4);
+	pos = run_position(r, idx);
 	if (pos >= r->next)
 		return -EINVAL; /* never probed */
 	/* With -c, the target's newest probe sent: the last round that reached its position. */
@@ -188,25 +218,10 @@ static void run_on_stamp(void *ctx, __u32 key, __u64 tai_ns)
 	inflight_tx_stamp(&r->inf, key, tai_ns);
 }
 
-/*
- * The target probe p goes to. A round of the order is the IPv4 targets, each
- * family permuted on its own, then the IPv6 ones: a batch holds one family,
- * so it goes out whole on one socket.
- */
-static __u64 run_order(const struct run *r, __u64 p)
+/* No pace at all (--rate 0 and no -p or -i): records are polled, not woken for. */
+static bool run_unpaced(const struct run *r)
 {
-	__u64 pos = p % r->ntargets;
-
-	return pos < r->n4 ? permute_at(&r->perm[SND_V4], pos)
-			   : r->n4 + permute_at(&r->perm[SND_V6], pos - r->n4);
-}
-
-/* Where the family of position p ends within its round. */
-static __u64 run_family_end(const struct run *r, __u64 p)
-{
-	__u64 round = p - p % r->ntargets;
-
-	return p % r->ntargets < r->n4 ? round + r->n4 : round + r->ntargets;
+	return !r->pacer.den;
 }
 
 /* Probes are left, a job is free and the ring has room: only the pacer can say wait. */
@@ -262,7 +277,7 @@ static void run_build_job(struct run *r, struct sender_job *j, __u32 n, __u64 no
 	struct rp_addr a;
 	__u32 m = 0;
 
-	j->fam = r->next % r->ntargets < r->n4 ? SND_V4 : SND_V6;
+	j->fam = run_family(r, r->next);
 	if (end > fam_end)
 		end = fam_end;
 	for (; r->next < end; r->next++) {
@@ -409,7 +424,7 @@ static void run_wait(struct run *r, __u64 now)
 		wake = r->deadline;
 	if (r->interim_ns && r->next_interim < wake)
 		wake = r->next_interim;
-	if (r->o->rate == 0 && r->inf.open && now + RUN_POLL_NS < wake)
+	if (run_unpaced(r) && r->inf.open && now + RUN_POLL_NS < wake)
 		wake = now + RUN_POLL_NS;
 	if (wake <= now)
 		return;
@@ -491,7 +506,7 @@ static int run_setup_bpf(struct run *r)
 		.xdp_drop = !o->xdp_pass,
 		.ringbuf_bytes = o->ringbuf_mb << 20,
 		/* Unpaced, this thread is never idle for long: a wake-up per record is waste. */
-		.rb_no_wakeup = o->rate == 0,
+		.rb_no_wakeup = run_unpaced(r),
 		.v4 = r->t->count4 > 0,
 		.v6 = r->t->count4 < r->t->count,
 	};
@@ -623,9 +638,9 @@ static int run_tx_cfgs(struct run *r)
 
 	r->tc = (struct tx_cfg){ .family = AF_INET, .ttl = o->ttl, .tos = o->tos, .ifname = o->iface,
 				 .src = o->src_set ? &o->src : NULL, .scope_id = r->t->scope_id };
-	r->tc6 = (struct tx_cfg){ .family = AF_INET6, .ttl = o->ttl, .tos = o->tos,
-				  .ifname = o->iface, .src = o->src6_set ? &o->src6 : NULL,
-				  .scope_id = r->t->scope_id };
+	r->tc6 = r->tc; /* the same settings, but for the family and its source */
+	r->tc6.family = AF_INET6;
+	r->tc6.src = o->src6_set ? &o->src6 : NULL;
 	return o->send_packet ? run_setup_link(r) : 0;
 }
 
@@ -718,7 +733,7 @@ static int run_finish(struct run *r, struct run_summary *sum)
 	const struct rp_opts *o = r->o;
 	struct hostreport_in in = {
 		.hs = &r->hs, .t = r->t, .alive_hosts = r->alive_hosts,
-		.timeout_ns = o->timeout_ms * 1000000ULL, .multi = r->multi, .checks = &o->checks,
+		.multi = r->multi, .checks = &o->checks,
 		.prom_path = o->prom_path, .junit_path = o->junit_path, .out = &r->out,
 		.rtts = r->rtts, .count = o->count,
 	};

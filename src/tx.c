@@ -12,6 +12,7 @@
 #include <netinet/icmp6.h>
 #include <linux/net_tstamp.h>
 #include "log.h"
+#include "probe.h"
 #include "tx.h"
 
 #ifndef SCM_TS_OPT_ID
@@ -158,6 +159,8 @@ static void tx_frame_template6(struct tx_batch *b, __u8 *f, const struct tx_cfg 
 	ip[6] = IPPROTO_ICMPV6;
 	ip[7] = cfg->ttl ? (__u8)cfg->ttl : 64;
 	memcpy(ip + 8, l->src, 16);
+	/* Every probe's pseudo-header: this source, the length, next header 58; tx_seal adds dst. */
+	b->ip_sum = probe_csum_add(b->pkt_len + IPPROTO_ICMPV6, l->src, 16);
 }
 
 /* Ethernet + IPv4 header template for the packet path; its sum without daddr, id and check. */
@@ -169,8 +172,6 @@ static void tx_frame_template(struct tx_batch *b, __u8 *f, const struct tx_cfg *
 		return tx_frame_template6(b, f, cfg);
 	__u8 *ip = f + 14;
 	__u16 tot = (__u16)(20 + b->pkt_len);
-	__u32 sum = 0;
-	int i;
 
 	memcpy(f, l->dmac, 6);
 	memcpy(f + 6, l->smac, 6);
@@ -181,10 +182,8 @@ static void tx_frame_template(struct tx_batch *b, __u8 *f, const struct tx_cfg *
 	ip[6] = 0x40; /* DF, as the raw path sends by default (path MTU discovery) */
 	ip[8] = cfg->ttl ? (__u8)cfg->ttl : 64;
 	ip[9] = IPPROTO_ICMP;
-	memcpy(ip + 12, &l->src, 4);
-	for (i = 0; i < 20; i += 2)
-		sum += (__u32)ip[i] << 8 | ip[i + 1];
-	b->ip_sum = sum;
+	memcpy(ip + 12, l->src, 4);
+	b->ip_sum = probe_csum_add(0, ip, 20);
 }
 
 int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len, const struct tx_cfg *cfg)
@@ -325,17 +324,6 @@ __u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct rp_addr *dst, __u32 k
 	return p + b->hdr_len;
 }
 
-static __u32 tx_sum16(__u32 sum, const __u8 *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (__u32)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (__u32)p[len - 1] << 8;
-	return sum;
-}
-
 void tx_seal(struct tx_batch *b, __u32 i)
 {
 	__u8 *ip = b->pkts + (size_t)i * (b->hdr_len + b->pkt_len) + 14, *icmp = ip + 40;
@@ -343,10 +331,9 @@ void tx_seal(struct tx_batch *b, __u32 i)
 
 	if (b->hdr_len != TX_FRAME_HDR6)
 		return;
-	icmp[2] = icmp[3] = 0;
-	/* Pseudo-header: source and destination (32 bytes at ip + 8), length, next header. */
-	sum = tx_sum16(b->pkt_len + IPPROTO_ICMPV6, ip + 8, 32);
-	sum = tx_sum16(sum, icmp, b->pkt_len);
+	/* probe_build summed the message: add the pseudo-header to its sum (RFC 1624). */
+	sum = (__u16)~(icmp[2] << 8 | icmp[3]);
+	sum = probe_csum_add(sum + b->ip_sum, ip + 24, 16);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	icmp[2] = (__u8)(~sum >> 8), icmp[3] = (__u8)~sum;

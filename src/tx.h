@@ -46,7 +46,8 @@ union tx_dst {
 struct tx_batch {
 	__u32 cap, pkt_len;
 	__u32 hdr_len;		     /* packet path: TX_FRAME_HDR or TX_FRAME_HDR6; raw: 0 */
-	__u32 ip_sum;		     /* packet path: header sum with daddr, id, check zero */
+	__u32 ip_sum;		     /* packet path, IPv4: header sum with daddr, id, check zero;
+				      * IPv6: the pseudo-header's sum less the destination */
 	bool kstamp;		     /* messages carry SCM_TS_OPT_ID */
 	struct mmsghdr *msgs;
 	struct iovec *iov;

@@ -24,7 +24,19 @@ enum rp_verdict {
 	RP_V_ERROR,
 };
 
-#define RP_OFF(o) ((o) & (RP_COPY_LEN - 1))
+/*
+ * Every offset into the copy goes through rp_off(): hidden from the optimiser,
+ * then masked, so the mask is the last thing the verifier sees before the
+ * offset meets the pointer. Without the barrier clang drops masks it can prove
+ * redundant or turns "+ 1" into "| 1", and verifiers before 6.13 lose the bound.
+ */
+static __always_inline __u32 rp_off(__u32 off)
+{
+	asm volatile("" : "+r"(off));
+	return off & (RP_COPY_LEN - 1);
+}
+
+#define RP_OFF(o) rp_off(o)
 
 #define RP_ETH_P_IP 0x0800
 #define RP_ETH_P_8021Q 0x8100
@@ -57,7 +69,9 @@ const volatile __u64 rp_key1 = 0;
 
 static __always_inline __u32 rp_rd16(const __u8 *b, __u32 off)
 {
-	return ((__u32)b[RP_OFF(off)] << 8) | b[RP_OFF(off) + 1];
+	const __u8 *p = &b[RP_OFF(off)];
+
+	return ((__u32)p[0] << 8) | p[1];
 }
 
 static __always_inline __u32 rp_rd32(const __u8 *b, __u32 off)
@@ -97,14 +111,25 @@ static __always_inline __u32 rp_fold(__u64 s)
  */
 static __always_inline bool rp_csum_ok_from(const __u8 *b, __u32 off, __u32 len, __u64 sum)
 {
-	__u32 o = RP_OFF(off), i, t;
+	__u32 o = RP_OFF(off), i, t, w;
+	const __u8 *p = &b[o];
 
 	if (len > RP_COPY_LEN) /* callers check off + len against the copy first */
 		return false;
 	for (i = 0; i < RP_COPY_LEN / 4; i++) {
-		if (4 * i + 4 > len)
+		/*
+		 * Hidden from clang, w keeps the load a masked offset (not a moving
+		 * pointer that verifiers before 6.13 cannot bound) and the exit test
+		 * a comparison with an immediate: a verifier before 6.8 cannot decide
+		 * "constant > range", walks the dead branch, and the bounds it then
+		 * gives len (often the header length, used later as an offset)
+		 * cross and poison every pointer built from it.
+		 */
+		w = 4 * i;
+		asm volatile("" : "+r"(w));
+		if ((__s64)len - (__s64)w < 4)
 			break;
-		sum += *(const __u32 *)&b[o + 4 * i];
+		sum += *(const __u32 *)&p[w & (RP_COPY_LEN - 4)];
 	}
 	/* The tail: a tail exists only when off + len is inside the copy, so the mask is a no-op. */
 	t = RP_OFF(o + (len & ~3U));
@@ -282,14 +307,16 @@ static __always_inline bool rp_icmp6_csum(const __u8 *b, __u32 n, __u32 l3, __u3
 {
 	__u64 sum = __builtin_bswap16((__u16)(len >> 16)) + __builtin_bswap16((__u16)len) +
 		    __builtin_bswap16(RP_IPPROTO_ICMPV6);
-	__u32 i, a = RP_OFF(l3 + 8);
+	const __u8 *a = &b[RP_OFF(l3 + 8)];
+	__u32 i;
 
 	if (frag || icmp + len > n) {
 		r->flags |= RP_REC_F_CSUM_UNCHECKED;
 		return true;
 	}
+#pragma unroll
 	for (i = 0; i < 8; i++) /* source and destination: 32 bytes at l3 + 8 */
-		sum += *(const __u32 *)&b[a + 4 * i];
+		sum += *(const __u32 *)&a[4 * i];
 	return rp_csum_ok_from(b, icmp, len, sum);
 }
 

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * ringping's receive path: recognise echo replies and ICMP errors that belong
- * to this run, stamp them with CLOCK_TAI, and push one rp_record per packet
- * into a ring buffer. The entry points share one parser: an XDP program for an
- * interface, and socket filters for the raw ICMP and ICMPv6 receive sockets.
+ * to this run, stamp them, and push one rp_record per packet into a ring
+ * buffer. The entry points share one parser: XDP programs for an interface
+ * (one that copies with bpf_xdp_load_bytes, Linux 5.18+, and one that copies
+ * with direct packet access for older kernels; the loader picks), and socket
+ * filters for the raw ICMP and ICMPv6 receive sockets.
+ *
+ * Written for the verifier of Linux 5.10: no pointer arguments to global
+ * functions, every offset masked right before it meets a pointer (parse.bpf.h).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -16,6 +21,12 @@
 const volatile __u8 rp_xdp_drop = 0;
 /* bpf_ringbuf_submit() flags: 0 (adaptive wake-up) or BPF_RB_NO_WAKEUP. */
 const volatile __u64 rp_rb_flags = 0;
+/*
+ * Receive clock: CLOCK_TAI (bpf_ktime_get_tai_ns, Linux 6.1+), or CLOCK_MONOTONIC
+ * where the kernel lacks it; userspace relates the two (README "Clocks"). A
+ * known constant to the verifier, so the helper a kernel lacks is dead code.
+ */
+const volatile __u8 rp_clock_mono = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -29,9 +40,14 @@ struct {
 	__type(value, struct rp_counters);
 } rp_counters_map SEC(".maps");
 
-/* Twice the copy window, so masked offsets plus a few bytes stay in bounds. */
+/*
+ * Twice the copy window, so masked offsets plus a few bytes stay in bounds; and
+ * the record being built, here rather than on the stack so that the IPv6 global
+ * function can reach it without a pointer argument (5.10 allows none).
+ */
 struct rp_scratch {
 	__u8 b[2 * RP_COPY_LEN];
+	struct rp_record rec;
 };
 
 struct {
@@ -48,18 +64,29 @@ static __always_inline struct rp_scratch *rp_scratch_get(void)
 	return bpf_map_lookup_elem(&rp_scratch_map, &zero);
 }
 
+/* The scratch with its record cleared for a new packet, or NULL. */
+static __always_inline struct rp_scratch *rp_scratch_new(void)
+{
+	struct rp_scratch *s = rp_scratch_get();
+
+	if (s)
+		__builtin_memset(&s->rec, 0, sizeof(s->rec));
+	return s;
+}
+
 /*
  * IPv6 as a global function: the verifier checks it once on its own, not
  * along every path of each caller (with both families inlined the XDP
- * program passes the verifier's limit of a million instructions). Pointer
- * arguments of global functions may be NULL as far as the verifier knows.
+ * program passes the verifier's limit of a million instructions). Scalars
+ * only: the bytes and the record are in this CPU's scratch.
  */
-__noinline int rp_parse6(struct rp_scratch *s, __u32 n, __u32 pkt_len, __u32 l3,
-			 struct rp_record *r)
+__noinline int rp_parse6(__u32 n, __u32 pkt_len, __u32 l3)
 {
-	if (!s || !r)
+	struct rp_scratch *s = rp_scratch_get();
+
+	if (!s)
 		return RP_V_MALFORMED;
-	return rp_parse_ipv6(s->b, n, pkt_len, l3, r);
+	return rp_parse_ipv6(s->b, n, pkt_len, l3, &s->rec);
 }
 
 /* Count the verdict and emit the record; returns the verdict, or -1 on ring full. */
@@ -86,7 +113,7 @@ static __always_inline int rp_emit(int verdict, const struct rp_record *rec)
 		return -1;
 	}
 	__builtin_memcpy(out, rec, sizeof(*out));
-	out->rx_ns = bpf_ktime_get_tai_ns();
+	out->rx_ns = rp_clock_mono ? bpf_ktime_get_ns() : bpf_ktime_get_tai_ns();
 	bpf_ringbuf_submit(out, rp_rb_flags);
 	if (verdict == RP_V_REPLY)
 		c->reply++;
@@ -95,16 +122,31 @@ static __always_inline int rp_emit(int verdict, const struct rp_record *rec)
 	return verdict;
 }
 
+/* Parse the n bytes copied from an Ethernet frame of pkt_len bytes; the XDP verdict. */
+static __always_inline int rp_xdp_frame(struct rp_scratch *s, __u32 n, __u32 pkt_len)
+{
+	__u32 l3, proto = 0;
+	int v;
+
+	l3 = rp_parse_eth(s->b, n, &proto);
+	if (l3 && proto == RP_ETH_P_IP)
+		v = rp_parse_ipv4(s->b, n, pkt_len, l3, &s->rec);
+	else if (l3 && proto == RP_ETH_P_IPV6)
+		v = rp_parse6(n, pkt_len, l3);
+	else
+		v = RP_V_NOT_OURS;
+	v = rp_emit(v, &s->rec);
+	return (v == RP_V_REPLY && rp_xdp_drop) ? RP_XDP_DROP : RP_XDP_PASS;
+}
+
 SEC("xdp")
 int rp_xdp(struct xdp_md *ctx)
 {
-	struct rp_record rec = {};
 	struct rp_scratch *s;
-	__u32 l3, proto = 0, pkt_len;
+	__u32 pkt_len;
 	__u64 n; /* 64-bit so the bound below sits on the register passed to the helper */
-	int v;
 
-	s = rp_scratch_get();
+	s = rp_scratch_new();
 	if (!s)
 		return RP_XDP_PASS;
 	pkt_len = bpf_xdp_get_buff_len(ctx);
@@ -113,15 +155,42 @@ int rp_xdp(struct xdp_md *ctx)
 		n = RP_COPY_LEN;
 	if (n < 14 || bpf_xdp_load_bytes(ctx, 0, s->b, n))
 		return RP_XDP_PASS;
-	l3 = rp_parse_eth(s->b, n, &proto);
-	if (l3 && proto == RP_ETH_P_IP)
-		v = rp_parse_ipv4(s->b, n, pkt_len, l3, &rec);
-	else if (l3 && proto == RP_ETH_P_IPV6)
-		v = rp_parse6(s, n, pkt_len, l3, &rec);
-	else
-		v = RP_V_NOT_OURS;
-	v = rp_emit(v, &rec);
-	return (v == RP_V_REPLY && rp_xdp_drop) ? RP_XDP_DROP : RP_XDP_PASS;
+	return rp_xdp_frame(s, n, pkt_len);
+}
+
+#define RP_DPA_WORDS (RP_COPY_LEN / 8)
+
+/*
+ * Kernels before 5.18 have no bpf_xdp_load_bytes: copy the head of the linear
+ * frame by direct packet access, 8 bytes at a time at constant offsets (an
+ * unrolled loop every verifier follows), then the last 8 bytes of the copy
+ * again at a masked variable offset for the tail. Frames under 16 bytes are
+ * not ICMP and pass.
+ */
+SEC("xdp")
+int rp_xdp_dpa(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct rp_scratch *s;
+	__u32 pkt_len = (__u32)(end - data), n, i, t;
+
+	s = rp_scratch_new();
+	if (!s || data + 16 > end)
+		return RP_XDP_PASS;
+	n = pkt_len < RP_COPY_LEN ? pkt_len : RP_COPY_LEN;
+#pragma unroll
+	for (i = 0; i < RP_DPA_WORDS; i++) {
+		if (data + 8 * i + 8 > end || 8 * i + 8 > n)
+			break;
+		*(__u64 *)&s->b[8 * i] = *(__u64 *)(data + 8 * i);
+	}
+	t = n - 8;
+	asm volatile("" : "+r"(t));
+	t &= RP_COPY_LEN - 1; /* n - 8 is 8..248 already: the mask is for the verifier */
+	if (data + t + 8 > end)
+		return RP_XDP_PASS;
+	*(__u64 *)&s->b[t] = *(__u64 *)(data + t);
+	return rp_xdp_frame(s, n, pkt_len);
 }
 
 /*
@@ -132,11 +201,10 @@ int rp_xdp(struct xdp_md *ctx)
 SEC("socket")
 int rp_sock(struct __sk_buff *skb)
 {
-	struct rp_record rec = {};
 	struct rp_scratch *s;
 	__u64 n;
 
-	s = rp_scratch_get();
+	s = rp_scratch_new();
 	if (!s)
 		return 0;
 	n = skb->len;
@@ -144,7 +212,7 @@ int rp_sock(struct __sk_buff *skb)
 		n = RP_COPY_LEN;
 	if (n < 20 || bpf_skb_load_bytes(skb, 0, s->b, n))
 		return 0;
-	rp_emit(rp_parse_ipv4(s->b, n, skb->len, 0, &rec), &rec);
+	rp_emit(rp_parse_ipv4(s->b, n, skb->len, 0, &s->rec), &s->rec);
 	return 0;
 }
 
@@ -156,18 +224,20 @@ int rp_sock(struct __sk_buff *skb)
 SEC("socket")
 int rp_sock6(struct __sk_buff *skb)
 {
-	struct rp_record rec = {};
 	struct rp_scratch *s;
 	__u64 n, total;
 
-	s = rp_scratch_get();
+	s = rp_scratch_new();
 	if (!s || bpf_skb_load_bytes_relative(skb, 0, s->b, 40, BPF_HDR_START_NET))
 		return 0;
 	total = 40 + rp_rd16(s->b, 4);
 	n = total < RP_COPY_LEN ? total : RP_COPY_LEN;
-	if (bpf_skb_load_bytes_relative(skb, 0, s->b, n, BPF_HDR_START_NET))
+	/* Always true; hidden from clang so that the verifier of 5.10 sees the bounds. */
+	asm volatile("" : "+r"(n));
+	if (n < 40 || n > RP_COPY_LEN ||
+	    bpf_skb_load_bytes_relative(skb, 0, s->b, n, BPF_HDR_START_NET))
 		return 0;
-	rp_emit(rp_parse6(s, n, (__u32)total, 0, &rec), &rec);
+	rp_emit(rp_parse6((__u32)n, (__u32)total, 0), &s->rec);
 	return 0;
 }
 

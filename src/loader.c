@@ -80,7 +80,8 @@ static int loader_check_xdp_free(struct loader *l, const char *ifname)
 static int loader_open_xdp(struct loader *l, const struct loader_cfg *cfg)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts);
-	int prog = bpf_program__fd(l->skel->progs.rp_xdp), fd, err;
+	struct bpf_program *p = l->xdp_dpa ? l->skel->progs.rp_xdp_dpa : l->skel->progs.rp_xdp;
+	int prog = bpf_program__fd(p), fd, err;
 
 	l->ifindex = if_nametoindex(cfg->ifname);
 	if (!l->ifindex) {
@@ -103,6 +104,31 @@ static int loader_open_xdp(struct loader *l, const struct loader_cfg *cfg)
 	return 0;
 }
 
+/* 1 if programs of type t may call helper h here, 0 if not (or the probe failed). */
+static bool loader_has_helper(enum bpf_prog_type t, enum bpf_func_id h)
+{
+	return libbpf_probe_bpf_helper(t, h, NULL) == 1;
+}
+
+/*
+ * What this kernel offers, probed before load: the receive clock, and how
+ * the XDP program copies a frame. Each fallback is said once at info level.
+ */
+static void loader_probe(struct loader *l, const struct loader_cfg *cfg)
+{
+	enum bpf_prog_type t = cfg->mode == LOADER_XDP ? BPF_PROG_TYPE_XDP : BPF_PROG_TYPE_SOCKET_FILTER;
+
+	l->rx_mono = !loader_has_helper(t, BPF_FUNC_ktime_get_tai_ns);
+	if (l->rx_mono)
+		pr_info("kernel has no bpf_ktime_get_tai_ns (Linux < 6.1): receive times are "
+			"CLOCK_MONOTONIC, related to the TX stamps by a measured offset\n");
+	l->xdp_dpa = cfg->mode == LOADER_XDP &&
+		     !loader_has_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_xdp_load_bytes);
+	if (l->xdp_dpa)
+		pr_info("kernel has no bpf_xdp_load_bytes (Linux < 5.18): XDP copies frames by "
+			"direct packet access (linear part only)\n");
+}
+
 int loader_open(struct loader *l, const struct loader_cfg *cfg)
 {
 	int err;
@@ -120,9 +146,12 @@ int loader_open(struct loader *l, const struct loader_cfg *cfg)
 	l->skel->rodata->rp_key1 = cfg->key1;
 	l->skel->rodata->rp_xdp_drop = cfg->xdp_drop;
 	l->skel->rodata->rp_rb_flags = cfg->rb_no_wakeup ? BPF_RB_NO_WAKEUP : 0;
+	loader_probe(l, cfg);
+	l->skel->rodata->rp_clock_mono = l->rx_mono;
 	bpf_map__set_max_entries(l->skel->maps.rp_events, cfg->ringbuf_bytes);
-	/* Load only the programs this mode and the targets' families use. */
-	bpf_program__set_autoload(l->skel->progs.rp_xdp, cfg->mode == LOADER_XDP);
+	/* Load only the programs this mode, this kernel and the targets' families use. */
+	bpf_program__set_autoload(l->skel->progs.rp_xdp, cfg->mode == LOADER_XDP && !l->xdp_dpa);
+	bpf_program__set_autoload(l->skel->progs.rp_xdp_dpa, cfg->mode == LOADER_XDP && l->xdp_dpa);
 	bpf_program__set_autoload(l->skel->progs.rp_sock, cfg->mode == LOADER_SOCKET && cfg->v4);
 	bpf_program__set_autoload(l->skel->progs.rp_sock6, cfg->mode == LOADER_SOCKET && cfg->v6);
 	err = ringping_bpf__load(l->skel);

@@ -34,6 +34,8 @@ struct loader {
 	int sock6_fd; /* raw ICMPv6 receive socket with its filter, or -1 */
 	int ifindex;
 	int counters_fd;
+	bool rx_mono;  /* records carry CLOCK_MONOTONIC receive times, not CLOCK_TAI */
+	bool xdp_dpa;  /* XDP copies by direct packet access (no bpf_xdp_load_bytes) */
 };
 
 /* Load and attach as cfg says. 0 or -errno (a one-line reason already printed). */

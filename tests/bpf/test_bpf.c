@@ -26,6 +26,8 @@ static const struct probe_key key = { 0x0123456789abcdefULL, 0xfedcba9876543210U
 
 struct fixture {
 	struct ringping_bpf *skel;
+	struct bpf_program *xdp; /* rp_xdp where the kernel has bpf_xdp_load_bytes, else rp_xdp_dpa */
+	bool both_xdp;		 /* both XDP programs loaded: they are compared */
 	struct ring_buffer *rb;
 	struct rp_record recs[8];
 	int nrecs; /* kept, at most 8 */
@@ -319,7 +321,7 @@ static int run(struct bpf_program *prog, const struct frame *f)
 	return (int)o.retval;
 }
 
-#define XDP fx.skel->progs.rp_xdp
+#define XDP fx.xdp
 #define SOCK fx.skel->progs.rp_sock
 #define SOCK6 fx.skel->progs.rp_sock6
 
@@ -587,6 +589,57 @@ static void test_flip_each_byte_socket(void **state)
 	flip_each_byte(SOCK, 14);
 }
 
+/*
+ * The two XDP copies (bpf_xdp_load_bytes, direct packet access) must give the
+ * same verdict and the same record for every frame: every length from 16 to
+ * a full reply and beyond the copy window, each byte of a reply flipped, and
+ * the error and IPv6 frames.
+ */
+static void xdp_same(const struct frame *f)
+{
+	struct rp_record a, b;
+	int va, vb, n;
+
+	n = fx.nrecs = 0;
+	va = run(fx.skel->progs.rp_xdp, f);
+	if (fx.nrecs)
+		a = fx.recs[n++];
+	vb = run(fx.skel->progs.rp_xdp_dpa, f);
+	assert_int_equal(va, vb);
+	assert_int_equal(fx.nrecs, 2 * n);
+	if (!n)
+		return;
+	b = fx.recs[1];
+	a.rx_ns = b.rx_ns = 0;
+	assert_memory_equal(&a, &b, sizeof(a));
+}
+
+static void test_xdp_copies_agree(void **state)
+{
+	struct frame f, g;
+	size_t i;
+
+	if (!fx.both_xdp)
+		skip(); /* a kernel without bpf_xdp_load_bytes loads only rp_xdp_dpa */
+	reply_frame(&f, 0xc613000c, 77, 40, 2);
+	for (i = 16; i <= f.len; i++) {
+		g = f;
+		g.len = i;
+		xdp_same(&g);
+	}
+	for (i = 0; i < f.len; i++) {
+		g = f;
+		g.b[i] ^= 0xa5;
+		xdp_same(&g);
+	}
+	error_frame(&f, 3, 1, 0xc6120002, 0xc6126408, 5, 64, 40);
+	xdp_same(&f);
+	error6_frame(&f, 2, 0, 0x200, 8, 1);
+	xdp_same(&f);
+	f.len = MAX_FRAME; /* longer than the copy window: the tail is not copied */
+	xdp_same(&f);
+}
+
 static void test_non_ip_passes(void **state)
 {
 	struct frame f = { .len = 60 };
@@ -720,6 +773,12 @@ static int group_setup(void **state)
 	fx.skel->rodata->rp_key0 = key.k0;
 	fx.skel->rodata->rp_key1 = key.k1;
 	fx.skel->rodata->rp_xdp_drop = 1;
+	/* As the loader does: what the kernel lacks decides the clock and the XDP copy. */
+	fx.skel->rodata->rp_clock_mono =
+		libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_ktime_get_tai_ns, NULL) != 1;
+	fx.both_xdp = libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_xdp_load_bytes, NULL) == 1;
+	bpf_program__set_autoload(fx.skel->progs.rp_xdp, fx.both_xdp);
+	fx.xdp = fx.both_xdp ? fx.skel->progs.rp_xdp : fx.skel->progs.rp_xdp_dpa;
 	bpf_map__set_max_entries(fx.skel->maps.rp_events, 1 << 16);
 	if (ringping_bpf__load(fx.skel))
 		return -1;
@@ -757,6 +816,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fragments6, setup),
 		cmocka_unit_test_setup(test_errors6, setup),
 		cmocka_unit_test_setup(test_non_ip_passes, setup),
+		cmocka_unit_test_setup(test_xdp_copies_agree, setup),
 	};
 
 	if (geteuid() != 0) {

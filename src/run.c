@@ -22,6 +22,7 @@
 #include "route.h"
 #include "rp_hash.h"
 #include "run.h"
+#include "rxclock.h"
 #include "sender.h"
 
 #define NSEC 1000000000ULL
@@ -55,6 +56,7 @@ struct run {
 	struct sender_job *jobs, *free_jobs;
 	int njobs;
 	struct loader ld;
+	struct rxclock rxc;    /* receive times onto CLOCK_TAI (old kernels: from MONOTONIC) */
 	struct ring_buffer *rb;
 	struct inflight inf;
 	struct pacer pacer;
@@ -203,9 +205,16 @@ static int run_on_record(void *ctx, void *data, size_t len)
 	const struct rp_record *rec = data;
 	__u64 seq;
 
+	struct rp_record tai;
+
 	if (len < sizeof(*rec) || run_record_seq(r, rec, &seq)) {
 		r->inf.c.invalid++;
 		return 0;
+	}
+	if (r->rxc.mono) {
+		tai = *rec;
+		tai.rx_ns = rxclock_tai(&r->rxc, rec->rx_ns);
+		rec = &tai;
 	}
 	run_track_extra(r, rec, inflight_answer(&r->inf, seq, rec));
 	return 0;
@@ -446,6 +455,8 @@ static int run_loop(struct run *r)
 		run_collect(r); /* inline jobs finish in run_send: their stamps before records */
 		/* Stamps before records: a reply's stamp is queued before the reply exists. */
 		senders_poll(&r->snd, run_on_stamp, r);
+		if (rxclock_update(&r->rxc, now))
+			pr_warn("the wall clock was stepped: RTTs across the step are discarded\n");
 		err = ring_buffer__consume(r->rb);
 		if (err < 0 && err != -EINTR) {
 			pr_warn("ring buffer: %s\n", strerror(-err));
@@ -515,6 +526,7 @@ static int run_setup_bpf(struct run *r)
 	err = loader_open(&r->ld, &lc);
 	if (err)
 		return err;
+	rxclock_init(&r->rxc, r->ld.rx_mono, mono_now());
 	r->rb = ring_buffer__new(loader_ringbuf_fd(&r->ld), run_on_record, r, NULL);
 	if (!r->rb) {
 		err = -errno;

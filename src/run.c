@@ -545,7 +545,7 @@ static int run_setup_jobs(struct run *r)
 	if (!r->jobs)
 		return -ENOMEM;
 	for (i = 0; i < r->njobs; i++) {
-		err = sender_job_init(&r->jobs[i], r->o->batch, 8 + r->o->size, &r->tc);
+		err = sender_job_init(&r->jobs[i], r->o->batch, r->tc.pkt_len, &r->tc);
 		if (err)
 			return err;
 		r->jobs[i].next = r->free_jobs;
@@ -649,7 +649,8 @@ static int run_tx_cfgs(struct run *r)
 	const struct rp_opts *o = r->o;
 
 	r->tc = (struct tx_cfg){ .family = AF_INET, .ttl = o->ttl, .tos = o->tos, .ifname = o->iface,
-				 .src = o->src_set ? &o->src : NULL, .scope_id = r->t->scope_id };
+				 .src = o->src_set ? &o->src : NULL, .scope_id = r->t->scope_id,
+				 .pkt_len = 8 + o->size };
 	r->tc6 = r->tc; /* the same settings, but for the family and its source */
 	r->tc6.family = AF_INET6;
 	r->tc6.src = o->src6_set ? &o->src6 : NULL;

@@ -25,6 +25,12 @@
 #define TX_RCVBUF (64 << 20)
 #define TX_CMSG_SPACE CMSG_SPACE(sizeof(__u32))
 #define TX_ECMSG_SPACE 512
+/* Looped stamps: room for link and IP headers in front of the ICMP message. */
+#define TX_LOOP_HDR 128
+/* Looped stamps: at most this many bytes of frame buffers per error-queue read. */
+#define TX_LOOP_BYTES (4u << 20)
+
+static bool tx_said_looped; /* the looped-stamp notice is said once per process */
 
 __u64 tx_tai_now(void)
 {
@@ -89,10 +95,16 @@ static int tx_ip_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 	return err;
 }
 
+/* Keyed stamps come alone (TSONLY); looped ones bring a copy of their frame. */
+static int tx_ts_flags(bool looped)
+{
+	return SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_ID |
+	       (looped ? 0 : SOF_TIMESTAMPING_OPT_TSONLY);
+}
+
 static int tx_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 {
-	int ts = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE |
-		 SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
+	int ts = tx_ts_flags(false);
 	int err = cfg->link ? 0 : tx_ip_sockopts(tx, cfg);
 
 	err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_SNDBUFFORCE, TX_SNDBUF, "SO_SNDBUFFORCE");
@@ -247,6 +259,7 @@ int tx_open(struct tx *tx, const struct tx_cfg *cfg)
 
 	memset(tx, 0, sizeof(*tx));
 	tx->kstamp = true;
+	tx->pkt_len = cfg->pkt_len;
 	tx->tai_off_ns = tx_tai_offset();
 	/* Packet path: protocol 0, so the socket is never handed a received frame. */
 	if (cfg->link)
@@ -351,12 +364,42 @@ static void tx_batch_strip(struct tx_batch *b)
 	}
 }
 
+/*
+ * The kernel refused SCM_TS_OPT_ID before sending anything: key stamps by
+ * their looped frames instead, or, if even that is refused, stamp in userspace.
+ */
+static bool tx_go_looped(struct tx *tx)
+{
+	if (!tx->pkt_len || setsockopt(tx->fd, SOL_SOCKET, SO_TIMESTAMPING, &(int){ tx_ts_flags(true) },
+				       sizeof(int)))
+		return false;
+	tx->looped = true;
+	return true;
+}
+
+static void tx_no_opt_id(struct tx *tx, struct tx_batch *b)
+{
+	tx_batch_strip(b);
+	if (tx_go_looped(tx)) {
+		if (!__atomic_exchange_n(&tx_said_looped, true, __ATOMIC_RELAXED))
+			pr_info("kernel has no SCM_TS_OPT_ID (Linux < 6.13): TX stamps are keyed by "
+				"the copy of each probe they come back with\n");
+		return;
+	}
+	pr_warn("kernel has no SCM_TS_OPT_ID (Linux < 6.13): TX times come from userspace\n");
+	__atomic_store_n(&tx->kstamp, false, __ATOMIC_RELAXED);
+}
+
 __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)
 {
 	__u32 i = 0, ok = 0;
 	int r;
 
-	if (!tx->kstamp && b->kstamp)
+	/* Tests set RINGPING_TX_LOOPED to use looped stamps on kernels that would not need them. */
+	if (tx->kstamp && !tx->looped && !tx->sent_any && getenv("RINGPING_TX_LOOPED"))
+		tx_go_looped(tx);
+	tx->sent_any = true;
+	if ((!tx->kstamp || tx->looped) && b->kstamp)
 		tx_batch_strip(b);
 	while (i < n) {
 		r = sendmmsg(tx->fd, b->msgs + i, n - i, 0);
@@ -368,16 +411,35 @@ __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)
 		}
 		if (errno == EINTR)
 			continue;
-		if (errno == EINVAL && tx->kstamp && ok == 0) {
-			pr_warn("kernel has no SCM_TS_OPT_ID (Linux < 6.13): TX times come from userspace\n");
-			tx->kstamp = false;
-			tx_batch_strip(b);
+		if (errno == EINVAL && tx->kstamp && !tx->looped && ok == 0) {
+			tx_no_opt_id(tx, b);
 			continue;
 		}
 		/* sendmmsg reports only the first failure: that message failed, go on. */
 		b->status[i++] = -errno;
 	}
 	return ok;
+}
+
+/*
+ * A looped frame ends with the ICMP message we sent (a frame being sent has no
+ * trailer), whatever link header is in front: the key is the probe's sequence
+ * number at the start of its data. A cut or foreign copy gives no key.
+ */
+static bool tx_looped_key(const struct tx *tx, const struct mmsghdr *mm, __u32 *key)
+{
+	const __u8 *icmp;
+	__u64 seq;
+
+	if ((mm->msg_hdr.msg_flags & MSG_TRUNC) || mm->msg_len < tx->pkt_len ||
+	    tx->pkt_len < 8 + sizeof(seq))
+		return false;
+	icmp = (const __u8 *)mm->msg_hdr.msg_iov->iov_base + mm->msg_len - tx->pkt_len;
+	if (icmp[0] != ICMP_ECHO && icmp[0] != ICMP6_ECHO_REQUEST)
+		return false;
+	memcpy(&seq, icmp + 8, sizeof(seq)); /* host order, as probe_build wrote it */
+	*key = (__u32)seq;
+	return true;
 }
 
 static bool tx_parse_stamp(struct tx *tx, struct msghdr *m, __u32 *key, __u64 *tai)
@@ -396,7 +458,8 @@ static bool tx_parse_stamp(struct tx *tx, struct msghdr *m, __u32 *key, __u64 *t
 	}
 	if (!ts || !serr || serr->ee_origin != SO_EE_ORIGIN_TIMESTAMPING)
 		return false;
-	*key = serr->ee_data;
+	if (!tx->looped)
+		*key = serr->ee_data;
 	*tai = (__u64)ts->ts[0].tv_sec * 1000000000ULL + ts->ts[0].tv_nsec + tx->tai_off_ns;
 	return true;
 }
@@ -424,29 +487,76 @@ void tx_eq_free(struct tx_eq *eq)
 		return;
 	free(eq->msgs);
 	free(eq->cmsg);
-	eq->msgs = NULL;
-	eq->cmsg = NULL;
+	free(eq->iov);
+	free(eq->data);
+	memset(eq, 0, sizeof(*eq));
+}
+
+/* Frame buffers of cap bytes for looped stamps, attached; how many messages one read takes, or -errno. */
+static int tx_eq_frames(struct tx_eq *eq, __u32 cap)
+{
+	__u32 n = TX_LOOP_BYTES / cap, i;
+
+	n = n > TX_EQ_BATCH ? TX_EQ_BATCH : n < 1 ? 1 : n;
+	if (eq->frame_cap != cap) {
+		free(eq->data);
+		free(eq->iov);
+		eq->frame_cap = 0;
+		eq->iov = calloc(n, sizeof(*eq->iov));
+		eq->data = calloc(n, cap);
+		if (!eq->iov || !eq->data)
+			return -ENOMEM;
+		eq->frame_cap = cap;
+	}
+	for (i = 0; i < n; i++) {
+		eq->iov[i].iov_base = eq->data + (size_t)i * cap;
+		eq->iov[i].iov_len = cap;
+		eq->msgs[i].msg_hdr.msg_iov = &eq->iov[i];
+		eq->msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	return (int)n;
+}
+
+/* Messages one error-queue read takes from tx, with eq's buffers ready for them; or -errno. */
+static int tx_eq_prepare(struct tx *tx, struct tx_eq *eq)
+{
+	int i;
+
+	if (!tx->looped) {
+		for (i = 0; i < TX_EQ_BATCH; i++) /* keyed stamps come with no data */
+			eq->msgs[i].msg_hdr.msg_iovlen = 0;
+		return TX_EQ_BATCH;
+	}
+	return tx_eq_frames(eq, tx->pkt_len + TX_LOOP_HDR);
+}
+
+static void tx_eq_stamp(struct tx *tx, struct mmsghdr *mm, tx_stamp_fn fn, void *ctx)
+{
+	__u32 key = 0;
+	__u64 tai;
+
+	if (tx_parse_stamp(tx, &mm->msg_hdr, &key, &tai) && (!tx->looped || tx_looped_key(tx, mm, &key)))
+		fn(ctx, key, tai);
+	/* recvmmsg shrank them to what it wrote; the buffers themselves never move. */
+	mm->msg_hdr.msg_controllen = TX_ECMSG_SPACE;
+	mm->msg_hdr.msg_flags = 0;
 }
 
 int tx_drain_stamps(struct tx *tx, struct tx_eq *eq, tx_stamp_fn fn, void *ctx, int max)
 {
-	int total = 0, r, i;
-	__u32 key;
-	__u64 tai;
+	int total = 0, r, i, batch = tx_eq_prepare(tx, eq);
 
+	if (batch < 0)
+		return batch;
 	/* Bounded by max: a flood of stamps must not starve the rest of the loop. */
-	while (total + TX_EQ_BATCH <= max) {
-		r = recvmmsg(tx->fd, eq->msgs, TX_EQ_BATCH, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
+	while (total + batch <= max) {
+		r = recvmmsg(tx->fd, eq->msgs, batch, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
 		if (r < 0)
 			return (errno == EAGAIN || errno == EINTR) ? total : -errno;
-		for (i = 0; i < r; i++) {
-			if (tx_parse_stamp(tx, &eq->msgs[i].msg_hdr, &key, &tai))
-				fn(ctx, key, tai);
-			/* recvmmsg shrank it to what it wrote; the buffer itself never moves. */
-			eq->msgs[i].msg_hdr.msg_controllen = TX_ECMSG_SPACE;
-		}
+		for (i = 0; i < r; i++)
+			tx_eq_stamp(tx, &eq->msgs[i], fn, ctx);
 		total += r;
-		if (r < TX_EQ_BATCH)
+		if (r < batch)
 			break;
 	}
 	return total;

@@ -12,8 +12,16 @@
  *
  * Each message carries its timestamp key in an SCM_TS_OPT_ID control message
  * (Linux 6.13+), so a stamp names its probe exactly even when a send in the
- * middle of a batch fails. Where the kernel refuses it, ringping stamps each
- * batch in userspace instead and says so (tx->kstamp false).
+ * middle of a batch fails. Older kernels refuse that message (EINVAL on the
+ * first send, before anything went out); the socket then switches to looped
+ * stamps: without SOF_TIMESTAMPING_OPT_TSONLY each stamp comes back with a
+ * copy of the frame it stamps, and the probe's own sequence number, read from
+ * that copy, is the key. Not the socket's OPT_ID counter: the kernel takes a
+ * counter value before sending can still fail (a netfilter drop returns EPERM
+ * after it), so counting successful sends would shift every later key onto
+ * the wrong probe. The error queue holds only this socket's own frames.
+ * Only where no kernel stamp can be had does ringping stamp each batch in
+ * userspace, and says so (tx->kstamp false).
  */
 #ifndef RP_TX_H
 #define RP_TX_H
@@ -32,6 +40,7 @@ struct tx_cfg {
 	const char *ifname;	     /* NULL: any */
 	const struct rp_addr *src;   /* NULL: kernel's choice */
 	const struct route_link *link; /* non-NULL: packet send path on this link */
+	__u32 pkt_len;		     /* ICMP bytes per probe (looped stamps find the probe by it) */
 };
 
 #define TX_FRAME_HDR 34  /* Ethernet (14) + IPv4 (20) in front of each packet-path probe */
@@ -62,13 +71,19 @@ struct tx_batch {
 struct tx_eq {
 	struct mmsghdr *msgs;
 	__u8 *cmsg;
+	struct iovec *iov;	     /* looped stamps: one frame buffer per message */
+	__u8 *data;
+	__u32 frame_cap;	     /* bytes per frame buffer; 0 until looped stamps need them */
 };
 
 /* A sending socket, with the error-queue buffers of the thread that sends on it. */
 struct tx {
 	int fd;
 	bool open;
-	bool kstamp;		     /* kernel TX stamps with per-message keys */
+	bool kstamp;		     /* kernel TX stamps, each tied to its probe */
+	bool looped;		     /* keyed by the looped frame, not SCM_TS_OPT_ID (Linux < 6.13) */
+	bool sent_any;
+	__u32 pkt_len;		     /* ICMP bytes per probe */
 	__s64 tai_off_ns;	     /* CLOCK_TAI - CLOCK_REALTIME */
 	struct tx_eq eq;
 };

@@ -603,6 +603,57 @@ test_refuses_foreign_xdp() {
 
 # The interface vanishes mid-run (XDP mode): the sends that fail are counted as such,
 # every probe stays in one bucket, nothing crashes or stays loaded. The lab is rebuilt.
+# A quarter of 198.19.46.0/24 dropped on the way out of rp-probe: those sends fail (EPERM).
+fail_quarter() {
+	local drop
+	drop=$(seq 1 4 255 | sed 's/^/198.19.46./' | paste -sd, -)
+	ip netns exec rp-probe nft -f - <<NFT
+table ip rp_fail {
+	chain out {
+		type filter hook output priority 0; policy accept;
+		ip daddr { $drop } drop
+	}
+}
+NFT
+}
+
+# stamp_run NAME ARGS...: a -c 2 run over 198.19.46.0/24 beside a capture of its requests (ns).
+stamp_run() {
+	local name=$1 pid
+	shift
+	ip netns exec rp-probe tcpdump -i rp-p0 -n -U --immediate-mode --time-stamp-precision=nano \
+		-s 96 -B 262144 -w "$TMP/$name.pcap" 'icmp and icmp[0] == 8' 2>"$TMP/$name.tcpdump" &
+	pid=$!
+	wait_until 5 grep -q 'listening on' "$TMP/$name.tcpdump" || fail "tcpdump did not start"
+	rp -c 2 --per-probe --format ndjson "$@" 198.19.46.0/24 >"$TMP/$name.ndjson" 2>"$TMP/$name.err"
+	file_stable "$TMP/$name.pcap" || fail "capture file still growing"
+	kill -INT $pid
+	wait $pid
+	tcpdump -tt -n --time-stamp-precision=nano -r "$TMP/$name.pcap" >"$TMP/$name.txt" 2>/dev/null
+	expect_eq "$name: requests captured" "$(grep -c 'echo request' "$TMP/$name.txt")" 384
+	expect_eq "$name: send_failed" "$(summary_field send_failed "$TMP/$name.ndjson")" 128
+	expect_eq "$name: replied" "$(summary_field replied "$TMP/$name.ndjson")" 384
+	expect_eq "$name: tx_user_stamps" "$(summary_field tx_user_stamps "$TMP/$name.ndjson")" 0
+	expect_eq "$name: rtt_bad" "$(summary_field rtt_bad "$TMP/$name.ndjson")" 0
+	expect_eq "$name: unaccounted" "$(summary_field unaccounted "$TMP/$name.ndjson")" 0
+}
+
+# Sends that fail in the middle of a batch must not move any TX stamp onto another
+# probe. Before Linux 6.13 stamps are keyed by their looped frames (RINGPING_TX_LOOPED
+# does the same here on newer kernels); the socket's OPT_ID counter would not do:
+# each netfilter-dropped send advances it. Batched at full rate, every stamp must be
+# kernel-made and matched; paced 1 ms apart, each probe's stamp must sit nearest its
+# own request in the capture (a stamp shifted by one probe would sit 1 ms away).
+test_stamps_keyed_across_failed_sends() {
+	fail_quarter || { fail "nftables drop rule"; return; }
+	RINGPING_TX_LOOPED=1 stamp_run batched --rate 0 -p 0 --sender-threads 0
+	RINGPING_TX_LOOPED=1 stamp_run paced -p 0 -i 1 --sender-threads 0
+	ip netns exec rp-probe nft delete table ip rp_fail
+	python3 "$here/check_stamps.py" "$TMP/paced.txt" "$TMP/paced.ndjson" >"$TMP/paced.check" 2>&1 ||
+		fail "paced: $(tr '\n' ' ' <"$TMP/paced.check")"
+	grep -q 'checked 384 probes' "$TMP/paced.check" || fail "paced: $(cat "$TMP/paced.check")"
+}
+
 tx_packets() { ip netns exec rp-probe cat /sys/class/net/rp-p0/statistics/tx_packets; }
 
 test_interface_vanishes() {

@@ -38,7 +38,7 @@ UNIT_TESTS := targets permute pacer probe inflight stats output cli tx hoststats
 UNIT_BINS := $(patsubst %,$(OUTPUT)/test_%,$(UNIT_TESTS))
 
 .DELETE_ON_ERROR:
-.PHONY: all deps demo test unit bpftest itest bench tools vmlinux clean check-libbpf
+.PHONY: all deps demo test unit bpftest itest bench tools vmlinux vmtest clean check-libbpf
 
 all: check-libbpf $(OUTPUT)/ringping tools
 
@@ -142,6 +142,14 @@ itest: all
 # The README's test command: installs what is missing, then every suite.
 test: deps
 	$(Q)$(MAKE) --no-print-directory all unit bpftest itest
+
+# The kernel matrix: Debian's 5.10, 6.1 and 6.12 in qemu, and this machine's kernel.
+# KERNELS="6.1 host" narrows it.
+KERNELS ?= 5.10 6.1 6.12 host
+vmtest: deps
+	$(Q)tools/deps.sh --vm
+	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/test_bpf
+	$(Q)BUILD=$(abspath $(OUTPUT)) tools/vmtest.sh $(KERNELS)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

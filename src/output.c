@@ -306,9 +306,11 @@ static void output_meta_json(FILE *f, const struct run_meta *m)
 	if (uname(&u))
 		strcpy(u.release, "unknown");
 	fprintf(f, ",\"version\":\"%s\",\"kernel\":\"%s\",\"send_path\":\"%s\","
+		   "\"tx_stamps\":\"%s\",\"rx_clock\":\"%s\","
 		   "\"rate\":%" PRIu64 ",\"count\":%" PRIu64 ",\"loop\":%s,\"period_ms\":%" PRIu64
 		   ",\"seed\":%" PRIu64 ",\"key_id\":\"%08x\"",
-		RINGPING_VERSION, u.release, m->send_path, (uint64_t)m->rate, (uint64_t)m->count,
+		RINGPING_VERSION, u.release, m->send_path, m->tx_stamps ? m->tx_stamps : "keyed",
+		m->rx_clock ? m->rx_clock : "tai", (uint64_t)m->rate, (uint64_t)m->count,
 		m->loop ? "true" : "false", (uint64_t)m->period_ms, (uint64_t)m->seed, m->key_id);
 	output_iso8601(f, "start", m->start_s);
 	output_iso8601(f, "end", m->end_s);

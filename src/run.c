@@ -731,6 +731,8 @@ static void run_meta(const struct run *r, struct run_meta *m)
 
 	m->mode = o->xdp_iface ? "xdp" : "socket";
 	m->send_path = o->send_packet ? "packet" : "raw";
+	m->tx_stamps = !senders_kstamp(&r->snd) ? "user" : senders_looped(&r->snd) ? "looped" : "keyed";
+	m->rx_clock = r->rxc.mono ? "monotonic" : "tai";
 	m->rate = pacer_rate(&r->pacer);
 	m->count = o->count;
 	m->loop = o->loop;

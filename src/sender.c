@@ -193,6 +193,18 @@ bool senders_kstamp(const struct senders *s)
 	return true;
 }
 
+bool senders_looped(const struct senders *s)
+{
+	int i, f, nsock = s->n ? s->n : 1;
+
+	for (i = 0; i < nsock; i++)
+		for (f = 0; f < SND__FAMS; f++)
+			if (s->t[i].tx[f].open &&
+			    __atomic_load_n(&s->t[i].tx[f].looped, __ATOMIC_RELAXED))
+				return true;
+	return false;
+}
+
 void senders_stop(struct senders *s)
 {
 	int i, nsock = s->n ? s->n : 1;

@@ -75,6 +75,8 @@ struct sender_job *senders_take_done(struct senders *s);
 void senders_poll(struct senders *s, tx_stamp_fn fn, void *ctx);
 /* True while kernel TX stamps are in use on every socket. */
 bool senders_kstamp(const struct senders *s);
+/* True if any socket keys its stamps by their looped frames (no SCM_TS_OPT_ID). */
+bool senders_looped(const struct senders *s);
 void senders_stop(struct senders *s);
 
 #endif

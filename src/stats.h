@@ -15,6 +15,8 @@
 struct run_meta {
 	const char *mode;      /* socket or xdp */
 	const char *send_path; /* raw or packet */
+	const char *tx_stamps; /* keyed (SCM_TS_OPT_ID), looped (by the frame's copy) or user */
+	const char *rx_clock;  /* tai, or monotonic (moved onto TAI by a measured offset) */
 	__u64 rate, count, period_ms, seed;
 	bool loop;
 	__u32 key_id;	       /* names the run's key without revealing it */

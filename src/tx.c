@@ -523,10 +523,12 @@ static int tx_eq_prepare(struct tx *tx, struct tx_eq *eq)
 	int i;
 
 	if (!tx->looped) {
-		for (i = 0; i < TX_EQ_BATCH; i++) /* keyed stamps come with no data */
+		for (i = 0; eq->attached && i < TX_EQ_BATCH; i++) /* keyed stamps come with no data */
 			eq->msgs[i].msg_hdr.msg_iovlen = 0;
+		eq->attached = false;
 		return TX_EQ_BATCH;
 	}
+	eq->attached = true;
 	return tx_eq_frames(eq, tx->pkt_len + TX_LOOP_HDR);
 }
 

@@ -74,6 +74,7 @@ struct tx_eq {
 	struct iovec *iov;	     /* looped stamps: one frame buffer per message */
 	__u8 *data;
 	__u32 frame_cap;	     /* bytes per frame buffer; 0 until looped stamps need them */
+	bool attached;		     /* the frame buffers are in msgs */
 };
 
 /* A sending socket, with the error-queue buffers of the thread that sends on it. */

@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Install every Debian package ringping's build, tests and demo need; idempotent.
 # --bench: also the peers tools/bench.sh measures against.
+# --vm: what tools/vmtest.sh needs to boot Debian kernels (qemu, an initramfs
+# of busybox and the kernel's own modules, depmod and modprobe).
 set -eu
 # libxml2-utils and python3-prometheus-client: the tests parse the JUnit and
 # OpenMetrics reports with real parsers (xmllint, prometheus_client's strict one);
@@ -9,6 +11,7 @@ set -eu
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config gcc make
       iproute2 nftables libxml2-utils python3 python3-prometheus-client tcpdump"
 [ "${1:-}" = --bench ] && pkgs="zmap masscan fping nmap time"
+[ "${1:-}" = --vm ] && pkgs="qemu-system-x86 busybox-static kmod cpio xz-utils"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

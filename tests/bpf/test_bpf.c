@@ -619,8 +619,10 @@ static void test_xdp_copies_agree(void **state)
 	struct frame f, g;
 	size_t i;
 
-	if (!fx.both_xdp)
-		skip(); /* a kernel without bpf_xdp_load_bytes loads only rp_xdp_dpa */
+	if (!fx.both_xdp) {
+		print_message("kernel has no bpf_xdp_load_bytes: only rp_xdp_dpa loads, nothing to compare\n");
+		skip();
+	}
 	reply_frame(&f, 0xc613000c, 77, 40, 2);
 	for (i = 16; i <= f.len; i++) {
 		g = f;

@@ -23,6 +23,8 @@
 #define TX_SNDBUF (4 << 20)
 /* The error queue holds stamps until we read them; each costs about 1 KiB of rcvbuf. */
 #define TX_RCVBUF (64 << 20)
+/* A looped stamp is charged the whole frame's buffer (2-3 KiB on 5.10's packet sockets). */
+#define TX_RCVBUF_LOOPED (512 << 20)
 #define TX_CMSG_SPACE CMSG_SPACE(sizeof(__u32))
 #define TX_ECMSG_SPACE 512
 /* Looped stamps: room for link and IP headers in front of the ICMP message. */
@@ -373,6 +375,9 @@ static bool tx_go_looped(struct tx *tx)
 	if (!tx->pkt_len || setsockopt(tx->fd, SOL_SOCKET, SO_TIMESTAMPING, &(int){ tx_ts_flags(true) },
 				       sizeof(int)))
 		return false;
+	/* Room for a sweep's worth of queued copies; a full queue would drop stamps. */
+	if (setsockopt(tx->fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){ TX_RCVBUF_LOOPED }, sizeof(int)))
+		pr_debug("SO_RCVBUFFORCE (looped stamps): %s\n", strerror(errno));
 	tx->looped = true;
 	return true;
 }

@@ -163,7 +163,7 @@ cd '$top' || exit 1
 out=\${VMOUT:-/vmout}
 uname -r >"\$out/kernel"
 '$BUILD/test_bpf' >"\$out/bpf.log" 2>&1; echo \$? >"\$out/bpf.rc"
-RP_TESTS='$(echo $LAB_TESTS)' RP_SWEEP_TIMEOUT_MS='$2' RP_PACKET_SWEEP_RATE='$3' \\
+RP_TESTS='$(echo $LAB_TESTS)' RP_SWEEP_TIMEOUT_MS='$2' RP_PACKET_SWEEP_RATE='$3' RP_SWEEP_RECONCILE='${3:+1}' \\
 	tests/integration/run.sh '$BUILD/ringping' >"\$out/lab.log" 2>&1
 echo \$? >"\$out/lab.rc"
 EOF
@@ -186,7 +186,7 @@ report_row() {
 	l=$(sed -n 's/^integration: //p' "$out/lab.log" 2>/dev/null | tail -1)
 	printf '%-6s %-24s %-28s %-26s %5ss\n' "$name" "$k" "bpf: $(cmocka_tally "$out/bpf.log")" \
 		"lab: ${l:-none}" "$secs"
-	grep -E '^(FAIL|SKIP)' "$out/lab.log" 2>/dev/null | sed 's/^/         /'
+	grep -E '^(FAIL|SKIP|diag:|note:)' "$out/lab.log" 2>/dev/null | sed 's/^/         /'
 	grep -E '^\[  (FAILED|ERROR|SKIPPED) +\] [a-z]' "$out/bpf.log" 2>/dev/null | sed 's/^/         /'
 }
 

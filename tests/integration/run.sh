@@ -36,19 +36,23 @@ our_progs() { bpftool prog show 2>/dev/null | grep -cE 'name rp_(xdp|sock|sock6)
 # The /16 (or with NET set, another 65,536 addresses) at full rate: every address
 # alive, every count exact, per-host rows unique.
 sweep_16() {
-	local out=$TMP/sweep$1.ndjson code
+	local out=$TMP/sweep$1.ndjson code lost=0 want
 	shift
+	[ -n "${RP_SWEEP_RECONCILE:-}" ] && lost=$(tgt_reply_errors)
 	# RP_SWEEP_TIMEOUT_MS: tools/vmtest.sh gives its emulated guests, whose lab target
 	# answers about 20 times slower, a longer wait; the counts must be the same.
 	rp --rate 0 --format ndjson ${RP_SWEEP_TIMEOUT_MS:+-t "$RP_SWEEP_TIMEOUT_MS"} "$@" \
 		"${NET:-198.19.0.0/16}" >"$out" 2>"$TMP/err"
 	code=$?
-	expect_eq "exit code" $code 0 || sweep_diag "$out"
+	[ -n "${RP_SWEEP_RECONCILE:-}" ] && lost=$(($(tgt_reply_errors) - lost))
+	want=$((65536 - lost))
+	[ $lost -le 655 ] || fail "the lab's target failed to send $lost replies (over 1 %)"
+	expect_eq "exit code" $code $([ $lost -eq 0 ] && echo 0 || echo 1) || sweep_diag "$out"
 	expect_eq targets "$(summary_field targets "$out")" 65536
 	expect_eq sent "$(summary_field sent "$out")" 65536
-	expect_eq replied "$(summary_field replied "$out")" 65536
+	expect_eq replied "$(summary_field replied "$out")" $want
 	expect_eq errors "$(summary_field errors "$out")" 0
-	expect_eq no_reply "$(summary_field no_reply "$out")" 0
+	expect_eq no_reply "$(summary_field no_reply "$out")" $lost
 	expect_eq invalid "$(summary_field invalid "$out")" 0
 	expect_eq duplicates "$(summary_field duplicates "$out")" 0
 	expect_eq dropped_locally "$(summary_field dropped_locally "$out")" 0
@@ -56,23 +60,36 @@ sweep_16() {
 	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
 	expect_eq tx_user_stamps "$(summary_field tx_user_stamps "$out")" 0
 	expect_eq "unique alive hosts" \
-		"$(grep '"status":"alive"' "$out" | json_field host | sort -u | wc -l)" 65536
-	expect_eq "rows with an RTT" "$(grep -c '"rtt_ms":[0-9]' "$out")" 65536
+		"$(grep '"status":"alive"' "$out" | json_field host | sort -u | wc -l)" $want
+	expect_eq "rows with an RTT" "$(grep -c '"rtt_ms":[0-9]' "$out")" $want
+	[ $lost -eq 0 ] || echo "note: the lab's target could not send $lost replies (its own ICMP counters); no_reply matched"
+}
+
+# Echo replies the lab's target could not send (its ICMP socket's send buffer full):
+# under emulation (tools/vmtest.sh sets RP_SWEEP_RECONCILE) a full-rate sweep can
+# outrun it, and then ringping's no_reply must equal exactly this count.
+tgt_reply_errors() {
+	ip netns exec rp-tgt nstat -az 2>/dev/null |
+		awk '$1 == "IcmpOutErrors" || $1 == "Icmp6OutErrors" { n += $2 } END { print n + 0 }'
 }
 
 # After a failed sweep: where answers went (ringping's own counts, the lab's drops).
 sweep_diag() {
 	local f
+	local cpu=0 a b rest line="diag:"
 	for f in late dropped_locally rtt_bad tx_user_stamps tx_stamps rx_clock send_failed; do
-		printf '%s=%s ' "$f" "$(summary_field $f "$1")"
+		line="$line $f=$(summary_field $f "$1")"
 	done
-	echo
-	ip netns exec rp-tgt nstat -az 2>/dev/null | awk '$2 > 0 && /Drop|Discard|Overflow|Backlog|Errors/'
-	local cpu=0 a b rest
 	while read -r a b rest; do
-		echo "softnet cpu$cpu dropped $((16#$b))"
+		line="$line softnet_drops_cpu$cpu=$((16#$b))"
 		cpu=$((cpu + 1))
 	done </proc/net/softnet_stat
+	echo "$line"
+	ip netns exec rp-tgt nstat -az 2>/dev/null |
+		awk '$2 > 0 && /Drop|Discard|Overflow|Backlog|Errors/ { printf "diag: rp-tgt %s %s\n", $1, $2 }'
+	ip netns exec rp-probe nstat -az 2>/dev/null |
+		awk '$2 > 0 && /Drop|Discard|Overflow|Backlog|Errors/ { printf "diag: rp-probe %s %s\n", $1, $2 }'
+	ip netns exec rp-probe ip -s link show rp-p0 | awk '/dropped/ { getline; print "diag: rp-p0 " $0 }' 
 }
 
 test_sweep_socket_mode() { sweep_16 s; }

@@ -187,7 +187,8 @@ report_row() {
 	printf '%-6s %-24s %-28s %-26s %5ss\n' "$name" "$k" "bpf: $(cmocka_tally "$out/bpf.log")" \
 		"lab: ${l:-none}" "$secs"
 	grep -E '^(FAIL|SKIP|diag:|note:)' "$out/lab.log" 2>/dev/null | sed 's/^/         /'
-	grep -E '^\[  (FAILED|ERROR|SKIPPED) +\] [a-z]' "$out/bpf.log" 2>/dev/null | sed 's/^/         /'
+	grep -E '^\[  (FAILED|ERROR|SKIPPED) +\] [a-z]' "$out/bpf.log" 2>/dev/null | sort -u |
+		sed 's/^/         /'
 }
 
 passed_row() {

@@ -62,7 +62,7 @@ sweep_16() {
 	expect_eq "unique alive hosts" \
 		"$(grep '"status":"alive"' "$out" | json_field host | sort -u | wc -l)" $want
 	expect_eq "rows with an RTT" "$(grep -c '"rtt_ms":[0-9]' "$out")" $want
-	[ $lost -eq 0 ] || echo "note: the lab's target could not send $lost replies (its own ICMP counters); no_reply matched"
+	[ $lost -eq 0 ] || echo "note: $CUR: the lab's target could not send $lost replies (its own ICMP counters); no_reply matched"
 }
 
 # Echo replies the lab's target could not send (its ICMP socket's send buffer full):

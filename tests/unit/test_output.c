@@ -62,6 +62,7 @@ static const char *run_output(struct output_cfg cfg)
 	struct output o;
 	struct run_summary sum = { .targets = 3, .sent = 3, .replied = 1, .unaccounted = 0,
 				   .meta = { .mode = "socket", .send_path = "raw", .seed = 7,
+					     .tx_stamps = "looped", .rx_clock = "monotonic",
 					     .key_id = 0xabc, .start_s = 1e9, .end_s = 1e9 + 1.5 } };
 
 	cfg.path = path;
@@ -98,7 +99,8 @@ static void test_ndjson(void **s)
 	assert_non_null(strstr(l2, "\"from\":\"198.18.0.2\""));
 	assert_non_null(strstr(l3, "\"rtt_ms\":null,\"ttl\":null"));
 	assert_non_null(strstr(l4, "{\"type\":\"summary\",\"mode\":\"socket\",\"version\":\""));
-	assert_non_null(strstr(l4, "\"send_path\":\"raw\",\"rate\":0,\"count\":0,\"loop\":false,"
+	assert_non_null(strstr(l4, "\"send_path\":\"raw\",\"tx_stamps\":\"looped\","
+				   "\"rx_clock\":\"monotonic\",\"rate\":0,\"count\":0,\"loop\":false,"
 				   "\"period_ms\":0,\"seed\":7,\"key_id\":\"00000abc\","
 				   "\"start\":\"2001-09-09T01:46:40.000000Z\","
 				   "\"end\":\"2001-09-09T01:46:41.500000Z\",\"targets\":3,"));

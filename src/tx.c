@@ -378,7 +378,7 @@ static bool tx_go_looped(struct tx *tx)
 	/* Room for a sweep's worth of queued copies; a full queue would drop stamps. */
 	if (setsockopt(tx->fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){ TX_RCVBUF_LOOPED }, sizeof(int)))
 		pr_debug("SO_RCVBUFFORCE (looped stamps): %s\n", strerror(errno));
-	tx->looped = true;
+	__atomic_store_n(&tx->looped, true, __ATOMIC_RELEASE); /* before any looped stamp exists */
 	return true;
 }
 
@@ -447,7 +447,7 @@ static bool tx_looped_key(const struct tx *tx, const struct mmsghdr *mm, __u32 *
 	return true;
 }
 
-static bool tx_parse_stamp(struct tx *tx, struct msghdr *m, __u32 *key, __u64 *tai)
+static bool tx_parse_stamp(struct tx *tx, struct msghdr *m, bool looped, __u32 *key, __u64 *tai)
 {
 	struct sock_extended_err *serr = NULL;
 	struct scm_timestamping *ts = NULL;
@@ -463,7 +463,7 @@ static bool tx_parse_stamp(struct tx *tx, struct msghdr *m, __u32 *key, __u64 *t
 	}
 	if (!ts || !serr || serr->ee_origin != SO_EE_ORIGIN_TIMESTAMPING)
 		return false;
-	if (!tx->looped)
+	if (!looped)
 		*key = serr->ee_data;
 	*tai = (__u64)ts->ts[0].tv_sec * 1000000000ULL + ts->ts[0].tv_nsec + tx->tai_off_ns;
 	return true;
@@ -527,7 +527,7 @@ static int tx_eq_prepare(struct tx *tx, struct tx_eq *eq)
 {
 	int i;
 
-	if (!tx->looped) {
+	if (!__atomic_load_n(&tx->looped, __ATOMIC_ACQUIRE)) {
 		for (i = 0; eq->attached && i < TX_EQ_BATCH; i++) /* keyed stamps come with no data */
 			eq->msgs[i].msg_hdr.msg_iovlen = 0;
 		eq->attached = false;
@@ -537,12 +537,26 @@ static int tx_eq_prepare(struct tx *tx, struct tx_eq *eq)
 	return tx_eq_frames(eq, tx->pkt_len + TX_LOOP_HDR);
 }
 
-static void tx_eq_stamp(struct tx *tx, struct mmsghdr *mm, tx_stamp_fn fn, void *ctx)
+/*
+ * One stamp, read the way eq was prepared. A sender thread may switch its
+ * socket to looped stamps while another thread reads it prepared for keyed
+ * ones: such a stamp comes with data that had no room (MSG_TRUNC), and its
+ * ee_data is the counter, not a key, so it is dropped (its probe keeps a
+ * userspace send time, counted).
+ */
+static void tx_eq_stamp(struct tx *tx, struct tx_eq *eq, struct mmsghdr *mm, tx_stamp_fn fn,
+			void *ctx)
 {
+	bool looped = eq->attached, ok;
 	__u32 key = 0;
 	__u64 tai;
 
-	if (tx_parse_stamp(tx, &mm->msg_hdr, &key, &tai) && (!tx->looped || tx_looped_key(tx, mm, &key)))
+	ok = tx_parse_stamp(tx, &mm->msg_hdr, looped, &key, &tai);
+	if (ok && looped)
+		ok = tx_looped_key(tx, mm, &key);
+	else if (ok)
+		ok = !(mm->msg_hdr.msg_flags & MSG_TRUNC);
+	if (ok)
 		fn(ctx, key, tai);
 	/* recvmmsg shrank them to what it wrote; the buffers themselves never move. */
 	mm->msg_hdr.msg_controllen = TX_ECMSG_SPACE;
@@ -561,7 +575,7 @@ int tx_drain_stamps(struct tx *tx, struct tx_eq *eq, tx_stamp_fn fn, void *ctx, 
 		if (r < 0)
 			return (errno == EAGAIN || errno == EINTR) ? total : -errno;
 		for (i = 0; i < r; i++)
-			tx_eq_stamp(tx, &eq->msgs[i], fn, ctx);
+			tx_eq_stamp(tx, eq, &eq->msgs[i], fn, ctx);
 		total += r;
 		if (r < batch)
 			break;

@@ -186,6 +186,7 @@ report_row() {
 	l=$(sed -n 's/^integration: //p' "$out/lab.log" 2>/dev/null | tail -1)
 	printf '%-6s %-24s %-28s %-26s %5ss\n' "$name" "$k" "bpf: $(cmocka_tally "$out/bpf.log")" \
 		"lab: ${l:-none}" "$secs"
+	[ -e "$out/lab.log" ] || tail -n 5 "$out/job.log" 2>/dev/null | sed 's/^/         job: /'
 	grep -E '^(FAIL|SKIP|diag:|note:)' "$out/lab.log" 2>/dev/null | sed 's/^/         /'
 	grep -E '^\[  (FAILED|ERROR|SKIPPED) +\] [a-z]' "$out/bpf.log" 2>/dev/null | sort -u |
 		sed 's/^/         /'

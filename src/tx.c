@@ -497,65 +497,48 @@ void tx_eq_free(struct tx_eq *eq)
 	memset(eq, 0, sizeof(*eq));
 }
 
-/* Frame buffers of cap bytes for looped stamps, attached; how many messages one read takes, or -errno. */
+/* Frame buffers of cap bytes in eq's messages; how many messages one read takes, or -errno. */
 static int tx_eq_frames(struct tx_eq *eq, __u32 cap)
 {
 	__u32 n = TX_LOOP_BYTES / cap, i;
 
 	n = n > TX_EQ_BATCH ? TX_EQ_BATCH : n < 1 ? 1 : n;
-	if (eq->frame_cap != cap) {
-		free(eq->data);
-		free(eq->iov);
-		eq->frame_cap = 0;
-		eq->iov = calloc(n, sizeof(*eq->iov));
-		eq->data = calloc(n, cap);
-		if (!eq->iov || !eq->data)
-			return -ENOMEM;
-		eq->frame_cap = cap;
-	}
-	for (i = 0; i < n; i++) {
+	if (eq->frame_cap == cap)
+		return (int)n;
+	free(eq->data);
+	free(eq->iov);
+	eq->frame_cap = 0;
+	eq->iov = calloc(n, sizeof(*eq->iov));
+	eq->data = calloc(n, cap);
+	if (!eq->iov || !eq->data)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) { /* recvmmsg never moves them */
 		eq->iov[i].iov_base = eq->data + (size_t)i * cap;
 		eq->iov[i].iov_len = cap;
 		eq->msgs[i].msg_hdr.msg_iov = &eq->iov[i];
 		eq->msgs[i].msg_hdr.msg_iovlen = 1;
 	}
+	eq->frame_cap = cap;
 	return (int)n;
 }
 
-/* Messages one error-queue read takes from tx, with eq's buffers ready for them; or -errno. */
-static int tx_eq_prepare(struct tx *tx, struct tx_eq *eq)
-{
-	int i;
-
-	if (!__atomic_load_n(&tx->looped, __ATOMIC_ACQUIRE)) {
-		for (i = 0; eq->attached && i < TX_EQ_BATCH; i++) /* keyed stamps come with no data */
-			eq->msgs[i].msg_hdr.msg_iovlen = 0;
-		eq->attached = false;
-		return TX_EQ_BATCH;
-	}
-	eq->attached = true;
-	return tx_eq_frames(eq, tx->pkt_len + TX_LOOP_HDR);
-}
-
 /*
- * One stamp, read the way eq was prepared. A sender thread may switch its
- * socket to looped stamps while another thread reads it prepared for keyed
- * ones: such a stamp comes with data that had no room (MSG_TRUNC), and its
- * ee_data is the counter, not a key, so it is dropped (its probe keeps a
- * userspace send time, counted).
+ * One stamp. A looped stamp brings its frame, a keyed one nothing: the stamp
+ * itself says which it is, so a thread that reads a socket just as its sender
+ * switches it to looped stamps still keys each one right. A dataless stamp
+ * from a looped socket has only the counter in ee_data, which is no key.
  */
-static void tx_eq_stamp(struct tx *tx, struct tx_eq *eq, struct mmsghdr *mm, tx_stamp_fn fn,
-			void *ctx)
+static void tx_eq_stamp(struct tx *tx, struct mmsghdr *mm, tx_stamp_fn fn, void *ctx)
 {
-	bool looped = eq->attached, ok;
+	bool data = mm->msg_len > 0 || (mm->msg_hdr.msg_flags & MSG_TRUNC), ok;
 	__u32 key = 0;
 	__u64 tai;
 
-	ok = tx_parse_stamp(tx, &mm->msg_hdr, looped, &key, &tai);
-	if (ok && looped)
+	ok = tx_parse_stamp(tx, &mm->msg_hdr, data, &key, &tai);
+	if (ok && data)
 		ok = tx_looped_key(tx, mm, &key);
 	else if (ok)
-		ok = !(mm->msg_hdr.msg_flags & MSG_TRUNC);
+		ok = !__atomic_load_n(&tx->looped, __ATOMIC_ACQUIRE);
 	if (ok)
 		fn(ctx, key, tai);
 	/* recvmmsg shrank them to what it wrote; the buffers themselves never move. */
@@ -565,7 +548,8 @@ static void tx_eq_stamp(struct tx *tx, struct tx_eq *eq, struct mmsghdr *mm, tx_
 
 int tx_drain_stamps(struct tx *tx, struct tx_eq *eq, tx_stamp_fn fn, void *ctx, int max)
 {
-	int total = 0, r, i, batch = tx_eq_prepare(tx, eq);
+	/* Frame buffers always: a socket may turn to looped stamps at any time. */
+	int total = 0, r, i, batch = tx_eq_frames(eq, tx->pkt_len + TX_LOOP_HDR);
 
 	if (batch < 0)
 		return batch;
@@ -575,7 +559,7 @@ int tx_drain_stamps(struct tx *tx, struct tx_eq *eq, tx_stamp_fn fn, void *ctx, 
 		if (r < 0)
 			return (errno == EAGAIN || errno == EINTR) ? total : -errno;
 		for (i = 0; i < r; i++)
-			tx_eq_stamp(tx, eq, &eq->msgs[i], fn, ctx);
+			tx_eq_stamp(tx, &eq->msgs[i], fn, ctx);
 		total += r;
 		if (r < batch)
 			break;

@@ -73,8 +73,7 @@ struct tx_eq {
 	__u8 *cmsg;
 	struct iovec *iov;	     /* looped stamps: one frame buffer per message */
 	__u8 *data;
-	__u32 frame_cap;	     /* bytes per frame buffer; 0 until looped stamps need them */
-	bool attached;		     /* the frame buffers are in msgs */
+	__u32 frame_cap;	     /* bytes per frame buffer (looped stamps bring their frames) */
 };
 
 /* A sending socket, with the error-queue buffers of the thread that sends on it. */

@@ -203,9 +203,8 @@ static int run_on_record(void *ctx, void *data, size_t len)
 {
 	struct run *r = ctx;
 	const struct rp_record *rec = data;
-	__u64 seq;
-
 	struct rp_record tai;
+	__u64 seq;
 
 	if (len < sizeof(*rec) || run_record_seq(r, rec, &seq)) {
 		r->inf.c.invalid++;

@@ -181,28 +181,36 @@ void senders_poll(struct senders *s, tx_stamp_fn fn, void *ctx)
 		}
 }
 
-bool senders_kstamp(const struct senders *s)
+/* True if pred holds for any open socket (sender threads may change what it reads). */
+static bool senders_any(const struct senders *s, bool (*pred)(const struct tx *))
 {
 	int i, f, nsock = s->n ? s->n : 1;
 
 	for (i = 0; i < nsock; i++)
 		for (f = 0; f < SND__FAMS; f++)
-			if (s->t[i].tx[f].open &&
-			    !__atomic_load_n(&s->t[i].tx[f].kstamp, __ATOMIC_RELAXED))
-				return false;
-	return true;
+			if (s->t[i].tx[f].open && pred(&s->t[i].tx[f]))
+				return true;
+	return false;
+}
+
+static bool sender_tx_user(const struct tx *tx)
+{
+	return !__atomic_load_n(&tx->kstamp, __ATOMIC_RELAXED);
+}
+
+static bool sender_tx_looped(const struct tx *tx)
+{
+	return __atomic_load_n(&tx->looped, __ATOMIC_RELAXED);
+}
+
+bool senders_kstamp(const struct senders *s)
+{
+	return !senders_any(s, sender_tx_user);
 }
 
 bool senders_looped(const struct senders *s)
 {
-	int i, f, nsock = s->n ? s->n : 1;
-
-	for (i = 0; i < nsock; i++)
-		for (f = 0; f < SND__FAMS; f++)
-			if (s->t[i].tx[f].open &&
-			    __atomic_load_n(&s->t[i].tx[f].looped, __ATOMIC_RELAXED))
-				return true;
-	return false;
+	return senders_any(s, sender_tx_looped);
 }
 
 void senders_stop(struct senders *s)

@@ -255,6 +255,19 @@ void tx_batch_free(struct tx_batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* Switch to looped stamps (each brings its frame); false if the kernel refuses. */
+static bool tx_go_looped(struct tx *tx)
+{
+	if (!tx->pkt_len || setsockopt(tx->fd, SOL_SOCKET, SO_TIMESTAMPING, &(int){ tx_ts_flags(true) },
+				       sizeof(int)))
+		return false;
+	/* Room for a sweep's worth of queued copies; a full queue would drop stamps. */
+	if (setsockopt(tx->fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){ TX_RCVBUF_LOOPED }, sizeof(int)))
+		pr_debug("SO_RCVBUFFORCE (looped stamps): %s\n", strerror(errno));
+	__atomic_store_n(&tx->looped, true, __ATOMIC_RELEASE); /* before any looped stamp exists */
+	return true;
+}
+
 int tx_open(struct tx *tx, const struct tx_cfg *cfg)
 {
 	int err;
@@ -281,6 +294,9 @@ int tx_open(struct tx *tx, const struct tx_cfg *cfg)
 	tx->open = true;
 	err = tx_sockopts(tx, cfg);
 	err = err ?: tx_bind(tx, cfg);
+	/* Tests set RINGPING_TX_LOOPED to use looped stamps on kernels that would not need them. */
+	if (!err && getenv("RINGPING_TX_LOOPED"))
+		tx_go_looped(tx);
 	if (!err && tx_eq_init(&tx->eq)) {
 		pr_warn("tx: out of memory\n");
 		err = -ENOMEM;
@@ -370,18 +386,6 @@ static void tx_batch_strip(struct tx_batch *b)
  * The kernel refused SCM_TS_OPT_ID before sending anything: key stamps by
  * their looped frames instead, or, if even that is refused, stamp in userspace.
  */
-static bool tx_go_looped(struct tx *tx)
-{
-	if (!tx->pkt_len || setsockopt(tx->fd, SOL_SOCKET, SO_TIMESTAMPING, &(int){ tx_ts_flags(true) },
-				       sizeof(int)))
-		return false;
-	/* Room for a sweep's worth of queued copies; a full queue would drop stamps. */
-	if (setsockopt(tx->fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){ TX_RCVBUF_LOOPED }, sizeof(int)))
-		pr_debug("SO_RCVBUFFORCE (looped stamps): %s\n", strerror(errno));
-	__atomic_store_n(&tx->looped, true, __ATOMIC_RELEASE); /* before any looped stamp exists */
-	return true;
-}
-
 static void tx_no_opt_id(struct tx *tx, struct tx_batch *b)
 {
 	tx_batch_strip(b);
@@ -400,10 +404,6 @@ __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)
 	__u32 i = 0, ok = 0;
 	int r;
 
-	/* Tests set RINGPING_TX_LOOPED to use looped stamps on kernels that would not need them. */
-	if (tx->kstamp && !tx->looped && !tx->sent_any && getenv("RINGPING_TX_LOOPED"))
-		tx_go_looped(tx);
-	tx->sent_any = true;
 	if ((!tx->kstamp || tx->looped) && b->kstamp)
 		tx_batch_strip(b);
 	while (i < n) {
@@ -447,7 +447,7 @@ static bool tx_looped_key(const struct tx *tx, const struct mmsghdr *mm, __u32 *
 	return true;
 }
 
-static bool tx_parse_stamp(struct tx *tx, struct msghdr *m, bool looped, __u32 *key, __u64 *tai)
+static bool tx_parse_stamp(struct tx *tx, struct msghdr *m, __u32 *key, __u64 *tai)
 {
 	struct sock_extended_err *serr = NULL;
 	struct scm_timestamping *ts = NULL;
@@ -463,8 +463,7 @@ static bool tx_parse_stamp(struct tx *tx, struct msghdr *m, bool looped, __u32 *
 	}
 	if (!ts || !serr || serr->ee_origin != SO_EE_ORIGIN_TIMESTAMPING)
 		return false;
-	if (!looped)
-		*key = serr->ee_data;
+	*key = serr->ee_data; /* the key for keyed stamps; looped ones take theirs from the frame */
 	*tai = (__u64)ts->ts[0].tv_sec * 1000000000ULL + ts->ts[0].tv_nsec + tx->tai_off_ns;
 	return true;
 }
@@ -531,10 +530,10 @@ static int tx_eq_frames(struct tx_eq *eq, __u32 cap)
 static void tx_eq_stamp(struct tx *tx, struct mmsghdr *mm, tx_stamp_fn fn, void *ctx)
 {
 	bool data = mm->msg_len > 0 || (mm->msg_hdr.msg_flags & MSG_TRUNC), ok;
-	__u32 key = 0;
+	__u32 key;
 	__u64 tai;
 
-	ok = tx_parse_stamp(tx, &mm->msg_hdr, data, &key, &tai);
+	ok = tx_parse_stamp(tx, &mm->msg_hdr, &key, &tai);
 	if (ok && data)
 		ok = tx_looped_key(tx, mm, &key);
 	else if (ok)

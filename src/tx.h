@@ -82,7 +82,6 @@ struct tx {
 	bool open;
 	bool kstamp;		     /* kernel TX stamps, each tied to its probe */
 	bool looped;		     /* keyed by the looped frame, not SCM_TS_OPT_ID (Linux < 6.13) */
-	bool sent_any;
 	__u32 pkt_len;		     /* ICMP bytes per probe */
 	__s64 tai_off_ns;	     /* CLOCK_TAI - CLOCK_REALTIME */
 	struct tx_eq eq;

@@ -99,9 +99,7 @@ kernel_fetch() {
 	ver=$(ls "$dst/x/lib/modules")
 	mv "$dst/x/boot/vmlinuz-$ver" "$dst/vmlinuz" && mkdir -p "$dst/modules" &&
 		mv "$dst/x/lib/modules/$ver" "$dst/modules/" && rm -rf "$dst/x" || return 1
-	# depmod -b wants BASE/lib/modules/VER: give it a view of that shape.
-	mkdir -p "$dst/dm/lib" && ln -s "$dst/modules" "$dst/dm/lib/modules" &&
-		depmod -b "$dst/dm" "$ver" && rm -rf "$dst/dm" || return 1
+	kernel_modview "$dst" && depmod -b "$dst/dm2" "$ver" || return 1
 	echo "$ver" >"$dst/version" && echo "$pkg" >"$dst/package" && : >"$dst/ready"
 }
 
@@ -132,7 +130,7 @@ kernel_initrd() {
 	rm -rf "$w"
 }
 
-# modprobe --show-depends needs the BASE/lib/modules/VER shape too.
+# depmod -b and modprobe -d want BASE/lib/modules/VER: a view of that shape.
 kernel_modview() {
 	local dst=$1
 	rm -rf "$dst/dm2" && mkdir -p "$dst/dm2/lib" && ln -s "$dst/modules" "$dst/dm2/lib/modules"

@@ -36,7 +36,6 @@ def main():
     for t, d in reqs:
         own.setdefault(d, []).append(t)
     bad = checked = 0
-    worst = 0
     offs = []
     for line in open(sys.argv[2]):
         p = json.loads(line)
@@ -48,7 +47,6 @@ def main():
         i = bisect.bisect_left(times, tx)
         near = min((abs(times[j] - tx), reqs[j][1]) for j in (i - 1, i) if 0 <= j < len(times))
         checked += 1
-        worst = max(worst, abs(mine - tx))
         offs.append(abs(mine - tx))
         if near[1] != p["host"] and abs(mine - tx) > near[0] + 500:
             bad += 1
@@ -56,7 +54,9 @@ def main():
                 print(f"probe to {p['host']}: stamp nearer {near[1]}'s request", file=sys.stderr)
     gaps = sorted(b - a for a, b in zip(times, times[1:])) or [0]
     gap = gaps[len(gaps) // 2]
-    med = sorted(offs)[len(offs) // 2] if offs else 0
+    offs.sort()
+    med = offs[len(offs) // 2] if offs else 0
+    worst = offs[-1] if offs else 0
     print(f"checked {checked} probes, median request gap {gap} ns, median own offset {med} ns, "
           f"largest {worst} ns, {bad} on another probe")
     return 1 if not checked or med * 4 > gap or bad * 5 > checked else 0

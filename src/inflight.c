@@ -136,8 +136,10 @@ void inflight_tx_stamp(struct inflight *f, __u32 key, __u64 tai_ns)
 {
 	struct inflight_slot *s = &f->v[key & f->mask];
 
-	if (s->state == SLOT_EMPTY || (__u32)s->seq != key || s->tx_kernel)
+	if (s->state == SLOT_EMPTY || (__u32)s->seq != key || s->tx_kernel) {
+		f->c.stamp_stray++;
 		return;
+	}
 	s->tx_ns = tai_ns;
 	s->tx_kernel = 1;
 	if (s->state == SLOT_PENDING)

@@ -35,6 +35,7 @@ enum answer_verdict { ANS_OK, ANS_DUPLICATE, ANS_LATE, ANS_INVALID };
 
 struct inflight_counts {
 	__u64 pushed, send_failed, duplicates, late, invalid, tx_user, rtt_bad;
+	__u64 stamp_stray;     /* TX stamps for no probe waiting for one (-vv) */
 	__u64 by_status[ST__COUNT];
 };
 

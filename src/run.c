@@ -702,6 +702,9 @@ static void run_teardown(struct run *r)
 {
 	int i;
 
+	if (r->inf.c.stamp_stray)
+		pr_debug("%llu TX stamps matched no probe waiting for one\n",
+			 (unsigned long long)r->inf.c.stamp_stray);
 	senders_stop(&r->snd);
 	ring_buffer__free(r->rb);
 	loader_close(&r->ld);

@@ -11,6 +11,7 @@
 #include <linux/if_packet.h>
 #include <netinet/icmp6.h>
 #include <linux/net_tstamp.h>
+#include <linux/sock_diag.h>
 #include "log.h"
 #include "probe.h"
 #include "tx.h"
@@ -310,6 +311,11 @@ void tx_close(struct tx *tx)
 {
 	if (!tx)
 		return;
+	if (tx->open && tx->st_read)
+		pr_debug("tx socket %d: %llu stamps read, %llu without a key; error queue peak "
+			 "%llu of %llu bytes\n", tx->fd, (unsigned long long)tx->st_read,
+			 (unsigned long long)tx->st_nokey, (unsigned long long)tx->st_rmem_peak,
+			 (unsigned long long)tx->st_rcvbuf);
 	if (tx->open)
 		close(tx->fd);
 	tx_eq_free(&tx->eq);
@@ -521,6 +527,21 @@ static int tx_eq_frames(struct tx_eq *eq, __u32 cap)
 	return (int)n;
 }
 
+/* How full the error queue got, for the -vv line at close (before each read). */
+static void tx_eq_meminfo(struct tx *tx)
+{
+	__u32 mi[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mi);
+	__u64 peak;
+
+	if (getsockopt(tx->fd, SOL_SOCKET, SO_MEMINFO, mi, &len) || len < sizeof(mi))
+		return;
+	peak = __atomic_load_n(&tx->st_rmem_peak, __ATOMIC_RELAXED);
+	if (mi[SK_MEMINFO_RMEM_ALLOC] > peak)
+		__atomic_store_n(&tx->st_rmem_peak, mi[SK_MEMINFO_RMEM_ALLOC], __ATOMIC_RELAXED);
+	__atomic_store_n(&tx->st_rcvbuf, mi[SK_MEMINFO_RCVBUF], __ATOMIC_RELAXED);
+}
+
 /*
  * One stamp. A looped stamp brings its frame, a keyed one nothing: the stamp
  * itself says which it is, so a thread that reads a socket just as its sender
@@ -540,6 +561,9 @@ static void tx_eq_stamp(struct tx *tx, struct mmsghdr *mm, tx_stamp_fn fn, void 
 		ok = !__atomic_load_n(&tx->looped, __ATOMIC_ACQUIRE);
 	if (ok)
 		fn(ctx, key, tai);
+	__atomic_add_fetch(&tx->st_read, 1, __ATOMIC_RELAXED);
+	if (!ok)
+		__atomic_add_fetch(&tx->st_nokey, 1, __ATOMIC_RELAXED);
 	/* recvmmsg shrank them to what it wrote; the buffers themselves never move. */
 	mm->msg_hdr.msg_controllen = TX_ECMSG_SPACE;
 	mm->msg_hdr.msg_flags = 0;
@@ -552,6 +576,8 @@ int tx_drain_stamps(struct tx *tx, struct tx_eq *eq, tx_stamp_fn fn, void *ctx, 
 
 	if (batch < 0)
 		return batch;
+	if (log_enabled(LOG_DEBUG))
+		tx_eq_meminfo(tx);
 	/* Bounded by max: a flood of stamps must not starve the rest of the loop. */
 	while (total + batch <= max) {
 		r = recvmmsg(tx->fd, eq->msgs, batch, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);

@@ -23,6 +23,7 @@
 #include "rp_hash.h"
 #include "run.h"
 #include "rxclock.h"
+#include "schedule.h"
 #include "sender.h"
 
 #define NSEC 1000000000ULL
@@ -30,6 +31,8 @@
 #define RUN_POLL_NS (200 * 1000ULL) /* record polling period when BPF does not wake us */
 #define RUN_STOP_GRACE_NS (500 * 1000000ULL) /* after Ctrl-C: replies in flight */
 #define RUN_INFLIGHT_MAX (1ULL << 20)
+
+_Static_assert((int)SCHED_V4 == (int)SND_V4 && (int)SCHED_V6 == (int)SND_V6, "a job's family indexes its sockets");
 
 static volatile sig_atomic_t run_stops, run_interims;
 
@@ -47,8 +50,7 @@ struct run {
 	const struct rp_opts *o;
 	const struct targets *t;
 	struct probe_key key;
-	struct permute perm[SND__FAMS]; /* each family in its own order: IPv4 first, then IPv6 */
-	__u64 n4;		       /* IPv4 targets: indexes 0..n4-1 */
+	struct sched sch;	       /* the order, the plan, and how far it went */
 	struct probe_tmpl tmpl;
 	struct tx_cfg tc, tc6;
 	struct route_link link; /* --send-path packet */
@@ -62,9 +64,7 @@ struct run {
 	struct pacer pacer;
 	struct output out;
 	int epfd;
-	__u64 next, total;     /* next probe to send; probes planned (targets x count) */
 	__u64 skipped;	       /* -r: positions left out because their host had answered */
-	__u64 round_end;       /* -r: where the current round of the order ends */
 	__u64 ntargets;
 	bool multi;	       /* many probes per host (-c > 1, -l) */
 	bool track;	       /* per-host statistics: multi, or checks to evaluate */
@@ -144,42 +144,11 @@ static void run_track_extra(struct run *r, const struct rp_record *rec, enum ans
 		hoststats_late(&r->hs, idx);
 }
 
-/*
- * The order. A round is the IPv4 targets, then the IPv6 ones, each family
- * permuted on its own, so a batch holds one family and goes out whole on one
- * socket. run_order: the target of probe p; run_position: where target idx
- * stands in a round (the inverse); run_family: SND_V4 or SND_V6 of probe p.
- */
-static int run_family(const struct run *r, __u64 p)
-{
-	return p % r->ntargets < r->n4 ? SND_V4 : SND_V6;
-}
-
-static __u64 run_order(const struct run *r, __u64 p)
-{
-	__u64 pos = p % r->ntargets;
-
-	return pos < r->n4 ? permute_at(&r->perm[SND_V4], pos)
-			   : r->n4 + permute_at(&r->perm[SND_V6], pos - r->n4);
-}
-
-static __u64 run_position(const struct run *r, __u64 idx)
-{
-	return idx < r->n4 ? permute_pos(&r->perm[SND_V4], idx)
-			   : r->n4 + permute_pos(&r->perm[SND_V6], idx - r->n4);
-}
-
-/* Where the family of probe p ends within its round. */
-static __u64 run_family_end(const struct run *r, __u64 p)
-{
-	return p - p % r->ntargets + (run_family(r, p) == SND_V4 ? r->n4 : r->ntargets);
-}
-
 /* Which probe a record answers: from its payload, or from its target alone. */
 static int run_record_seq(struct run *r, const struct rp_record *rec, __u64 *seq)
 {
 	struct rp_addr a;
-	__u64 idx, pos;
+	__u64 idx;
 
 	if (rec->flags & RP_REC_F_PAYLOAD) {
 		if (!probe_cookie_ok(&r->key, rec))
@@ -191,12 +160,7 @@ static int run_record_seq(struct run *r, const struct rp_record *rec, __u64 *seq
 	memcpy(a.b, rec->target, sizeof(a.b));
 	if (targets_index(r->t, &a, &idx))
 		return -EINVAL;
-	pos = run_position(r, idx);
-	if (pos >= r->next)
-		return -EINVAL; /* never probed */
-	/* With -c, the target's newest probe sent: the last round that reached its position. */
-	*seq = pos + (r->next - 1 - pos) / r->ntargets * r->ntargets;
-	return 0;
+	return sched_newest_seq(&r->sch, idx, seq);
 }
 
 static int run_on_record(void *ctx, void *data, size_t len)
@@ -235,8 +199,7 @@ static bool run_unpaced(const struct run *r)
 /* Probes are left, a job is free and the ring has room: only the pacer can say wait. */
 static bool run_may_send(const struct run *r)
 {
-	return !r->stopping && r->next < r->total && r->free_jobs && inflight_room(&r->inf) &&
-	       (!r->o->retries || r->next < r->round_end);
+	return !r->stopping && r->free_jobs && inflight_room(&r->inf) && sched_batch(&r->sch, 1);
 }
 
 /*
@@ -245,9 +208,8 @@ static bool run_may_send(const struct run *r)
  */
 static void run_next_round(struct run *r)
 {
-	if (!r->o->retries || r->next < r->round_end || r->next >= r->total || r->inf.open)
+	if (!sched_next_round(&r->sch, r->inf.open))
 		return;
-	r->round_end += r->ntargets;
 	r->inf.timeout_ns = (__u64)((double)r->inf.timeout_ns * r->o->backoff);
 }
 
@@ -268,11 +230,7 @@ static __u32 run_batch_size(struct run *r, __u64 now)
 
 	if (!run_may_send(r))
 		return 0;
-	n = pacer_allow(&r->pacer, now);
-	if (n > r->total - r->next)
-		n = r->total - r->next;
-	if (r->o->retries && n > r->round_end - r->next)
-		n = r->round_end - r->next;
+	n = sched_batch(&r->sch, pacer_allow(&r->pacer, now));
 	if (n > inflight_room(&r->inf))
 		n = inflight_room(&r->inf);
 	return (__u32)n;
@@ -281,15 +239,16 @@ static __u32 run_batch_size(struct run *r, __u64 now)
 /* Build the next n probes into a job: the in-flight ring has this thread as its one writer. */
 static void run_build_job(struct run *r, struct sender_job *j, __u32 n, __u64 now)
 {
-	__u64 tx_user = tx_tai_now(), end = r->next + n, fam_end = run_family_end(r, r->next);
+	struct sched *sch = &r->sch;
+	__u64 tx_user = tx_tai_now(), end = sch->next + n, fam_end = sched_family_end(sch, sch->next);
 	struct rp_addr a;
 	__u32 m = 0;
 
-	j->fam = run_family(r, r->next);
+	j->fam = sched_family(sch, sch->next);
 	if (end > fam_end)
 		end = fam_end;
-	for (; r->next < end; r->next++) {
-		__u64 p = r->next, idx = run_order(r, p);
+	for (; sch->next < end; sch->next++) {
+		__u64 p = sch->next, idx = sched_order(sch, p);
 		__u8 *buf;
 
 		if (run_skip(r, p, idx)) {
@@ -348,7 +307,7 @@ static void run_collect(struct run *r)
 
 static bool run_done(const struct run *r)
 {
-	return (r->stopping || r->next >= r->total) && r->inf.open == 0;
+	return (r->stopping || r->sch.next >= r->sch.total) && r->inf.open == 0;
 }
 
 static void run_check_stop(struct run *r, __u64 now)
@@ -626,18 +585,15 @@ static void run_plan(struct run *r, __u64 seed)
 {
 	const struct rp_opts *o = r->o;
 
+	__u64 total;
+
 	r->ntargets = r->t->count;
-	r->n4 = r->t->count4;
 	r->multi = o->count > 1 || o->loop;
 	r->track = r->multi || o->retries || checks_any(&o->checks) || o->prom_path || o->junit_path;
 	/* -l: as many rounds as 64-bit sequence numbers allow, i.e. until stopped. */
-	r->total = o->loop ? (UINT64_MAX / 2 / r->ntargets) * r->ntargets
-			   : r->ntargets * o->count * (1 + o->retries);
-	r->round_end = r->ntargets;
-	/* Two orders from one seed: the IPv6 one from a different stream of it. */
-	permute_init(&r->perm[SND_V4], r->n4 ? r->n4 : 1, seed);
-	permute_init(&r->perm[SND_V6], r->ntargets > r->n4 ? r->ntargets - r->n4 : 1,
-		     seed ^ 0x9e3779b97f4a7c15ULL);
+	total = o->loop ? (UINT64_MAX / 2 / r->ntargets) * r->ntargets
+			: r->ntargets * o->count * (1 + o->retries);
+	sched_init(&r->sch, r->ntargets, r->t->count4, total, o->retries, seed);
 	r->seed = seed;
 	run_setup_pacer(r);
 }
@@ -673,7 +629,7 @@ static int run_setup(struct run *r)
 		return -ENOMEM;
 	err = run_tx_cfgs(r);
 	err = err ?: probe_init(&r->tmpl, &r->key, o->size);
-	err = err ?: inflight_init(&r->inf, run_inflight_capacity(r, r->total),
+	err = err ?: inflight_init(&r->inf, run_inflight_capacity(r, r->sch.total),
 				   o->timeout_ms * 1000000ULL, run_emit, r);
 	err = err ?: run_setup_jobs(r);
 	if (err)
@@ -682,8 +638,8 @@ static int run_setup(struct run *r)
 	err = run_setup_bpf(r);
 	err = err ?: senders_start(&r->snd, o->sender_threads,
 				   (const struct tx_cfg *const[SND__FAMS]){
-					   r->n4 ? &r->tc : NULL,
-					   r->n4 < r->ntargets ? &r->tc6 : NULL },
+					   r->sch.n4 ? &r->tc : NULL,
+					   r->sch.n4 < r->ntargets ? &r->tc6 : NULL },
 				   o->batch);
 	err = err ?: run_epoll(r);
 	if (err)
@@ -767,7 +723,7 @@ static int run_finish(struct run *r, struct run_summary *sum)
 	sum->incomplete = r->stopping && !r->deadline_hit; /* -w ends a run as planned */
 	sum->alive_hosts = r->alive_hosts;
 	sum->checks = checks_any(&o->checks);
-	stats_summarize(sum, &r->inf.c, &bpf, r->ntargets, r->total - r->skipped);
+	stats_summarize(sum, &r->inf.c, &bpf, r->ntargets, r->sch.total - r->skipped);
 	run_meta(r, &sum->meta);
 	if (r->track)
 		err = hostreport_hosts(&rep, &in, sum);

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include "schedule.h"
+
+/* The IPv6 order comes from a different stream of the same seed. */
+#define SCHED_V6_SEED 0x9e3779b97f4a7c15ULL
+
+void sched_init(struct sched *s, __u64 ntargets, __u64 n4, __u64 total, __u32 retries,
+		__u64 seed)
+{
+	s->ntargets = ntargets;
+	s->n4 = n4;
+	s->total = total;
+	s->next = 0;
+	s->retries = retries;
+	s->round_end = ntargets;
+	/* permute needs a domain of at least one, even for a family with no targets */
+	permute_init(&s->perm[SCHED_V4], n4 ? n4 : 1, seed);
+	permute_init(&s->perm[SCHED_V6], ntargets > n4 ? ntargets - n4 : 1, seed ^ SCHED_V6_SEED);
+}
+
+int sched_family(const struct sched *s, __u64 p)
+{
+	return p % s->ntargets < s->n4 ? SCHED_V4 : SCHED_V6;
+}
+
+__u64 sched_order(const struct sched *s, __u64 p)
+{
+	__u64 pos = p % s->ntargets;
+
+	return pos < s->n4 ? permute_at(&s->perm[SCHED_V4], pos)
+			   : s->n4 + permute_at(&s->perm[SCHED_V6], pos - s->n4);
+}
+
+__u64 sched_position(const struct sched *s, __u64 idx)
+{
+	return idx < s->n4 ? permute_pos(&s->perm[SCHED_V4], idx)
+			   : s->n4 + permute_pos(&s->perm[SCHED_V6], idx - s->n4);
+}
+
+__u64 sched_family_end(const struct sched *s, __u64 p)
+{
+	return p - p % s->ntargets + (sched_family(s, p) == SCHED_V4 ? s->n4 : s->ntargets);
+}
+
+int sched_newest_seq(const struct sched *s, __u64 idx, __u64 *seq)
+{
+	__u64 pos;
+
+	if (idx >= s->ntargets)
+		return -EINVAL;
+	pos = sched_position(s, idx);
+	if (pos >= s->next)
+		return -EINVAL; /* never probed */
+	*seq = pos + (s->next - 1 - pos) / s->ntargets * s->ntargets;
+	return 0;
+}
+
+__u64 sched_batch(const struct sched *s, __u64 want)
+{
+	__u64 left = s->total - s->next;
+
+	if (s->retries && s->round_end - s->next < left)
+		left = s->round_end - s->next;
+	return want < left ? want : left;
+}
+
+bool sched_next_round(struct sched *s, __u64 in_flight)
+{
+	if (!s->retries || s->next < s->round_end || s->next >= s->total || in_flight)
+		return false;
+	s->round_end += s->ntargets;
+	return true;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Which probe goes where, and when a batch may be cut. Probe p (its sequence
+ * number) is round p / ntargets, position p % ntargets. A round is the IPv4
+ * targets, then the IPv6 ones, each family permuted on its own from one seed,
+ * so a batch holds one family and goes out whole on one socket.
+ *
+ * With retries (-r) the order is walked round by round: a retry round starts
+ * only when the last one is fully resolved, so its silent hosts are known.
+ */
+#ifndef RP_SCHEDULE_H
+#define RP_SCHEDULE_H
+
+#include <stdbool.h>
+#include "permute.h"
+
+enum { SCHED_V4, SCHED_V6 };
+
+struct sched {
+	struct permute perm[2];
+	__u64 ntargets, n4;   /* targets; the IPv4 ones are indexes 0..n4-1 */
+	__u64 total;	      /* probes planned */
+	__u64 next;	      /* next probe to send */
+	__u64 round_end;      /* retries: where the round being sent ends */
+	__u32 retries;
+};
+
+/* total: probes planned (a multiple of ntargets, at least 1 target). */
+void sched_init(struct sched *s, __u64 ntargets, __u64 n4, __u64 total, __u32 retries,
+		__u64 seed);
+/* SCHED_V4 or SCHED_V6: the family of probe p. */
+int sched_family(const struct sched *s, __u64 p);
+/* The target index of probe p. */
+__u64 sched_order(const struct sched *s, __u64 p);
+/* The inverse: where target idx stands in every round. */
+__u64 sched_position(const struct sched *s, __u64 idx);
+/* Where the family of probe p ends within its round (a batch never crosses it). */
+__u64 sched_family_end(const struct sched *s, __u64 p);
+/*
+ * An ICMP error quoting only 8 bytes names its target, not its probe: the
+ * newest probe sent to idx (the last round that reached its position).
+ * -EINVAL if idx was never probed.
+ */
+int sched_newest_seq(const struct sched *s, __u64 idx, __u64 *seq);
+/* Probes that may go in the next batch: at most want, within the plan and round. */
+__u64 sched_batch(const struct sched *s, __u64 want);
+/* Retries: open the next round once nothing is in flight; true if one opened. */
+bool sched_next_round(struct sched *s, __u64 in_flight);
+
+#endif

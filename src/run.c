@@ -13,7 +13,6 @@
 #include "hoststats.h"
 #include "hostreport.h"
 #include "inflight.h"
-#include "loader.h"
 #include "log.h"
 #include "output.h"
 #include "pacer.h"
@@ -22,7 +21,7 @@
 #include "route.h"
 #include "rp_hash.h"
 #include "run.h"
-#include "rxclock.h"
+#include "rx.h"
 #include "schedule.h"
 #include "sender.h"
 
@@ -57,9 +56,7 @@ struct run {
 	struct senders snd;
 	struct sender_job *jobs, *free_jobs;
 	int njobs;
-	struct loader ld;
-	struct rxclock rxc;    /* receive times onto CLOCK_TAI (old kernels: from MONOTONIC) */
-	struct ring_buffer *rb;
+	struct rx rx;	       /* the receive path: BPF, its ring buffer, its clock */
 	struct inflight inf;
 	struct pacer pacer;
 	struct output out;
@@ -144,43 +141,24 @@ static void run_track_extra(struct run *r, const struct rp_record *rec, enum ans
 		hoststats_late(&r->hs, idx);
 }
 
-/* Which probe a record answers: from its payload, or from its target alone. */
-static int run_record_seq(struct run *r, const struct rp_record *rec, __u64 *seq)
+/* An ICMP error quoting 8 bytes names its target: its newest probe is the one. */
+static int run_quote_seq(void *ctx, const struct rp_record *rec, __u64 *seq)
 {
+	struct run *r = ctx;
 	struct rp_addr a;
 	__u64 idx;
 
-	if (rec->flags & RP_REC_F_PAYLOAD) {
-		if (!probe_cookie_ok(&r->key, rec))
-			return -EINVAL;
-		*seq = rec->seq;
-		return 0;
-	}
-	/* An error quoting 8 bytes: the tag was checked in BPF, invert the order. */
 	memcpy(a.b, rec->target, sizeof(a.b));
 	if (targets_index(r->t, &a, &idx))
 		return -EINVAL;
 	return sched_newest_seq(&r->sch, idx, seq);
 }
 
-static int run_on_record(void *ctx, void *data, size_t len)
+static void run_on_record(void *ctx, __u64 seq, const struct rp_record *rec)
 {
 	struct run *r = ctx;
-	const struct rp_record *rec = data;
-	struct rp_record tai;
-	__u64 seq;
 
-	if (len < sizeof(*rec) || run_record_seq(r, rec, &seq)) {
-		r->inf.c.invalid++;
-		return 0;
-	}
-	if (r->rxc.mono) {
-		tai = *rec;
-		tai.rx_ns = rxclock_tai(&r->rxc, rec->rx_ns);
-		rec = &tai;
-	}
 	run_track_extra(r, rec, inflight_answer(&r->inf, seq, rec));
-	return 0;
 }
 
 static void run_on_stamp(void *ctx, __u32 key, __u64 tai_ns)
@@ -413,10 +391,10 @@ static int run_loop(struct run *r)
 		run_collect(r); /* inline jobs finish in run_send: their stamps before records */
 		/* Stamps before records: a reply's stamp is queued before the reply exists. */
 		senders_poll(&r->snd, run_on_stamp, r);
-		if (rxclock_update(&r->rxc, now))
+		if (rx_clock_check(&r->rx, now))
 			pr_warn("the wall clock was stepped: RTTs across the step are discarded\n");
-		err = ring_buffer__consume(r->rb);
-		if (err < 0 && err != -EINTR) {
+		err = rx_consume(&r->rx);
+		if (err) {
 			pr_warn("ring buffer: %s\n", strerror(-err));
 			return err;
 		}
@@ -436,7 +414,7 @@ static int run_epoll(struct run *r)
 	r->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (r->epfd < 0)
 		return -errno;
-	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(r->rb), &ev))
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, rx_epoll_fd(&r->rx), &ev))
 		return -errno;
 	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->snd.efd, &ev)) /* a sender finished a job */
 		return -errno;
@@ -479,18 +457,8 @@ static int run_setup_bpf(struct run *r)
 		.v4 = r->t->count4 > 0,
 		.v6 = r->t->count4 < r->t->count,
 	};
-	int err;
 
-	err = loader_open(&r->ld, &lc);
-	if (err)
-		return err;
-	rxclock_init(&r->rxc, r->ld.rx_mono, mono_now());
-	r->rb = ring_buffer__new(loader_ringbuf_fd(&r->ld), run_on_record, r, NULL);
-	if (!r->rb) {
-		err = -errno;
-		pr_warn("ring buffer: %s\n", strerror(-err));
-	}
-	return err;
+	return rx_open(&r->rx, &lc, &r->key, run_quote_seq, run_on_record, r);
 }
 
 /* Inline sending needs one job; each sender thread gets two, one sending while one is built. */
@@ -662,8 +630,7 @@ static void run_teardown(struct run *r)
 		pr_debug("%llu TX stamps matched no probe waiting for one\n",
 			 (unsigned long long)r->inf.c.stamp_stray);
 	senders_stop(&r->snd);
-	ring_buffer__free(r->rb);
-	loader_close(&r->ld);
+	rx_close(&r->rx);
 	if (r->epfd >= 0)
 		close(r->epfd);
 	for (i = 0; i < r->njobs; i++)
@@ -690,7 +657,7 @@ static void run_meta(const struct run *r, struct run_meta *m)
 	m->mode = o->xdp_iface ? "xdp" : "socket";
 	m->send_path = o->send_packet ? "packet" : "raw";
 	m->tx_stamps = !senders_kstamp(&r->snd) ? "user" : senders_looped(&r->snd) ? "looped" : "keyed";
-	m->rx_clock = r->rxc.mono ? "monotonic" : "tai";
+	m->rx_clock = r->rx.rxc.mono ? "monotonic" : "tai";
 	m->rate = pacer_rate(&r->pacer);
 	m->count = o->count;
 	m->loop = o->loop;
@@ -716,8 +683,10 @@ static int run_finish(struct run *r, struct run_summary *sum)
 	int err = 0;
 
 	inflight_retire(&r->inf, end, true);
-	if (loader_counters(&r->ld, &bpf))
+	if (loader_counters(&r->rx.ld, &bpf))
 		pr_warn("reading BPF counters failed\n");
+	r->inf.c.invalid += r->rx.invalid; /* records that failed their checks */
+	r->rx.invalid = 0;
 	sum->elapsed_s = (double)(end - r->t_start) / NSEC;
 	sum->send_s = (double)(r->t_last_send - r->t_start) / NSEC;
 	sum->incomplete = r->stopping && !r->deadline_hit; /* -w ends a run as planned */

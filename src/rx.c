@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/libbpf.h>
+#include "log.h"
+#include "rx.h"
+
+static __u64 rx_mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int rx_handle(void *ctx, void *data, size_t len)
+{
+	struct rx *rx = ctx;
+	const struct rp_record *rec = data;
+	struct rp_record tai;
+	__u64 seq;
+	int err;
+
+	if (len < sizeof(*rec)) {
+		rx->invalid++;
+		return 0;
+	}
+	if (rec->flags & RP_REC_F_PAYLOAD) {
+		err = probe_cookie_ok(rx->key, rec) ? 0 : -EINVAL;
+		seq = rec->seq;
+	} else {
+		/* An error quoting 8 bytes: BPF checked its tag, the order names the probe. */
+		err = rx->find_seq(rx->ctx, rec, &seq);
+	}
+	if (err) {
+		rx->invalid++;
+		return 0;
+	}
+	if (rx->rxc.mono) {
+		tai = *rec;
+		tai.rx_ns = rxclock_tai(&rx->rxc, rec->rx_ns);
+		rec = &tai;
+	}
+	rx->on_record(rx->ctx, seq, rec);
+	return 0;
+}
+
+int rx_open(struct rx *rx, const struct loader_cfg *cfg, const struct probe_key *key,
+	    rx_seq_fn find_seq, rx_record_fn on_record, void *ctx)
+{
+	int err;
+
+	rx->key = key;
+	rx->find_seq = find_seq;
+	rx->on_record = on_record;
+	rx->ctx = ctx;
+	err = loader_open(&rx->ld, cfg);
+	if (err)
+		return err;
+	rxclock_init(&rx->rxc, rx->ld.rx_mono, rx_mono_now());
+	rx->rb = ring_buffer__new(loader_ringbuf_fd(&rx->ld), rx_handle, rx, NULL);
+	if (!rx->rb) {
+		err = -errno;
+		pr_warn("ring buffer: %s\n", strerror(-err));
+	}
+	return err;
+}
+
+int rx_consume(struct rx *rx)
+{
+	int err = ring_buffer__consume(rx->rb);
+
+	return err < 0 && err != -EINTR ? err : 0;
+}
+
+bool rx_clock_check(struct rx *rx, __u64 now_mono)
+{
+	return rxclock_update(&rx->rxc, now_mono);
+}
+
+int rx_epoll_fd(const struct rx *rx)
+{
+	return ring_buffer__epoll_fd(rx->rb);
+}
+
+void rx_close(struct rx *rx)
+{
+	ring_buffer__free(rx->rb);
+	rx->rb = NULL;
+	loader_close(&rx->ld);
+}

@@ -25,14 +25,19 @@ CLANG_BPF_SYS_INCLUDES := $(shell $(CLANG) -v -E - </dev/null 2>&1 \
 LIBBPF_CFLAGS := $(shell pkg-config --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
 CFLAGS ?= -O2 -g
-CFLAGS += -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -Iinclude -Isrc -I$(OUTPUT) \
+CFLAGS += -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -Iinclude -I$(OUTPUT) \
 	  $(LIBBPF_CFLAGS) -MMD -MP
 LDLIBS += $(LIBBPF_LIBS) -lelf -lz -lpthread -lm
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude -Ibpf \
 	      -Wall -MMD -MP $(CLANG_BPF_SYS_INCLUDES)
 
-SRCS := $(wildcard src/*.c)
-OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(SRCS))
+# The engine (src/engine) sees only its own headers; the CLI (src/cli) its own and,
+# for now, the engine's.
+ENGINE_OBJS := $(patsubst src/engine/%.c,$(OUTPUT)/%.o,$(wildcard src/engine/*.c))
+CLI_OBJS := $(patsubst src/cli/%.c,$(OUTPUT)/%.o,$(wildcard src/cli/*.c))
+OBJS := $(ENGINE_OBJS) $(CLI_OBJS)
+ENGINE_INC := -Isrc/engine
+CLI_INC := -Isrc/cli -Isrc/engine
 SKEL := $(OUTPUT)/ringping.skel.h
 UNIT_TESTS := targets permute pacer probe inflight stats output cli tx hoststats checks rxclock schedule rx
 UNIT_BINS := $(patsubst %,$(OUTPUT)/test_%,$(UNIT_TESTS))
@@ -64,9 +69,13 @@ $(SKEL): $(OUTPUT)/ringping.linked.o
 # Everything userspace may include the skeleton through loader.h's users.
 $(OBJS): $(SKEL)
 
-$(OUTPUT)/%.o: src/%.c | $(OUTPUT)
+$(ENGINE_OBJS): $(OUTPUT)/%.o: src/engine/%.c | $(OUTPUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(ENGINE_INC) -c $< -o $@
+
+$(CLI_OBJS): $(OUTPUT)/%.o: src/cli/%.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(CLI_INC) -c $< -o $@
 
 $(OUTPUT)/ringping: $(OBJS)
 	$(call msg,LINK,$@)
@@ -87,7 +96,7 @@ $(OUTPUT)/bare_gen: tools/bare_gen.c | $(OUTPUT)
 # The receive programs' cost per packet (bench.sh prints it).
 $(OUTPUT)/bpf_cost: tools/bpf_cost.c $(SKEL) $(OUTPUT)/probe.o $(OUTPUT)/addr.o | $(OUTPUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< $(OUTPUT)/probe.o $(OUTPUT)/addr.o -o $@ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(ENGINE_INC) $< $(OUTPUT)/probe.o $(OUTPUT)/addr.o -o $@ $(LDLIBS)
 
 # The lab's slow host, for tests that check RTTs against a known delay.
 $(OUTPUT)/delay_responder: tools/delay_responder.c | $(OUTPUT)
@@ -95,7 +104,7 @@ $(OUTPUT)/delay_responder: tools/delay_responder.c | $(OUTPUT)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
 # Unit tests: one program per module, linking only what it needs.
-TEST_CFLAGS := $(CFLAGS) -Itests/unit
+TEST_CFLAGS := $(CFLAGS) -Itests/unit $(CLI_INC)
 $(OUTPUT)/t_%.o: tests/unit/test_%.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@

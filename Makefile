@@ -37,7 +37,7 @@ ENGINE_OBJS := $(patsubst src/engine/%.c,$(OUTPUT)/%.o,$(wildcard src/engine/*.c
 CLI_OBJS := $(patsubst src/cli/%.c,$(OUTPUT)/%.o,$(wildcard src/cli/*.c))
 OBJS := $(ENGINE_OBJS) $(CLI_OBJS)
 ENGINE_INC := -Isrc/engine
-CLI_INC := -Isrc/cli -Isrc/engine
+CLI_INC := -Isrc/cli
 SKEL := $(OUTPUT)/ringping.skel.h
 UNIT_TESTS := targets permute pacer probe inflight stats output cli tx hoststats checks rxclock schedule rx
 UNIT_BINS := $(patsubst %,$(OUTPUT)/test_%,$(UNIT_TESTS))
@@ -104,7 +104,7 @@ $(OUTPUT)/delay_responder: tools/delay_responder.c | $(OUTPUT)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
 # Unit tests: one program per module, linking only what it needs.
-TEST_CFLAGS := $(CFLAGS) -Itests/unit $(CLI_INC)
+TEST_CFLAGS := $(CFLAGS) -Itests/unit $(ENGINE_INC) $(CLI_INC)
 $(OUTPUT)/t_%.o: tests/unit/test_%.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
@@ -115,14 +115,14 @@ $(OUTPUT)/test_pacer: $(OUTPUT)/t_pacer.o $(OUTPUT)/pacer.o
 $(OUTPUT)/test_probe: $(OUTPUT)/t_probe.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o
 $(OUTPUT)/test_inflight: $(OUTPUT)/t_inflight.o $(OUTPUT)/inflight.o
 $(OUTPUT)/test_stats: $(OUTPUT)/t_stats.o $(OUTPUT)/stats.o $(OUTPUT)/inflight.o
-$(OUTPUT)/test_output: $(OUTPUT)/t_output.o $(OUTPUT)/output.o $(OUTPUT)/output_host.o $(OUTPUT)/inflight.o $(OUTPUT)/addr.o
+$(OUTPUT)/test_output: $(OUTPUT)/t_output.o $(OUTPUT)/output.o $(OUTPUT)/output_host.o $(ENGINE_OBJS)
 $(OUTPUT)/test_tx: $(OUTPUT)/t_tx.o $(OUTPUT)/tx.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
 $(OUTPUT)/test_hoststats: $(OUTPUT)/t_hoststats.o $(OUTPUT)/hoststats.o $(OUTPUT)/addr.o
 $(OUTPUT)/test_checks: $(OUTPUT)/t_checks.o $(OUTPUT)/checks.o
 $(OUTPUT)/test_rxclock: $(OUTPUT)/t_rxclock.o $(OUTPUT)/rxclock.o
 $(OUTPUT)/test_rx: $(OUTPUT)/t_rx.o $(OUTPUT)/rx.o $(OUTPUT)/loader.o $(OUTPUT)/rxclock.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
 $(OUTPUT)/test_schedule: $(OUTPUT)/t_schedule.o $(OUTPUT)/schedule.o $(OUTPUT)/permute.o
-$(OUTPUT)/test_cli: $(OUTPUT)/t_cli.o $(OUTPUT)/cli.o $(OUTPUT)/checks.o $(OUTPUT)/output.o $(OUTPUT)/output_host.o $(OUTPUT)/addr.o $(OUTPUT)/inflight.o
+$(OUTPUT)/test_cli: $(OUTPUT)/t_cli.o $(OUTPUT)/cli.o $(OUTPUT)/checks.o $(OUTPUT)/output.o $(OUTPUT)/output_host.o $(ENGINE_OBJS)
 $(UNIT_BINS):
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka

@@ -35,7 +35,7 @@ static void put16(__u8 *p, unsigned v)
 static size_t reply4(__u8 *f, const struct probe_tmpl *t)
 {
 	__u8 *ip = f + 14, *icmp = ip + 20;
-	struct rp_addr a;
+	struct ringping_addr a;
 
 	addr_from_v4(&a, 0xc6130a0b);
 	memset(f, 0, 14 + 20);
@@ -55,7 +55,7 @@ static size_t reply4(__u8 *f, const struct probe_tmpl *t)
 static size_t reply6(__u8 *f, const struct probe_tmpl *t)
 {
 	__u8 *ip = f + 14, *icmp = ip + 40;
-	struct rp_addr a = { .b = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 0x0b } };
+	struct ringping_addr a = { .b = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 0x0b } };
 	__u8 pseudo[40 + 128] = { 0 };
 
 	memset(f, 0, 14 + 40);

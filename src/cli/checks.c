@@ -33,7 +33,7 @@ bool checks_any(const struct check_cfg *c)
 	return c->min_alive >= 0;
 }
 
-static double check_value(const struct host_summary *s, enum check_stat st)
+static double check_value(const struct ringping_host *s, enum check_stat st)
 {
 	switch (st) {
 	case CHK_LOSS: return s->loss_pct;
@@ -56,7 +56,7 @@ static void check_append(char *why, size_t len, size_t *used, const char *reason
 	*used += n > 0 ? (size_t)n : 0;
 }
 
-bool checks_fail(const struct check_cfg *c, const struct host_summary *s, char *why, size_t len)
+bool checks_fail(const struct check_cfg *c, const struct ringping_host *s, char *why, size_t len)
 {
 	size_t used = 0;
 	bool failed = false, no_rtt_said = false;

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "hoststats.h"
+#include "ringping.h"
 
 enum check_stat { CHK_LOSS, CHK_RTT_MAX, CHK_AVG, CHK_P50, CHK_P95, CHK_P99, CHK__COUNT };
 
@@ -25,7 +25,7 @@ void checks_init(struct check_cfg *c);
 /* Any limit or minimum set. */
 bool checks_any(const struct check_cfg *c);
 /* Check one summary; on failure write "loss 5.00% > 1%"-style reasons (joined by "; ") and return true. */
-bool checks_fail(const struct check_cfg *c, const struct host_summary *s, char *why, size_t len);
+bool checks_fail(const struct check_cfg *c, const struct ringping_host *s, char *why, size_t len);
 /* The minimum-alive check; on failure the reason. */
 bool checks_alive_fail(const struct check_cfg *c, __u64 alive, __u64 targets, char *why, size_t len);
 const char *checks_stat_name(enum check_stat s);

@@ -243,15 +243,15 @@ static enum cli_result cli_string(struct cli_ctx *c, int val, const char *arg)
 	case OPT_PROMETHEUS: o->prom_path = arg; break;
 	case OPT_JUNIT: o->junit_path = arg; break;
 	case 'S': {
-		struct rp_addr a;
+		struct ringping_addr a;
 
 		/* Once per family: IPv4 probes take the IPv4 source, IPv6 probes the IPv6 one. */
-		if (addr_parse(arg, &a))
+		if (ringping_addr_parse(arg, &a))
 			return snprintf(c->err, c->errlen, "bad source address '%s'", arg), CLI_BAD;
-		if (addr_is_v4(&a))
-			o->src = a, o->src_set = true;
+		if (ringping_addr_family(&a) == 4)
+			o->src = arg;
 		else
-			o->src6 = a, o->src6_set = true;
+			o->src6 = arg;
 		break;
 	}
 	case OPT_XDP_MODE:

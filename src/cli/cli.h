@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "addr.h"
+#include "ringping.h"
 #include "checks.h"
 #include "output.h"
 
@@ -40,8 +40,7 @@ struct rp_opts {
 	int tos;	     /* -1 = kernel default */
 	__u32 size;	     /* ICMP data bytes */
 	const char *iface;
-	bool src_set, src6_set;
-	struct rp_addr src, src6; /* -S for IPv4 probes, and for IPv6 probes */
+	const char *src, *src6; /* -S for IPv4 probes, and for IPv6 probes */
 	__u64 timeout_ms;
 	const char *xdp_iface;
 	bool xdp_generic;
@@ -56,7 +55,16 @@ struct rp_opts {
 	int verbose;
 };
 
-#define RINGPING_VERSION "0.2.0"
+/* Exit codes, as fping's. */
+enum rp_exit {
+	RP_EXIT_ALL_ALIVE = 0,
+	RP_EXIT_SOME_DOWN = 1,
+	RP_EXIT_UNRESOLVED = 2,
+	RP_EXIT_USAGE = 3,
+	RP_EXIT_SYSTEM = 4,
+	RP_EXIT_CHECK = 5,   /* a CI check failed */
+	RP_EXIT_INVALID = 6, /* checks asked for, but ringping lost answers or sends itself */
+};
 
 enum cli_result { CLI_RUN, CLI_EXIT_OK, CLI_BAD };
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hostreport.h"
-#include "log.h"
+#include "warn.h"
 
 #define REP_FAIL_LINES 100 /* failing hosts listed by name; the rest are counted */
 #define REP_WHY 256
@@ -16,32 +16,36 @@ static void rep_failed(struct hostreport *rep, const char *name, const char *why
 }
 
 /* Without checks a host fails its JUnit case when it never answered. */
-static const char *rep_unanswered(const struct host_summary *s, char *why, size_t len)
+static const char *rep_unanswered(const struct ringping_host *s, char *why, size_t len)
 {
-	char from[ADDR_STRLEN];
+	char from[RINGPING_ADDRSTRLEN];
 
 	if (s->received)
 		return NULL;
 	if (!s->errors)
 		return snprintf(why, len, "no reply (%u probes)", s->sent), why;
 	snprintf(why, len, "no reply: ICMP type %u code %u from %s", s->err[0].type, s->err[0].code,
-		 addr_str(&s->err[0].from, from, sizeof(from)));
+		 ringping_addr_str(&s->err[0].from, from, sizeof(from)));
 	return why;
 }
 
 static void rep_host(struct hostreport *rep, const struct hostreport_in *in, __u64 i,
-		     const struct host_summary *s)
+		     const struct ringping_host *s)
 {
-	char name[ADDR_STRLEN], why[REP_WHY], detail[160];
+	char name[RINGPING_ADDRSTRLEN], why[REP_WHY], detail[160];
 	const struct check_cfg *c = in->checks;
 	const char *failure = NULL;
-	struct rp_addr a;
+	struct ringping_addr a;
+	const float *rtts;
+	const __u32 *hist;
+	__u32 nb;
+	__u64 n;
 
-	targets_addr(in->t, i, &a);
-	addr_str(&a, name, sizeof(name));
+	ringping_target(in->e, i, &a);
+	ringping_addr_str(&a, name, sizeof(name));
 	/* -C: in text the list of RTTs stands in for the summary line, as in fping. */
-	if (in->rtts)
-		output_host_rtts(in->out, &a, in->rtts + i * in->count, in->count);
+	if (in->rtts && !ringping_host_rtts(in->e, i, &rtts, &n))
+		output_host_rtts(in->out, &a, rtts, n);
 	if (in->multi && !(in->rtts && in->out->cfg.format == OUT_TEXT))
 		output_host(in->out, &a, s);
 	if (checks_any(c) && !c->aggregate && checks_fail(c, s, why, sizeof(why))) {
@@ -50,8 +54,8 @@ static void rep_host(struct hostreport *rep, const struct hostreport_in *in, __u
 	} else if (!checks_any(c)) {
 		failure = rep_unanswered(s, why, sizeof(why));
 	}
-	if (rep->prom_on)
-		prom_host(&rep->prom, &a, s, in->hs, i);
+	if (rep->prom_on && !ringping_host_hist(in->e, i, &hist, &nb))
+		prom_host(&rep->prom, &a, s, hist, nb);
 	if (!rep->junit_on)
 		return;
 	if (s->has_rtt)
@@ -65,7 +69,7 @@ static void rep_host(struct hostreport *rep, const struct hostreport_in *in, __u
 
 /* The run as a whole: pooled statistics (--aggregate) and the minimum alive. */
 static void rep_run(struct hostreport *rep, const struct hostreport_in *in,
-		    const struct host_summary *all)
+		    const struct ringping_host *all)
 {
 	const struct check_cfg *c = in->checks;
 	char why[REP_WHY];
@@ -73,7 +77,7 @@ static void rep_run(struct hostreport *rep, const struct hostreport_in *in,
 
 	if (c->aggregate && checks_fail(c, all, why, sizeof(why)))
 		rep_failed(rep, "all hosts", why), failed = true;
-	if (checks_alive_fail(c, in->alive_hosts, in->t->count, why, sizeof(why)))
+	if (checks_alive_fail(c, in->alive_hosts, in->ntargets, why, sizeof(why)))
 		rep_failed(rep, "all hosts", why), failed = true;
 	if (rep->junit_on && run_checked)
 		junit_case(&rep->junit, "all hosts", failed ? "run-wide checks failed (see the log)" : NULL,
@@ -99,27 +103,25 @@ static int rep_open(struct hostreport *rep, const struct hostreport_in *in)
 	return err;
 }
 
-int hostreport_hosts(struct hostreport *rep, const struct hostreport_in *in, struct run_summary *sum)
+int hostreport_hosts(struct hostreport *rep, const struct hostreport_in *in, struct ringping_summary *sum)
 {
-	struct host_summary s;
-	struct hoststats all;
+	struct ringping_host s;
 	__u64 i;
 	int err;
 
 	err = rep_open(rep, in);
-	err = err ?: hoststats_init(&all, 1, in->hs->max_ns); /* the same buckets as the hosts' */
+	for (i = 0; !err && i < in->ntargets; i++) {
+		err = ringping_host(in->e, i, &s);
+		if (!err)
+			rep_host(rep, in, i, &s);
+	}
+	/* Index ntargets: every host pooled, with the same buckets. */
+	err = err ?: ringping_host(in->e, in->ntargets, &s);
 	if (err)
 		return err;
-	for (i = 0; i < in->t->count; i++) {
-		hoststats_summary(in->hs, i, &s);
-		hoststats_merge(&all, in->hs, i);
-		rep_host(rep, in, i, &s);
-	}
-	hoststats_summary(&all, 0, &s);
 	if (in->multi)
 		output_host(in->out, NULL, &s);
 	rep_run(rep, in, &s);
-	hoststats_free(&all);
 	sum->check_failures = rep->nfails;
 	return 0;
 }
@@ -127,11 +129,11 @@ int hostreport_hosts(struct hostreport *rep, const struct hostreport_in *in, str
 static int rep_write(const char *what, const char *path, int err)
 {
 	if (err)
-		pr_warn("%s '%s': %s\n", what, path, strerror(-err));
+		cli_warn("%s '%s': %s\n", what, path, strerror(-err));
 	return err;
 }
 
-int hostreport_finish(struct hostreport *rep, const struct run_summary *sum, FILE *diag)
+int hostreport_finish(struct hostreport *rep, const struct ringping_summary *sum, FILE *diag)
 {
 	int err = 0;
 

@@ -8,20 +8,18 @@
 #ifndef RP_HOSTREPORT_H
 #define RP_HOSTREPORT_H
 
+#include "ringping.h"
 #include "checks.h"
-#include "hoststats.h"
 #include "output.h"
 #include "report.h"
-#include "targets.h"
 
 struct hostreport_in {
-	const struct hoststats *hs;
-	const struct targets *t;
+	const struct ringping *e;    /* the engine after its run: hosts, statistics */
+	__u64 ntargets;
 	__u64 alive_hosts;
 	bool multi;		     /* write host records to the output */
 	const struct check_cfg *checks;
-	const float *rtts;	     /* -C: count per host, or NULL */
-	__u64 count;
+	bool rtts;		     /* -C: every RTT of each host */
 	const char *prom_path, *junit_path;
 	struct output *out;
 };
@@ -37,8 +35,8 @@ struct hostreport {
 };
 
 /* Records, report entries and checks for every host; sum->check_failures. 0 or -errno. */
-int hostreport_hosts(struct hostreport *rep, const struct hostreport_in *in, struct run_summary *sum);
+int hostreport_hosts(struct hostreport *rep, const struct hostreport_in *in, struct ringping_summary *sum);
 /* After the summary: write the report files, print the failure block. 0 or -errno. */
-int hostreport_finish(struct hostreport *rep, const struct run_summary *sum, FILE *diag);
+int hostreport_finish(struct hostreport *rep, const struct ringping_summary *sum, FILE *diag);
 
 #endif

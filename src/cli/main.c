@@ -1,24 +1,42 @@
 // SPDX-License-Identifier: MIT
-/* ringping: parse the command line, build the target set, run, map the outcome to an exit code. */
+/*
+ * ringping: parse the command line, hand the options and targets to the
+ * engine (include/ringping.h, its only view of it), print each probe as the
+ * engine resolves it, then the reports, and map the outcome to an exit code.
+ */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "ringping.h"
 #include "cli.h"
-#include "log.h"
-#include "run.h"
-#include "targets.h"
+#include "hostreport.h"
+#include "output.h"
+#include "warn.h"
+
+/* The engine signal handlers cancel; set while it runs. */
+static struct ringping *volatile main_engine;
+
+struct main_ctx {
+	const struct rp_opts *o;
+	struct output out;
+	char last_warn[256]; /* the last diagnostic printed: the failure reason, often */
+};
 
 static void on_stop(int sig)
 {
 	(void)sig;
-	run_request_stop();
+	if (main_engine)
+		ringping_cancel(main_engine);
 }
 
 static void on_quit(int sig)
 {
 	(void)sig;
-	run_request_interim();
+	if (main_engine)
+		ringping_interim(main_engine);
 }
 
 static void main_signals(void)
@@ -35,62 +53,195 @@ static void main_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* An --exclude token that is not an address, CIDR or range may name a file. */
-static int main_exclude(struct targets *t, const char *tok)
+static void main_log(void *ctx, enum ringping_log_level lvl, const char *line)
 {
-	FILE *f;
-	int err;
+	struct main_ctx *m = ctx;
 
-	if (targets_add(t, tok, true) == 0)
-		return 0;
-	f = fopen(tok, "r");
-	if (!f)
-		return -EINVAL; /* t->err names the token */
-	err = targets_add_stream(t, f, tok, true);
-	fclose(f);
+	fprintf(stderr, "ringping: %s", line);
+	if (lvl == RINGPING_LOG_WARN)
+		snprintf(m->last_warn, sizeof(m->last_warn), "%s", line);
+}
+
+/* The failure reason, unless the log just printed it. */
+static void main_fail(struct main_ctx *m, struct ringping *e)
+{
+	const char *why = ringping_errmsg(e);
+	size_t n = strlen(why);
+
+	if (!n || (!strncmp(m->last_warn, why, n) && m->last_warn[n] == '\n'))
+		return;
+	cli_warn("%s\n", why);
+}
+
+/* -r: a probe that will be retried is not yet the host's answer (fping prints the last). */
+static void main_on_probe(void *ctx, const struct ringping_probe *p)
+{
+	struct main_ctx *m = ctx;
+
+	if (m->o->retries && p->status == RINGPING_NO_REPLY && p->round < m->o->retries)
+		return;
+	output_result(&m->out, p);
+}
+
+/* SIGQUIT or -Q: the statistics so far on stderr, as fping prints them. */
+static void main_on_interim(void *ctx, struct ringping *e)
+{
+	struct main_ctx *m = ctx;
+	struct ringping_summary s;
+	struct ringping_host h;
+	struct ringping_addr a;
+	char stamp[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	__u64 i, n;
+
+	if (ringping_summary(e, &s) || ringping_targets(e, &n))
+		return;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
+	fprintf(m->out.diag, "[%s] %llu probes resolved: %llu replied, %llu errors, %llu no reply\n",
+		stamp, (unsigned long long)(s.replied + s.errors + s.no_reply + s.dropped_locally +
+					    s.send_failed),
+		(unsigned long long)s.replied, (unsigned long long)s.errors,
+		(unsigned long long)(s.no_reply + s.dropped_locally));
+	for (i = 0; i < n; i++) {
+		if (ringping_host(e, i, &h) || !h.sent)
+			continue;
+		ringping_target(e, i, &a);
+		output_host_text(m->out.diag, &a, &h);
+	}
+	fflush(m->out.diag);
+}
+
+/* The command line's options as the engine's (its units, its defaults). */
+static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct ringping_opts *eo)
+{
+	bool multi = o->count > 1 || o->loop;
+
+	*eo = (struct ringping_opts){
+		.sz = sizeof(*eo),
+		/* Probing many times, -p alone sets the pace unless --rate is given too. */
+		.rate = multi && o->period_ms && !o->rate_set ? 0 : o->rate,
+		.count = o->count, .loop = o->loop, .period_ns = o->period_ms * 1000000ULL,
+		.interval_ns = o->interval_ms * 1000000ULL, .timeout_ns = o->timeout_ms * 1000000ULL,
+		.retries = o->retries, .backoff = o->backoff, .deadline_ns = o->deadline_s * 1000000000ULL,
+		.seed = o->seed, .seed_set = o->seed_set, .size = o->size, .ttl = o->ttl,
+		.tos = o->tos < 0 ? 0 : o->tos, .ifname = o->iface, .source = o->src,
+		.source6 = o->src6, .family = o->family, .force = o->force,
+		.rx_mode = o->xdp_iface ? RINGPING_RX_XDP : RINGPING_RX_SOCKET,
+		.xdp_ifname = o->xdp_iface, .xdp_generic = o->xdp_generic, .xdp_pass = o->xdp_pass,
+		.send_path = o->send_packet ? RINGPING_SEND_PACKET : RINGPING_SEND_RAW,
+		.batch = o->batch, .sender_threads = o->sender_threads, .ringbuf_mb = o->ringbuf_mb,
+		.host_stats = checks_any(&o->checks) || o->prom_path || o->junit_path,
+		.keep_rtts = o->all_rtts, .interim_ns = o->interim_s * 1000000000ULL,
+		.on_interim = main_on_interim, .interim_ctx = m,
+		.log = main_log, .log_ctx = m,
+		.log_level = o->verbose >= 2 ? RINGPING_LOG_DEBUG
+			     : o->verbose ? RINGPING_LOG_INFO : RINGPING_LOG_WARN,
+	};
+}
+
+/* An --exclude token that is not an address, CIDR or range may name a file. */
+static int main_exclude(struct ringping *e, const char *tok)
+{
+	char why[256];
+	int err = ringping_exclude(e, tok);
+
+	if (!err || access(tok, R_OK))
+		return err;
+	snprintf(why, sizeof(why), "%s", ringping_errmsg(e));
+	err = ringping_exclude_file(e, tok);
+	if (err == -EINVAL && !strncmp(ringping_errmsg(e), "cannot open", 11))
+		cli_warn("%s\n", why);
 	return err;
 }
 
-static int main_targets(const struct rp_opts *o, struct targets *t)
+static int main_targets(const struct rp_opts *o, struct ringping *e)
 {
 	int i, err = 0;
 
-	t->family = o->family;
-	t->force = o->force;
 	for (i = 0; i < o->ntargets && !err; i++)
-		err = targets_add(t, o->targets[i], false);
+		err = ringping_add(e, o->targets[i]);
 	for (i = 0; i < o->nfiles && !err; i++)
-		err = targets_add_file(t, o->files[i], false);
+		err = ringping_add_file(e, o->files[i]);
 	for (i = 0; i < o->nexcludes && !err; i++)
-		err = main_exclude(t, o->excludes[i]);
-	if (err)
-		return err;
-	return targets_finalize(t);
+		err = main_exclude(e, o->excludes[i]);
+	return err;
 }
 
-static int main_exit_code(const struct targets *t, const struct run_summary *s)
+static int main_exit_code(struct ringping *e, const struct ringping_summary *s)
 {
-	if (t->unresolved)
+	if (ringping_unresolved(e))
 		return RP_EXIT_UNRESOLVED;
 	if (!s->checks)
 		return s->alive_hosts == s->targets ? RP_EXIT_ALL_ALIVE : RP_EXIT_SOME_DOWN;
 	/* A loss ringping caused itself must not pass or fail a check as the network's. */
 	if (s->dropped_locally || s->send_failed) {
-		fprintf(stderr, "ringping: measurement invalid: %llu answers dropped locally, "
-				"%llu sends failed\n", (unsigned long long)s->dropped_locally,
-			(unsigned long long)s->send_failed);
+		cli_warn("measurement invalid: %llu answers dropped locally, %llu sends failed\n",
+			 (unsigned long long)s->dropped_locally, (unsigned long long)s->send_failed);
 		return RP_EXIT_INVALID;
 	}
 	return s->check_failures ? RP_EXIT_CHECK : RP_EXIT_ALL_ALIVE;
 }
 
+/* After the run: host records, reports and checks, the summary. 0 or -errno. */
+static int main_report(struct main_ctx *m, struct ringping *e, struct ringping_summary *sum)
+{
+	const struct rp_opts *o = m->o;
+	struct hostreport_in in = {
+		.e = e, .ntargets = sum->targets, .alive_hosts = sum->alive_hosts,
+		.multi = o->count > 1 || o->loop, .checks = &o->checks,
+		.prom_path = o->prom_path, .junit_path = o->junit_path, .out = &m->out,
+		.rtts = o->all_rtts,
+	};
+	struct hostreport rep = { 0 };
+	int err = 0;
+
+	sum->checks = checks_any(&o->checks);
+	if (ringping_host(e, 0, &(struct ringping_host){ 0 }) == 0)
+		err = hostreport_hosts(&rep, &in, sum);
+	output_summary(&m->out, sum);
+	return hostreport_finish(&rep, sum, m->out.diag) ?: err;
+}
+
+/* Probe and report; the exit code. */
+static int main_probe(struct main_ctx *m, struct ringping *e)
+{
+	struct output_cfg oc = m->o->out;
+	struct ringping_summary sum;
+	int err, oerr;
+
+	oc.multi = m->o->count > 1 || m->o->loop;
+	oc.quiet = oc.quiet || m->o->interim_s; /* -Q is -q with interim summaries, as fping's */
+	oc.per_probe = m->o->per_probe;
+	err = output_open(&m->out, &oc);
+	if (err) {
+		cli_warn("output '%s': %s\n", oc.path, strerror(-err));
+		return RP_EXIT_SYSTEM;
+	}
+	err = ringping_run(e, main_on_probe, m);
+	main_engine = NULL;
+	if (err)
+		main_fail(m, e);
+	if (!ringping_summary(e, &sum))
+		err = main_report(m, e, &sum) ?: err;
+	oerr = output_close(&m->out);
+	if (oerr) {
+		cli_warn("writing results: %s\n", strerror(-oerr));
+		err = err ?: oerr;
+	}
+	return err ? RP_EXIT_SYSTEM : main_exit_code(e, &sum);
+}
+
 int main(int argc, char **argv)
 {
-	struct run_summary sum;
-	struct targets t;
+	struct main_ctx m = { 0 };
+	struct ringping_opts eo;
+	struct ringping *e = NULL;
 	struct rp_opts o;
 	char err_msg[512];
 	int err, code;
+	__u64 n;
 
 	switch (cli_parse(argc, argv, &o, err_msg, sizeof(err_msg))) {
 	case CLI_EXIT_OK:
@@ -101,24 +252,25 @@ int main(int argc, char **argv)
 	default:
 		break;
 	}
-	log_set_level(o.verbose >= 2 ? LOG_DEBUG : o.verbose ? LOG_INFO : LOG_WARN);
-	log_hook_libbpf();
-	targets_init(&t);
-	err = main_targets(&o, &t);
+	m.o = &o;
+	main_engine_opts(&o, &m, &eo);
+	err = ringping_open(&e, &eo);
 	if (err) {
-		fprintf(stderr, "ringping: %s\n", err == -ENOMEM ? "out of memory" : t.err);
+		cli_warn("%s\n", ringping_errmsg(NULL));
+		return err == -EINVAL ? RP_EXIT_USAGE : RP_EXIT_SYSTEM;
+	}
+	err = main_targets(&o, e) ?: ringping_targets(e, &n);
+	if (err) {
+		main_fail(&m, e);
 		code = err == -ENOMEM ? RP_EXIT_SYSTEM : RP_EXIT_USAGE;
-		goto out;
+	} else if (!n) {
+		cli_warn("no targets left to probe\n");
+		code = ringping_unresolved(e) ? RP_EXIT_UNRESOLVED : RP_EXIT_USAGE;
+	} else {
+		main_engine = e; /* before the handlers: a signal is never lost */
+		main_signals();
+		code = main_probe(&m, e);
 	}
-	if (!t.count) {
-		fprintf(stderr, "ringping: no targets left to probe\n");
-		code = t.unresolved ? RP_EXIT_UNRESOLVED : RP_EXIT_USAGE;
-		goto out;
-	}
-	main_signals();
-	err = run_probe(&o, &t, &sum);
-	code = err ? RP_EXIT_SYSTEM : main_exit_code(&t, &sum);
-out:
-	targets_free(&t);
+	ringping_close(e);
 	return code;
 }

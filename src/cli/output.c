@@ -4,8 +4,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/timex.h>
 #include <sys/utsname.h>
-#include "cli.h"
 #include "output.h"
 
 #define OUT_BUF (1 << 16)
@@ -40,11 +40,20 @@ int output_parse_format(const char *s, enum out_format *f)
 	return 0;
 }
 
+/* TAI - UTC is a whole number of seconds the kernel keeps; adjtimex reports it. */
+static __s64 output_tai_offset(void)
+{
+	struct timex tmx = { 0 };
+
+	return adjtimex(&tmx) < 0 ? 0 : (__s64)tmx.tai * 1000000000LL;
+}
+
 int output_open(struct output *o, const struct output_cfg *cfg)
 {
 	memset(o, 0, sizeof(*o));
 	o->cfg = *cfg;
 	o->diag = stderr;
+	o->tai_off_ns = output_tai_offset();
 	if (cfg->path && strcmp(cfg->path, "-")) {
 		o->f = fopen(cfg->path, "w");
 		if (!o->f)
@@ -65,7 +74,7 @@ int output_open(struct output *o, const struct output_cfg *cfg)
 	return 0;
 }
 
-static bool output_wanted(const struct output *o, const struct rp_result *r)
+static bool output_wanted(const struct output *o, const struct ringping_probe *r)
 {
 	/* Probing many times, CSV and NDJSON carry probes only when asked; text unless -q. */
 	if (o->cfg.multi && o->cfg.format != OUT_TEXT)
@@ -73,40 +82,40 @@ static bool output_wanted(const struct output *o, const struct rp_result *r)
 	if (o->cfg.quiet)
 		return false;
 	if (o->cfg.alive_only)
-		return r->status == ST_ALIVE;
+		return r->status == RINGPING_ALIVE;
 	if (o->cfg.unreach_only)
-		return r->status != ST_ALIVE;
+		return r->status != RINGPING_ALIVE;
 	return true;
 }
 
 /* Packet too big (ICMPv6 type 2) or fragmentation needed (ICMP type 3 code 4) carry the next-hop MTU. */
-static bool result_mtu(const struct rp_result *r)
+static bool result_mtu(const struct ringping_probe *r)
 {
-	if (r->status != ST_UNREACHABLE)
+	if (r->status != RINGPING_UNREACHABLE)
 		return false;
-	return addr_is_v4(&r->target) ? r->icmp_type == 3 && r->icmp_code == 4 : r->icmp_type == 2;
+	return ringping_addr_family(&r->target) == 4 ? r->icmp_type == 3 && r->icmp_code == 4 : r->icmp_type == 2;
 }
 
-static void output_text(struct output *o, const struct rp_result *r, const char *host,
+static void output_text(struct output *o, const struct ringping_probe *r, const char *host,
 			const char *from)
 {
 	switch (r->status) {
-	case ST_ALIVE:
+	case RINGPING_ALIVE:
 		if (r->rtt_ns >= 0)
 			fprintf(o->f, "%s is alive (%.3f ms, ttl %u)\n", host, r->rtt_ns / 1e6, r->ttl);
 		else
 			fprintf(o->f, "%s is alive (ttl %u)\n", host, r->ttl);
 		break;
-	case ST_UNREACHABLE:
-	case ST_TIME_EXCEEDED:
-	case ST_ERROR:
+	case RINGPING_UNREACHABLE:
+	case RINGPING_TIME_EXCEEDED:
+	case RINGPING_ERROR:
 		fprintf(o->f, "%s is %s (ICMP type %u code %u from %s", host,
-			result_status_name(r->status), r->icmp_type, r->icmp_code, from);
+			ringping_status_name(r->status), r->icmp_type, r->icmp_code, from);
 		if (result_mtu(r))
 			fprintf(o->f, ", mtu %u", r->info);
 		fputs(")\n", o->f);
 		break;
-	case ST_SEND_FAILED:
+	case RINGPING_SEND_FAILED:
 		fprintf(o->f, "%s send failed (%s)\n", host, strerror(-r->err));
 		break;
 	default:
@@ -115,16 +124,16 @@ static void output_text(struct output *o, const struct rp_result *r, const char 
 	}
 }
 
-static bool result_has_icmp(const struct rp_result *r)
+static bool result_has_icmp(const struct ringping_probe *r)
 {
-	return r->status <= ST_ERROR;
+	return r->status <= RINGPING_ERROR;
 }
 
-static void output_csv(struct output *o, const struct rp_result *r, const char *host,
+static void output_csv(struct output *o, const struct ringping_probe *r, const char *host,
 		       const char *from)
 {
 	/* No field can hold a comma, quote or newline: addresses and fixed words. */
-	fprintf(o->f, "%s,%s,", host, result_status_name(r->status));
+	fprintf(o->f, "%s,%s,", host, ringping_status_name(r->status));
 	if (r->rtt_ns >= 0)
 		fprintf(o->f, "%.3f", r->rtt_ns / 1e6);
 	if (result_has_icmp(r))
@@ -134,11 +143,11 @@ static void output_csv(struct output *o, const struct rp_result *r, const char *
 	fprintf(o->f, ",%" PRIu64 "\n", (uint64_t)r->seq);
 }
 
-static void output_json(struct output *o, const struct rp_result *r, const char *host,
+static void output_json(struct output *o, const struct ringping_probe *r, const char *host,
 			const char *from)
 {
 	fprintf(o->f, "{\"type\":\"result\",\"host\":\"%s\",\"status\":\"%s\",\"rtt_ms\":", host,
-		result_status_name(r->status));
+		ringping_status_name(r->status));
 	if (r->rtt_ns >= 0)
 		fprintf(o->f, "%.3f", r->rtt_ns / 1e6);
 	else
@@ -151,31 +160,31 @@ static void output_json(struct output *o, const struct rp_result *r, const char 
 	fprintf(o->f, ",\"seq\":%" PRIu64, (uint64_t)r->seq);
 	if (result_mtu(r))
 		fprintf(o->f, ",\"mtu\":%u", r->info);
-	if (r->status == ST_SEND_FAILED)
+	if (r->status == RINGPING_SEND_FAILED)
 		fprintf(o->f, ",\"error\":\"%s\"", strerror(-r->err));
 	fputs("}\n", o->f);
 }
 
 /* fping -c style: "host : [round], 0.027 ms, ttl 64". */
-static void output_probe_text(struct output *o, const struct rp_result *r, const char *host,
+static void output_probe_text(struct output *o, const struct ringping_probe *r, const char *host,
 			      const char *from)
 {
 	fprintf(o->f, "%s : [%" PRIu64 "], ", host, (uint64_t)r->round);
 	switch (r->status) {
-	case ST_ALIVE:
+	case RINGPING_ALIVE:
 		if (r->rtt_ns >= 0)
 			fprintf(o->f, "%.3f ms, ttl %u\n", r->rtt_ns / 1e6, r->ttl);
 		else
 			fprintf(o->f, "reply, ttl %u\n", r->ttl);
 		break;
-	case ST_NO_REPLY:
+	case RINGPING_NO_REPLY:
 		fputs("timed out\n", o->f);
 		break;
-	case ST_SEND_FAILED:
+	case RINGPING_SEND_FAILED:
 		fprintf(o->f, "send failed (%s)\n", strerror(-r->err));
 		break;
 	default:
-		fprintf(o->f, "%s (ICMP type %u code %u from %s)\n", result_status_name(r->status),
+		fprintf(o->f, "%s (ICMP type %u code %u from %s)\n", ringping_status_name(r->status),
 			r->icmp_type, r->icmp_code, from);
 		break;
 	}
@@ -193,11 +202,11 @@ static void output_time(const struct output *o, __u64 tai_ns, const char *none)
 			(int64_t)(t % 1000000000 / 1000));
 }
 
-static void output_probe_csv(struct output *o, const struct rp_result *r, const char *host,
+static void output_probe_csv(struct output *o, const struct ringping_probe *r, const char *host,
 			     const char *from)
 {
 	fprintf(o->f, "%s,%" PRIu64 ",%" PRIu64 ",%s,", host, (uint64_t)r->seq, (uint64_t)r->round,
-		result_status_name(r->status));
+		ringping_status_name(r->status));
 	if (r->rtt_ns >= 0)
 		fprintf(o->f, "%.3f", r->rtt_ns / 1e6);
 	fputc(',', o->f);
@@ -210,12 +219,12 @@ static void output_probe_csv(struct output *o, const struct rp_result *r, const 
 		fputs(",,,,\n", o->f);
 }
 
-static void output_probe_json(struct output *o, const struct rp_result *r, const char *host,
+static void output_probe_json(struct output *o, const struct ringping_probe *r, const char *host,
 			      const char *from)
 {
 	fprintf(o->f, "{\"type\":\"probe\",\"host\":\"%s\",\"seq\":%" PRIu64 ",\"round\":%" PRIu64
 		      ",\"status\":\"%s\",\"rtt_ms\":", host, (uint64_t)r->seq, (uint64_t)r->round,
-		result_status_name(r->status));
+		ringping_status_name(r->status));
 	if (r->rtt_ns >= 0)
 		fprintf(o->f, "%.3f", r->rtt_ns / 1e6);
 	else
@@ -231,7 +240,7 @@ static void output_probe_json(struct output *o, const struct rp_result *r, const
 		fputs(",\"ttl\":null,\"icmp_type\":null,\"icmp_code\":null,\"from\":null}\n", o->f);
 }
 
-static void output_probe(struct output *o, const struct rp_result *r, const char *host,
+static void output_probe(struct output *o, const struct ringping_probe *r, const char *host,
 			 const char *from)
 {
 	switch (o->cfg.format) {
@@ -248,7 +257,7 @@ static void output_probe(struct output *o, const struct rp_result *r, const char
 }
 
 /* -D: "[seconds.micros] " of the answer, or of the send when there was none. */
-static void output_stamp(struct output *o, const struct rp_result *r)
+static void output_stamp(struct output *o, const struct ringping_probe *r)
 {
 	if (!o->cfg.timestamps || o->cfg.format != OUT_TEXT)
 		return;
@@ -257,15 +266,15 @@ static void output_stamp(struct output *o, const struct rp_result *r)
 	fputs("] ", o->f);
 }
 
-void output_result(struct output *o, const struct rp_result *r)
+void output_result(struct output *o, const struct ringping_probe *r)
 {
-	char host[ADDR_STRLEN], from[ADDR_STRLEN];
+	char host[RINGPING_ADDRSTRLEN], from[RINGPING_ADDRSTRLEN];
 
 	if (!output_wanted(o, r))
 		return;
 	output_stamp(o, r);
-	addr_str(&r->target, host, sizeof(host));
-	addr_str(&r->from, from, sizeof(from));
+	ringping_addr_str(&r->target, host, sizeof(host));
+	ringping_addr_str(&r->from, from, sizeof(from));
 	if (o->cfg.multi)
 		return output_probe(o, r, host, from);
 	switch (o->cfg.format) {
@@ -299,7 +308,7 @@ static void output_iso8601(FILE *f, const char *name, double t)
 	fprintf(f, ",\"%s\":\"%s.%06dZ\"", name, buf, (int)((t - (double)sec) * 1e6));
 }
 
-static void output_meta_json(FILE *f, const struct run_meta *m)
+static void output_meta_json(FILE *f, const struct ringping_meta *m)
 {
 	struct utsname u;
 
@@ -316,7 +325,7 @@ static void output_meta_json(FILE *f, const struct run_meta *m)
 	output_iso8601(f, "end", m->end_s);
 }
 
-static void output_summary_json(FILE *f, const struct run_summary *s)
+static void output_summary_json(FILE *f, const struct ringping_summary *s)
 {
 	fprintf(f, "{\"type\":\"summary\",\"mode\":\"%s\"", s->meta.mode);
 	output_meta_json(f, &s->meta);
@@ -329,7 +338,7 @@ static void output_summary_json(FILE *f, const struct run_summary *s)
 		s->incomplete ? "true" : "false");
 }
 
-static void output_summary_text(FILE *f, const struct run_summary *s)
+static void output_summary_text(FILE *f, const struct ringping_summary *s)
 {
 	fprintf(f, "\n--- ringping summary (%s mode)%s ---\n", s->meta.mode,
 		s->incomplete ? " INCOMPLETE: interrupted" : "");
@@ -341,7 +350,7 @@ static void output_summary_text(FILE *f, const struct run_summary *s)
 	fprintf(f, " %16s %.0f probes/s\n", "send rate", s->send_pps);
 }
 
-void output_summary(struct output *o, const struct run_summary *s)
+void output_summary(struct output *o, const struct ringping_summary *s)
 {
 	if (o->cfg.format == OUT_NDJSON)
 		output_summary_json(o->f, s);

@@ -9,9 +9,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include "result.h"
-#include "hoststats.h"
-#include "stats.h"
+#include "ringping.h"
 
 enum out_format { OUT_TEXT, OUT_CSV, OUT_NDJSON };
 
@@ -38,17 +36,17 @@ struct output {
 enum out_format output_format_for(const char *path);
 int output_parse_format(const char *s, enum out_format *f);
 int output_open(struct output *o, const struct output_cfg *cfg);
-void output_result(struct output *o, const struct rp_result *r);
-void output_summary(struct output *o, const struct run_summary *s);
+void output_result(struct output *o, const struct ringping_probe *r);
+void output_summary(struct output *o, const struct ringping_summary *s);
 /*
  * Per-host statistics (output_host.c): one record per host, or with a NULL
  * address the pooled statistics of the run ("aggregate").
  */
-void output_host(struct output *o, const struct rp_addr *host, const struct host_summary *s);
+void output_host(struct output *o, const struct ringping_addr *host, const struct ringping_host *s);
 /* -C: every RTT of a host in ms, NAN for a probe without one (text: fping's -C line; NDJSON: a record). */
-void output_host_rtts(struct output *o, const struct rp_addr *host, const float *rtts, __u64 n);
+void output_host_rtts(struct output *o, const struct ringping_addr *host, const float *rtts, __u64 n);
 /* The text form of a host record, to any stream (interim statistics). */
-void output_host_text(FILE *f, const struct rp_addr *host, const struct host_summary *s);
+void output_host_text(FILE *f, const struct ringping_addr *host, const struct ringping_host *s);
 const char *output_host_csv_header(void);
 /* Flush and close; -errno if any write failed (full disk, closed stdout). */
 int output_close(struct output *o);

@@ -22,21 +22,21 @@ const char *output_host_csv_header(void)
  * router and count; sep goes between items; other ends the list if some
  * kinds were only counted.
  */
-static void host_errs(FILE *f, const struct host_summary *s, const char *fmt_item, const char *sep,
+static void host_errs(FILE *f, const struct ringping_host *s, const char *fmt_item, const char *sep,
 		      const char *fmt_other)
 {
-	char from[ADDR_STRLEN];
+	char from[RINGPING_ADDRSTRLEN];
 	int k;
 
-	for (k = 0; k < HS_ERRS && s->err[k].count; k++)
+	for (k = 0; k < RINGPING_HOST_ERRS && s->err[k].count; k++)
 		fprintf(f, fmt_item, k ? sep : "", s->err[k].type, s->err[k].code,
-			addr_str(&s->err[k].from, from, sizeof(from)), s->err[k].count);
+			ringping_addr_str(&s->err[k].from, from, sizeof(from)), s->err[k].count);
 	if (s->err_other)
 		fprintf(f, fmt_other, k ? sep : "", s->err_other);
 }
 
 /* pooled: the run's record, which counts errors but keeps no table. */
-static void host_text(FILE *f, const char *host, const struct host_summary *s, bool pooled)
+static void host_text(FILE *f, const char *host, const struct ringping_host *s, bool pooled)
 {
 	fprintf(f, "%s : xmt/rcv/%%loss = %u/%u/%.2f%%", host, s->sent, s->received, s->loss_pct);
 	if (s->has_rtt)
@@ -55,7 +55,7 @@ static void host_text(FILE *f, const char *host, const struct host_summary *s, b
 	fputc('\n', f);
 }
 
-static void host_csv(FILE *f, const char *host, const struct host_summary *s)
+static void host_csv(FILE *f, const char *host, const struct ringping_host *s)
 {
 	fputs(host, f);
 #define X(name) fprintf(f, ",%u", s->name);
@@ -70,7 +70,7 @@ static void host_csv(FILE *f, const char *host, const struct host_summary *s)
 	fputc('\n', f);
 }
 
-static void host_json(FILE *f, const char *host, const struct host_summary *s)
+static void host_json(FILE *f, const char *host, const struct ringping_host *s)
 {
 	if (host)
 		fprintf(f, "{\"type\":\"host\",\"host\":\"%s\"", host);
@@ -94,15 +94,15 @@ static void host_json(FILE *f, const char *host, const struct host_summary *s)
 	fputs("]}\n", f);
 }
 
-void output_host_rtts(struct output *o, const struct rp_addr *addr, const float *rtts, __u64 n)
+void output_host_rtts(struct output *o, const struct ringping_addr *addr, const float *rtts, __u64 n)
 {
 	bool json = o->cfg.format == OUT_NDJSON;
-	char host[ADDR_STRLEN];
+	char host[RINGPING_ADDRSTRLEN];
 	__u64 k;
 
 	if (o->cfg.format == OUT_CSV)
 		return;
-	addr_str(addr, host, sizeof(host));
+	ringping_addr_str(addr, host, sizeof(host));
 	fprintf(o->f, json ? "{\"type\":\"rtts\",\"host\":\"%s\",\"rtts_ms\":[" : "%s :", host);
 	for (k = 0; k < n; k++) {
 		const char *sep = json ? (k ? "," : "") : " ";
@@ -115,23 +115,23 @@ void output_host_rtts(struct output *o, const struct rp_addr *addr, const float 
 	fputs(json ? "]}\n" : "\n", o->f);
 }
 
-void output_host_text(FILE *f, const struct rp_addr *addr, const struct host_summary *s)
+void output_host_text(FILE *f, const struct ringping_addr *addr, const struct ringping_host *s)
 {
-	char host[ADDR_STRLEN];
+	char host[RINGPING_ADDRSTRLEN];
 
-	host_text(f, addr_str(addr, host, sizeof(host)), s, false);
+	host_text(f, ringping_addr_str(addr, host, sizeof(host)), s, false);
 }
 
-void output_host(struct output *o, const struct rp_addr *addr, const struct host_summary *s)
+void output_host(struct output *o, const struct ringping_addr *addr, const struct ringping_host *s)
 {
-	char host[ADDR_STRLEN] = "(all hosts)";
+	char host[RINGPING_ADDRSTRLEN] = "(all hosts)";
 
 	if (addr && o->cfg.alive_only && !s->received)
 		return;
 	if (addr && o->cfg.unreach_only && s->received)
 		return;
 	if (addr)
-		addr_str(addr, host, sizeof(host));
+		ringping_addr_str(addr, host, sizeof(host));
 	switch (o->cfg.format) {
 	case OUT_CSV:
 		/* CSV holds one record shape: hosts, or probes with --per-probe. */

@@ -53,20 +53,21 @@ void prom_free(struct prom *p)
 	}
 }
 
-static void prom_histogram(struct prom *p, const char *t, const struct hoststats *hs, __u64 i,
+static void prom_histogram(struct prom *p, const char *t, const __u32 *h, __u32 nb,
 			   double mean_ns)
 {
-	const __u32 *h = &hs->hist[i * hs->nbuckets];
-	__u64 cum = 0, n = hs->h[i].rtt_n;
+	__u64 cum = 0, n = 0;
 	FILE *f = p->fam[PROM_RTT];
 	__u32 b;
 
+	for (b = 0; b < nb; b++) /* every reply with an RTT is in one bucket */
+		n += h[b];
 	/* One bucket per octave: octave edges are exact edges of the histogram's buckets. */
-	for (b = 0; b < hs->nbuckets; b++) {
+	for (b = 0; b < nb; b++) {
 		cum += h[b];
-		if (b % HS_SUB == 0 && b + 1 < hs->nbuckets)
+		if (b % RINGPING_HIST_PER_OCTAVE == 0 && b + 1 < nb)
 			fprintf(f, "ringping_rtt_seconds_bucket{target=\"%s\",le=\"%.9g\"} %" PRIu64 "\n",
-				t, hoststats_bucket_upper_ns(b) / 1e9, (uint64_t)cum);
+				t, ringping_hist_upper_ns(b) / 1e9, (uint64_t)cum);
 	}
 	fprintf(f, "ringping_rtt_seconds_bucket{target=\"%s\",le=\"+Inf\"} %" PRIu64 "\n", t,
 		(uint64_t)n);
@@ -74,17 +75,17 @@ static void prom_histogram(struct prom *p, const char *t, const struct hoststats
 	fprintf(f, "ringping_rtt_seconds_sum{target=\"%s\"} %.9g\n", t, mean_ns * (double)n / 1e9);
 }
 
-void prom_host(struct prom *p, const struct rp_addr *a, const struct host_summary *s,
-	       const struct hoststats *hs, __u64 i)
+void prom_host(struct prom *p, const struct ringping_addr *a, const struct ringping_host *s,
+	       const __u32 *hist, __u32 nbuckets)
 {
 	static const int q[] = { 50, 90, 95, 99 };
 	const double qv[] = { s->p50_ms, s->p90_ms, s->p95_ms, s->p99_ms };
 	const __u32 counts[] = { s->sent, s->received, s->duplicates, s->late, s->errors };
 	const double rtts[] = { s->min_ms, s->avg_ms, s->max_ms, s->stddev_ms, s->jitter_ms };
-	char t[ADDR_STRLEN];
+	char t[RINGPING_ADDRSTRLEN];
 	int k;
 
-	addr_str(a, t, sizeof(t)); /* addresses need no label escaping */
+	ringping_addr_str(a, t, sizeof(t)); /* addresses need no label escaping */
 	for (k = 0; k < 5; k++)
 		fprintf(p->fam[PROM_SENT + k], "%s{target=\"%s\"} %u\n", prom_fams[PROM_SENT + k].name,
 			t, counts[k]);
@@ -98,10 +99,10 @@ void prom_host(struct prom *p, const struct rp_addr *a, const struct host_summar
 		fprintf(p->fam[PROM_QUANTILE],
 			"ringping_rtt_percentile_seconds{target=\"%s\",percentile=\"%d\"} %.9g\n", t, q[k],
 			qv[k] / 1e3);
-	prom_histogram(p, t, hs, i, hs->h[i].mean_ns);
+	prom_histogram(p, t, hist, nbuckets, s->avg_ms * 1e6);
 }
 
-static void prom_run(FILE *f, const struct run_summary *s)
+static void prom_run(FILE *f, const struct ringping_summary *s)
 {
 	fputs("# HELP ringping_run_dropped_locally Answers ringping itself lost (never network loss).\n"
 	      "# TYPE ringping_run_dropped_locally gauge\n", f);
@@ -139,7 +140,7 @@ static FILE *report_tmp(const char *path, char *tmp, size_t len)
 	return fopen(tmp, "w");
 }
 
-int prom_close(struct prom *p, const struct run_summary *sum)
+int prom_close(struct prom *p, const struct ringping_summary *sum)
 {
 	char tmp[4096];
 	FILE *f = report_tmp(p->path, tmp, sizeof(tmp));
@@ -216,7 +217,7 @@ void junit_case(struct junit *j, const char *name, const char *failure, const ch
 	fputs("    </testcase>\n", f);
 }
 
-int junit_close(struct junit *j, const struct run_summary *sum)
+int junit_close(struct junit *j, const struct ringping_summary *sum)
 {
 	char tmp[4096], ts[32];
 	time_t start = (time_t)sum->meta.start_s;

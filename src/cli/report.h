@@ -16,8 +16,7 @@
 #define RP_REPORT_H
 
 #include <stdio.h>
-#include "hoststats.h"
-#include "stats.h"
+#include "ringping.h"
 
 enum prom_family {
 	PROM_SENT, PROM_RECEIVED, PROM_DUPLICATES, PROM_LATE, PROM_ERRORS, PROM_LOSS,
@@ -34,11 +33,11 @@ struct prom {
 
 /* 0 or -errno; nothing is written to path before prom_close. */
 int prom_open(struct prom *p, const char *path);
-/* Host i of hs, with its summary. */
-void prom_host(struct prom *p, const struct rp_addr *a, const struct host_summary *s,
-	       const struct hoststats *hs, __u64 i);
+/* A host, its summary and its RTT histogram (ringping_host_hist). */
+void prom_host(struct prom *p, const struct ringping_addr *a, const struct ringping_host *s,
+	       const __u32 *hist, __u32 nbuckets);
 /* Write the run's families and the hosts', rename into place; 0 or -errno. */
-int prom_close(struct prom *p, const struct run_summary *sum);
+int prom_close(struct prom *p, const struct ringping_summary *sum);
 void prom_free(struct prom *p);
 
 struct junit {
@@ -52,7 +51,7 @@ struct junit {
 int junit_open(struct junit *j, const char *path);
 /* A test case: failure NULL for a pass; detail goes to the case's system-out. */
 void junit_case(struct junit *j, const char *name, const char *failure, const char *detail);
-int junit_close(struct junit *j, const struct run_summary *sum);
+int junit_close(struct junit *j, const struct ringping_summary *sum);
 void junit_free(struct junit *j);
 
 #endif

@@ -6,12 +6,12 @@
 
 static const __u8 v4_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
-bool addr_is_v4(const struct rp_addr *a)
+bool addr_is_v4(const struct ringping_addr *a)
 {
 	return memcmp(a->b, v4_prefix, sizeof(v4_prefix)) == 0;
 }
 
-void addr_from_v4(struct rp_addr *a, __u32 host_order)
+void addr_from_v4(struct ringping_addr *a, __u32 host_order)
 {
 	__u32 be = htonl(host_order);
 
@@ -19,7 +19,7 @@ void addr_from_v4(struct rp_addr *a, __u32 host_order)
 	memcpy(a->b + 12, &be, 4);
 }
 
-__u32 addr_v4(const struct rp_addr *a)
+__u32 addr_v4(const struct ringping_addr *a)
 {
 	__u32 be;
 
@@ -27,7 +27,7 @@ __u32 addr_v4(const struct rp_addr *a)
 	return ntohl(be);
 }
 
-u128 addr_to_u128(const struct rp_addr *a)
+u128 addr_to_u128(const struct ringping_addr *a)
 {
 	u128 v = 0;
 	int i;
@@ -37,7 +37,7 @@ u128 addr_to_u128(const struct rp_addr *a)
 	return v;
 }
 
-void addr_from_u128(struct rp_addr *a, u128 v)
+void addr_from_u128(struct ringping_addr *a, u128 v)
 {
 	int i;
 
@@ -47,7 +47,7 @@ void addr_from_u128(struct rp_addr *a, u128 v)
 	}
 }
 
-int addr_parse(const char *s, struct rp_addr *a)
+int addr_parse(const char *s, struct ringping_addr *a)
 {
 	struct in_addr in4;
 
@@ -60,7 +60,7 @@ int addr_parse(const char *s, struct rp_addr *a)
 	return -EINVAL;
 }
 
-const char *addr_str(const struct rp_addr *a, char *buf, size_t len)
+const char *addr_str(const struct ringping_addr *a, char *buf, size_t len)
 {
 	if (addr_is_v4(a))
 		return inet_ntop(AF_INET, a->b + 12, buf, len);

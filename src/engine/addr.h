@@ -7,23 +7,22 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "ringping_abi.h"
+#include "ringping.h"
 
 typedef unsigned __int128 u128;
 
-struct rp_addr {
-	__u8 b[RP_ADDR_LEN];
-};
+_Static_assert(sizeof(struct ringping_addr) == RP_ADDR_LEN, "one address size, BPF's and the API's");
 
 #define ADDR_STRLEN 46 /* INET6_ADDRSTRLEN */
 
-bool addr_is_v4(const struct rp_addr *a);
-void addr_from_v4(struct rp_addr *a, __u32 host_order);
-__u32 addr_v4(const struct rp_addr *a); /* host order */
-u128 addr_to_u128(const struct rp_addr *a);
-void addr_from_u128(struct rp_addr *a, u128 v);
+bool addr_is_v4(const struct ringping_addr *a);
+void addr_from_v4(struct ringping_addr *a, __u32 host_order);
+__u32 addr_v4(const struct ringping_addr *a); /* host order */
+u128 addr_to_u128(const struct ringping_addr *a);
+void addr_from_u128(struct ringping_addr *a, u128 v);
 /* Parse an IPv4 or IPv6 literal; 0 or -EINVAL. */
-int addr_parse(const char *s, struct rp_addr *a);
+int addr_parse(const char *s, struct ringping_addr *a);
 /* Format as dotted quad for IPv4, RFC 5952 text for IPv6. */
-const char *addr_str(const struct rp_addr *a, char *buf, size_t len);
+const char *addr_str(const struct ringping_addr *a, char *buf, size_t len);
 
 #endif

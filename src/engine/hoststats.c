@@ -121,12 +121,12 @@ void hoststats_reply(struct hoststats *s, __u64 i, __u32 round, __s64 rtt_ns)
 }
 
 /* Count an error under its kind; kinds beyond HS_ERRS are counted together. */
-static void hs_err_add(struct host_stats *h, __u8 type, __u8 code, const struct rp_addr *from)
+static void hs_err_add(struct host_stats *h, __u8 type, __u8 code, const struct ringping_addr *from)
 {
 	int k;
 
 	for (k = 0; k < HS_ERRS && h->err[k].count; k++) {
-		struct host_err *e = &h->err[k];
+		struct ringping_host_err *e = &h->err[k];
 
 		if (e->type == type && e->code == code && !memcmp(&e->from, from, sizeof(*from))) {
 			e->count++;
@@ -137,17 +137,17 @@ static void hs_err_add(struct host_stats *h, __u8 type, __u8 code, const struct 
 		h->err_other++;
 		return;
 	}
-	h->err[k] = (struct host_err){ .from = *from, .count = 1, .type = type, .code = code };
+	h->err[k] = (struct ringping_host_err){ .from = *from, .count = 1, .type = type, .code = code };
 }
 
-void hoststats_error(struct hoststats *s, __u64 i, enum rp_status st, __u8 type, __u8 code,
-		     const struct rp_addr *from)
+void hoststats_error(struct hoststats *s, __u64 i, enum ringping_status st, __u8 type, __u8 code,
+		     const struct ringping_addr *from)
 {
 	struct host_stats *h = &s->h[i];
 
-	if (st == ST_UNREACHABLE)
+	if (st == RINGPING_UNREACHABLE)
 		h->unreachable++;
-	else if (st == ST_TIME_EXCEEDED)
+	else if (st == RINGPING_TIME_EXCEEDED)
 		h->time_exceeded++;
 	else
 		h->other_errors++;
@@ -223,7 +223,7 @@ static double hs_percentile(const struct hoststats *s, __u64 i, double q)
 	return (lo + hi) / 2 / 1e6;
 }
 
-void hoststats_summary(const struct hoststats *s, __u64 i, struct host_summary *o)
+void hoststats_summary(const struct hoststats *s, __u64 i, struct ringping_host *o)
 {
 	const struct host_stats *h = &s->h[i];
 

@@ -23,16 +23,9 @@
 #include "result.h"
 
 #define HS_SUB 8
+_Static_assert(HS_SUB == RINGPING_HIST_PER_OCTAVE, "the API's histogram octaves");
 #define HS_MIN_SHIFT 7
-#define HS_ERRS 3 /* distinct (type, code, router) kept per host; more are only counted */
-
-/* ICMP errors of one type and code from one router. */
-struct host_err {
-	struct rp_addr from;
-	__u32 count;
-	__u8 type, code;
-	__u8 pad[2];
-};
+#define HS_ERRS RINGPING_HOST_ERRS /* more are only counted */
 
 struct host_stats {
 	__u32 sent, received, duplicates, late, reordered;
@@ -42,7 +35,7 @@ struct host_stats {
 	__u32 next_round;	/* 1 + highest round answered; 0: none yet */
 	__u64 min_ns, max_ns, last_ns;
 	double mean_ns, m2, jitter_sum;
-	struct host_err err[HS_ERRS]; /* the first distinct kinds of error, in order seen */
+	struct ringping_host_err err[HS_ERRS]; /* the first distinct kinds of error, in order seen */
 	__u32 err_other;	      /* errors of further kinds */
 };
 
@@ -55,16 +48,6 @@ struct hoststats {
 	__u32 nbuckets;
 };
 
-struct host_summary {
-	__u32 sent, received, duplicates, late, reordered, errors;
-	double loss_pct;	/* (sent - received) / sent */
-	bool has_rtt;
-	double min_ms, avg_ms, max_ms, stddev_ms, jitter_ms;
-	double p50_ms, p90_ms, p95_ms, p99_ms;
-	struct host_err err[HS_ERRS]; /* errors by type, code and router (count 0: unused) */
-	__u32 err_other;	      /* errors of kinds beyond those */
-};
-
 /* n hosts, RTTs up to max_rtt_ns (the timeout). 0 or -ENOMEM. */
 int hoststats_init(struct hoststats *s, __u64 n, __u64 max_rtt_ns);
 void hoststats_free(struct hoststats *s);
@@ -73,14 +56,14 @@ size_t hoststats_bytes_per_host(const struct hoststats *s);
 void hoststats_sent(struct hoststats *s, __u64 i);
 /* An echo reply to the host's probe of this round; rtt_ns < 0: no usable RTT. */
 void hoststats_reply(struct hoststats *s, __u64 i, __u32 round, __s64 rtt_ns);
-/* An ICMP error of class st (ST_UNREACHABLE, ST_TIME_EXCEEDED or ST_ERROR: type numbers differ per family). */
-void hoststats_error(struct hoststats *s, __u64 i, enum rp_status st, __u8 type, __u8 code,
-		     const struct rp_addr *from);
+/* An ICMP error of class st (RINGPING_UNREACHABLE, RINGPING_TIME_EXCEEDED or RINGPING_ERROR: type numbers differ per family). */
+void hoststats_error(struct hoststats *s, __u64 i, enum ringping_status st, __u8 type, __u8 code,
+		     const struct ringping_addr *from);
 void hoststats_duplicate(struct hoststats *s, __u64 i);
 void hoststats_late(struct hoststats *s, __u64 i);
 /* Fold host i into a pooled record and histogram (agg has one host). */
 void hoststats_merge(struct hoststats *agg, const struct hoststats *s, __u64 i);
-void hoststats_summary(const struct hoststats *s, __u64 i, struct host_summary *out);
+void hoststats_summary(const struct hoststats *s, __u64 i, struct ringping_host *out);
 /* Bucket of an RTT, and the value a bucket reports (exposed for tests). */
 __u32 hoststats_bucket(const struct hoststats *s, __u64 ns);
 double hoststats_bucket_mid_ns(__u32 b);

@@ -6,18 +6,18 @@
 
 #define INFLIGHT_MAX (1ULL << 31)
 
-const char *result_status_name(enum rp_status st)
+const char *ringping_status_name(enum ringping_status st)
 {
-	static const char *const names[ST__COUNT] = {
-		[ST_ALIVE] = "alive",
-		[ST_UNREACHABLE] = "unreachable",
-		[ST_TIME_EXCEEDED] = "time-exceeded",
-		[ST_ERROR] = "icmp-error",
-		[ST_NO_REPLY] = "no-reply",
-		[ST_SEND_FAILED] = "send-failed",
+	static const char *const names[RINGPING_STATUS__COUNT] = {
+		[RINGPING_ALIVE] = "alive",
+		[RINGPING_UNREACHABLE] = "unreachable",
+		[RINGPING_TIME_EXCEEDED] = "time-exceeded",
+		[RINGPING_ERROR] = "icmp-error",
+		[RINGPING_NO_REPLY] = "no-reply",
+		[RINGPING_SEND_FAILED] = "send-failed",
 	};
 
-	return st < ST__COUNT ? names[st] : "?";
+	return st < RINGPING_STATUS__COUNT ? names[st] : "?";
 }
 
 int inflight_init(struct inflight *f, __u64 capacity, __u64 timeout_ns, inflight_emit_fn emit,
@@ -76,20 +76,20 @@ struct inflight_slot *inflight_push(struct inflight *f, __u64 seq, __u64 idx, __
  * unreachable, as IPv4's "fragmentation needed" (type 3 code 4) does; the
  * type and the MTU stay in the result.
  */
-static enum rp_status slot_status(const struct inflight_slot *s)
+static enum ringping_status slot_status(const struct inflight_slot *s)
 {
 	if (s->icmp_type == 0)
-		return ST_ALIVE; /* echo replies are stored as 0 in both families */
+		return RINGPING_ALIVE; /* echo replies are stored as 0 in both families */
 	if (s->family == 6)
-		return s->icmp_type == 1 || s->icmp_type == 2 ? ST_UNREACHABLE
-		       : s->icmp_type == 3		   ? ST_TIME_EXCEEDED
-							   : ST_ERROR;
-	return s->icmp_type == 3 ? ST_UNREACHABLE : s->icmp_type == 11 ? ST_TIME_EXCEEDED : ST_ERROR;
+		return s->icmp_type == 1 || s->icmp_type == 2 ? RINGPING_UNREACHABLE
+		       : s->icmp_type == 3		   ? RINGPING_TIME_EXCEEDED
+							   : RINGPING_ERROR;
+	return s->icmp_type == 3 ? RINGPING_UNREACHABLE : s->icmp_type == 11 ? RINGPING_TIME_EXCEEDED : RINGPING_ERROR;
 }
 
-static void slot_resolve(struct inflight *f, struct inflight_slot *s, enum rp_status st, int err)
+static void slot_resolve(struct inflight *f, struct inflight_slot *s, enum ringping_status st, int err)
 {
-	struct rp_result res = { .seq = s->seq, .status = st, .rtt_ns = -1, .err = err,
+	struct ringping_probe res = { .seq = s->seq, .status = st, .rtt_ns = -1, .err = err,
 				 .tx_ns = s->tx_ns };
 
 	if (s->state == SLOT_PENDING) {
@@ -129,7 +129,7 @@ void inflight_send_failed(struct inflight *f, __u64 seq, int err)
 	if (!s || s->state != SLOT_WAIT)
 		return;
 	f->c.send_failed++;
-	slot_resolve(f, s, ST_SEND_FAILED, err);
+	slot_resolve(f, s, RINGPING_SEND_FAILED, err);
 }
 
 void inflight_tx_stamp(struct inflight *f, __u32 key, __u64 tai_ns)
@@ -181,7 +181,7 @@ void inflight_retire(struct inflight *f, __u64 now_mono, bool force)
 		if (!force && s->deadline > now_mono)
 			break;
 		if (s->state == SLOT_WAIT)
-			slot_resolve(f, s, ST_NO_REPLY, 0);
+			slot_resolve(f, s, RINGPING_NO_REPLY, 0);
 		else if (s->state == SLOT_PENDING)
 			slot_resolve(f, s, slot_status(s), 0);
 		s->state = SLOT_EMPTY;

@@ -25,7 +25,7 @@ struct inflight_slot {
 	__u64 tx_ns;	 /* CLOCK_TAI: kernel stamp, or the userspace one until it comes */
 	__u64 rx_ns;	 /* CLOCK_TAI */
 	__u64 deadline;	 /* CLOCK_MONOTONIC */
-	struct rp_addr from;
+	struct ringping_addr from;
 	__u32 info;
 	__u8 state, tx_kernel, ttl, icmp_type, icmp_code, family;
 };
@@ -36,10 +36,10 @@ enum answer_verdict { ANS_OK, ANS_DUPLICATE, ANS_LATE, ANS_INVALID };
 struct inflight_counts {
 	__u64 pushed, send_failed, duplicates, late, invalid, tx_user, rtt_bad;
 	__u64 stamp_stray;     /* TX stamps for no probe waiting for one (-vv) */
-	__u64 by_status[ST__COUNT];
+	__u64 by_status[RINGPING_STATUS__COUNT];
 };
 
-typedef void (*inflight_emit_fn)(void *ctx, __u64 idx, const struct rp_result *res);
+typedef void (*inflight_emit_fn)(void *ctx, __u64 idx, const struct ringping_probe *res);
 
 struct inflight {
 	struct inflight_slot *v;

@@ -63,7 +63,7 @@ static void put_le64(__u8 *p, __u64 v)
 		p[i] = (__u8)v;
 }
 
-void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct rp_addr *dst, __u64 seq)
+void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct ringping_addr *dst, __u64 seq)
 {
 	__u32 tag = rp_tag(t->key.k0, t->key.k1, dst->b);
 	__u64 cookie = rp_cookie(t->key.k0, t->key.k1, dst->b, seq);

@@ -28,7 +28,7 @@ struct probe_tmpl {
 int probe_init(struct probe_tmpl *t, const struct probe_key *key, __u32 data);
 void probe_free(struct probe_tmpl *t);
 /* Write the echo request for (dst, seq) into buf (t->len bytes): ICMP, or ICMPv6 for an IPv6 dst. */
-void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct rp_addr *dst, __u64 seq);
+void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct ringping_addr *dst, __u64 seq);
 /* True if the record's cookie is the one we sent to its target with its seq. */
 bool probe_cookie_ok(const struct probe_key *key, const struct rp_record *r);
 /* Internet checksum of a buffer (for tests and the template). */

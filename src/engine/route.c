@@ -71,7 +71,7 @@ struct rt_ip {
 	__u8 b[16];
 };
 
-static void rt_ip_of(struct rt_ip *ip, const struct rp_addr *a)
+static void rt_ip_of(struct rt_ip *ip, const struct ringping_addr *a)
 {
 	memset(ip, 0, sizeof(*ip));
 	ip->family = addr_is_v4(a) ? AF_INET : AF_INET6;
@@ -209,8 +209,8 @@ out:
 	return err;
 }
 
-static int rt_check(const struct rt_hop *a, const struct rt_hop *b, const struct rp_addr *first,
-		    const struct rp_addr *last, char *err, size_t errlen)
+static int rt_check(const struct rt_hop *a, const struct rt_hop *b, const struct ringping_addr *first,
+		    const struct ringping_addr *last, char *err, size_t errlen)
 {
 	char s1[ADDR_STRLEN], s2[ADDR_STRLEN];
 
@@ -257,8 +257,8 @@ static int rt_src_for(const struct rt_ip *dst, int oif, __u8 *src)
 	return err;
 }
 
-int route_resolve(const struct rp_addr *first, const struct rp_addr *last, const char *ifname,
-		  const struct rp_addr *src, struct route_link *out, char *err, size_t errlen)
+int route_resolve(const struct ringping_addr *first, const struct ringping_addr *last, const char *ifname,
+		  const struct ringping_addr *src, struct route_link *out, char *err, size_t errlen)
 {
 	struct rt_ip d1, d2, s, gw;
 	struct rt_hop a, b;

@@ -28,7 +28,7 @@ struct route_link {
  * is on-link or local, or the gateway's address cannot be learnt in 1 s.
  * 0 or -errno.
  */
-int route_resolve(const struct rp_addr *first, const struct rp_addr *last, const char *ifname,
-		  const struct rp_addr *src, struct route_link *out, char *err, size_t errlen);
+int route_resolve(const struct ringping_addr *first, const struct ringping_addr *last, const char *ifname,
+		  const struct ringping_addr *src, struct route_link *out, char *err, size_t errlen);
 
 #endif

@@ -9,12 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
-#include "checks.h"
+#include <sys/eventfd.h>
 #include "hoststats.h"
-#include "hostreport.h"
 #include "inflight.h"
 #include "log.h"
-#include "output.h"
 #include "pacer.h"
 #include "permute.h"
 #include "probe.h"
@@ -33,21 +31,12 @@
 
 _Static_assert((int)SCHED_V4 == (int)SND_V4 && (int)SCHED_V6 == (int)SND_V6, "a job's family indexes its sockets");
 
-static volatile sig_atomic_t run_stops, run_interims;
-
-void run_request_interim(void)
-{
-	run_interims++;
-}
-
-void run_request_stop(void)
-{
-	run_stops++;
-}
-
 struct run {
-	const struct rp_opts *o;
+	struct ringping *e;
+	const struct ringping_opts *o;
 	const struct targets *t;
+	ringping_probe_fn fn;
+	void *fn_ctx;
 	struct probe_key key;
 	struct sched sch;	       /* the order, the plan, and how far it went */
 	struct probe_tmpl tmpl;
@@ -59,24 +48,31 @@ struct run {
 	struct rx rx;	       /* the receive path: BPF, its ring buffer, its clock */
 	struct inflight inf;
 	struct pacer pacer;
-	struct output out;
 	int epfd;
 	__u64 skipped;	       /* -r: positions left out because their host had answered */
 	__u64 ntargets;
 	bool multi;	       /* many probes per host (-c > 1, -l) */
 	bool track;	       /* per-host statistics: multi, or checks to evaluate */
 	struct hoststats hs;
+	struct hoststats all;  /* every host's statistics pooled, at the end */
 	float *rtts;	       /* -C: every RTT, host-major; NAN where none */
 	__u64 alive_hosts;
 	__u64 t_start, t_last_send, stop_at;
 	__u64 deadline;	       /* -w: no send after this (CLOCK_MONOTONIC); 0 = none */
 	bool deadline_hit;
 	__u64 interim_ns, next_interim; /* -Q */
-	sig_atomic_t interims_seen;	/* SIGQUITs answered */
 	__u64 seed;
 	double wall_start;
 	bool stopping;
+	bool finished;		       /* sum is the final summary */
+	bool released;		       /* sockets, BPF and threads are gone */
+	struct ringping_summary sum;
 };
+
+static int run_cancels(const struct run *r)
+{
+	return __atomic_load_n(&r->e->cancels, __ATOMIC_RELAXED);
+}
 
 static __u64 mono_now(void)
 {
@@ -87,19 +83,19 @@ static __u64 mono_now(void)
 }
 
 /* A resolved probe into its host's statistics; a failed send is not a probe sent. */
-static void run_track(struct run *r, __u64 idx, const struct rp_result *res)
+static void run_track(struct run *r, __u64 idx, const struct ringping_probe *res)
 {
 	switch (res->status) {
-	case ST_SEND_FAILED:
+	case RINGPING_SEND_FAILED:
 		return;
-	case ST_ALIVE:
+	case RINGPING_ALIVE:
 		if (!r->hs.h[idx].received)
 			r->alive_hosts++;
 		if (r->rtts && res->rtt_ns >= 0)
 			r->rtts[idx * r->o->count + res->round] = (float)(res->rtt_ns / 1e6);
 		hoststats_reply(&r->hs, idx, (__u32)res->round, res->rtt_ns);
 		break;
-	case ST_NO_REPLY:
+	case RINGPING_NO_REPLY:
 		break;
 	default:
 		hoststats_error(&r->hs, idx, res->status, res->icmp_type, res->icmp_code, &res->from);
@@ -108,26 +104,31 @@ static void run_track(struct run *r, __u64 idx, const struct rp_result *res)
 	hoststats_sent(&r->hs, idx);
 }
 
-static void run_emit(void *ctx, __u64 idx, const struct rp_result *res)
+static void run_emit(void *ctx, __u64 idx, const struct ringping_probe *res)
 {
 	struct run *r = ctx;
-	struct rp_result full = *res;
+	struct ringping_probe full = *res;
+	__u32 tag;
 
 	targets_addr(r->t, idx, &full.target);
 	full.round = full.seq / r->ntargets;
-	/* -r: a probe that will be retried is not yet the host's answer (fping prints the last). */
-	if (!(r->o->retries && res->status == ST_NO_REPLY && full.round < r->o->retries))
-		output_result(&r->out, &full);
+	full.target_index = idx;
+	tag = rp_tag(r->key.k0, r->key.k1, full.target.b);
+	full.icmp_id = (__u16)(tag >> 16);
+	full.icmp_seq = (__u16)tag;
+	full.bytes = r->tmpl.len;
+	if (r->fn)
+		r->fn(r->fn_ctx, &full);
 	if (r->track)
 		run_track(r, idx, &full);
-	else if (res->status == ST_ALIVE)
+	else if (res->status == RINGPING_ALIVE)
 		r->alive_hosts++; /* one probe per target, credited at most once */
 }
 
 /* Duplicates and late answers belong to a host too; found by address, off the hot path. */
 static void run_track_extra(struct run *r, const struct rp_record *rec, enum answer_verdict v)
 {
-	struct rp_addr a;
+	struct ringping_addr a;
 	__u64 idx;
 
 	if (!r->track || (v != ANS_DUPLICATE && v != ANS_LATE))
@@ -145,7 +146,7 @@ static void run_track_extra(struct run *r, const struct rp_record *rec, enum ans
 static int run_quote_seq(void *ctx, const struct rp_record *rec, __u64 *seq)
 {
 	struct run *r = ctx;
-	struct rp_addr a;
+	struct ringping_addr a;
 	__u64 idx;
 
 	memcpy(a.b, rec->target, sizeof(a.b));
@@ -219,7 +220,7 @@ static void run_build_job(struct run *r, struct sender_job *j, __u32 n, __u64 no
 {
 	struct sched *sch = &r->sch;
 	__u64 tx_user = tx_tai_now(), end = sch->next + n, fam_end = sched_family_end(sch, sch->next);
-	struct rp_addr a;
+	struct ringping_addr a;
 	__u32 m = 0;
 
 	j->fam = sched_family(sch, sch->next);
@@ -292,7 +293,7 @@ static void run_check_stop(struct run *r, __u64 now)
 {
 	if (r->stopping)
 		return;
-	if (run_stops) {
+	if (run_cancels(r)) {
 		r->stopping = true;
 		r->stop_at = now + (r->inf.timeout_ns < RUN_STOP_GRACE_NS ? r->inf.timeout_ns
 									   : RUN_STOP_GRACE_NS);
@@ -303,45 +304,27 @@ static void run_check_stop(struct run *r, __u64 now)
 	}
 }
 
-/* SIGQUIT or -Q: the statistics so far on stderr, as fping prints them. */
-static void run_interim(struct run *r)
-{
-	const struct inflight_counts *c = &r->inf.c;
-	struct host_summary s;
-	struct rp_addr a;
-	char stamp[16];
-	time_t now = time(NULL);
-	struct tm tm;
-	__u64 i;
-
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
-	fprintf(r->out.diag, "[%s] %llu probes resolved: %llu replied, %llu errors, %llu no reply\n",
-		stamp, (unsigned long long)(c->pushed - r->inf.open),
-		(unsigned long long)c->by_status[ST_ALIVE],
-		(unsigned long long)(c->by_status[ST_UNREACHABLE] + c->by_status[ST_TIME_EXCEEDED] +
-				     c->by_status[ST_ERROR]),
-		(unsigned long long)c->by_status[ST_NO_REPLY]);
-	for (i = 0; r->track && i < r->ntargets; i++) {
-		if (!r->hs.h[i].sent)
-			continue;
-		hoststats_summary(&r->hs, i, &s);
-		targets_addr(r->t, i, &a);
-		output_host_text(r->out.diag, &a, &s);
-	}
-	fflush(r->out.diag);
-}
-
 static void run_check_interim(struct run *r, __u64 now)
 {
 	bool due = r->interim_ns && now >= r->next_interim;
+	int asked = __atomic_load_n(&r->e->interims, __ATOMIC_RELAXED);
 
 	if (due)
 		r->next_interim += r->interim_ns;
-	if (due || run_interims != r->interims_seen) {
-		r->interims_seen = run_interims;
-		run_interim(r);
+	if (due || asked != r->e->interims_seen) {
+		r->e->interims_seen = asked;
+		if (r->o->on_interim)
+			r->o->on_interim(r->o->interim_ctx, r->e);
 	}
+}
+
+/* Requests (cancel, interim) wake the wait through the engine's eventfd: empty it. */
+static void run_drain_wake(const struct run *r)
+{
+	__u64 v;
+
+	if (read(r->e->wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		pr_debug("eventfd: %s\n", strerror(errno));
 }
 
 /* Sleep until the next send is due, a timeout expires, or records arrive. */
@@ -376,6 +359,7 @@ static void run_wait(struct run *r, __u64 now)
 	ts.tv_sec = (wake - now) / NSEC;
 	ts.tv_nsec = (wake - now) % NSEC;
 	epoll_pwait2(r->epfd, ev, 4, &ts, NULL);
+	run_drain_wake(r);
 }
 
 static int run_loop(struct run *r)
@@ -399,7 +383,7 @@ static int run_loop(struct run *r)
 			return err;
 		}
 		now = mono_now();
-		inflight_retire(&r->inf, now, r->stopping && (now >= r->stop_at || run_stops > 1));
+		inflight_retire(&r->inf, now, r->stopping && (now >= r->stop_at || run_cancels(r) > 1));
 		run_check_interim(r, now);
 		if (run_batch_size(r, now) == 0 && !run_done(r))
 			run_wait(r, now);
@@ -418,6 +402,8 @@ static int run_epoll(struct run *r)
 		return -errno;
 	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->snd.efd, &ev)) /* a sender finished a job */
 		return -errno;
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->e->wake_fd, &ev)) /* cancel, interim */
+		return -errno;
 	if (r->snd.n)
 		return 0;
 	ev.events = EPOLLERR; /* inline: TX stamps waiting on the error queue */
@@ -432,7 +418,7 @@ static __u64 run_inflight_capacity(const struct run *r, __u64 total)
 {
 	const struct pacer *p = &r->pacer;
 	/* Enough slots for every probe of one timeout at the paced rate, capped. */
-	__u64 want = p->den ? (__u64)((unsigned __int128)r->o->timeout_ms * 1000000 * p->den /
+	__u64 want = p->den ? (__u64)((unsigned __int128)r->o->timeout_ns * p->den /
 				     p->num_ns) + 1 + r->o->batch
 			    : RUN_INFLIGHT_MAX;
 
@@ -443,12 +429,13 @@ static __u64 run_inflight_capacity(const struct run *r, __u64 total)
 
 static int run_setup_bpf(struct run *r)
 {
-	const struct rp_opts *o = r->o;
+	const struct ringping_opts *o = r->o;
+	bool xdp = o->rx_mode == RINGPING_RX_XDP;
 	struct loader_cfg lc = {
 		.key0 = r->key.k0,
 		.key1 = r->key.k1,
-		.mode = o->xdp_iface ? LOADER_XDP : LOADER_SOCKET,
-		.ifname = o->xdp_iface ? o->xdp_iface : o->iface,
+		.mode = xdp ? LOADER_XDP : LOADER_SOCKET,
+		.ifname = xdp ? o->xdp_ifname : o->ifname,
 		.xdp_generic = o->xdp_generic,
 		.xdp_drop = !o->xdp_pass,
 		.ringbuf_bytes = o->ringbuf_mb << 20,
@@ -483,25 +470,22 @@ static int run_setup_jobs(struct run *r)
 /* The packet path sends every probe to the next hop of the target set's two ends. */
 static int run_setup_link(struct run *r)
 {
-	const struct rp_opts *o = r->o;
-	struct rp_addr first, last;
+	const struct ringping_opts *o = r->o;
+	const struct ringping *e = r->e;
+	struct ringping_addr first, last;
 	char err[256];
-	int e;
+	int rc;
 
 	targets_addr(r->t, 0, &first);
 	targets_addr(r->t, r->ntargets - 1, &last);
-	e = route_resolve(&first, &last, o->iface,
-			  addr_is_v4(&first) ? (o->src_set ? &o->src : NULL) : (o->src6_set ? &o->src6 : NULL),
-			  &r->link, err, sizeof(err));
-	if (e) {
-		pr_warn("%s\n", err);
-		return e;
-	}
-	if ((r->link.family == AF_INET6 ? 40 : 20) + 8 + o->size > r->link.mtu) {
-		pr_warn("packet send path: --size %u does not fit the MTU of %s (%u)\n", o->size,
-			r->link.ifname, r->link.mtu);
-		return -EMSGSIZE;
-	}
+	rc = route_resolve(&first, &last, o->ifname,
+			   addr_is_v4(&first) ? (e->src_set ? &e->src : NULL) : (e->src6_set ? &e->src6 : NULL),
+			   &r->link, err, sizeof(err));
+	if (rc)
+		return engine_fail(r->e, rc, "%s", err);
+	if ((r->link.family == AF_INET6 ? 40 : 20) + 8 + o->size > r->link.mtu)
+		return engine_fail(r->e, -EMSGSIZE, "packet send path: --size %u does not fit the "
+				   "MTU of %s (%u)", o->size, r->link.ifname, r->link.mtu);
 	r->tc.link = r->tc6.link = &r->link; /* one family per run on this path */
 	return 0;
 }
@@ -511,12 +495,10 @@ static int run_setup_rtts(struct run *r)
 {
 	__u64 n = r->ntargets * r->o->count, i;
 
-	if (n > (1ULL << 28)) {
-		pr_warn("-C %llu for %llu targets needs %llu MiB; at most 1024\n",
-			(unsigned long long)r->o->count, (unsigned long long)r->ntargets,
-			(unsigned long long)(n * 4 >> 20));
-		return -ENOMEM;
-	}
+	if (n > (1ULL << 28))
+		return engine_fail(r->e, -ENOMEM, "-C %llu for %llu targets needs %llu MiB; at most 1024",
+				   (unsigned long long)r->o->count, (unsigned long long)r->ntargets,
+				   (unsigned long long)(n * 4 >> 20));
 	r->rtts = malloc(n * sizeof(*r->rtts));
 	if (!r->rtts)
 		return -ENOMEM;
@@ -531,33 +513,32 @@ static int run_setup_rtts(struct run *r)
  */
 static void run_setup_pacer(struct run *r)
 {
-	const struct rp_opts *o = r->o;
-	bool by_period = r->multi && o->period_ms;
+	const struct ringping_opts *o = r->o;
+	bool by_period = r->multi && o->period_ns;
 
-	pacer_init(&r->pacer, by_period && !o->rate_set ? 0 : o->rate, o->batch, 0);
+	pacer_init(&r->pacer, o->rate, o->batch, 0);
 	if (by_period) {
 		__u64 want = pacer_rate(&r->pacer);
 
-		pacer_limit(&r->pacer, o->period_ms * 1000000ULL, r->ntargets);
+		pacer_limit(&r->pacer, o->period_ns, r->ntargets);
 		if (o->rate && want == o->rate && pacer_rate(&r->pacer) == o->rate)
 			pr_warn("--rate %llu stretches -p %llu over %llu targets to %.0f ms\n",
-				(unsigned long long)o->rate, (unsigned long long)o->period_ms,
+				(unsigned long long)o->rate, (unsigned long long)(o->period_ns / 1000000),
 				(unsigned long long)r->ntargets, 1e3 * r->ntargets / o->rate);
 	}
-	if (o->interval_ms)
-		pacer_limit(&r->pacer, o->interval_ms * 1000000ULL, 1);
+	if (o->interval_ns)
+		pacer_limit(&r->pacer, o->interval_ns, 1);
 }
 
 /* What the run will send: how many probes, in which order, at which pace. */
 static void run_plan(struct run *r, __u64 seed)
 {
-	const struct rp_opts *o = r->o;
-
+	const struct ringping_opts *o = r->o;
 	__u64 total;
 
 	r->ntargets = r->t->count;
 	r->multi = o->count > 1 || o->loop;
-	r->track = r->multi || o->retries || checks_any(&o->checks) || o->prom_path || o->junit_path;
+	r->track = r->multi || o->retries || o->host_stats || o->keep_rtts;
 	/* -l: as many rounds as 64-bit sequence numbers allow, i.e. until stopped. */
 	total = o->loop ? (UINT64_MAX / 2 / r->ntargets) * r->ntargets
 			: r->ntargets * o->count * (1 + o->retries);
@@ -569,21 +550,22 @@ static void run_plan(struct run *r, __u64 seed)
 /* The sockets' settings per family; the packet path adds its link. */
 static int run_tx_cfgs(struct run *r)
 {
-	const struct rp_opts *o = r->o;
+	const struct ringping_opts *o = r->o;
+	const struct ringping *e = r->e;
 
-	r->tc = (struct tx_cfg){ .family = AF_INET, .ttl = o->ttl, .tos = o->tos, .ifname = o->iface,
-				 .src = o->src_set ? &o->src : NULL, .scope_id = r->t->scope_id,
-				 .pkt_len = 8 + o->size };
+	/* TOS 0 is what the kernel sends anyway: 0 leaves the socket's default alone. */
+	r->tc = (struct tx_cfg){ .family = AF_INET, .ttl = o->ttl, .tos = o->tos ? o->tos : -1,
+				 .ifname = o->ifname, .src = e->src_set ? &e->src : NULL,
+				 .scope_id = r->t->scope_id, .pkt_len = 8 + o->size };
 	r->tc6 = r->tc; /* the same settings, but for the family and its source */
 	r->tc6.family = AF_INET6;
-	r->tc6.src = o->src6_set ? &o->src6 : NULL;
-	return o->send_packet ? run_setup_link(r) : 0;
+	r->tc6.src = e->src6_set ? &e->src6 : NULL;
+	return o->send_path == RINGPING_SEND_PACKET ? run_setup_link(r) : 0;
 }
 
 static int run_setup(struct run *r)
 {
-	const struct rp_opts *o = r->o;
-	struct output_cfg oc = o->out;
+	const struct ringping_opts *o = r->o;
 	__u64 seed = o->seed; /* random unless given, and reported either way */
 	int err;
 
@@ -591,14 +573,14 @@ static int run_setup(struct run *r)
 	    (!o->seed_set && getrandom(&seed, sizeof(seed), 0) != sizeof(seed)))
 		return -errno;
 	run_plan(r, seed);
-	if (r->track && hoststats_init(&r->hs, r->ntargets, o->timeout_ms * 1000000ULL))
+	if (r->track && hoststats_init(&r->hs, r->ntargets, o->timeout_ns))
 		return -ENOMEM;
-	if (o->all_rtts && run_setup_rtts(r))
+	if (o->keep_rtts && run_setup_rtts(r))
 		return -ENOMEM;
 	err = run_tx_cfgs(r);
 	err = err ?: probe_init(&r->tmpl, &r->key, o->size);
 	err = err ?: inflight_init(&r->inf, run_inflight_capacity(r, r->sch.total),
-				   o->timeout_ms * 1000000ULL, run_emit, r);
+				   o->timeout_ns, run_emit, r);
 	err = err ?: run_setup_jobs(r);
 	if (err)
 		return err;
@@ -609,23 +591,17 @@ static int run_setup(struct run *r)
 					   r->sch.n4 ? &r->tc : NULL,
 					   r->sch.n4 < r->ntargets ? &r->tc6 : NULL },
 				   o->batch);
-	err = err ?: run_epoll(r);
-	if (err)
-		return err;
-	oc.multi = r->multi;
-	oc.quiet = oc.quiet || o->interim_s; /* -Q is -q with interim summaries, as fping's */
-	oc.per_probe = o->per_probe;
-	err = output_open(&r->out, &oc);
-	if (err)
-		pr_warn("output '%s': %s\n", o->out.path, strerror(-err));
-	r->out.tai_off_ns = tx_tai_offset();
-	return err;
+	return err ?: run_epoll(r);
 }
 
-static void run_teardown(struct run *r)
+/* The run is over: its sockets, BPF programs, threads and buffers go; statistics stay. */
+static void run_release(struct run *r)
 {
 	int i;
 
+	if (r->released)
+		return;
+	r->released = true;
 	if (r->inf.c.stamp_stray)
 		pr_debug("%llu TX stamps matched no probe waiting for one\n",
 			 (unsigned long long)r->inf.c.stamp_stray);
@@ -636,10 +612,26 @@ static void run_teardown(struct run *r)
 	for (i = 0; i < r->njobs; i++)
 		sender_job_free(&r->jobs[i]);
 	free(r->jobs);
+	r->jobs = NULL;
+	r->njobs = 0;
 	inflight_free(&r->inf);
+}
+
+bool run_started(const struct run *r)
+{
+	return r && r->t_start;
+}
+
+void run_free(struct run *r)
+{
+	if (!r)
+		return;
+	run_release(r);
 	probe_free(&r->tmpl);
 	hoststats_free(&r->hs);
+	hoststats_free(&r->all);
 	free(r->rtts);
+	free(r);
 }
 
 static double wall_now(void)
@@ -650,81 +642,113 @@ static double wall_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void run_meta(const struct run *r, struct run_meta *m)
+static void run_meta(const struct run *r, struct ringping_meta *m)
 {
-	const struct rp_opts *o = r->o;
+	const struct ringping_opts *o = r->o;
 
-	m->mode = o->xdp_iface ? "xdp" : "socket";
-	m->send_path = o->send_packet ? "packet" : "raw";
+	m->mode = o->rx_mode == RINGPING_RX_XDP ? "xdp" : "socket";
+	m->send_path = o->send_path == RINGPING_SEND_PACKET ? "packet" : "raw";
 	m->tx_stamps = !senders_kstamp(&r->snd) ? "user" : senders_looped(&r->snd) ? "looped" : "keyed";
 	m->rx_clock = r->rx.rxc.mono ? "monotonic" : "tai";
 	m->rate = pacer_rate(&r->pacer);
 	m->count = o->count;
 	m->loop = o->loop;
-	m->period_ms = r->multi ? o->period_ms : 0;
+	m->period_ms = r->multi ? o->period_ns / 1000000 : 0;
 	m->seed = r->seed;
 	m->key_id = (__u32)rp_siphash4(r->key.k0, r->key.k1, 0, 0, 0, 3);
 	m->start_s = r->wall_start;
 	m->end_s = wall_now();
 }
 
-static int run_finish(struct run *r, struct run_summary *sum)
+/* The counts as they stand; end: when the run ended, or now. */
+static void run_fill_summary(const struct run *r, struct ringping_summary *sum, __u64 end)
 {
-	const struct rp_opts *o = r->o;
-	struct hostreport_in in = {
-		.hs = &r->hs, .t = r->t, .alive_hosts = r->alive_hosts,
-		.multi = r->multi, .checks = &o->checks,
-		.prom_path = o->prom_path, .junit_path = o->junit_path, .out = &r->out,
-		.rtts = r->rtts, .count = o->count,
-	};
-	struct hostreport rep = { 0 };
 	struct rp_counters bpf = { 0 };
-	__u64 end = mono_now();
-	int err = 0;
+	struct inflight_counts c = r->inf.c;
 
-	inflight_retire(&r->inf, end, true);
-	if (loader_counters(&r->rx.ld, &bpf))
+	if (r->rx.ld.skel && loader_counters(&r->rx.ld, &bpf))
 		pr_warn("reading BPF counters failed\n");
-	r->inf.c.invalid += r->rx.invalid; /* records that failed their checks */
-	r->rx.invalid = 0;
+	c.invalid += r->rx.invalid; /* records that failed their checks */
+	memset(sum, 0, sizeof(*sum));
 	sum->elapsed_s = (double)(end - r->t_start) / NSEC;
 	sum->send_s = (double)(r->t_last_send - r->t_start) / NSEC;
 	sum->incomplete = r->stopping && !r->deadline_hit; /* -w ends a run as planned */
 	sum->alive_hosts = r->alive_hosts;
-	sum->checks = checks_any(&o->checks);
-	stats_summarize(sum, &r->inf.c, &bpf, r->ntargets, r->sch.total - r->skipped);
+	stats_summarize(sum, &c, &bpf, r->ntargets, r->sch.total - r->skipped);
 	run_meta(r, &sum->meta);
-	if (r->track)
-		err = hostreport_hosts(&rep, &in, sum);
-	output_summary(&r->out, sum);
-	return hostreport_finish(&rep, sum, r->out.diag) ?: err;
 }
 
-int run_probe(const struct rp_opts *o, const struct targets *t, struct run_summary *sum)
+void run_summary(const struct run *r, struct ringping_summary *s)
 {
-	struct run r = { .o = o, .t = t, .epfd = -1, .snd.efd = -1 };
-	int err, oerr;
+	if (r->finished)
+		*s = r->sum;
+	else
+		run_fill_summary(r, s, mono_now());
+}
 
-	memset(sum, 0, sizeof(*sum));
-	err = run_setup(&r);
+/* Every host's statistics pooled into one, with the same buckets. */
+static int run_pool(struct run *r)
+{
+	__u64 i;
+	int err;
+
+	err = hoststats_init(&r->all, 1, r->hs.max_ns);
+	for (i = 0; !err && i < r->ntargets; i++)
+		hoststats_merge(&r->all, &r->hs, i);
+	return err;
+}
+
+static int run_finish(struct run *r)
+{
+	__u64 end = mono_now();
+
+	inflight_retire(&r->inf, end, true);
+	run_fill_summary(r, &r->sum, end);
+	r->finished = true;
+	return r->track ? run_pool(r) : 0;
+}
+
+const struct hoststats *run_hoststats(const struct run *r)
+{
+	return r->track ? &r->hs : NULL;
+}
+
+const struct hoststats *run_pooled(const struct run *r)
+{
+	return r->all.h ? &r->all : NULL;
+}
+
+const float *run_rtts(const struct run *r, __u64 *per_host)
+{
+	*per_host = r->o->count;
+	return r->rtts;
+}
+
+int run_probe(struct ringping *e, ringping_probe_fn fn, void *ctx, struct run **out)
+{
+	struct run *r = calloc(1, sizeof(*r));
+	const struct ringping_opts *o = &e->o;
+	int err;
+
+	*out = r;
+	if (!r)
+		return -ENOMEM;
+	*r = (struct run){ .e = e, .o = o, .t = &e->t, .fn = fn, .fn_ctx = ctx, .epfd = -1,
+			   .snd.efd = -1 };
+	err = run_setup(r);
 	if (err)
 		goto out;
-	r.t_start = r.t_last_send = mono_now();
-	r.deadline = o->deadline_s ? r.t_start + o->deadline_s * NSEC : 0;
-	r.interim_ns = o->interim_s * NSEC;
-	r.next_interim = r.t_start + r.interim_ns;
-	r.wall_start = wall_now();
-	r.pacer.start_ns = r.t_start;
-	err = run_loop(&r);
-	err = run_finish(&r, sum) ?: err;
-	oerr = output_close(&r.out);
-	if (oerr) {
-		pr_warn("writing results: %s\n", strerror(-oerr));
-		err = err ?: oerr;
-	}
+	r->t_start = r->t_last_send = mono_now();
+	r->deadline = o->deadline_ns ? r->t_start + o->deadline_ns : 0;
+	r->interim_ns = o->interim_ns;
+	r->next_interim = r->t_start + r->interim_ns;
+	r->wall_start = wall_now();
+	r->pacer.start_ns = r->t_start;
+	err = run_loop(r);
+	err = run_finish(r) ?: err;
 out:
-	if (err == -ENOMEM)
-		pr_warn("out of memory\n");
-	run_teardown(&r);
+	if (err == -ENOMEM && !e->err[0])
+		engine_fail(e, err, "out of memory");
+	run_release(r);
 	return err;
 }

@@ -4,30 +4,26 @@
  * the pacer, match records and TX stamps to probes in flight, and end as soon
  * as every probe is resolved. A single thread owns all of it, in one loop:
  * send a batch, read TX stamps, consume records, retire timeouts, sleep.
+ * What the run learnt (per-host statistics, the summary) stays in struct run
+ * for the engine's queries until run_free.
  */
 #ifndef RP_RUN_H
 #define RP_RUN_H
 
-#include "cli.h"
+#include "engine.h"
+#include "hoststats.h"
 #include "stats.h"
-#include "targets.h"
 
-/* Exit codes, as fping's. */
-enum rp_exit {
-	RP_EXIT_ALL_ALIVE = 0,
-	RP_EXIT_SOME_DOWN = 1,
-	RP_EXIT_UNRESOLVED = 2,
-	RP_EXIT_USAGE = 3,
-	RP_EXIT_SYSTEM = 4,
-	RP_EXIT_CHECK = 5,   /* a CI check failed */
-	RP_EXIT_INVALID = 6, /* checks asked for, but ringping lost answers or sends itself */
-};
-
-/* Probe the finalized target set. 0, or -errno on a system failure. */
-int run_probe(const struct rp_opts *o, const struct targets *t, struct run_summary *sum);
-/* Async-signal-safe: first call stops sending, second ends the wait. */
-void run_request_stop(void);
-/* Async-signal-safe (SIGQUIT): print the statistics so far, and go on. */
-void run_request_interim(void);
+/* Probe e's finalized target set; fn gets each probe. 0, or -errno (reason in e->err). */
+int run_probe(struct ringping *e, ringping_probe_fn fn, void *ctx, struct run **out);
+/* The summary so far (from a callback), or the final one. */
+void run_summary(const struct run *r, struct ringping_summary *s);
+/* Per-host statistics (NULL if the run kept none), pooled ones, and -C's RTTs. */
+const struct hoststats *run_hoststats(const struct run *r);
+const struct hoststats *run_pooled(const struct run *r);
+const float *run_rtts(const struct run *r, __u64 *per_host);
+/* The run got as far as probing (its summary means something). */
+bool run_started(const struct run *r);
+void run_free(struct run *r);
 
 #endif

@@ -83,6 +83,7 @@ static void *sender_main(void *arg)
 	struct sender_job *j;
 	__u64 one = 1;
 
+	log_bind(s->sink);
 	while ((j = sender_wait_job(s))) {
 		sender_run_job(s, t->tx, j);
 		pthread_mutex_lock(&s->mu);
@@ -102,6 +103,7 @@ int senders_start(struct senders *s, int nthreads, const struct tx_cfg *const cf
 	memset(s, 0, sizeof(*s));
 	s->efd = -1;
 	s->stamp_cap = sender_stamp_cap(batch);
+	s->sink = log_current();
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	s->t = calloc(nsock, sizeof(*s->t));

@@ -15,6 +15,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include "log.h"
 #include "tx.h"
 
 struct sender_stamp {
@@ -54,6 +55,7 @@ struct senders {
 	bool quit;
 	__u32 stamp_cap;	     /* sender_stamp_cap(batch): bounds every drain */
 	struct tx_eq poll_eq;	     /* the polling thread's own error-queue buffers */
+	const struct log_sink *sink; /* the starting thread's: the sender threads log there too */
 };
 
 /* Stamps one drain may return: this batch's and stragglers of earlier ones. */

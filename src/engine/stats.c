@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "stats.h"
 
-void stats_summarize(struct run_summary *s, const struct inflight_counts *c,
+void stats_summarize(struct ringping_summary *s, const struct inflight_counts *c,
 		     const struct rp_counters *bpf, __u64 targets, __u64 planned)
 {
-	__u64 unanswered = c->by_status[ST_NO_REPLY];
+	__u64 unanswered = c->by_status[RINGPING_NO_REPLY];
 	__u64 resolved;
 
 	s->targets = targets;
@@ -12,10 +12,10 @@ void stats_summarize(struct run_summary *s, const struct inflight_counts *c,
 	s->send_failed = c->send_failed;
 	s->sent = c->pushed - c->send_failed;
 	s->unprobed = planned > c->pushed ? planned - c->pushed : 0;
-	s->replied = c->by_status[ST_ALIVE];
-	s->unreachable = c->by_status[ST_UNREACHABLE];
-	s->time_exceeded = c->by_status[ST_TIME_EXCEEDED];
-	s->other_errors = c->by_status[ST_ERROR];
+	s->replied = c->by_status[RINGPING_ALIVE];
+	s->unreachable = c->by_status[RINGPING_UNREACHABLE];
+	s->time_exceeded = c->by_status[RINGPING_TIME_EXCEEDED];
+	s->other_errors = c->by_status[RINGPING_ERROR];
 	s->errors = s->unreachable + s->time_exceeded + s->other_errors;
 	/*
 	 * A record the BPF program could not reserve belonged to some probe we

@@ -48,7 +48,7 @@ static int targets_bad(struct targets *t, const char *tok, const char *why)
 }
 
 /* -4/-6 restrict the set; a token of the other family is an error, not a silent skip. */
-static int targets_check_family(struct targets *t, const char *tok, const struct rp_addr *a)
+static int targets_check_family(struct targets *t, const char *tok, const struct ringping_addr *a)
 {
 	if (t->family == 4 && !addr_is_v4(a))
 		return targets_bad(t, tok, "an IPv6 target with -4");
@@ -66,7 +66,7 @@ static int u128_log2(u128 n)
 }
 
 /* The IPv6 guard: a /64 is not a sweep. n == 0 stands for 2^128 (::/0). */
-static int targets_check_size(struct targets *t, const char *tok, const struct rp_addr *a, u128 n)
+static int targets_check_size(struct targets *t, const char *tok, const struct ringping_addr *a, u128 n)
 {
 	char why[128];
 
@@ -112,7 +112,7 @@ static int targets_parse_uint(const char *s, unsigned max, unsigned *out)
 
 static int targets_cidr(struct targets *t, const char *tok, char *slash, struct target_list *l)
 {
-	struct rp_addr a;
+	struct ringping_addr a;
 	unsigned plen;
 	u128 lo, mask;
 	int err;
@@ -140,7 +140,7 @@ static int targets_cidr(struct targets *t, const char *tok, char *slash, struct 
 
 static int targets_range(struct targets *t, const char *tok, char *dash, struct target_list *l)
 {
-	struct rp_addr a, b;
+	struct ringping_addr a, b;
 	int err;
 
 	*dash = '\0';
@@ -177,7 +177,7 @@ static int targets_resolve(struct targets *t, const char *tok)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_RAW };
 	struct addrinfo *res;
-	struct rp_addr a;
+	struct ringping_addr a;
 	int rc;
 
 	hints.ai_family = t->family == 4 ? AF_INET : t->family == 6 ? AF_INET6 : AF_UNSPEC;
@@ -200,7 +200,7 @@ int targets_add(struct targets *t, const char *tok, bool exclude)
 {
 	struct target_list *l = exclude ? &t->exc : &t->inc;
 	char buf[256], *p;
-	struct rp_addr a;
+	struct ringping_addr a;
 
 	if (strlen(tok) >= sizeof(buf) || !*tok)
 		return targets_bad(t, tok, "empty or too long");
@@ -343,7 +343,7 @@ static int targets_check_total(struct targets *t)
 
 	for (i = 0; i < t->inc.n; i++) {
 		u128 n = range_size(&t->inc.v[i]);
-		struct rp_addr a;
+		struct ringping_addr a;
 
 		addr_from_u128(&a, t->inc.v[i].lo);
 		all += n;
@@ -378,7 +378,7 @@ int targets_finalize(struct targets *t)
 		return -ENOMEM;
 	t->count = t->count4 = 0;
 	for (i = 0; i < t->inc.n; i++) {
-		struct rp_addr a;
+		struct ringping_addr a;
 
 		t->start[i] = t->count;
 		t->count += (__u64)range_size(&t->inc.v[i]);
@@ -390,7 +390,7 @@ int targets_finalize(struct targets *t)
 	return 0;
 }
 
-void targets_addr(const struct targets *t, __u64 idx, struct rp_addr *out)
+void targets_addr(const struct targets *t, __u64 idx, struct ringping_addr *out)
 {
 	size_t lo = 0, hi = t->inc.n; /* find the last range whose start <= idx */
 
@@ -405,7 +405,7 @@ void targets_addr(const struct targets *t, __u64 idx, struct rp_addr *out)
 	addr_from_u128(out, t->inc.v[lo].lo + (idx - t->start[lo]));
 }
 
-int targets_index(const struct targets *t, const struct rp_addr *a, __u64 *idx)
+int targets_index(const struct targets *t, const struct ringping_addr *a, __u64 *idx)
 {
 	u128 v = addr_to_u128(a);
 	size_t lo = 0, hi = t->inc.n;

@@ -58,8 +58,8 @@ int targets_add_file(struct targets *t, const char *path, bool exclude);
 int targets_add_stream(struct targets *t, FILE *f, const char *name, bool exclude);
 /* Sort, merge duplicates and overlaps, subtract exclusions, index. 0 or -ENOMEM. */
 int targets_finalize(struct targets *t);
-void targets_addr(const struct targets *t, __u64 idx, struct rp_addr *out);
+void targets_addr(const struct targets *t, __u64 idx, struct ringping_addr *out);
 /* Index of an address in the set: 0, or -ENOENT. */
-int targets_index(const struct targets *t, const struct rp_addr *a, __u64 *idx);
+int targets_index(const struct targets *t, const struct ringping_addr *a, __u64 *idx);
 
 #endif

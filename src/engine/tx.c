@@ -323,7 +323,7 @@ void tx_close(struct tx *tx)
 	tx->fd = -1;
 }
 
-__u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct rp_addr *dst, __u32 key)
+__u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct ringping_addr *dst, __u32 key)
 {
 	struct cmsghdr *c = (struct cmsghdr *)(b->cmsg + i * TX_CMSG_SPACE);
 	__u8 *p = b->pkts + (size_t)i * (b->hdr_len + b->pkt_len);

@@ -38,7 +38,7 @@ struct tx_cfg {
 	int tos;		     /* TOS / traffic class; -1: kernel default */
 	unsigned scope_id;	     /* IPv6: the zone of link-local destinations */
 	const char *ifname;	     /* NULL: any */
-	const struct rp_addr *src;   /* NULL: kernel's choice */
+	const struct ringping_addr *src;   /* NULL: kernel's choice */
 	const struct route_link *link; /* non-NULL: packet send path on this link */
 	__u32 pkt_len;		     /* ICMP bytes per probe (looped stamps find the probe by it) */
 };
@@ -99,7 +99,7 @@ void tx_close(struct tx *tx);
 int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len, const struct tx_cfg *cfg);
 void tx_batch_free(struct tx_batch *b);
 /* Prepare message i of a batch (to an IPv4 or IPv6 dst); returns the buffer for its ICMP bytes. */
-__u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct rp_addr *dst, __u32 key);
+__u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct ringping_addr *dst, __u32 key);
 /*
  * After the ICMP bytes of message i are written: an IPv6 frame of the packet
  * path gets its ICMPv6 checksum, pseudo-header included (a raw ICMPv6 socket

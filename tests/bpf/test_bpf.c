@@ -49,7 +49,7 @@ static void put16(__u8 *p, unsigned v)
 	p[1] = v;
 }
 
-static void addr4(struct rp_addr *a, __u32 v)
+static void addr4(struct ringping_addr *a, __u32 v)
 {
 	addr_from_v4(a, v);
 }
@@ -106,7 +106,7 @@ static void fix_icmp_csum(__u8 *icmp, size_t len)
 static size_t probe_bytes(__u8 *out, __u32 dst, __u64 seq)
 {
 	struct probe_tmpl t;
-	struct rp_addr a;
+	struct ringping_addr a;
 	size_t len;
 
 	assert_int_equal(probe_init(&t, &key, 56), 0);
@@ -204,7 +204,7 @@ static void fix_icmp6_csum(__u8 *icmp, size_t len, const __u8 *src, const __u8 *
 static size_t probe6_bytes(__u8 *out, const __u8 *dst, __u64 seq)
 {
 	struct probe_tmpl t;
-	struct rp_addr a;
+	struct ringping_addr a;
 	size_t len;
 
 	assert_int_equal(probe_init(&t, &key, 56), 0);
@@ -344,7 +344,7 @@ static void assert_counts(__u64 reply, __u64 error, __u64 not_ours, __u64 malfor
 
 static void assert_addr4(const __u8 *a, __u32 v)
 {
-	struct rp_addr want;
+	struct ringping_addr want;
 
 	addr4(&want, v);
 	assert_memory_equal(a, want.b, 16);

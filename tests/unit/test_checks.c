@@ -3,9 +3,9 @@
 #include <string.h>
 #include "checks.h"
 
-static struct host_summary host(double loss, double max, double p99)
+static struct ringping_host host(double loss, double max, double p99)
 {
-	struct host_summary s = { .sent = 100, .loss_pct = loss, .has_rtt = true,
+	struct ringping_host s = { .sent = 100, .loss_pct = loss, .has_rtt = true,
 				  .min_ms = 0.01, .avg_ms = max / 2, .max_ms = max,
 				  .p50_ms = max / 2, .p95_ms = p99, .p99_ms = p99 };
 
@@ -16,7 +16,7 @@ static struct host_summary host(double loss, double max, double p99)
 static void test_thresholds_flip_exactly(void **st)
 {
 	struct check_cfg c;
-	struct host_summary s;
+	struct ringping_host s;
 	char why[256];
 
 	checks_init(&c);
@@ -43,7 +43,7 @@ static void test_thresholds_flip_exactly(void **st)
 /* No reply at all: loss 100 %, and RTT checks cannot pass on nothing. */
 static void test_no_rtt_fails_rtt_checks(void **st)
 {
-	struct host_summary s = { .sent = 10, .loss_pct = 100 };
+	struct ringping_host s = { .sent = 10, .loss_pct = 100 };
 	struct check_cfg c;
 	char why[256];
 
@@ -78,7 +78,7 @@ static void test_min_alive(void **st)
 /* A long reason list is cut at the buffer, never past it. */
 static void test_reason_truncated_safely(void **st)
 {
-	struct host_summary s = host(50, 50, 50);
+	struct ringping_host s = host(50, 50, 50);
 	struct check_cfg c;
 	char why[24];
 	int i;

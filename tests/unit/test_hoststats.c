@@ -28,7 +28,7 @@ static void test_bucket_error_bound(void **st)
 /* 1..100 us: exact moments, percentiles within the stated error. */
 static void test_moments_and_percentiles(void **st)
 {
-	struct host_summary o;
+	struct ringping_host o;
 	struct hoststats s;
 	double sum = 0, sq = 0, mean, sd;
 	int i;
@@ -64,7 +64,7 @@ static void test_moments_and_percentiles(void **st)
 /* Welford stays exact where the naive sum of squares cancels. */
 static void test_stddev_stable_at_large_offsets(void **st)
 {
-	struct host_summary o;
+	struct ringping_host o;
 	struct hoststats s;
 	int i;
 
@@ -82,7 +82,7 @@ static void test_stddev_stable_at_large_offsets(void **st)
 /* All RTTs in one wide bucket: percentiles come from the part of it between min and max. */
 static void test_percentile_within_min_max(void **st)
 {
-	struct host_summary o;
+	struct ringping_host o;
 	struct hoststats s;
 	int i;
 
@@ -101,8 +101,8 @@ static void test_percentile_within_min_max(void **st)
 
 static void test_loss_dups_late_reorder_errors(void **st)
 {
-	struct rp_addr r = { .b = { [10] = 0xff, [11] = 0xff, 198, 18, 0, 2 } };
-	struct host_summary o;
+	struct ringping_addr r = { .b = { [10] = 0xff, [11] = 0xff, 198, 18, 0, 2 } };
+	struct ringping_host o;
 	struct hoststats s;
 	int i;
 
@@ -115,8 +115,8 @@ static void test_loss_dups_late_reorder_errors(void **st)
 	hoststats_reply(&s, 0, 4, -1);	    /* no usable RTT: received, not in the RTT stats */
 	hoststats_duplicate(&s, 0);
 	hoststats_late(&s, 0);
-	hoststats_error(&s, 0, ST_UNREACHABLE, 3, 1, &r);
-	hoststats_error(&s, 0, ST_TIME_EXCEEDED, 11, 0, &r);
+	hoststats_error(&s, 0, RINGPING_UNREACHABLE, 3, 1, &r);
+	hoststats_error(&s, 0, RINGPING_TIME_EXCEEDED, 11, 0, &r);
 	hoststats_summary(&s, 0, &o);
 	assert_int_equal(o.received, 4);
 	assert_true(fabs(o.loss_pct - 60.0) < 1e-12);
@@ -125,9 +125,9 @@ static void test_loss_dups_late_reorder_errors(void **st)
 	assert_int_equal(o.reordered, 1);
 	assert_int_equal(o.errors, 2);
 	assert_int_equal(s.h[0].rtt_n, 3);
-	hoststats_error(&s, 0, ST_UNREACHABLE, 3, 1, &r);
-	hoststats_error(&s, 0, ST_UNREACHABLE, 3, 3, &r);
-	hoststats_error(&s, 0, ST_ERROR, 12, 0, &r); /* a fourth kind: counted, not listed */
+	hoststats_error(&s, 0, RINGPING_UNREACHABLE, 3, 1, &r);
+	hoststats_error(&s, 0, RINGPING_UNREACHABLE, 3, 3, &r);
+	hoststats_error(&s, 0, RINGPING_ERROR, 12, 0, &r); /* a fourth kind: counted, not listed */
 	hoststats_summary(&s, 0, &o);
 	assert_int_equal(o.errors, 5);
 	assert_int_equal(o.err[0].type, 3);
@@ -144,7 +144,7 @@ static void test_loss_dups_late_reorder_errors(void **st)
 /* Pooling two hosts gives what one host with both sample sets gives. */
 static void test_merge_equals_pooled(void **st)
 {
-	struct host_summary a, b;
+	struct ringping_host a, b;
 	struct hoststats s, agg;
 	int i;
 

@@ -6,11 +6,11 @@
 #define MS 1000000ULL
 
 static struct inflight f;
-static struct rp_result got[64];
+static struct ringping_probe got[64];
 static __u64 got_idx[64];
 static int ngot;
 
-static void emit(void *ctx, __u64 idx, const struct rp_result *r)
+static void emit(void *ctx, __u64 idx, const struct ringping_probe *r)
 {
 	got_idx[ngot] = idx;
 	got[ngot++] = *r;
@@ -45,7 +45,7 @@ static void test_reply_after_stamp_resolves_once(void **s)
 	assert_int_equal(inflight_answer(&f, 0, &r), ANS_OK);
 	assert_int_equal(ngot, 1);
 	assert_int_equal(got_idx[0], 42);
-	assert_int_equal(got[0].status, ST_ALIVE);
+	assert_int_equal(got[0].status, RINGPING_ALIVE);
 	assert_int_equal(got[0].rtt_ns, 3000); /* from the kernel stamp, not the userspace one */
 	assert_int_equal(got[0].ttl, 61);
 	assert_false(got[0].tx_user);
@@ -91,13 +91,13 @@ static void test_error_and_no_reply(void **s)
 	inflight_tx_stamp(&f, 0, 1000);
 	inflight_tx_stamp(&f, 1, 1000);
 	assert_int_equal(inflight_answer(&f, 1, &e), ANS_OK);
-	assert_int_equal(got[0].status, ST_TIME_EXCEEDED);
+	assert_int_equal(got[0].status, RINGPING_TIME_EXCEEDED);
 	assert_int_equal(got[0].from.b[15], 9);
 	inflight_retire(&f, 100 * MS, false);
 	assert_int_equal(ngot, 2);
-	assert_int_equal(got[1].status, ST_NO_REPLY);
+	assert_int_equal(got[1].status, RINGPING_NO_REPLY);
 	assert_int_equal(got_idx[1], 10);
-	assert_int_equal(f.c.by_status[ST_NO_REPLY], 1);
+	assert_int_equal(f.c.by_status[RINGPING_NO_REPLY], 1);
 	assert_int_equal(f.head, 2);
 }
 
@@ -112,7 +112,7 @@ static void test_late_and_invalid(void **s)
 	assert_int_equal(ngot, 0);
 	assert_int_equal(inflight_answer(&f, 7, &r), ANS_INVALID); /* never sent */
 	inflight_retire(&f, 100 * MS, false);
-	assert_int_equal(got[0].status, ST_NO_REPLY);
+	assert_int_equal(got[0].status, RINGPING_NO_REPLY);
 	r.rx_ns = 2000;
 	assert_int_equal(inflight_answer(&f, 0, &r), ANS_LATE); /* slot gone */
 	assert_int_equal(f.c.late, 2);
@@ -142,11 +142,11 @@ static void test_send_failed_and_force(void **s)
 	inflight_send_failed(&f, 0, -1);
 	inflight_send_failed(&f, 0, -1); /* once only */
 	inflight_send_failed(&f, 5, -1); /* never sent: ignored */
-	assert_int_equal(got[0].status, ST_SEND_FAILED);
+	assert_int_equal(got[0].status, RINGPING_SEND_FAILED);
 	assert_int_equal(f.c.send_failed, 1);
 	inflight_retire(&f, 1, true);
 	assert_int_equal(ngot, 2);
-	assert_int_equal(got[1].status, ST_NO_REPLY);
+	assert_int_equal(got[1].status, RINGPING_NO_REPLY);
 	assert_int_equal(f.open, 0);
 	assert_int_equal(f.head, f.tail);
 }
@@ -158,7 +158,7 @@ static void test_clock_step_never_negative(void **s)
 	inflight_push(&f, 0, 1, 0, 1000);
 	inflight_tx_stamp(&f, 0, 1000);
 	inflight_answer(&f, 0, &r);
-	assert_int_equal(got[0].status, ST_ALIVE);
+	assert_int_equal(got[0].status, RINGPING_ALIVE);
 	assert_int_equal(got[0].rtt_ns, -1);
 	assert_int_equal(f.c.rtt_bad, 1);
 }
@@ -180,7 +180,7 @@ static void test_sequence_gaps(void **s)
 	assert_int_equal(got_idx[0], 15);
 	inflight_retire(&f, 200 * MS, false);
 	assert_int_equal(ngot, 2); /* seq 0: no reply; the gap resolves nothing */
-	assert_int_equal(got[1].status, ST_NO_REPLY);
+	assert_int_equal(got[1].status, RINGPING_NO_REPLY);
 	assert_int_equal(f.head, 6);
 	assert_int_equal(f.c.pushed, 2);
 	/* Past the wrap: a skipped slot's old contents never answer for a new seq. */

@@ -9,7 +9,7 @@
 static char path[] = "/tmp/ringping-test-output-XXXXXX";
 static char buf[8192];
 
-static struct rp_result alive, unreach, lost;
+static struct ringping_probe alive, unreach, lost;
 
 static int setup(void **s)
 {
@@ -19,20 +19,20 @@ static int setup(void **s)
 		return -1;
 	close(fd);
 	memset(&alive, 0, sizeof(alive));
-	addr_from_v4(&alive.target, 0xc6130001);
+	ringping_addr_parse("198.19.0.1", &alive.target);
 	alive.from = alive.target;
-	alive.status = ST_ALIVE;
+	alive.status = RINGPING_ALIVE;
 	alive.rtt_ns = 1234567;
 	alive.ttl = 64;
 	alive.seq = 5;
 	unreach = alive;
-	addr_from_v4(&unreach.target, 0xc6126401);
-	addr_from_v4(&unreach.from, 0xc6120002);
-	unreach.status = ST_UNREACHABLE;
+	ringping_addr_parse("198.18.100.1", &unreach.target);
+	ringping_addr_parse("198.18.0.2", &unreach.from);
+	unreach.status = RINGPING_UNREACHABLE;
 	unreach.icmp_type = 3;
 	unreach.icmp_code = 1;
 	lost = alive;
-	lost.status = ST_NO_REPLY;
+	lost.status = RINGPING_NO_REPLY;
 	lost.rtt_ns = -1;
 	return 0;
 }
@@ -60,7 +60,7 @@ static const char *read_back(void)
 static const char *run_output(struct output_cfg cfg)
 {
 	struct output o;
-	struct run_summary sum = { .targets = 3, .sent = 3, .replied = 1, .unaccounted = 0,
+	struct ringping_summary sum = { .targets = 3, .sent = 3, .replied = 1, .unaccounted = 0,
 				   .meta = { .mode = "socket", .send_path = "raw", .seed = 7,
 					     .tx_stamps = "looped", .rx_clock = "monotonic",
 					     .key_id = 0xabc, .start_s = 1e9, .end_s = 1e9 + 1.5 } };
@@ -110,12 +110,12 @@ static void test_ndjson(void **s)
 
 static const char *host_output(enum out_format fmt)
 {
-	struct host_summary hs = { .sent = 10, .received = 9, .duplicates = 1, .errors = 1,
+	struct ringping_host hs = { .sent = 10, .received = 9, .duplicates = 1, .errors = 1,
 				   .loss_pct = 10, .has_rtt = true, .min_ms = 0.5, .avg_ms = 1,
 				   .max_ms = 2, .stddev_ms = 0.25, .jitter_ms = 0.125, .p50_ms = 1,
 				   .p90_ms = 1.5, .p95_ms = 1.75, .p99_ms = 2,
 				   .err = { { .from = unreach.from, .count = 1, .type = 3, .code = 1 } } };
-	struct host_summary none = { .sent = 10, .loss_pct = 100 };
+	struct ringping_host none = { .sent = 10, .loss_pct = 100 };
 	struct output_cfg cfg = { .format = fmt, .multi = true, .path = path };
 	struct output o;
 

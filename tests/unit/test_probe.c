@@ -9,7 +9,7 @@ static const struct probe_key key = { 11, 22 };
 static void test_build_checksum_tag_payload(void **s)
 {
 	struct probe_tmpl t;
-	struct rp_addr a;
+	struct ringping_addr a;
 	__u8 buf[8 + 1000];
 	__u32 sizes[] = { 16, 17, 56, 1000 }, i;
 
@@ -38,7 +38,7 @@ static void test_build_checksum_tag_payload(void **s)
 static void test_cookie_binds_target_seq_key(void **s)
 {
 	struct probe_tmpl t;
-	struct rp_addr a;
+	struct ringping_addr a;
 	struct rp_record r = { 0 }, x;
 	struct probe_key other = { 11, 23 };
 	__u8 buf[64];
@@ -62,7 +62,7 @@ static void test_cookie_binds_target_seq_key(void **s)
 
 static void test_tags_differ_per_target(void **s)
 {
-	struct rp_addr a, b;
+	struct ringping_addr a, b;
 
 	addr_from_v4(&a, 0xc6130001);
 	addr_from_v4(&b, 0xc6130002);

@@ -13,7 +13,7 @@ static int teardown(void **s) { targets_free(&t); return 0; }
 static void addr_is(__u64 idx, const char *want)
 {
 	char buf[ADDR_STRLEN];
-	struct rp_addr a;
+	struct ringping_addr a;
 
 	targets_addr(&t, idx, &a);
 	assert_string_equal(addr_str(&a, buf, sizeof(buf)), want);
@@ -71,7 +71,7 @@ static void test_exclude_everything(void **s)
 
 static void test_index_roundtrip(void **s)
 {
-	struct rp_addr a;
+	struct ringping_addr a;
 	__u64 i, idx;
 
 	assert_int_equal(targets_add(&t, "198.19.0.0/28", false), 0);

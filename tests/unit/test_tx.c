@@ -15,7 +15,7 @@ static void test_frames_have_valid_headers(void **s)
 	struct tx_cfg cfg = { .ttl = 7, .tos = 0x20, .link = &link };
 	__u32 dsts[] = { 0xc6130000, 0xc613ffff, 0x00000001, 0xffffffff }, keys[] = { 0, 0xffff, 0x12345, 0xfffffffe };
 	struct tx_batch b;
-	struct rp_addr a;
+	struct ringping_addr a;
 	__u32 i;
 
 	assert_int_equal(tx_batch_init(&b, 4, 64, &cfg), 0);
@@ -53,7 +53,7 @@ static void test_raw_path_has_no_frame(void **s)
 {
 	struct tx_cfg cfg = { .tos = -1 };
 	struct tx_batch b;
-	struct rp_addr a;
+	struct ringping_addr a;
 
 	assert_int_equal(tx_batch_init(&b, 2, 64, &cfg), 0);
 	addr_from_v4(&a, 0xc6130102);
@@ -71,7 +71,7 @@ static void test_ipv6_frames(void **s)
 	struct route_link l6 = { .family = AF_INET6, .ifindex = 7, .ifname = "veth-x",
 				 .src = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, .mtu = 1500 };
 	struct tx_cfg cfg = { .family = AF_INET6, .ttl = 9, .tos = 0xb8, .link = &l6 };
-	struct rp_addr d = { .b = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [14] = 0x12, [15] = 0x34 } };
+	struct ringping_addr d = { .b = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [14] = 0x12, [15] = 0x34 } };
 	struct probe_key key = { 1, 2 };
 	struct probe_tmpl t;
 	struct tx_batch b;
@@ -109,8 +109,8 @@ static void test_ipv6_frames(void **s)
 static void test_ipv6_destinations(void **s)
 {
 	struct tx_cfg cfg = { .family = AF_INET6, .tos = -1, .scope_id = 7 };
-	struct rp_addr g = { .b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 9 } };
-	struct rp_addr ll = { .b = { 0xfe, 0x80, [15] = 1 } };
+	struct ringping_addr g = { .b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 9 } };
+	struct ringping_addr ll = { .b = { 0xfe, 0x80, [15] = 1 } };
 	struct tx_batch b;
 
 	assert_int_equal(tx_batch_init(&b, 2, 64, &cfg), 0);

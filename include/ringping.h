@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libringping: an ICMP/ICMPv6 probing engine whose receive path runs in eBPF.
+ *
+ *	struct ringping_opts o = { .sz = sizeof(o), .count = 3, .period_ns = 1000000000 };
+ *	struct ringping *e;
+ *
+ *	if (ringping_open(&e, &o) == 0 && ringping_add(e, "198.18.0.0/30") == 0)
+ *		ringping_run(e, on_probe, NULL);	// on_probe: once per probe
+ *	ringping_close(e);
+ *
+ * Every call returns 0 or a negative errno; ringping_errmsg() then holds a
+ * one-line reason naming the offending token. The engine prints nothing:
+ * diagnostics go to the log callback of its options. It keeps no globals of
+ * its own, so two engines may run at once, each on its own thread.
+ *
+ * Options are versioned by size (libbpf's convention): set sz to
+ * sizeof(struct ringping_opts) and leave what you do not need zero; fields
+ * added later go at the end, and an older caller's smaller struct reads as
+ * zero there.
+ *
+ * Probing needs CAP_NET_RAW (raw sockets) and CAP_BPF/CAP_NET_ADMIN (the
+ * receive program); ringping_open() says which is missing.
+ */
+#ifndef RINGPING_H
+#define RINGPING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RINGPING_VERSION_MAJOR 0
+#define RINGPING_VERSION_MINOR 2
+#define RINGPING_VERSION_PATCH 0
+#define RINGPING_VERSION "0.2.0"
+
+/* The library's version at run time ("0.2.0"), which may differ from the header's. */
+const char *ringping_version(void);
+
+/* An IPv6 address, or an IPv4 one mapped into ::ffff:0:0/96. */
+struct ringping_addr {
+	__u8 b[16];
+};
+
+#define RINGPING_ADDRSTRLEN 46
+/* Dotted quad for IPv4, RFC 5952 text for IPv6; returns buf. */
+const char *ringping_addr_str(const struct ringping_addr *a, char *buf, size_t len);
+/* An IPv4 or IPv6 literal: 0 or -EINVAL. */
+int ringping_addr_parse(const char *s, struct ringping_addr *a);
+/* 4 or 6. */
+int ringping_addr_family(const struct ringping_addr *a);
+
+/* Every probe ends in exactly one of these. */
+enum ringping_status {
+	RINGPING_ALIVE,		/* echo reply */
+	RINGPING_UNREACHABLE,	/* ICMP destination unreachable */
+	RINGPING_TIME_EXCEEDED, /* ICMP time exceeded */
+	RINGPING_ERROR,		/* another ICMP error (parameter problem, packet too big) */
+	RINGPING_NO_REPLY,	/* nothing within the timeout */
+	RINGPING_SEND_FAILED,	/* the kernel refused the send (err says why) */
+	RINGPING_STATUS__COUNT,
+};
+
+/* "alive", "unreachable", "time-exceeded", "icmp-error", "no-reply", "send-failed". */
+const char *ringping_status_name(enum ringping_status st);
+
+/* One probe's outcome, handed to the probe callback exactly once. */
+struct ringping_probe {
+	struct ringping_addr target;
+	__u64 seq;		/* probe sequence number in this run */
+	__u64 round;		/* which pass over the targets (count, loop, retries) */
+	__u64 tx_ns, rx_ns;	/* CLOCK_TAI send and answer times (kernel stamps); rx_ns 0: none */
+	enum ringping_status status;
+	__s64 rtt_ns;		/* replies and errors: rx - tx; -1 when unknown */
+	struct ringping_addr from; /* who answered (the reporting router for errors) */
+	__u8 ttl;		/* TTL / hop limit of the answer */
+	__u8 icmp_type, icmp_code;
+	__u32 info;		/* next-hop MTU (frag needed, packet too big) or parameter-problem pointer */
+	int err;		/* RINGPING_SEND_FAILED: -errno */
+	bool tx_user;		/* the send time is a userspace stamp (no kernel stamp came) */
+	__u64 target_index;	/* the target's index (ringping_target) */
+	__u16 icmp_id, icmp_seq; /* the echo request's identifier and sequence (keyed, see README) */
+	__u32 bytes;		/* ICMP bytes sent (header and data) */
+};
+
+/* Errors of one ICMP type and code from one router. */
+struct ringping_host_err {
+	struct ringping_addr from;
+	__u32 count;
+	__u8 type, code;
+	__u8 pad[2];
+};
+
+#define RINGPING_HOST_ERRS 3 /* distinct (type, code, router) kept per host */
+
+/* One host's statistics over the run (or all hosts pooled: ringping_aggregate). */
+struct ringping_host {
+	__u32 sent, received, duplicates, late, reordered, errors;
+	double loss_pct;	/* (sent - received) / sent, in % */
+	bool has_rtt;		/* the RTT fields below are valid */
+	double min_ms, avg_ms, max_ms, stddev_ms, jitter_ms;
+	double p50_ms, p90_ms, p95_ms, p99_ms;
+	struct ringping_host_err err[RINGPING_HOST_ERRS]; /* by type, code, router (count 0: unused) */
+	__u32 err_other;	/* errors of kinds beyond those */
+};
+
+/* What the run was. */
+struct ringping_meta {
+	const char *mode;	/* "socket" or "xdp" */
+	const char *send_path;	/* "raw" or "packet" */
+	const char *tx_stamps;	/* "keyed", "looped" or "user" (see README, Clocks) */
+	const char *rx_clock;	/* "tai" or "monotonic" */
+	__u64 rate, count, period_ms, seed;
+	bool loop;
+	__u32 key_id;		/* names the run's key without revealing it */
+	double start_s, end_s;	/* wall clock, seconds since the epoch */
+};
+
+/*
+ * The run's counts: every probe sent lands in exactly one of replied,
+ * errors, no_reply or dropped_locally; unaccounted must be 0.
+ */
+struct ringping_summary {
+	struct ringping_meta meta;
+	__u64 targets, probes, sent, send_failed;
+	__u64 alive_hosts;	/* targets with at least one echo reply */
+	__u64 replied, errors, unreachable, time_exceeded, other_errors;
+	__u64 no_reply, dropped_locally, unprobed;
+	__s64 unaccounted;
+	__u64 duplicates, late, invalid, malformed, not_ours, tx_user_stamps, rtt_bad;
+	double elapsed_s;	/* first send to the end of the run */
+	double send_s;		/* first send to the last */
+	double send_pps;
+	bool incomplete;	/* cancelled before every probe was resolved */
+	bool checks;		/* the CLI's CI checks were asked for */
+	__u64 check_failures;
+};
+
+/* ---- The engine ---- */
+
+struct ringping; /* opaque */
+
+enum ringping_rx_mode {
+	RINGPING_RX_SOCKET,	/* a socket filter on raw ICMP sockets: any interface */
+	RINGPING_RX_XDP,	/* XDP on xdp_ifname: replies never climb the stack */
+};
+
+enum ringping_send_path {
+	RINGPING_SEND_RAW,	/* raw ICMP sockets: the kernel routes each probe */
+	RINGPING_SEND_PACKET,	/* AF_PACKET frames to the next hop of the targets: one family */
+};
+
+enum ringping_log_level { RINGPING_LOG_WARN, RINGPING_LOG_INFO, RINGPING_LOG_DEBUG };
+
+/* A diagnostic line (with its newline) from the engine or libbpf beneath it. */
+typedef void (*ringping_log_fn)(void *ctx, enum ringping_log_level level, const char *line);
+/* One probe's outcome: called once per probe, on the thread in ringping_run(). */
+typedef void (*ringping_probe_fn)(void *ctx, const struct ringping_probe *p);
+/* Interim statistics are due (interim_ns, or ringping_interim()): on the run's thread. */
+typedef void (*ringping_interim_fn)(void *ctx, struct ringping *e);
+
+struct ringping_opts {
+	size_t sz;		/* sizeof(struct ringping_opts) */
+	__u64 rate;		/* probes/s at most; 0: as fast as the sockets take them */
+	__u64 count;		/* probes per target; 0: 1 */
+	bool loop;		/* probe until cancelled */
+	__u64 period_ns;	/* between two probes to one target (spread over the targets) */
+	__u64 interval_ns;	/* at least this between any two sends */
+	__u64 timeout_ns;	/* wait for each answer; 0: 1 s */
+	__u32 retries;		/* a sweep's silent targets get this many more probes */
+	double backoff;		/* each retry waits this many times longer; 0: 1.5 */
+	__u64 deadline_ns;	/* no sends after this long; 0: none */
+	__u64 seed;		/* the order of the targets; seed_set false: random */
+	bool seed_set;
+	__u32 size;		/* ICMP data bytes; 0: 56 */
+	int ttl;		/* TTL / hop limit; 0: the kernel's */
+	int tos;		/* TOS / traffic class; 0: the kernel's */
+	const char *ifname;	/* send (and, in socket mode, receive) on this interface only */
+	const char *source;	/* source address of the IPv4 probes (a literal) */
+	const char *source6;	/* source address of the IPv6 probes (a literal) */
+	int family;		/* 4 or 6: targets of that family only; 0: both */
+	bool force;		/* lift the guard on IPv6 blocks over 2^24 addresses */
+	enum ringping_rx_mode rx_mode;
+	const char *xdp_ifname;	/* RINGPING_RX_XDP: the interface the replies come in on */
+	bool xdp_generic;	/* XDP in skb mode, for drivers without native XDP */
+	bool xdp_pass;		/* XDP: pass matched replies on to the stack as well */
+	enum ringping_send_path send_path;
+	__u32 batch;		/* probes per sendmmsg(); 0: 64 */
+	int sender_threads;	/* threads sending batches; 0: send on the run's thread */
+	__u32 ringbuf_mb;	/* the BPF ring buffer, MiB (a power of two); 0: 16 */
+	bool host_stats;	/* per-host statistics (always kept with count > 1, loop or retries) */
+	bool keep_rtts;		/* keep every RTT (ringping_host_rtts) */
+	__u64 interim_ns;	/* call on_interim this often; 0: only when ringping_interim() asks */
+	ringping_interim_fn on_interim;
+	void *interim_ctx;
+	ringping_log_fn log;	/* NULL: diagnostics are dropped */
+	void *log_ctx;
+	enum ringping_log_level log_level; /* the most detailed level passed to log */
+};
+
+/* A new engine. 0, or -errno with *e NULL (-EINVAL: ringping_errmsg(NULL) says which option). */
+int ringping_open(struct ringping **e, const struct ringping_opts *opts);
+/* Stop every run, free everything; NULL-safe. */
+void ringping_close(struct ringping *e);
+/* The last failure's reason, one line naming the offending token (NULL: of ringping_open). */
+const char *ringping_errmsg(const struct ringping *e);
+
+/*
+ * Targets: an address, a CIDR block, an a-b range or a host name (resolved
+ * now; one that does not resolve is counted, see ringping_unresolved). Not
+ * while a run is going on (-EBUSY).
+ */
+int ringping_add(struct ringping *e, const char *token);
+/* Tokens from a file ("-": standard input), whitespace separated, '#' comments. */
+int ringping_add_file(struct ringping *e, const char *path);
+/* Leave out an address, CIDR block or range (never a name). */
+int ringping_exclude(struct ringping *e, const char *token);
+/* Exclusions from a file, as ringping_add_file reads it. */
+int ringping_exclude_file(struct ringping *e, const char *path);
+/* Names that did not resolve. */
+unsigned ringping_unresolved(const struct ringping *e);
+/* How many targets are left after merging and exclusions: 0 or -errno (too many, memory). */
+int ringping_targets(struct ringping *e, __u64 *count);
+/* Target idx (0 .. count-1, IPv4 first, ascending): 0 or -ENOENT. */
+int ringping_target(const struct ringping *e, __u64 idx, struct ringping_addr *out);
+
+/* The TTL / hop limit of the next run's probes (a traceroute: one run per TTL). */
+int ringping_set_ttl(struct ringping *e, int ttl);
+
+/*
+ * Probe every target as the options say; fn gets each probe's outcome,
+ * exactly once. Returns when every probe is resolved, or when cancelled.
+ * An engine runs again after that (with the statistics of the new run).
+ */
+int ringping_run(struct ringping *e, ringping_probe_fn fn, void *ctx);
+/*
+ * Async-signal-safe and thread-safe. The first call stops sending and waits
+ * out the answers in flight (at most 0.5 s); a second ends the wait. Made
+ * between runs, it ends the next run as soon as it starts.
+ */
+void ringping_cancel(struct ringping *e);
+/* Async-signal-safe: call on_interim at the run's next turn. */
+void ringping_interim(struct ringping *e);
+
+/* The last run's summary (from on_interim: so far). 0, or -ENODATA before any run. */
+int ringping_summary(const struct ringping *e, struct ringping_summary *s);
+/* Target idx's statistics over the run (host_stats). 0, -ENODATA or -ENOENT. */
+int ringping_host(const struct ringping *e, __u64 idx, struct ringping_host *h);
+/* Every target's RTTs (keep_rtts): count per target, in ms, NAN where none. */
+int ringping_host_rtts(const struct ringping *e, __u64 idx, const float **rtts, __u64 *n);
+/*
+ * Target idx's RTT histogram (host_stats): counts[b] replies in bucket b,
+ * whose upper bound is ringping_hist_upper_ns(b). idx = the target count:
+ * all targets pooled, and ringping_host(e, count, h) their statistics.
+ */
+int ringping_host_hist(const struct ringping *e, __u64 idx, const __u32 **counts, __u32 *n);
+double ringping_hist_upper_ns(__u32 bucket);
+/* Buckets per octave of nanoseconds: every 8th upper bound is a power of two. */
+#define RINGPING_HIST_PER_OCTAVE 8
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

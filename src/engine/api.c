@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: MIT
+/* include/ringping.h: options checked and defaulted, targets, runs, queries. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include "engine.h"
+#include "run.h"
+
+#define API_MAX_NS (3600ULL * 1000000000ULL)
+
+/* Why ringping_open failed: there is no engine to keep it in (one per thread). */
+static __thread char api_open_err[256];
+
+const char *ringping_version(void)
+{
+	return RINGPING_VERSION;
+}
+
+const char *ringping_addr_str(const struct ringping_addr *a, char *buf, size_t len)
+{
+	return addr_str(a, buf, len);
+}
+
+int ringping_addr_parse(const char *s, struct ringping_addr *a)
+{
+	return addr_parse(s, a);
+}
+
+int ringping_addr_family(const struct ringping_addr *a)
+{
+	return addr_is_v4(a) ? 4 : 6;
+}
+
+int engine_fail(struct ringping *e, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->err, sizeof(e->err), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+const char *ringping_errmsg(const struct ringping *e)
+{
+	return e ? e->err : api_open_err;
+}
+
+/*
+ * Every diagnostic passes here: a warning is also the engine's last failure
+ * reason (modules that fail say why with pr_warn), then the caller's
+ * callback gets what its level asks for.
+ */
+static void api_log(void *ctx, enum ringping_log_level lvl, const char *line)
+{
+	struct ringping *e = ctx;
+	size_t n;
+
+	if (lvl == RINGPING_LOG_WARN && strncmp(line, "libbpf: ", 8) &&
+	    (!e->running || pthread_equal(pthread_self(), e->run_thread))) {
+		snprintf(e->err, sizeof(e->err), "%s", line);
+		n = strlen(e->err);
+		if (n && e->err[n - 1] == '\n')
+			e->err[n - 1] = '\0';
+	}
+	if (e->o.log && lvl <= e->o.log_level)
+		e->o.log(e->o.log_ctx, lvl, line);
+}
+
+/* A numeric option out of range: the reason names the field. */
+static int api_range(const char *field, __u64 v, __u64 min, __u64 max)
+{
+	if (v >= min && v <= max)
+		return 0;
+	snprintf(api_open_err, sizeof(api_open_err), "opts.%s = %llu: expected %llu..%llu", field,
+		 (unsigned long long)v, (unsigned long long)min, (unsigned long long)max);
+	return -EINVAL;
+}
+
+static int api_bad(const char *why)
+{
+	snprintf(api_open_err, sizeof(api_open_err), "%s", why);
+	return -EINVAL;
+}
+
+/* The zeros that mean "the default". */
+static void api_defaults(struct ringping_opts *o)
+{
+	o->count = o->count ?: 1;
+	o->timeout_ns = o->timeout_ns ?: 1000000000ULL;
+	o->backoff = o->backoff > 0 ? o->backoff : 1.5;
+	o->size = o->size ?: 56;
+	o->batch = o->batch ?: 64;
+	o->ringbuf_mb = o->ringbuf_mb ?: 16;
+}
+
+static int api_check_numbers(const struct ringping_opts *o)
+{
+	return api_range("count", o->count, 1, 1000000) ?:
+	       api_range("timeout_ns", o->timeout_ns, 1000000, API_MAX_NS) ?:
+	       api_range("period_ns", o->period_ns, 0, API_MAX_NS) ?:
+	       api_range("interval_ns", o->interval_ns, 0, API_MAX_NS) ?:
+	       api_range("retries", o->retries, 0, 1000) ?:
+	       api_range("size", o->size, RP_PAYLOAD_LEN, 65000) ?:
+	       api_range("ttl", (__u64)o->ttl, 0, 255) ?:
+	       api_range("tos", (__u64)o->tos, 0, 255) ?:
+	       api_range("batch", o->batch, 1, 1024) ?:
+	       api_range("sender_threads", (__u64)o->sender_threads, 0, 64) ?:
+	       api_range("ringbuf_mb", o->ringbuf_mb, 1, 1024) ?:
+	       api_range("rate", o->rate, 0, 100000000);
+}
+
+static int api_check(const struct ringping_opts *o)
+{
+	int err = api_check_numbers(o);
+
+	if (err)
+		return err;
+	if (o->ringbuf_mb & (o->ringbuf_mb - 1))
+		return api_bad("opts.ringbuf_mb: expected a power of two");
+	if (!(o->backoff >= 1 && o->backoff <= 100))
+		return api_bad("opts.backoff: expected 1..100");
+	if (o->loop && o->count > 1)
+		return api_bad("opts.loop and opts.count > 1 exclude each other");
+	if (o->retries && (o->loop || o->count > 1))
+		return api_bad("opts.retries: a sweep's silent hosts only (not with count > 1 or loop)");
+	if (o->family && o->family != 4 && o->family != 6)
+		return api_bad("opts.family: expected 0, 4 or 6");
+	if (o->rx_mode == RINGPING_RX_XDP && !o->xdp_ifname)
+		return api_bad("opts.rx_mode RINGPING_RX_XDP needs opts.xdp_ifname");
+	if (o->rx_mode > RINGPING_RX_XDP || o->send_path > RINGPING_SEND_PACKET)
+		return api_bad("opts.rx_mode or opts.send_path: unknown value");
+	return 0;
+}
+
+/* A source address token of the family its field is for. */
+static int api_source(const char *tok, int family, struct ringping_addr *a, bool *set)
+{
+	if (!tok)
+		return 0;
+	if (addr_parse(tok, a) || ringping_addr_family(a) != family) {
+		snprintf(api_open_err, sizeof(api_open_err), "bad IPv%d source address '%s'", family,
+			 tok);
+		return -EINVAL;
+	}
+	*set = true;
+	return 0;
+}
+
+/* Options as given (an older, smaller struct reads as zeros beyond its end). */
+static int api_copy_opts(struct ringping_opts *dst, const struct ringping_opts *src)
+{
+	size_t n = src ? src->sz : sizeof(*dst), i;
+
+	memset(dst, 0, sizeof(*dst));
+	if (!src)
+		return 0;
+	if (n < sizeof(size_t))
+		return api_bad("opts.sz: set it to sizeof(struct ringping_opts)");
+	for (i = sizeof(*dst); i < n; i++) /* a newer caller's fields this library lacks */
+		if (((const char *)src)[i])
+			return api_bad("opts: fields this library does not know are set");
+	memcpy(dst, src, n < sizeof(*dst) ? n : sizeof(*dst));
+	dst->sz = sizeof(*dst);
+	return 0;
+}
+
+static int api_init(struct ringping *e, const struct ringping_opts *opts)
+{
+	int err = api_copy_opts(&e->o, opts);
+
+	if (err)
+		return err;
+	api_defaults(&e->o);
+	err = api_check(&e->o);
+	err = err ?: api_source(e->o.source, 4, &e->src, &e->src_set);
+	err = err ?: api_source(e->o.source6, 6, &e->src6, &e->src6_set);
+	if (err)
+		return err;
+	e->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (e->wake_fd < 0)
+		return -errno;
+	e->sink = (struct log_sink){ .fn = api_log, .ctx = e,
+				     .level = e->o.log && e->o.log_level > RINGPING_LOG_WARN
+						      ? (enum log_level)e->o.log_level
+						      : LOG_WARN };
+	targets_init(&e->t);
+	e->t.family = e->o.family;
+	e->t.force = e->o.force;
+	return 0;
+}
+
+int ringping_open(struct ringping **out, const struct ringping_opts *opts)
+{
+	struct ringping *e = calloc(1, sizeof(*e));
+	int err;
+
+	*out = NULL;
+	api_open_err[0] = '\0';
+	if (!e)
+		return api_bad("out of memory"), -ENOMEM;
+	e->wake_fd = -1;
+	err = api_init(e, opts);
+	if (err) {
+		if (!api_open_err[0])
+			snprintf(api_open_err, sizeof(api_open_err), "%s", strerror(-err));
+		if (e->wake_fd >= 0)
+			close(e->wake_fd);
+		free(e);
+		return err;
+	}
+	log_hook_libbpf();
+	*out = e;
+	return 0;
+}
+
+void ringping_close(struct ringping *e)
+{
+	if (!e)
+		return;
+	run_free(e->last);
+	targets_free(&e->t);
+	if (e->wake_fd >= 0)
+		close(e->wake_fd);
+	free(e);
+}
+
+/* Target changes reopen the set; never while a run reads it. */
+static int api_targets_change(struct ringping *e, int err)
+{
+	if (err)
+		return engine_fail(e, err, "%s", err != -ENOMEM && e->t.err[0] ? e->t.err
+						 : strerror(-err));
+	e->finalized = false;
+	return 0;
+}
+
+int ringping_add(struct ringping *e, const char *token)
+{
+	const struct log_sink *prev = log_current();
+	int err;
+
+	if (e->running)
+		return engine_fail(e, -EBUSY, "targets change between runs only");
+	log_bind(&e->sink); /* a name that does not resolve is warned about */
+	err = targets_add(&e->t, token, false);
+	log_bind(prev);
+	return api_targets_change(e, err);
+}
+
+int ringping_add_file(struct ringping *e, const char *path)
+{
+	const struct log_sink *prev = log_current();
+	int err;
+
+	if (e->running)
+		return engine_fail(e, -EBUSY, "targets change between runs only");
+	log_bind(&e->sink);
+	err = targets_add_file(&e->t, path, false);
+	log_bind(prev);
+	return api_targets_change(e, err);
+}
+
+int ringping_exclude(struct ringping *e, const char *token)
+{
+	if (e->running)
+		return engine_fail(e, -EBUSY, "targets change between runs only");
+	return api_targets_change(e, targets_add(&e->t, token, true));
+}
+
+int ringping_exclude_file(struct ringping *e, const char *path)
+{
+	if (e->running)
+		return engine_fail(e, -EBUSY, "targets change between runs only");
+	return api_targets_change(e, targets_add_file(&e->t, path, true));
+}
+
+unsigned ringping_unresolved(const struct ringping *e)
+{
+	return e->t.unresolved;
+}
+
+static int api_finalize(struct ringping *e)
+{
+	int err;
+
+	if (e->finalized)
+		return 0;
+	err = targets_finalize(&e->t);
+	if (err == -ENOMEM)
+		return engine_fail(e, err, "out of memory");
+	if (err)
+		return engine_fail(e, err, "%s", e->t.err);
+	e->finalized = true;
+	return 0;
+}
+
+int ringping_targets(struct ringping *e, __u64 *count)
+{
+	int err = api_finalize(e);
+
+	*count = err ? 0 : e->t.count;
+	return err;
+}
+
+int ringping_target(const struct ringping *e, __u64 idx, struct ringping_addr *out)
+{
+	if (!e->finalized || idx >= e->t.count)
+		return -ENOENT;
+	targets_addr(&e->t, idx, out);
+	return 0;
+}
+
+int ringping_set_ttl(struct ringping *e, int ttl)
+{
+	if (e->running)
+		return engine_fail(e, -EBUSY, "the TTL changes between runs only");
+	if (ttl < 0 || ttl > 255)
+		return engine_fail(e, -EINVAL, "TTL %d: expected 0..255", ttl);
+	e->o.ttl = ttl;
+	return 0;
+}
+
+int ringping_run(struct ringping *e, ringping_probe_fn fn, void *ctx)
+{
+	const struct log_sink *prev = log_current();
+	int err;
+
+	if (e->running)
+		return engine_fail(e, -EBUSY, "a run is going on");
+	err = api_finalize(e);
+	if (err)
+		return err;
+	if (!e->t.count)
+		return engine_fail(e, -ENOENT, "no targets left to probe");
+	run_free(e->last);
+	e->last = NULL;
+	e->err[0] = '\0';
+	e->run_thread = pthread_self();
+	e->running = true;
+	log_bind(&e->sink);
+	err = run_probe(e, fn, ctx, &e->last);
+	log_bind(prev);
+	e->running = false;
+	/* A cancel ends the run it came in; one made between runs ends the next. */
+	__atomic_store_n(&e->cancels, 0, __ATOMIC_RELAXED);
+	if (err && !run_started(e->last)) { /* nothing was probed: nothing to query */
+		run_free(e->last);
+		e->last = NULL;
+	}
+	if (err && !e->err[0])
+		engine_fail(e, err, "%s", strerror(-err));
+	return err;
+}
+
+/* Async-signal-safe: an atomic add and a write(2). */
+static void api_wake(struct ringping *e, int *counter)
+{
+	__u64 one = 1;
+	int saved = errno;
+
+	__atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
+	if (write(e->wake_fd, &one, sizeof(one)) < 0) {
+		/* full (2^64 - 1 wakes pending): the run wakes anyway */
+	}
+	errno = saved;
+}
+
+void ringping_cancel(struct ringping *e)
+{
+	api_wake(e, &e->cancels);
+}
+
+void ringping_interim(struct ringping *e)
+{
+	api_wake(e, &e->interims);
+}
+
+int ringping_summary(const struct ringping *e, struct ringping_summary *s)
+{
+	if (!e->last)
+		return -ENODATA;
+	run_summary(e->last, s);
+	return 0;
+}
+
+/* Host idx of the last run, or idx = count: all of them pooled. */
+static const struct hoststats *api_hosts(const struct ringping *e, __u64 *idx)
+{
+	const struct hoststats *hs = e->last ? run_hoststats(e->last) : NULL;
+
+	if (hs && *idx == e->t.count) {
+		*idx = 0;
+		return run_pooled(e->last);
+	}
+	return hs && *idx < e->t.count ? hs : NULL;
+}
+
+int ringping_host(const struct ringping *e, __u64 idx, struct ringping_host *h)
+{
+	const struct hoststats *hs = api_hosts(e, &idx);
+
+	if (!hs)
+		return e->last ? -ENOENT : -ENODATA;
+	hoststats_summary(hs, idx, h);
+	return 0;
+}
+
+int ringping_host_rtts(const struct ringping *e, __u64 idx, const float **rtts, __u64 *n)
+{
+	const float *all = e->last ? run_rtts(e->last, n) : NULL;
+
+	if (!all || idx >= e->t.count)
+		return e->last ? -ENOENT : -ENODATA;
+	*rtts = all + idx * *n;
+	return 0;
+}
+
+int ringping_host_hist(const struct ringping *e, __u64 idx, const __u32 **counts, __u32 *n)
+{
+	const struct hoststats *hs = api_hosts(e, &idx);
+
+	if (!hs)
+		return e->last ? -ENOENT : -ENODATA;
+	*counts = &hs->hist[idx * hs->nbuckets];
+	*n = hs->nbuckets;
+	return 0;
+}
+
+double ringping_hist_upper_ns(__u32 bucket)
+{
+	return hoststats_bucket_upper_ns(bucket);
+}

@@ -708,7 +708,8 @@ tx_packets() { ip netns exec rp-probe cat /sys/class/net/rp-p0/statistics/tx_pac
 test_interface_vanishes() {
 	local out=$TMP/vanish.ndjson pid code base
 	base=$(tx_packets)
-	ip netns exec rp-probe "$RP" -c 50 -p 20 -t 200 -q --xdp rp-p0 --format ndjson \
+	# 4 s of probes: under emulation (make vmtest) deleting a link can take a second.
+	ip netns exec rp-probe "$RP" -c 200 -p 20 -t 200 -q --xdp rp-p0 --format ndjson \
 		198.19.42.1 198.19.42.2 >"$out" 2>/dev/null &
 	pid=$!
 	# The link's counters run since the lab came up: wait for ten probes of this run.
@@ -717,10 +718,10 @@ test_interface_vanishes() {
 	wait $pid
 	code=$?
 	expect_eq "exit code (both answered before)" $code 0
-	expect_eq probes "$(summary_field probes "$out")" 100
+	expect_eq probes "$(summary_field probes "$out")" 400
 	[ "$(num send_failed "$out")" -gt 0 ] || fail "no failed sends counted"
 	expect_eq "every probe in a bucket" \
-		$(($(num replied "$out") + $(num no_reply "$out") + $(num send_failed "$out"))) 100
+		$(($(num replied "$out") + $(num no_reply "$out") + $(num send_failed "$out"))) 400
 	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
 	no_progs_left
 	"$LAB" down && "$LAB" up || fail "lab rebuild failed"

@@ -35,17 +35,27 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinc
 # for now, the engine's.
 ENGINE_OBJS := $(patsubst src/engine/%.c,$(OUTPUT)/%.o,$(wildcard src/engine/*.c))
 CLI_OBJS := $(patsubst src/cli/%.c,$(OUTPUT)/%.o,$(wildcard src/cli/*.c))
-OBJS := $(ENGINE_OBJS) $(CLI_OBJS)
-ENGINE_INC := -Isrc/engine
+PIC_OBJS := $(patsubst src/engine/%.c,$(OUTPUT)/pic/%.o,$(wildcard src/engine/*.c))
+OBJS := $(ENGINE_OBJS) $(CLI_OBJS) $(PIC_OBJS)
+# Only what include/ringping.h marks RINGPING_API leaves the library.
+ENGINE_INC := -Isrc/engine -fvisibility=hidden
 CLI_INC := -Isrc/cli
 SKEL := $(OUTPUT)/ringping.skel.h
 UNIT_TESTS := targets permute pacer probe inflight stats output cli tx hoststats checks rxclock schedule rx
 UNIT_BINS := $(patsubst %,$(OUTPUT)/test_%,$(UNIT_TESTS))
 
 .DELETE_ON_ERROR:
-.PHONY: all deps demo test unit bpftest itest bench tools vmlinux vmtest clean check-libbpf
+.PHONY: all deps demo test unit bpftest itest apitest bench tools vmlinux vmtest clean check-libbpf lib install
 
-all: check-libbpf $(OUTPUT)/ringping tools
+# The library: a static archive and a shared object with a soname.
+LIB_VERSION := $(shell sed -n 's/^\#define RINGPING_VERSION "\(.*\)"/\1/p' include/ringping.h)
+LIB_SONAME := libringping.so.$(firstword $(subst ., ,$(LIB_VERSION)))
+LIB_A := $(OUTPUT)/libringping.a
+LIB_SO := $(OUTPUT)/libringping.so.$(LIB_VERSION)
+
+all: check-libbpf $(OUTPUT)/ringping lib tools
+
+lib: $(LIB_A) $(LIB_SO) $(OUTPUT)/ringping.8
 
 check-libbpf:
 	@pkg-config --atleast-version=$(LIBBPF_MIN) libbpf || \
@@ -73,13 +83,65 @@ $(ENGINE_OBJS): $(OUTPUT)/%.o: src/engine/%.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(ENGINE_INC) -c $< -o $@
 
+$(PIC_OBJS): $(OUTPUT)/pic/%.o: src/engine/%.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(OUTPUT)/pic
+	$(Q)$(CC) $(CFLAGS) $(ENGINE_INC) -fPIC -c $< -o $@
+
 $(CLI_OBJS): $(OUTPUT)/%.o: src/cli/%.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(CLI_INC) -c $< -o $@
 
-$(OUTPUT)/ringping: $(OBJS)
+# One relocatable object whose hidden symbols are made local: a program that
+# links the archive sees the API and nothing else (no clash with its own tx_open).
+$(OUTPUT)/libringping.o: $(ENGINE_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(LD) -r $^ -o $@
+	$(Q)objcopy --localize-hidden $@
+
+$(LIB_A): $(OUTPUT)/libringping.o
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $<
+
+$(LIB_SO): $(PIC_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -shared -Wl,-soname,$(LIB_SONAME) -Wl,--no-undefined $^ -o $@ $(LDLIBS)
+	$(Q)ln -sf $(notdir $@) $(OUTPUT)/$(LIB_SONAME) && ln -sf $(LIB_SONAME) $(OUTPUT)/libringping.so
+
+# The man page's options come from the option table, as --help does.
+CLI_PARTS := $(filter-out $(OUTPUT)/main.o,$(CLI_OBJS))
+$(OUTPUT)/gen_man: tools/gen_man.c $(CLI_PARTS) $(LIB_A) | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(CLI_INC) $^ -o $@ $(LDLIBS)
+
+$(OUTPUT)/ringping.8: tools/ringping.8.in $(OUTPUT)/gen_man
+	$(call msg,GEN,$@)
+	$(Q)$(OUTPUT)/gen_man $< >$@
+
+# The command line links the archive: only the API is there to call.
+$(OUTPUT)/ringping: $(CLI_OBJS) $(LIB_A)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+
+install: all
+	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man3
+	$(Q)install -m 755 $(OUTPUT)/ringping $(DESTDIR)$(BINDIR)/ringping
+	$(Q)install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	$(Q)install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
+	$(Q)ln -sf $(notdir $(LIB_SO)) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	$(Q)ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libringping.so
+	$(Q)install -m 644 include/ringping.h $(DESTDIR)$(INCLUDEDIR)/ringping.h
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@VERSION@|$(LIB_VERSION)|' tools/ringping.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/ringping.pc
+	$(Q)install -m 644 $(OUTPUT)/ringping.8 $(DESTDIR)$(MANDIR)/man8/ringping.8
+	$(Q)install -m 644 tools/libringping.3 $(DESTDIR)$(MANDIR)/man3/libringping.3
 
 # Benchmark tools: the bare generator (the ceiling) and the lab's XDP responder.
 BENCH_BPF := $(OUTPUT)/xdp_echo.bpf.o $(OUTPUT)/xdp_pass.bpf.o
@@ -132,6 +194,33 @@ $(OUTPUT)/test_bpf: tests/bpf/test_bpf.c $(SKEL) $(OUTPUT)/probe.o $(OUTPUT)/add
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(TEST_CFLAGS) $< $(OUTPUT)/probe.o $(OUTPUT)/addr.o -o $@ $(LDLIBS) -lcmocka
 
+# The API's tests link the archive as a program would; a second build runs with
+# ASan and LSan over engine objects of their own.
+ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer
+ASAN_OBJS := $(patsubst src/engine/%.c,$(OUTPUT)/asan/%.o,$(wildcard src/engine/*.c))
+API_CFLAGS := $(CFLAGS) -Wno-unused-parameter
+
+$(ASAN_OBJS): $(OUTPUT)/asan/%.o: src/engine/%.c $(SKEL) | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(OUTPUT)/asan
+	$(Q)$(CC) $(CFLAGS) $(ENGINE_INC) $(ASAN) -c $< -o $@
+
+$(OUTPUT)/test_api: tests/api/test_api.c $(LIB_A) | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(API_CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
+
+$(OUTPUT)/asan/libringping.o: $(ASAN_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(LD) -r $^ -o $@
+	$(Q)objcopy --localize-hidden $@
+
+$(OUTPUT)/test_api_asan: tests/api/test_api.c $(OUTPUT)/asan/libringping.o | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(API_CFLAGS) $(ASAN) $^ -o $@ $(LDLIBS) -lcmocka
+
+apitest: all $(OUTPUT)/test_api $(OUTPUT)/test_api_asan
+	$(Q)tests/api/run.sh $(OUTPUT)
+
 deps:
 	$(Q)tools/deps.sh
 
@@ -152,7 +241,7 @@ itest: all
 
 # The README's test command: installs what is missing, then every suite.
 test: deps
-	$(Q)$(MAKE) --no-print-directory all unit bpftest itest
+	$(Q)$(MAKE) --no-print-directory all unit bpftest itest apitest
 
 # The kernel matrix: Debian's 5.10, 6.1 and 6.12 in qemu, and this machine's kernel.
 # KERNELS="6.1 host" narrows it.
@@ -172,4 +261,4 @@ vmlinux:
 clean:
 	$(Q)rm -rf $(OUTPUT)
 
--include $(wildcard $(OUTPUT)/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/pic/*.d $(OUTPUT)/asan/*.d)

@@ -33,13 +33,16 @@
 extern "C" {
 #endif
 
+/* The library exports these and nothing else (it is built with hidden visibility). */
+#define RINGPING_API __attribute__((visibility("default")))
+
 #define RINGPING_VERSION_MAJOR 0
 #define RINGPING_VERSION_MINOR 2
 #define RINGPING_VERSION_PATCH 0
 #define RINGPING_VERSION "0.2.0"
 
 /* The library's version at run time ("0.2.0"), which may differ from the header's. */
-const char *ringping_version(void);
+RINGPING_API const char *ringping_version(void);
 
 /* An IPv6 address, or an IPv4 one mapped into ::ffff:0:0/96. */
 struct ringping_addr {
@@ -48,11 +51,11 @@ struct ringping_addr {
 
 #define RINGPING_ADDRSTRLEN 46
 /* Dotted quad for IPv4, RFC 5952 text for IPv6; returns buf. */
-const char *ringping_addr_str(const struct ringping_addr *a, char *buf, size_t len);
+RINGPING_API const char *ringping_addr_str(const struct ringping_addr *a, char *buf, size_t len);
 /* An IPv4 or IPv6 literal: 0 or -EINVAL. */
-int ringping_addr_parse(const char *s, struct ringping_addr *a);
+RINGPING_API int ringping_addr_parse(const char *s, struct ringping_addr *a);
 /* 4 or 6. */
-int ringping_addr_family(const struct ringping_addr *a);
+RINGPING_API int ringping_addr_family(const struct ringping_addr *a);
 
 /* Every probe ends in exactly one of these. */
 enum ringping_status {
@@ -66,7 +69,7 @@ enum ringping_status {
 };
 
 /* "alive", "unreachable", "time-exceeded", "icmp-error", "no-reply", "send-failed". */
-const char *ringping_status_name(enum ringping_status st);
+RINGPING_API const char *ringping_status_name(enum ringping_status st);
 
 /* One probe's outcome, handed to the probe callback exactly once. */
 struct ringping_probe {
@@ -203,62 +206,62 @@ struct ringping_opts {
 };
 
 /* A new engine. 0, or -errno with *e NULL (-EINVAL: ringping_errmsg(NULL) says which option). */
-int ringping_open(struct ringping **e, const struct ringping_opts *opts);
+RINGPING_API int ringping_open(struct ringping **e, const struct ringping_opts *opts);
 /* Stop every run, free everything; NULL-safe. */
-void ringping_close(struct ringping *e);
+RINGPING_API void ringping_close(struct ringping *e);
 /* The last failure's reason, one line naming the offending token (NULL: of ringping_open). */
-const char *ringping_errmsg(const struct ringping *e);
+RINGPING_API const char *ringping_errmsg(const struct ringping *e);
 
 /*
  * Targets: an address, a CIDR block, an a-b range or a host name (resolved
  * now; one that does not resolve is counted, see ringping_unresolved). Not
  * while a run is going on (-EBUSY).
  */
-int ringping_add(struct ringping *e, const char *token);
+RINGPING_API int ringping_add(struct ringping *e, const char *token);
 /* Tokens from a file ("-": standard input), whitespace separated, '#' comments. */
-int ringping_add_file(struct ringping *e, const char *path);
+RINGPING_API int ringping_add_file(struct ringping *e, const char *path);
 /* Leave out an address, CIDR block or range (never a name). */
-int ringping_exclude(struct ringping *e, const char *token);
+RINGPING_API int ringping_exclude(struct ringping *e, const char *token);
 /* Exclusions from a file, as ringping_add_file reads it. */
-int ringping_exclude_file(struct ringping *e, const char *path);
+RINGPING_API int ringping_exclude_file(struct ringping *e, const char *path);
 /* Names that did not resolve. */
-unsigned ringping_unresolved(const struct ringping *e);
+RINGPING_API unsigned ringping_unresolved(const struct ringping *e);
 /* How many targets are left after merging and exclusions: 0 or -errno (too many, memory). */
-int ringping_targets(struct ringping *e, __u64 *count);
+RINGPING_API int ringping_targets(struct ringping *e, __u64 *count);
 /* Target idx (0 .. count-1, IPv4 first, ascending): 0 or -ENOENT. */
-int ringping_target(const struct ringping *e, __u64 idx, struct ringping_addr *out);
+RINGPING_API int ringping_target(const struct ringping *e, __u64 idx, struct ringping_addr *out);
 
 /* The TTL / hop limit of the next run's probes (a traceroute: one run per TTL). */
-int ringping_set_ttl(struct ringping *e, int ttl);
+RINGPING_API int ringping_set_ttl(struct ringping *e, int ttl);
 
 /*
  * Probe every target as the options say; fn gets each probe's outcome,
  * exactly once. Returns when every probe is resolved, or when cancelled.
  * An engine runs again after that (with the statistics of the new run).
  */
-int ringping_run(struct ringping *e, ringping_probe_fn fn, void *ctx);
+RINGPING_API int ringping_run(struct ringping *e, ringping_probe_fn fn, void *ctx);
 /*
  * Async-signal-safe and thread-safe. The first call stops sending and waits
  * out the answers in flight (at most 0.5 s); a second ends the wait. Made
  * between runs, it ends the next run as soon as it starts.
  */
-void ringping_cancel(struct ringping *e);
+RINGPING_API void ringping_cancel(struct ringping *e);
 /* Async-signal-safe: call on_interim at the run's next turn. */
-void ringping_interim(struct ringping *e);
+RINGPING_API void ringping_interim(struct ringping *e);
 
 /* The last run's summary (from on_interim: so far). 0, or -ENODATA before any run. */
-int ringping_summary(const struct ringping *e, struct ringping_summary *s);
+RINGPING_API int ringping_summary(const struct ringping *e, struct ringping_summary *s);
 /* Target idx's statistics over the run (host_stats). 0, -ENODATA or -ENOENT. */
-int ringping_host(const struct ringping *e, __u64 idx, struct ringping_host *h);
+RINGPING_API int ringping_host(const struct ringping *e, __u64 idx, struct ringping_host *h);
 /* Every target's RTTs (keep_rtts): count per target, in ms, NAN where none. */
-int ringping_host_rtts(const struct ringping *e, __u64 idx, const float **rtts, __u64 *n);
+RINGPING_API int ringping_host_rtts(const struct ringping *e, __u64 idx, const float **rtts, __u64 *n);
 /*
  * Target idx's RTT histogram (host_stats): counts[b] replies in bucket b,
  * whose upper bound is ringping_hist_upper_ns(b). idx = the target count:
  * all targets pooled, and ringping_host(e, count, h) their statistics.
  */
-int ringping_host_hist(const struct ringping *e, __u64 idx, const __u32 **counts, __u32 *n);
-double ringping_hist_upper_ns(__u32 bucket);
+RINGPING_API int ringping_host_hist(const struct ringping *e, __u64 idx, const __u32 **counts, __u32 *n);
+RINGPING_API double ringping_hist_upper_ns(__u32 bucket);
 /* Buckets per octave of nanoseconds: every 8th upper bound is a power of two. */
 #define RINGPING_HIST_PER_OCTAVE 8
 

@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: MIT
+/*
+ * The option table binds each option to its field of struct rp_opts by
+ * offsetof, with its kind and range: one generic setter per kind fills it,
+ * and --help and the man page are printed from the same table.
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -8,104 +13,206 @@
 #include <unistd.h>
 #include "cli.h"
 
+#define CLI_MAX_MS 3600000
+#define OFF(f) offsetof(struct rp_opts, f)
+#define SZ(f) sizeof(((struct rp_opts *)0)->f)
 
-enum {
-	OPT_SEED = 256, OPT_RATE, OPT_EXCLUDE, OPT_XDP, OPT_XDP_MODE, OPT_XDP_PASS, OPT_FORMAT,
-	OPT_BATCH, OPT_RINGBUF, OPT_THREADS, OPT_SEND_PATH, OPT_PER_PROBE, OPT_AGGREGATE,
-	OPT_PROMETHEUS, OPT_JUNIT, OPT_FORCE, OPT_MIN_ALIVE, OPT_MAX_LOSS, OPT_MAX_RTT, OPT_MAX_AVG, OPT_MAX_P50, OPT_MAX_P95, OPT_MAX_P99,
+struct cli_ctx {
+	struct rp_opts *o;
+	char *err;
+	size_t errlen;
 };
 
-#define CLI_MAX_MS 3600000
+struct cli_opt;
+typedef enum cli_result (*cli_fn)(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+
+enum cli_kind {
+	K_FLAG,	 /* bool at off := true */
+	K_CONST, /* int at off := min (-4, -6) */
+	K_COUNT, /* int at off += 1 (-v) */
+	K_NUM,	 /* unsigned integer of SZ bytes at off, in [min, max] */
+	K_REAL,	 /* double at off, in [0, max] */
+	K_STR,	 /* const char * at off */
+	K_FN,	 /* fn does it */
+};
 
 struct cli_opt {
-	struct option opt;
-	const char *arg;
+	const char *name;
+	int val;		/* the short letter, or 0: long only */
+	const char *arg;	/* the argument's name; NULL: none */
 	const char *help;
-	__u64 min, max; /* numeric options: accepted range (max 0: not numeric) */
+	enum cli_kind kind;
+	size_t off, size;
+	__u64 min, max;
+	size_t given;		/* K_NUM: offset of a bool "given" + 1, or 0 */
+	cli_fn fn;		/* K_FN, or a check after the generic setter */
 };
 
+#define FLAG(f) .kind = K_FLAG, .off = OFF(f)
+#define NUM(f, lo, hi) .kind = K_NUM, .off = OFF(f), .size = SZ(f), .min = (lo), .max = (hi)
+#define REAL(f, hi) .kind = K_REAL, .off = OFF(f), .max = (hi)
+#define STR(f) .kind = K_STR, .off = OFF(f)
+#define GIVEN(f) .given = OFF(f) + 1
+#define FN(f) .kind = K_FN, .fn = (f)
+
+static enum cli_result cli_vcount(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_pow2(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_backoff(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_min_alive(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_list(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_source(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_xdp_mode(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_send_path(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_format(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_version(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_help(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+
 static const struct cli_opt cli_opts[] = {
-	{ { "ipv4", no_argument, NULL, '4' }, NULL, "IPv4 only: names resolve to A records, IPv6 targets are refused" },
-	{ { "ipv6", no_argument, NULL, '6' }, NULL, "IPv6 only: names resolve to AAAA records, IPv4 targets are refused" },
-	{ { "force", no_argument, NULL, OPT_FORCE }, NULL, "allow more than 2^24 IPv6 targets (up to 2^48)" },
-	{ { "file", required_argument, NULL, 'f' }, "FILE", "read targets from FILE ('-' = stdin)" },
-	{ { "exclude", required_argument, NULL, OPT_EXCLUDE }, "T", "leave out an address, CIDR, range, or a file of them" },
-	{ { "count", required_argument, NULL, 'c' }, "N", "probes per target (default 1); the order is walked N times", 1, 1000000 },
-	{ { "vcount", required_argument, NULL, 'C' }, "N", "as -c N, and report every RTT of each host (fping's -C)", 1, 1000000 },
-	{ { "loop", no_argument, NULL, 'l' }, NULL, "probe until stopped (Ctrl-C), as -c without end" },
-	{ { "period", required_argument, NULL, 'p' }, "MS", "between probes to one host when probing many times (default 1000; 0 = back to back)", 0, CLI_MAX_MS },
-	{ { "interval", required_argument, NULL, 'i' }, "MS", "at least this long between any two sends (default 0; --rate still caps)", 0, CLI_MAX_MS },
-	{ { "retry", required_argument, NULL, 'r' }, "N", "a sweep retries a silent host N times (default 0)", 0, 1000 },
-	{ { "backoff", required_argument, NULL, 'B' }, "F", "each retry waits F times longer than the last (default 1.5)" },
-	{ { "squiet", required_argument, NULL, 'Q' }, "SECS", "like -q, and the statistics so far every SECS seconds (also on SIGQUIT)", 1, 86400 },
-	{ { "deadline", required_argument, NULL, 'w' }, "SECS", "send nothing after SECS; probes in flight still get their timeout", 1, 31536000 },
-	{ { "timestamp", no_argument, NULL, 'D' }, NULL, "start text result lines with the wall-clock time of the answer" },
-	{ { "per-probe", no_argument, NULL, OPT_PER_PROBE }, NULL, "with -c/-l: a CSV/NDJSON record per probe too" },
-	{ { "max-loss", required_argument, NULL, OPT_MAX_LOSS }, "PCT", "check: loss at most PCT % per host (exit 5 if not)" },
-	{ { "max-rtt", required_argument, NULL, OPT_MAX_RTT }, "MS", "check: no RTT above MS" },
-	{ { "max-avg", required_argument, NULL, OPT_MAX_AVG }, "MS", "check: average RTT at most MS" },
-	{ { "max-p50", required_argument, NULL, OPT_MAX_P50 }, "MS", "check: median RTT at most MS" },
-	{ { "max-p95", required_argument, NULL, OPT_MAX_P95 }, "MS", "check: 95th percentile RTT at most MS" },
-	{ { "max-p99", required_argument, NULL, OPT_MAX_P99 }, "MS", "check: 99th percentile RTT at most MS" },
-	{ { "prometheus", required_argument, NULL, OPT_PROMETHEUS }, "FILE", "write per-host statistics as OpenMetrics text (node_exporter textfile)" },
-	{ { "junit", required_argument, NULL, OPT_JUNIT }, "FILE", "write a JUnit XML report, a test case per host" },
-	{ { "aggregate", no_argument, NULL, OPT_AGGREGATE }, NULL, "apply the checks to the whole run, not each host" },
-	{ { "min-alive", required_argument, NULL, OPT_MIN_ALIVE }, "N|PCT%", "check: at least N targets (or PCT % of them) alive" },
-	{ { "rate", required_argument, NULL, OPT_RATE }, "PPS", "probes per second (default 10000; 0 = as fast as possible)", 0, 100000000 },
-	{ { "seed", required_argument, NULL, OPT_SEED }, "N", "seed of the random probing order (default: random)", 0, UINT64_MAX },
-	{ { "timeout", required_argument, NULL, 't' }, "MS", "wait this long for each reply (default 1000)", 1, 3600000 },
-	{ { "ttl", required_argument, NULL, 'H' }, "N", "IP TTL of the probes (1..255)", 1, 255 },
-	{ { "tos", required_argument, NULL, 'O' }, "N", "IP TOS byte of the probes (0..255)", 0, 255 },
-	{ { "size", required_argument, NULL, 'b' }, "BYTES", "ICMP data bytes per probe (16..65000, default 56)", 16, 65000 },
-	{ { "interface", required_argument, NULL, 'I' }, "IFACE", "send and receive on IFACE only" },
-	{ { "src", required_argument, NULL, 'S' }, "ADDR", "source address of the probes" },
-	{ { "xdp", required_argument, NULL, OPT_XDP }, "IFACE", "receive with XDP on IFACE instead of a socket filter" },
-	{ { "xdp-mode", required_argument, NULL, OPT_XDP_MODE }, "MODE", "native (default) or generic" },
-	{ { "xdp-pass", no_argument, NULL, OPT_XDP_PASS }, NULL, "let matched replies reach the stack (default: drop them after recording)" },
-	{ { "format", required_argument, NULL, OPT_FORMAT }, "FMT", "text (default), csv or ndjson" },
-	{ { "output", required_argument, NULL, 'o' }, "FILE", "write results to FILE (format from .csv/.json/.ndjson)" },
-	{ { "alive", no_argument, NULL, 'a' }, NULL, "show only targets that are alive" },
-	{ { "unreach", no_argument, NULL, 'u' }, NULL, "show only targets that did not answer" },
-	{ { "quiet", no_argument, NULL, 'q' }, NULL, "no per-target results, only the summary" },
-	{ { "send-path", required_argument, NULL, OPT_SEND_PATH }, "PATH", "raw (default: raw ICMP socket) or packet (AF_PACKET frames to the targets' gateway)" },
-	{ { "batch", required_argument, NULL, OPT_BATCH }, "N", "probes per sendmmsg call (1..1024, default 64)", 1, 1024 },
-	{ { "sender-threads", required_argument, NULL, OPT_THREADS }, "N", "sending threads, one socket each (0 = inline; default: one per CPU at --rate 0, else 0)", 0, 64 },
-	{ { "ringbuf-size", required_argument, NULL, OPT_RINGBUF }, "MB", "BPF ring buffer size, power of two (default 16)", 1, 1024 },
-	{ { "verbose", no_argument, NULL, 'v' }, NULL, "more diagnostics (twice: libbpf debug)" },
-	{ { "version", no_argument, NULL, 'V' }, NULL, "print the version and exit" },
-	{ { "help", no_argument, NULL, 'h' }, NULL, "print this help and exit" },
+	{ "ipv4", '4', NULL, "IPv4 only: names resolve to A records, IPv6 targets are refused",
+	  .kind = K_CONST, .off = OFF(family), .min = 4 },
+	{ "ipv6", '6', NULL, "IPv6 only: names resolve to AAAA records, IPv4 targets are refused",
+	  .kind = K_CONST, .off = OFF(family), .min = 6 },
+	{ "force", 0, NULL, "allow more than 2^24 IPv6 targets (up to 2^48)", FLAG(force) },
+	{ "file", 'f', "FILE", "read targets from FILE ('-' = stdin)", FN(cli_list) },
+	{ "exclude", 0, "T", "leave out an address, CIDR, range, or a file of them", FN(cli_list) },
+	{ "count", 'c', "N", "probes per target (default 1); the order is walked N times",
+	  NUM(count, 1, 1000000) },
+	{ "vcount", 'C', "N", "as -c N, and report every RTT of each host (fping's -C)",
+	  NUM(count, 1, 1000000), .fn = cli_vcount },
+	{ "loop", 'l', NULL, "probe until stopped (Ctrl-C), as -c without end", FLAG(loop) },
+	{ "period", 'p', "MS", "between probes to one host when probing many times (default 1000; 0 = back to back)",
+	  NUM(period_ms, 0, CLI_MAX_MS), GIVEN(period_set) },
+	{ "interval", 'i', "MS", "at least this long between any two sends (default 0; --rate still caps)",
+	  NUM(interval_ms, 0, CLI_MAX_MS) },
+	{ "retry", 'r', "N", "a sweep retries a silent host N times (default 0)", NUM(retries, 0, 1000) },
+	{ "backoff", 'B', "F", "each retry waits F times longer than the last (default 1.5)",
+	  REAL(backoff, 100), .fn = cli_backoff },
+	{ "squiet", 'Q', "SECS", "like -q, and the statistics so far every SECS seconds (also on SIGQUIT)",
+	  NUM(interim_s, 1, 86400) },
+	{ "deadline", 'w', "SECS", "send nothing after SECS; probes in flight still get their timeout",
+	  NUM(deadline_s, 1, 31536000) },
+	{ "timestamp", 'D', NULL, "start text result lines with the wall-clock time of the answer",
+	  FLAG(out.timestamps) },
+	{ "per-probe", 0, NULL, "with -c/-l: a CSV/NDJSON record per probe too", FLAG(per_probe) },
+	{ "max-loss", 0, "PCT", "check: loss at most PCT % per host (exit 5 if not)",
+	  REAL(checks.limit[CHK_LOSS], 100) },
+	{ "max-rtt", 0, "MS", "check: no RTT above MS", REAL(checks.limit[CHK_RTT_MAX], CLI_MAX_MS) },
+	{ "max-avg", 0, "MS", "check: average RTT at most MS", REAL(checks.limit[CHK_AVG], CLI_MAX_MS) },
+	{ "max-p50", 0, "MS", "check: median RTT at most MS", REAL(checks.limit[CHK_P50], CLI_MAX_MS) },
+	{ "max-p95", 0, "MS", "check: 95th percentile RTT at most MS",
+	  REAL(checks.limit[CHK_P95], CLI_MAX_MS) },
+	{ "max-p99", 0, "MS", "check: 99th percentile RTT at most MS",
+	  REAL(checks.limit[CHK_P99], CLI_MAX_MS) },
+	{ "prometheus", 0, "FILE", "write per-host statistics as OpenMetrics text (node_exporter textfile)",
+	  STR(prom_path) },
+	{ "junit", 0, "FILE", "write a JUnit XML report, a test case per host", STR(junit_path) },
+	{ "aggregate", 0, NULL, "apply the checks to the whole run, not each host",
+	  FLAG(checks.aggregate) },
+	{ "min-alive", 0, "N|PCT%", "check: at least N targets (or PCT % of them) alive",
+	  FN(cli_min_alive) },
+	{ "rate", 0, "PPS", "probes per second (default 10000; 0 = as fast as possible)",
+	  NUM(rate, 0, 100000000), GIVEN(rate_set) },
+	{ "seed", 0, "N", "seed of the random probing order (default: random)",
+	  NUM(seed, 0, UINT64_MAX), GIVEN(seed_set) },
+	{ "timeout", 't', "MS", "wait this long for each reply (default 1000)", NUM(timeout_ms, 1, 3600000) },
+	{ "ttl", 'H', "N", "IP TTL of the probes (1..255)", NUM(ttl, 1, 255) },
+	{ "tos", 'O', "N", "IP TOS byte of the probes (0..255)", NUM(tos, 0, 255) },
+	{ "size", 'b', "BYTES", "ICMP data bytes per probe (16..65000, default 56)", NUM(size, 16, 65000) },
+	{ "interface", 'I', "IFACE", "send and receive on IFACE only", STR(iface) },
+	{ "src", 'S', "ADDR", "source address of the probes (once per family)", FN(cli_source) },
+	{ "xdp", 0, "IFACE", "receive with XDP on IFACE instead of a socket filter", STR(xdp_iface) },
+	{ "xdp-mode", 0, "MODE", "native (default) or generic", FN(cli_xdp_mode) },
+	{ "xdp-pass", 0, NULL, "let matched replies reach the stack (default: drop them after recording)",
+	  FLAG(xdp_pass) },
+	{ "format", 0, "FMT", "text (default), csv or ndjson", FN(cli_format) },
+	{ "output", 'o', "FILE", "write results to FILE (format from .csv/.json/.ndjson)", STR(out.path) },
+	{ "alive", 'a', NULL, "show only targets that are alive", FLAG(out.alive_only) },
+	{ "unreach", 'u', NULL, "show only targets that did not answer", FLAG(out.unreach_only) },
+	{ "quiet", 'q', NULL, "no per-target results, only the summary", FLAG(out.quiet) },
+	{ "send-path", 0, "PATH", "raw (default: raw ICMP socket) or packet (AF_PACKET frames to the targets' gateway)",
+	  FN(cli_send_path) },
+	{ "batch", 0, "N", "probes per sendmmsg call (1..1024, default 64)", NUM(batch, 1, 1024) },
+	{ "sender-threads", 0, "N", "sending threads, one socket each (0 = inline; default: one per CPU at --rate 0, else 0)",
+	  NUM(sender_threads, 0, 64), GIVEN(threads_set) },
+	{ "ringbuf-size", 0, "MB", "BPF ring buffer size, power of two (default 16)",
+	  NUM(ringbuf_mb, 1, 1024), .fn = cli_pow2 },
+	{ "verbose", 'v', NULL, "more diagnostics (twice: libbpf debug)", .kind = K_COUNT, .off = OFF(verbose) },
+	{ "version", 'V', NULL, "print the version and exit", FN(cli_version) },
+	{ "help", 'h', NULL, "print this help and exit", FN(cli_help) },
 };
 
 #define CLI_NOPTS (sizeof(cli_opts) / sizeof(cli_opts[0]))
+#define CLI_LONG_ONLY 256 /* getopt's value of long-only option i: CLI_LONG_ONLY + i */
+
+static const char cli_synopsis[] =
+	"TARGET: an IPv4 or IPv6 address, host name, CIDR block (198.19.0.0/16,\n"
+	"2001:db8::/120) or range (198.19.0.1-198.19.0.200). Exit: 0 all answered,\n"
+	"1 some did not, 2 a name did not resolve, 3 bad arguments, 4 system failure,\n"
+	"5 a check failed, 6 checks given but ringping itself lost answers or sends.\n";
+
+/* "-c, --count N" or "    --rate PPS". */
+static void cli_left(const struct cli_opt *c, char *buf, size_t len)
+{
+	if (c->val)
+		snprintf(buf, len, "-%c, --%s%s%s", c->val, c->name, c->arg ? " " : "",
+			 c->arg ? c->arg : "");
+	else
+		snprintf(buf, len, "    --%s%s%s", c->name, c->arg ? " " : "", c->arg ? c->arg : "");
+}
 
 void cli_usage(FILE *f)
 {
 	size_t i;
+	char left[48];
 
-	fprintf(f, "Usage: ringping [options] TARGET...\n"
-		   "TARGET: an IPv4 address, host name, CIDR block (198.19.0.0/16) or range\n"
-		   "(198.19.0.1-198.19.0.200). Exit: 0 all answered, 1 some did not, 2 a name\n"
-		   "did not resolve, 3 bad arguments, 4 system failure.\n\nOptions:\n");
+	fprintf(f, "Usage: ringping [options] TARGET...\n%s\nOptions:\n", cli_synopsis);
+	for (i = 0; i < CLI_NOPTS; i++) {
+		cli_left(&cli_opts[i], left, sizeof(left));
+		fprintf(f, "  %-26s %s\n", left, cli_opts[i].help);
+	}
+}
+
+/* roff escapes: a backslash and a leading dot or quote. */
+static void cli_roff(FILE *f, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", f);
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '-')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+}
+
+void cli_usage_man(FILE *f)
+{
+	size_t i;
+
 	for (i = 0; i < CLI_NOPTS; i++) {
 		const struct cli_opt *c = &cli_opts[i];
-		char left[48];
 
-		if (c->opt.val < 256)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", c->opt.val, c->opt.name,
-				 c->arg ? " " : "", c->arg ? c->arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", c->opt.name, c->arg ? " " : "",
-				 c->arg ? c->arg : "");
-		fprintf(f, "  %-26s %s\n", left, c->help);
+		fputs(".TP\n.B ", f);
+		if (c->val)
+			fprintf(f, "\\-%c\\fR, \\fB", c->val);
+		fputs("\\-\\-", f);
+		cli_roff(f, c->name);
+		if (c->arg) {
+			fputs(" \\fI", f);
+			cli_roff(f, c->arg);
+			fputs("\\fR", f);
+		}
+		fputc('\n', f);
+		cli_roff(f, c->help);
+		fputc('\n', f);
 	}
 }
 
 static const struct cli_opt *cli_find(int val)
 {
-	size_t i;
-
-	for (i = 0; i < CLI_NOPTS; i++)
-		if (cli_opts[i].opt.val == val)
+	if (val >= CLI_LONG_ONLY && val < CLI_LONG_ONLY + (int)CLI_NOPTS)
+		return &cli_opts[val - CLI_LONG_ONLY];
+	for (size_t i = 0; val && i < CLI_NOPTS; i++)
+		if (cli_opts[i].val == val)
 			return &cli_opts[i];
 	return NULL;
 }
@@ -126,184 +233,166 @@ static int cli_u64(const char *s, __u64 min, __u64 max, __u64 *out)
 	return 0;
 }
 
-struct cli_ctx {
-	struct rp_opts *o;
-	char *err;
-	size_t errlen;
-};
-
-static enum cli_result cli_bad_value(struct cli_ctx *c, int val, const char *arg, __u64 min,
-				     __u64 max)
+static enum cli_result cli_bad_value(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
 {
-	const struct cli_opt *opt = cli_find(val);
-
 	snprintf(c->err, c->errlen, "bad value '%s' for --%s: expected %" PRIu64 "..%" PRIu64, arg,
-		 opt ? opt->opt.name : "?", (uint64_t)min, (uint64_t)max);
+		 opt->name, (uint64_t)opt->min, (uint64_t)opt->max);
 	return CLI_BAD;
 }
 
-static enum cli_result cli_number(struct cli_ctx *c, int val, const char *arg)
+static void *cli_field(struct cli_ctx *c, const struct cli_opt *opt)
 {
-	const struct cli_opt *opt = cli_find(val);
-	struct rp_opts *o = c->o;
-	__u64 v = 0;
+	return (char *)c->o + opt->off;
+}
+
+static enum cli_result cli_number(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	void *f = cli_field(c, opt);
+	__u64 v;
 
 	if (cli_u64(arg, opt->min, opt->max, &v))
-		return cli_bad_value(c, val, arg, opt->min, opt->max);
-	switch (val) {
-	case OPT_RATE: o->rate = v; o->rate_set = true; break;
-	case OPT_SEED: o->seed = v; o->seed_set = true; break;
-	case 'c': o->count = v; break;
-	case 'C': o->count = v; o->all_rtts = true; break;
-	case 'p': o->period_ms = v; o->period_set = true; break;
-	case 'i': o->interval_ms = v; break;
-	case 'Q': o->interim_s = v; break;
-	case 'r': o->retries = (__u32)v; break;
-	case 'w': o->deadline_s = v; break;
-	case 't': o->timeout_ms = v; break;
-	case 'H': o->ttl = (int)v; break;
-	case 'O': o->tos = (int)v; break;
-	case 'b': o->size = (__u32)v; break;
-	case OPT_BATCH: o->batch = (__u32)v; break;
-	case OPT_THREADS: o->sender_threads = (int)v; o->threads_set = true; break;
-	case OPT_RINGBUF:
-		if (v & (v - 1))
-			return cli_bad_value(c, val, arg, 1, 1024);
-		o->ringbuf_mb = (__u32)v;
-		break;
-	}
-	return CLI_RUN;
+		return cli_bad_value(c, opt, arg);
+	if (opt->size == sizeof(__u64))
+		memcpy(f, &v, sizeof(v));
+	else
+		*(__u32 *)f = (__u32)v; /* int and __u32 fields: the range keeps it positive */
+	if (opt->given)
+		*(bool *)((char *)c->o + opt->given - 1) = true;
+	return opt->fn ? opt->fn(c, opt, arg) : CLI_RUN;
 }
 
 /* A decimal number (fractions allowed) in [0, max]. */
-static enum cli_result cli_real(struct cli_ctx *c, int val, const char *arg, double max, double *out)
+static enum cli_result cli_real(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
 {
 	char *end;
 	double v;
 
 	errno = 0;
 	v = strtod(arg, &end);
-	if (errno || end == arg || *end || !(v >= 0 && v <= max)) {
+	if (errno || end == arg || *end || !(v >= 0 && v <= (double)opt->max)) {
 		snprintf(c->err, c->errlen, "bad value '%s' for --%s: expected a number 0..%g", arg,
-			 cli_find(val)->opt.name, max);
+			 opt->name, (double)opt->max);
 		return CLI_BAD;
 	}
-	*out = v;
+	*(double *)cli_field(c, opt) = v;
+	return opt->fn ? opt->fn(c, opt, arg) : CLI_RUN;
+}
+
+static enum cli_result cli_vcount(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	c->o->all_rtts = true;
 	return CLI_RUN;
 }
 
+static enum cli_result cli_pow2(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	__u32 v = *(__u32 *)cli_field(c, opt);
+
+	return v & (v - 1) ? cli_bad_value(c, opt, arg) : CLI_RUN;
+}
+
+static enum cli_result cli_backoff(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	if (c->o->backoff >= 1)
+		return CLI_RUN;
+	snprintf(c->err, c->errlen, "bad value '%s' for --backoff: expected 1..100", arg);
+	return CLI_BAD;
+}
+
 /* N targets, or PCT% of them. */
-static enum cli_result cli_min_alive(struct cli_ctx *c, const char *arg)
+static enum cli_result cli_min_alive(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
 {
 	struct check_cfg *k = &c->o->checks;
+	struct cli_opt pct = { .name = opt->name, .max = 100 }, num = { .name = opt->name, .max = 1000000000000ULL };
 	char buf[32];
 	size_t n = strlen(arg);
 
+	pct.off = num.off = OFF(checks.min_alive);
 	k->min_alive_pct = n > 1 && n < sizeof(buf) && arg[n - 1] == '%';
 	if (!k->min_alive_pct)
-		return cli_real(c, OPT_MIN_ALIVE, arg, 1e12, &k->min_alive);
+		return cli_real(c, &num, arg);
 	memcpy(buf, arg, n - 1);
 	buf[n - 1] = '\0';
-	if (cli_real(c, OPT_MIN_ALIVE, buf, 100, &k->min_alive) != CLI_RUN)
+	if (cli_real(c, &pct, buf) != CLI_RUN)
 		return snprintf(c->err, c->errlen, "bad value '%s' for --min-alive: expected N or PCT%%",
 				arg), CLI_BAD;
 	return CLI_RUN;
 }
 
+static enum cli_result cli_list(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	struct rp_opts *o = c->o;
+	bool files = opt->val == 'f';
+	int *n = files ? &o->nfiles : &o->nexcludes;
+	int cap = files ? (int)(sizeof(o->files) / sizeof(o->files[0]))
+			: (int)(sizeof(o->excludes) / sizeof(o->excludes[0]));
+
+	if (*n == cap)
+		return snprintf(c->err, c->errlen, "too many %s at '%s'", files ? "-f files" : "--exclude",
+				arg), CLI_BAD;
+	(files ? o->files : o->excludes)[(*n)++] = arg;
+	return CLI_RUN;
+}
+
+/* Once per family: IPv4 probes take the IPv4 source, IPv6 probes the IPv6 one. */
+static enum cli_result cli_source(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	struct ringping_addr a;
+
+	if (ringping_addr_parse(arg, &a))
+		return snprintf(c->err, c->errlen, "bad source address '%s'", arg), CLI_BAD;
+	if (ringping_addr_family(&a) == 4)
+		c->o->src = arg;
+	else
+		c->o->src6 = arg;
+	return CLI_RUN;
+}
+
 /* A two-word option: *second is whether arg named the second word. */
-static enum cli_result cli_choice(struct cli_ctx *c, int val, const char *arg, const char *first,
-				  const char *second, bool *is_second)
+static enum cli_result cli_choice(struct cli_ctx *c, const struct cli_opt *opt, const char *arg,
+				  const char *first, const char *second, bool *is_second)
 {
 	if (strcmp(arg, first) && strcmp(arg, second))
 		return snprintf(c->err, c->errlen, "bad value '%s' for --%s: expected %s or %s", arg,
-				cli_find(val)->opt.name, first, second),
+				opt->name, first, second),
 		       CLI_BAD;
 	*is_second = !strcmp(arg, second);
 	return CLI_RUN;
 }
 
-static enum cli_result cli_string(struct cli_ctx *c, int val, const char *arg)
+static enum cli_result cli_xdp_mode(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
 {
-	struct rp_opts *o = c->o;
+	return cli_choice(c, opt, arg, "native", "generic", &c->o->xdp_generic);
+}
 
-	switch (val) {
-	case 'f':
-		if (o->nfiles == (int)(sizeof(o->files) / sizeof(o->files[0])))
-			return snprintf(c->err, c->errlen, "too many -f files at '%s'", arg), CLI_BAD;
-		o->files[o->nfiles++] = arg;
-		break;
-	case OPT_EXCLUDE:
-		if (o->nexcludes == (int)(sizeof(o->excludes) / sizeof(o->excludes[0])))
-			return snprintf(c->err, c->errlen, "too many --exclude at '%s'", arg), CLI_BAD;
-		o->excludes[o->nexcludes++] = arg;
-		break;
-	case 'I': o->iface = arg; break;
-	case OPT_XDP: o->xdp_iface = arg; break;
-	case 'o': o->out.path = arg; break;
-	case OPT_PROMETHEUS: o->prom_path = arg; break;
-	case OPT_JUNIT: o->junit_path = arg; break;
-	case 'S': {
-		struct ringping_addr a;
+static enum cli_result cli_send_path(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	return cli_choice(c, opt, arg, "raw", "packet", &c->o->send_packet);
+}
 
-		/* Once per family: IPv4 probes take the IPv4 source, IPv6 probes the IPv6 one. */
-		if (ringping_addr_parse(arg, &a))
-			return snprintf(c->err, c->errlen, "bad source address '%s'", arg), CLI_BAD;
-		if (ringping_addr_family(&a) == 4)
-			o->src = arg;
-		else
-			o->src6 = arg;
-		break;
-	}
-	case OPT_XDP_MODE:
-		return cli_choice(c, val, arg, "native", "generic", &o->xdp_generic);
-	case OPT_SEND_PATH:
-		return cli_choice(c, val, arg, "raw", "packet", &o->send_packet);
-	case OPT_MAX_LOSS: return cli_real(c, val, arg, 100, &o->checks.limit[CHK_LOSS]);
-	case OPT_MAX_RTT: return cli_real(c, val, arg, CLI_MAX_MS, &o->checks.limit[CHK_RTT_MAX]);
-	case OPT_MAX_AVG: return cli_real(c, val, arg, CLI_MAX_MS, &o->checks.limit[CHK_AVG]);
-	case OPT_MAX_P50: return cli_real(c, val, arg, CLI_MAX_MS, &o->checks.limit[CHK_P50]);
-	case OPT_MAX_P95: return cli_real(c, val, arg, CLI_MAX_MS, &o->checks.limit[CHK_P95]);
-	case OPT_MAX_P99: return cli_real(c, val, arg, CLI_MAX_MS, &o->checks.limit[CHK_P99]);
-	case OPT_MIN_ALIVE: return cli_min_alive(c, arg);
-	case 'B':
-		if (cli_real(c, val, arg, 100, &o->backoff) != CLI_RUN || o->backoff < 1)
-			return snprintf(c->err, c->errlen, "bad value '%s' for --backoff: expected 1..100",
-					arg), CLI_BAD;
-		break;
-	case OPT_FORMAT:
-		if (output_parse_format(arg, &o->out.format))
-			return snprintf(c->err, c->errlen,
-					"bad value '%s' for --format: expected text, csv or ndjson", arg),
-			       CLI_BAD;
-		o->format_set = true;
-		break;
-	}
+static enum cli_result cli_format(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	if (output_parse_format(arg, &c->o->out.format))
+		return snprintf(c->err, c->errlen,
+				"bad value '%s' for --format: expected text, csv or ndjson", arg),
+		       CLI_BAD;
+	c->o->format_set = true;
 	return CLI_RUN;
 }
 
-static enum cli_result cli_flag(struct cli_ctx *c, int val)
+static enum cli_result cli_version(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
 {
-	struct rp_opts *o = c->o;
-
-	switch (val) {
-	case 'a': o->out.alive_only = true; break;
-	case 'u': o->out.unreach_only = true; break;
-	case 'q': o->out.quiet = true; break;
-	case 'v': o->verbose++; break;
-	case OPT_XDP_PASS: o->xdp_pass = true; break;
-	case 'l': o->loop = true; break;
-	case '4': o->family = 4; break;
-	case '6': o->family = 6; break;
-	case OPT_FORCE: o->force = true; break;
-	case 'D': o->out.timestamps = true; break;
-	case OPT_PER_PROBE: o->per_probe = true; break;
-	case OPT_AGGREGATE: o->checks.aggregate = true; break;
-	case 'V': printf("ringping %s\n", RINGPING_VERSION); return CLI_EXIT_OK;
-	case 'h': cli_usage(stdout); return CLI_EXIT_OK;
-	}
-	return CLI_RUN;
+	printf("ringping %s\n", RINGPING_VERSION);
+	return CLI_EXIT_OK;
 }
 
+static enum cli_result cli_help(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	cli_usage(stdout);
+	return CLI_EXIT_OK;
+}
+
+/* One option: the setter its kind names. */
 static enum cli_result cli_one(struct cli_ctx *c, int val, const char *arg, const char *tok)
 {
 	const struct cli_opt *opt = cli_find(val);
@@ -312,11 +401,16 @@ static enum cli_result cli_one(struct cli_ctx *c, int val, const char *arg, cons
 		snprintf(c->err, c->errlen, "unknown or incomplete option '%s'", tok);
 		return CLI_BAD;
 	}
-	if (!opt->arg)
-		return cli_flag(c, val);
-	if (opt->max)
-		return cli_number(c, val, arg);
-	return cli_string(c, val, arg);
+	switch (opt->kind) {
+	case K_FLAG: *(bool *)cli_field(c, opt) = true; return CLI_RUN;
+	case K_CONST: *(int *)cli_field(c, opt) = (int)opt->min; return CLI_RUN;
+	case K_COUNT: ++*(int *)cli_field(c, opt); return CLI_RUN;
+	case K_NUM: return cli_number(c, opt, arg);
+	case K_REAL: return cli_real(c, opt, arg);
+	case K_STR: *(const char **)cli_field(c, opt) = arg; return CLI_RUN;
+	case K_FN: return opt->fn(c, opt, arg);
+	}
+	return CLI_BAD;
 }
 
 static void cli_defaults(struct rp_opts *o)
@@ -359,27 +453,37 @@ static enum cli_result cli_check(struct cli_ctx *c, int argc, char **argv)
 	return CLI_RUN;
 }
 
+/* getopt_long's tables from ours: short letters, and a value per long-only option. */
+static void cli_getopt_tables(struct option *longopts, char *shortopts)
+{
+	size_t i;
+
+	*shortopts++ = ':';
+	for (i = 0; i < CLI_NOPTS; i++) {
+		const struct cli_opt *c = &cli_opts[i];
+
+		longopts[i] = (struct option){ c->name, c->arg ? required_argument : no_argument, NULL,
+					       c->val ? c->val : CLI_LONG_ONLY + (int)i };
+		if (c->val) {
+			*shortopts++ = (char)c->val;
+			if (c->arg)
+				*shortopts++ = ':';
+		}
+	}
+	*shortopts = '\0';
+	memset(&longopts[CLI_NOPTS], 0, sizeof(longopts[0]));
+}
+
 enum cli_result cli_parse(int argc, char **argv, struct rp_opts *o, char *err, size_t errlen)
 {
 	struct option longopts[CLI_NOPTS + 1];
 	struct cli_ctx c = { o, err, errlen };
-	char shortopts[64], *p = shortopts;
+	char shortopts[2 * CLI_NOPTS + 2];
 	enum cli_result res;
-	size_t i;
 	int val, idx;
 
 	cli_defaults(o);
-	*p++ = ':';
-	for (i = 0; i < CLI_NOPTS; i++) {
-		longopts[i] = cli_opts[i].opt;
-		if (cli_opts[i].opt.val < 256) {
-			*p++ = (char)cli_opts[i].opt.val;
-			if (cli_opts[i].arg)
-				*p++ = ':';
-		}
-	}
-	*p = '\0';
-	memset(&longopts[CLI_NOPTS], 0, sizeof(longopts[0]));
+	cli_getopt_tables(longopts, shortopts);
 	optind = 1;
 	opterr = 0;
 	while ((val = getopt_long(argc, argv, shortopts, longopts, &idx)) != -1) {

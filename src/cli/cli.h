@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Command line: one option table drives getopt_long and the usage text. */
+/* Command line: one option table drives getopt_long, the usage text and the man page. */
 #ifndef RP_CLI_H
 #define RP_CLI_H
 
@@ -71,5 +71,7 @@ enum cli_result { CLI_RUN, CLI_EXIT_OK, CLI_BAD };
 /* Parse argv into *o. CLI_BAD leaves a one-line reason, naming the token, in err. */
 enum cli_result cli_parse(int argc, char **argv, struct rp_opts *o, char *err, size_t errlen);
 void cli_usage(FILE *f);
+/* The options as roff (.TP paragraphs), for the man page. */
+void cli_usage_man(FILE *f);
 
 #endif

@@ -7,8 +7,9 @@
 set -eu
 # libxml2-utils and python3-prometheus-client: the tests parse the JUnit and
 # OpenMetrics reports with real parsers (xmllint, prometheus_client's strict one);
-# tcpdump: a test checks per-host statistics against an independent capture.
-pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config gcc make
+# tcpdump: a test checks per-host statistics against an independent capture;
+# binutils: ld -r and objcopy make the archive whose internals are local.
+pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config gcc binutils make
       iproute2 nftables libxml2-utils python3 python3-prometheus-client tcpdump"
 [ "${1:-}" = --bench ] && pkgs="zmap masscan fping nmap time"
 [ "${1:-}" = --vm ] && pkgs="qemu-system-x86 busybox-static kmod cpio xz-utils"

@@ -177,14 +177,14 @@ $(OUTPUT)/test_pacer: $(OUTPUT)/t_pacer.o $(OUTPUT)/pacer.o
 $(OUTPUT)/test_probe: $(OUTPUT)/t_probe.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o
 $(OUTPUT)/test_inflight: $(OUTPUT)/t_inflight.o $(OUTPUT)/inflight.o
 $(OUTPUT)/test_stats: $(OUTPUT)/t_stats.o $(OUTPUT)/stats.o $(OUTPUT)/inflight.o
-$(OUTPUT)/test_output: $(OUTPUT)/t_output.o $(OUTPUT)/output.o $(OUTPUT)/output_host.o $(ENGINE_OBJS)
+$(OUTPUT)/test_output: $(OUTPUT)/t_output.o $(OUTPUT)/output.o $(OUTPUT)/output_text.o $(OUTPUT)/output_csv.o $(OUTPUT)/output_ndjson.o $(ENGINE_OBJS)
 $(OUTPUT)/test_tx: $(OUTPUT)/t_tx.o $(OUTPUT)/tx.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
 $(OUTPUT)/test_hoststats: $(OUTPUT)/t_hoststats.o $(OUTPUT)/hoststats.o $(OUTPUT)/addr.o
 $(OUTPUT)/test_checks: $(OUTPUT)/t_checks.o $(OUTPUT)/checks.o
 $(OUTPUT)/test_rxclock: $(OUTPUT)/t_rxclock.o $(OUTPUT)/rxclock.o
 $(OUTPUT)/test_rx: $(OUTPUT)/t_rx.o $(OUTPUT)/rx.o $(OUTPUT)/loader.o $(OUTPUT)/rxclock.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
 $(OUTPUT)/test_schedule: $(OUTPUT)/t_schedule.o $(OUTPUT)/schedule.o $(OUTPUT)/permute.o
-$(OUTPUT)/test_cli: $(OUTPUT)/t_cli.o $(OUTPUT)/cli.o $(OUTPUT)/checks.o $(OUTPUT)/output.o $(OUTPUT)/output_host.o $(ENGINE_OBJS)
+$(OUTPUT)/test_cli: $(OUTPUT)/t_cli.o $(OUTPUT)/cli.o $(OUTPUT)/checks.o $(OUTPUT)/output.o $(OUTPUT)/output_text.o $(OUTPUT)/output_csv.o $(OUTPUT)/output_ndjson.o $(ENGINE_OBJS)
 $(UNIT_BINS):
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka

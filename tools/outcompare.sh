@@ -22,6 +22,13 @@ runs=(
 	"--format text -C 3 -p 5 198.19.0.0/30"
 	"--format ndjson -r 1 -t 200 198.19.0.0/29 198.18.150.1"
 	"--format text --ttl 1 198.18.200.1-198.18.200.3"
+	"--format ndjson -C 2 -p 5 198.19.0.0/31 198.18.150.1"
+	"--format csv -c 2 -p 5 --per-probe 198.19.0.0/31"
+	"--format text -D -c 2 -p 5 198.19.0.0/31"
+	"--format ndjson -b 1300 2001:db8:200::1 2001:db8:100::1"
+	"--format text -b 1300 2001:db8:200::1"
+	"--format text -a 198.19.0.0/30 198.18.150.1"
+	"--format csv -u 198.19.0.0/30 198.18.150.1"
 )
 # Numbers with a fraction are times or rates; ISO times, key ids and the kernel vary.
 mask() {
@@ -33,6 +40,9 @@ rc=0
 for i in "${!runs[@]}"; do
 	for b in old new; do
 		bin=${!b}
+		# Learnt path MTUs would make the second build's probes fragment: forget them.
+		ip -n rp-probe -6 route flush cache 2>/dev/null
+		ip -n rp-probe -4 route flush cache 2>/dev/null
 		timeout -s KILL 30 ip netns exec rp-probe "$bin" -t 300 --seed ${SEED:-5} ${runs[$i]} \
 			>"$tmp/$b.$i" 2>&1
 		echo "exit $?" >>"$tmp/$b.$i"

@@ -2,7 +2,9 @@
 /*
  * Results to stdout (or -o FILE) in one of three formats, one row per probe
  * as it resolves; the run summary to stderr as text, and in NDJSON also as a
- * last record on the result stream. Field tables: README "Output".
+ * last record on the result stream. Each format is a module behind one ops
+ * table (output_int.h); CSV and NDJSON rows come from shared field tables.
+ * Fields: README "Output".
  */
 #ifndef RP_OUTPUT_H
 #define RP_OUTPUT_H
@@ -24,8 +26,11 @@ struct output_cfg {
 	bool timestamps;   /* -D: text lines start with [wall-clock time] */
 };
 
+struct output_ops;
+
 struct output {
 	struct output_cfg cfg;
+	const struct output_ops *ops; /* the format's (output_text.c, output_csv.c, output_ndjson.c) */
 	FILE *f;
 	FILE *diag; /* where the text summary goes (stderr) */
 	bool own;   /* f was opened by us */
@@ -38,16 +43,12 @@ int output_parse_format(const char *s, enum out_format *f);
 int output_open(struct output *o, const struct output_cfg *cfg);
 void output_result(struct output *o, const struct ringping_probe *r);
 void output_summary(struct output *o, const struct ringping_summary *s);
-/*
- * Per-host statistics (output_host.c): one record per host, or with a NULL
- * address the pooled statistics of the run ("aggregate").
- */
+/* Per-host statistics: one record per host, or with a NULL address the pooled statistics ("aggregate"). */
 void output_host(struct output *o, const struct ringping_addr *host, const struct ringping_host *s);
 /* -C: every RTT of a host in ms, NAN for a probe without one (text: fping's -C line; NDJSON: a record). */
 void output_host_rtts(struct output *o, const struct ringping_addr *host, const float *rtts, __u64 n);
 /* The text form of a host record, to any stream (interim statistics). */
 void output_host_text(FILE *f, const struct ringping_addr *host, const struct ringping_host *s);
-const char *output_host_csv_header(void);
 /* Flush and close; -errno if any write failed (full disk, closed stdout). */
 int output_close(struct output *o);
 

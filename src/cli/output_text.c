@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+/* Text: fping's lines ("host is alive", "host : [round], ...", per-host statistics), and the summary. */
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+#include "output_int.h"
+
+/* -D: "[seconds.micros] " of the answer, or of the send when there was none. */
+static void text_stamp(struct output *o, const struct ringping_probe *r)
+{
+	char buf[32];
+	const char *t;
+
+	if (!o->cfg.timestamps)
+		return;
+	t = out_time(o, r->rx_ns ? r->rx_ns : r->tx_ns, buf, sizeof(buf));
+	fprintf(o->f, "[%s] ", t ? t : "-");
+}
+
+static void text_result(struct output *o, const struct out_row *w)
+{
+	const struct ringping_probe *r = w->r;
+
+	text_stamp(o, r);
+	switch (r->status) {
+	case RINGPING_ALIVE:
+		if (r->rtt_ns >= 0)
+			fprintf(o->f, "%s is alive (%.3f ms, ttl %u)\n", w->host, r->rtt_ns / 1e6, r->ttl);
+		else
+			fprintf(o->f, "%s is alive (ttl %u)\n", w->host, r->ttl);
+		break;
+	case RINGPING_UNREACHABLE:
+	case RINGPING_TIME_EXCEEDED:
+	case RINGPING_ERROR:
+		fprintf(o->f, "%s is %s (ICMP type %u code %u from %s", w->host,
+			ringping_status_name(r->status), r->icmp_type, r->icmp_code, w->from);
+		if (out_has_mtu(r))
+			fprintf(o->f, ", mtu %u", r->info);
+		fputs(")\n", o->f);
+		break;
+	case RINGPING_SEND_FAILED:
+		fprintf(o->f, "%s send failed (%s)\n", w->host, strerror(-r->err));
+		break;
+	default:
+		fprintf(o->f, "%s is unreachable (no reply)\n", w->host);
+		break;
+	}
+}
+
+/* fping -c style: "host : [round], 0.027 ms, ttl 64". */
+static void text_probe(struct output *o, const struct out_row *w)
+{
+	const struct ringping_probe *r = w->r;
+
+	text_stamp(o, r);
+	fprintf(o->f, "%s : [%" PRIu64 "], ", w->host, (uint64_t)r->round);
+	switch (r->status) {
+	case RINGPING_ALIVE:
+		if (r->rtt_ns >= 0)
+			fprintf(o->f, "%.3f ms, ttl %u\n", r->rtt_ns / 1e6, r->ttl);
+		else
+			fprintf(o->f, "reply, ttl %u\n", r->ttl);
+		break;
+	case RINGPING_NO_REPLY:
+		fputs("timed out\n", o->f);
+		break;
+	case RINGPING_SEND_FAILED:
+		fprintf(o->f, "send failed (%s)\n", strerror(-r->err));
+		break;
+	default:
+		fprintf(o->f, "%s (ICMP type %u code %u from %s)\n", ringping_status_name(r->status),
+			r->icmp_type, r->icmp_code, w->from);
+		break;
+	}
+}
+
+/* pooled: the run's record, which counts errors but keeps no table. */
+void out_host_text(FILE *f, const char *host, const struct ringping_host *s, bool pooled)
+{
+	fprintf(f, "%s : xmt/rcv/%%loss = %u/%u/%.2f%%", host, s->sent, s->received, s->loss_pct);
+	if (s->has_rtt)
+		fprintf(f, ", min/avg/max = %.3f/%.3f/%.3f ms, stddev %.3f, "
+			   "p50/p90/p95/p99 = %.3f/%.3f/%.3f/%.3f ms, jitter %.3f ms",
+			s->min_ms, s->avg_ms, s->max_ms, s->stddev_ms, s->p50_ms, s->p90_ms,
+			s->p95_ms, s->p99_ms, s->jitter_ms);
+	if (s->duplicates || s->late || s->reordered)
+		fprintf(f, ", dup %u, late %u, reordered %u", s->duplicates, s->late, s->reordered);
+	if (s->errors)
+		fprintf(f, ", %u ICMP errors%s", s->errors, pooled ? "" : " (");
+	if (s->errors && !pooled) {
+		out_host_errs(f, s, "%stype %u code %u from %s: %u", ", ", "%sother kinds: %u");
+		fputc(')', f);
+	}
+	fputc('\n', f);
+}
+
+static void text_host(struct output *o, const char *host, const struct ringping_host *s)
+{
+	out_host_text(o->f, host ? host : "(all hosts)", s, !host);
+}
+
+/* fping's -C line: "host : 0.027 - 0.031". */
+static void text_rtts(struct output *o, const char *host, const float *rtts, __u64 n)
+{
+	__u64 k;
+
+	fprintf(o->f, "%s :", host);
+	for (k = 0; k < n; k++)
+		if (isnan(rtts[k]))
+			fputs(" -", o->f);
+		else
+			fprintf(o->f, " %.3f", rtts[k]);
+	fputc('\n', o->f);
+}
+
+/* One table drives the summary's text and JSON forms (output_ndjson.c has its twin). */
+void out_summary_text(FILE *f, const struct ringping_summary *s)
+{
+	fprintf(f, "\n--- ringping summary (%s mode)%s ---\n", s->meta.mode,
+		s->incomplete ? " INCOMPLETE: interrupted" : "");
+#define X(name) fprintf(f, " %16s %" PRIu64 "\n", #name, (uint64_t)s->name);
+	SUMMARY_U64_FIELDS(X)
+#undef X
+	fprintf(f, " %16s %" PRId64 "\n", "unaccounted", (int64_t)s->unaccounted);
+	fprintf(f, " %16s %.3f s (sending %.3f s)\n", "elapsed", s->elapsed_s, s->send_s);
+	fprintf(f, " %16s %.0f probes/s\n", "send rate", s->send_pps);
+}
+
+/* No summary on the result stream: it goes to stderr as text, whatever the format. */
+const struct output_ops output_text_ops = {
+	.result = text_result, .probe = text_probe, .host = text_host, .rtts = text_rtts,
+};

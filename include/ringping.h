@@ -214,13 +214,22 @@ RINGPING_API const char *ringping_errmsg(const struct ringping *e);
 
 /*
  * Targets: an address, a CIDR block, an a-b range or a host name (resolved
- * now; one that does not resolve is counted, see ringping_unresolved). Not
- * while a run is going on (-EBUSY).
+ * now; one that does not resolve is counted, see ringping_unresolved). The
+ * newest word wins: an address added after it was excluded is in again.
+ *
+ * Thread-safe, also while a run goes on (from its callbacks or another
+ * thread): then the change waits for the run's next round (count > 1 or
+ * loop), where sending pauses until the round before is resolved, per-host
+ * statistics follow their addresses and the new ones start at zero; a
+ * change no round is left for waits for the next run. Mid-run, a target of
+ * a family the run has no socket for is refused (-EAFNOSUPPORT: add it
+ * between runs), and so is any change on the packet send path (-EOPNOTSUPP).
+ * Removing every target ends the run.
  */
 RINGPING_API int ringping_add(struct ringping *e, const char *token);
 /* Tokens from a file ("-": standard input), whitespace separated, '#' comments. */
 RINGPING_API int ringping_add_file(struct ringping *e, const char *path);
-/* Leave out an address, CIDR block or range (never a name). */
+/* Leave out (or, mid-run, remove) an address, CIDR block or range (never a name). */
 RINGPING_API int ringping_exclude(struct ringping *e, const char *token);
 /* Exclusions from a file, as ringping_add_file reads it. */
 RINGPING_API int ringping_exclude_file(struct ringping *e, const char *path);
@@ -228,7 +237,11 @@ RINGPING_API int ringping_exclude_file(struct ringping *e, const char *path);
 RINGPING_API unsigned ringping_unresolved(const struct ringping *e);
 /* How many targets are left after merging and exclusions: 0 or -errno (too many, memory). */
 RINGPING_API int ringping_targets(struct ringping *e, __u64 *count);
-/* Target idx (0 .. count-1, IPv4 first, ascending): 0 or -ENOENT. */
+/*
+ * Target idx (0 .. count-1, IPv4 first, ascending): 0 or -ENOENT. Indexes
+ * shift when the set changes; queries during a run belong on its thread
+ * (its callbacks).
+ */
 RINGPING_API int ringping_target(const struct ringping *e, __u64 idx, struct ringping_addr *out);
 
 /* The TTL / hop limit of the next run's probes (a traceroute: one run per TTL). */

@@ -190,8 +190,10 @@ static int api_init(struct ringping *e, const struct ringping_opts *opts)
 						      ? (enum log_level)e->o.log_level
 						      : LOG_WARN };
 	targets_init(&e->t);
-	e->t.family = e->o.family;
-	e->t.force = e->o.force;
+	targets_init(&e->pending);
+	e->t.family = e->pending.family = e->o.family;
+	e->t.force = e->pending.force = e->o.force;
+	pthread_mutex_init(&e->mu, NULL);
 	return 0;
 }
 
@@ -225,59 +227,90 @@ void ringping_close(struct ringping *e)
 		return;
 	run_free(e->last);
 	targets_free(&e->t);
+	targets_free(&e->pending);
+	pthread_mutex_destroy(&e->mu);
 	if (e->wake_fd >= 0)
 		close(e->wake_fd);
 	free(e);
 }
 
-/* Target changes reopen the set; never while a run reads it. */
-static int api_targets_change(struct ringping *e, int err)
+/* Whether a set of ranges holds IPv4 (mapped) or IPv6 addresses. */
+static bool api_has_family(const struct target_list *l, bool v4)
 {
-	if (err)
-		return engine_fail(e, err, "%s", err != -ENOMEM && e->t.err[0] ? e->t.err
-						 : strerror(-err));
-	e->finalized = false;
-	return 0;
+	struct ringping_addr a;
+
+	for (size_t i = 0; i < l->n; i++) {
+		addr_from_u128(&a, l->v[i].lo);
+		if (addr_is_v4(&a) == v4)
+			return true;
+	}
+	return false;
+}
+
+/* Mid-run: the change waits for the next round; the run must have a socket for it. */
+static int api_pending(struct ringping *e, struct targets *tmp)
+{
+	if (e->run_packet)
+		return engine_fail(e, -EOPNOTSUPP, "packet send path: targets change between runs only");
+	if ((!e->run_v4 && api_has_family(&tmp->inc, true)) ||
+	    (!e->run_v6 && api_has_family(&tmp->inc, false)))
+		return engine_fail(e, -EAFNOSUPPORT, "this run sends no IPv%d probes: add %s between runs",
+				   e->run_v4 ? 6 : 4, e->run_v4 ? "IPv6 targets" : "IPv4 targets");
+	__atomic_add_fetch(&e->npending, 1, __ATOMIC_RELEASE);
+	return targets_take(&e->pending, tmp);
+}
+
+/*
+ * One token, or a file of them, parsed on its own, then moved into the
+ * engine's set (or, while a run goes on, into the changes its next round
+ * takes). The newest word wins: an address added after its exclusion is in.
+ */
+static int api_change(struct ringping *e, const char *what, bool file, bool exclude)
+{
+	const struct log_sink *prev = log_current();
+	struct targets tmp;
+	int err;
+
+	targets_init(&tmp);
+	tmp.family = e->o.family;
+	tmp.force = e->o.force;
+	log_bind(&e->sink); /* a name that does not resolve is warned about */
+	err = file ? targets_add_file(&tmp, what, exclude) : targets_add(&tmp, what, exclude);
+	log_bind(prev);
+	if (err) {
+		engine_fail(e, err, "%s", err != -ENOMEM && tmp.err[0] ? tmp.err : strerror(-err));
+		goto out;
+	}
+	pthread_mutex_lock(&e->mu);
+	err = e->running ? api_pending(e, &tmp) : targets_take(&e->t, &tmp);
+	if (!e->running)
+		e->finalized = false;
+	pthread_mutex_unlock(&e->mu);
+	if (err && err != -EOPNOTSUPP && err != -EAFNOSUPPORT)
+		engine_fail(e, err, "%s", e->t.err[0] ? e->t.err : strerror(-err));
+out:
+	targets_free(&tmp);
+	return err;
 }
 
 int ringping_add(struct ringping *e, const char *token)
 {
-	const struct log_sink *prev = log_current();
-	int err;
-
-	if (e->running)
-		return engine_fail(e, -EBUSY, "targets change between runs only");
-	log_bind(&e->sink); /* a name that does not resolve is warned about */
-	err = targets_add(&e->t, token, false);
-	log_bind(prev);
-	return api_targets_change(e, err);
+	return api_change(e, token, false, false);
 }
 
 int ringping_add_file(struct ringping *e, const char *path)
 {
-	const struct log_sink *prev = log_current();
-	int err;
-
-	if (e->running)
-		return engine_fail(e, -EBUSY, "targets change between runs only");
-	log_bind(&e->sink);
-	err = targets_add_file(&e->t, path, false);
-	log_bind(prev);
-	return api_targets_change(e, err);
+	return api_change(e, path, true, false);
 }
 
 int ringping_exclude(struct ringping *e, const char *token)
 {
-	if (e->running)
-		return engine_fail(e, -EBUSY, "targets change between runs only");
-	return api_targets_change(e, targets_add(&e->t, token, true));
+	return api_change(e, token, false, true);
 }
 
 int ringping_exclude_file(struct ringping *e, const char *path)
 {
-	if (e->running)
-		return engine_fail(e, -EBUSY, "targets change between runs only");
-	return api_targets_change(e, targets_add_file(&e->t, path, true));
+	return api_change(e, path, true, true);
 }
 
 unsigned ringping_unresolved(const struct ringping *e)
@@ -326,27 +359,45 @@ int ringping_set_ttl(struct ringping *e, int ttl)
 	return 0;
 }
 
+/* Changes the run did not reach wait in the set for the next run. */
+static void api_run_over(struct ringping *e)
+{
+	pthread_mutex_lock(&e->mu);
+	if (__atomic_load_n(&e->npending, __ATOMIC_ACQUIRE)) {
+		if (targets_take(&e->t, &e->pending))
+			pr_warn("out of memory: target changes lost\n");
+		__atomic_store_n(&e->npending, 0, __ATOMIC_RELEASE);
+		e->finalized = false;
+	}
+	e->running = false;
+	pthread_mutex_unlock(&e->mu);
+}
+
 int ringping_run(struct ringping *e, ringping_probe_fn fn, void *ctx)
 {
 	const struct log_sink *prev = log_current();
 	int err;
 
-	if (e->running)
-		return engine_fail(e, -EBUSY, "a run is going on");
-	err = api_finalize(e);
+	pthread_mutex_lock(&e->mu); /* from here on, changes from other threads wait their turn */
+	err = e->running ? engine_fail(e, -EBUSY, "a run is going on") : api_finalize(e);
+	if (!err && !e->t.count)
+		err = engine_fail(e, -ENOENT, "no targets left to probe");
+	e->running = !err;
+	/* The sockets the run opens: a change mid-run must fit them. */
+	e->run_v4 = e->t.count4 > 0;
+	e->run_v6 = e->t.count > e->t.count4;
+	e->run_packet = e->o.send_path == RINGPING_SEND_PACKET;
+	pthread_mutex_unlock(&e->mu);
 	if (err)
 		return err;
-	if (!e->t.count)
-		return engine_fail(e, -ENOENT, "no targets left to probe");
 	run_free(e->last);
 	e->last = NULL;
 	e->err[0] = '\0';
 	e->run_thread = pthread_self();
-	e->running = true;
 	log_bind(&e->sink);
 	err = run_probe(e, fn, ctx, &e->last);
+	api_run_over(e);
 	log_bind(prev);
-	e->running = false;
 	/* A cancel ends the run it came in; one made between runs ends the next. */
 	__atomic_store_n(&e->cancels, 0, __ATOMIC_RELAXED);
 	if (err && !run_started(e->last)) { /* nothing was probed: nothing to query */

@@ -27,7 +27,12 @@ struct ringping {
 	int cancels, interims;	/* requests: atomics, written from signal handlers too */
 	int interims_seen;	/* interim requests answered (one made between runs waits) */
 	int wake_fd;		/* eventfd: a request wakes the run's wait */
+	pthread_mutex_t mu;	/* running, pending: a change may come from another thread */
 	bool running;
+	struct targets pending;	/* changes made during a run, for its next round */
+	int npending;		/* atomic: changes waiting in pending */
+	bool run_v4, run_v6;	/* the families the run has sockets for */
+	bool run_packet;	/* the run sends on the packet path (one gateway) */
 	pthread_t run_thread;	/* the thread in ringping_run: its warnings are the reason */
 	struct run *last;	/* the last run's statistics, until the next run or close */
 };

@@ -250,3 +250,10 @@ void hoststats_summary(const struct hoststats *s, __u64 i, struct ringping_host 
 	o->p95_ms = hs_percentile(s, i, 0.95);
 	o->p99_ms = hs_percentile(s, i, 0.99);
 }
+
+void hoststats_copy(struct hoststats *dst, __u64 i, const struct hoststats *src, __u64 j)
+{
+	dst->h[i] = src->h[j];
+	memcpy(&dst->hist[i * dst->nbuckets], &src->hist[j * src->nbuckets],
+	       dst->nbuckets * sizeof(*dst->hist));
+}

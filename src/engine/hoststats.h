@@ -61,6 +61,8 @@ void hoststats_error(struct hoststats *s, __u64 i, enum ringping_status st, __u8
 		     const struct ringping_addr *from);
 void hoststats_duplicate(struct hoststats *s, __u64 i);
 void hoststats_late(struct hoststats *s, __u64 i);
+/* Host j of src becomes host i of dst (same timeout, so the same buckets): the set changed. */
+void hoststats_copy(struct hoststats *dst, __u64 i, const struct hoststats *src, __u64 j);
 /* Fold host i into a pooled record and histogram (agg has one host). */
 void hoststats_merge(struct hoststats *agg, const struct hoststats *s, __u64 i);
 void hoststats_summary(const struct hoststats *s, __u64 i, struct ringping_host *out);

@@ -111,7 +111,7 @@ static void run_emit(void *ctx, __u64 idx, const struct ringping_probe *res)
 	__u32 tag;
 
 	targets_addr(r->t, idx, &full.target);
-	full.round = full.seq / r->ntargets;
+	full.round = sched_round(&r->sch, full.seq);
 	full.target_index = idx;
 	tag = rp_tag(r->key.k0, r->key.k1, full.target.b);
 	full.icmp_id = (__u16)(tag >> 16);
@@ -176,9 +176,21 @@ static bool run_unpaced(const struct run *r)
 }
 
 /* Probes are left, a job is free and the ring has room: only the pacer can say wait. */
+/*
+ * Changes to the target set (made mid-run) wait for a round to start, and
+ * sending pauses there until the round before is resolved: every probe in
+ * flight belongs to the set it was sent to.
+ */
+static bool run_changes_due(const struct run *r)
+{
+	return __atomic_load_n(&r->e->npending, __ATOMIC_ACQUIRE) && r->multi && !r->o->retries &&
+	       r->sch.next < r->sch.total && sched_at_round_start(&r->sch);
+}
+
 static bool run_may_send(const struct run *r)
 {
-	return !r->stopping && r->free_jobs && inflight_room(&r->inf) && sched_batch(&r->sch, 1);
+	return !r->stopping && r->free_jobs && inflight_room(&r->inf) && sched_batch(&r->sch, 1) &&
+	       !run_changes_due(r);
 }
 
 /*
@@ -246,11 +258,15 @@ static void run_build_job(struct run *r, struct sender_job *j, __u32 n, __u64 no
 	r->t_last_send = now;
 }
 
+static void run_retarget(struct run *r, __u64 now);
+
 static void run_send(struct run *r, __u64 now)
 {
 	__u32 n;
 
 	run_next_round(r);
+	if (run_changes_due(r) && !r->inf.open)
+		run_retarget(r, now);
 	while ((n = run_batch_size(r, now))) {
 		struct sender_job *j = r->free_jobs;
 
@@ -263,6 +279,101 @@ static void run_send(struct run *r, __u64 now)
 		}
 		senders_submit(&r->snd, j);
 	}
+}
+
+static void run_setup_pacer(struct run *r);
+
+/* Per-host statistics (and -C's RTTs) follow their addresses into the new set. */
+static int run_remap(struct run *r, const struct targets *nt)
+{
+	__u64 i, j, count = r->o->count;
+	struct ringping_addr a;
+	struct hoststats hs;
+	float *rtts = NULL;
+
+	if (hoststats_init(&hs, nt->count, r->hs.max_ns))
+		return -ENOMEM;
+	if (r->rtts && !(rtts = malloc(nt->count * count * sizeof(*rtts)))) {
+		hoststats_free(&hs);
+		return -ENOMEM;
+	}
+	r->alive_hosts = 0;
+	for (i = 0; i < nt->count; i++) {
+		for (j = 0; rtts && j < count; j++)
+			rtts[i * count + j] = NAN;
+		targets_addr(nt, i, &a);
+		if (targets_index(r->t, &a, &j))
+			continue; /* new: nothing to carry */
+		hoststats_copy(&hs, i, &r->hs, j);
+		if (rtts)
+			memcpy(&rtts[i * count], &r->rtts[j * count], count * sizeof(*rtts));
+		r->alive_hosts += hs.h[i].received > 0;
+	}
+	hoststats_free(&r->hs);
+	r->hs = hs;
+	free(r->rtts);
+	r->rtts = rtts;
+	return 0;
+}
+
+/* The set with the changes made so far: 0, or -errno (e->t untouched). Under e->mu. */
+static int run_changed_set(struct run *r, struct targets *nt)
+{
+	struct targets pend;
+	int err;
+
+	err = targets_dup(nt, &r->e->t);
+	if (err)
+		return err;
+	err = targets_dup(&pend, &r->e->pending);
+	err = err ?: targets_take(nt, &pend);
+	err = err ?: targets_finalize(nt);
+	targets_free(&pend);
+	if (!err && !nt->count)
+		err = -ENOENT;
+	if (err && err != -ENOENT)
+		pr_warn("the target set did not change: %s\n",
+			err != -ENOMEM && nt->err[0] ? nt->err : strerror(-err));
+	if (err)
+		targets_free(nt);
+	return err;
+}
+
+static void run_retarget(struct run *r, __u64 now)
+{
+	struct ringping *e = r->e;
+	__u64 rounds;
+	struct targets nt;
+	int err;
+
+	pthread_mutex_lock(&e->mu);
+	err = run_changed_set(r, &nt);
+	err = err ?: run_remap(r, &nt);
+	if (err != -ENOENT) { /* nothing left to probe: the changes wait for the run's end */
+		targets_free(&e->pending);
+		targets_init(&e->pending);
+		e->pending.family = e->o.family;
+		e->pending.force = e->o.force;
+		__atomic_store_n(&e->npending, 0, __ATOMIC_RELEASE);
+	}
+	if (!err) {
+		targets_free(&e->t);
+		e->t = nt;
+	}
+	pthread_mutex_unlock(&e->mu);
+	if (err == -ENOENT) {
+		pr_info("no targets left after the changes: the run ends\n");
+		r->stopping = r->deadline_hit = true; /* an end as planned, not an interruption */
+		r->stop_at = now;
+	}
+	if (err)
+		return;
+	rounds = r->o->loop ? (UINT64_MAX / 2 - r->sch.next) / nt.count
+			    : r->o->count - sched_round(&r->sch, r->sch.next);
+	r->ntargets = nt.count;
+	sched_rebase(&r->sch, nt.count, nt.count4, rounds);
+	run_setup_pacer(r);
+	r->pacer.start_ns = now;
 }
 
 /* Finished jobs: their stamps and failures go to the ring, the job back to the pool. */

@@ -14,19 +14,47 @@ void sched_init(struct sched *s, __u64 ntargets, __u64 n4, __u64 total, __u32 re
 	s->next = 0;
 	s->retries = retries;
 	s->round_end = ntargets;
+	s->base = s->round0 = 0;
+	s->seed = seed;
 	/* permute needs a domain of at least one, even for a family with no targets */
 	permute_init(&s->perm[SCHED_V4], n4 ? n4 : 1, seed);
 	permute_init(&s->perm[SCHED_V6], ntargets > n4 ? ntargets - n4 : 1, seed ^ SCHED_V6_SEED);
 }
 
+void sched_rebase(struct sched *s, __u64 ntargets, __u64 n4, __u64 rounds)
+{
+	__u64 next = s->next, round = sched_round(s, next);
+
+	sched_init(s, ntargets, n4, next + rounds * ntargets, s->retries, s->seed);
+	s->next = s->base = next;
+	s->round0 = round;
+	s->round_end = next + ntargets;
+}
+
+__u64 sched_round(const struct sched *s, __u64 p)
+{
+	return s->round0 + (p - s->base) / s->ntargets;
+}
+
+bool sched_at_round_start(const struct sched *s)
+{
+	return (s->next - s->base) % s->ntargets == 0;
+}
+
+/* Probe p's position in its round. */
+static __u64 sched_pos(const struct sched *s, __u64 p)
+{
+	return (p - s->base) % s->ntargets;
+}
+
 int sched_family(const struct sched *s, __u64 p)
 {
-	return p % s->ntargets < s->n4 ? SCHED_V4 : SCHED_V6;
+	return sched_pos(s, p) < s->n4 ? SCHED_V4 : SCHED_V6;
 }
 
 __u64 sched_order(const struct sched *s, __u64 p)
 {
-	__u64 pos = p % s->ntargets;
+	__u64 pos = sched_pos(s, p);
 
 	return pos < s->n4 ? permute_at(&s->perm[SCHED_V4], pos)
 			   : s->n4 + permute_at(&s->perm[SCHED_V6], pos - s->n4);
@@ -40,7 +68,7 @@ __u64 sched_position(const struct sched *s, __u64 idx)
 
 __u64 sched_family_end(const struct sched *s, __u64 p)
 {
-	return p - p % s->ntargets + (sched_family(s, p) == SCHED_V4 ? s->n4 : s->ntargets);
+	return p - sched_pos(s, p) + (sched_family(s, p) == SCHED_V4 ? s->n4 : s->ntargets);
 }
 
 int sched_newest_seq(const struct sched *s, __u64 idx, __u64 *seq)
@@ -49,9 +77,9 @@ int sched_newest_seq(const struct sched *s, __u64 idx, __u64 *seq)
 
 	if (idx >= s->ntargets)
 		return -EINVAL;
-	pos = sched_position(s, idx);
+	pos = s->base + sched_position(s, idx);
 	if (pos >= s->next)
-		return -EINVAL; /* never probed */
+		return -EINVAL; /* never probed since the set last changed */
 	*seq = pos + (s->next - 1 - pos) / s->ntargets * s->ntargets;
 	return 0;
 }

@@ -7,6 +7,9 @@
  *
  * With retries (-r) the order is walked round by round: a retry round starts
  * only when the last one is fully resolved, so its silent hosts are known.
+ *
+ * The target set may change between two rounds (sched_rebase): probes from
+ * base on walk the new set, round numbers go on counting.
  */
 #ifndef RP_SCHEDULE_H
 #define RP_SCHEDULE_H
@@ -23,6 +26,9 @@ struct sched {
 	__u64 next;	      /* next probe to send */
 	__u64 round_end;      /* retries: where the round being sent ends */
 	__u32 retries;
+	__u64 base;	      /* the first probe of this target set */
+	__u64 round0;	      /* the round it started in */
+	__u64 seed;
 };
 
 /* total: probes planned (a multiple of ntargets, at least 1 target). */
@@ -46,5 +52,14 @@ int sched_newest_seq(const struct sched *s, __u64 idx, __u64 *seq);
 __u64 sched_batch(const struct sched *s, __u64 want);
 /* Retries: open the next round once nothing is in flight; true if one opened. */
 bool sched_next_round(struct sched *s, __u64 in_flight);
+/* The round probe p belongs to. */
+__u64 sched_round(const struct sched *s, __u64 p);
+/* Probe next starts a round: the set may change here. */
+bool sched_at_round_start(const struct sched *s);
+/*
+ * A new target set from the next probe on, for rounds more rounds (the
+ * probes planned end with them). Only at a round start, without retries.
+ */
+void sched_rebase(struct sched *s, __u64 ntargets, __u64 n4, __u64 rounds);
 
 #endif

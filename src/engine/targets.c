@@ -335,6 +335,61 @@ fail:
 	return err;
 }
 
+static int list_append(struct target_list *dst, const struct target_list *src)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < src->n && !err; i++)
+		err = list_push(dst, src->v[i].lo, src->v[i].hi);
+	return err;
+}
+
+int targets_take(struct targets *t, struct targets *src)
+{
+	int err;
+
+	if (src->scope_id && t->scope_id && src->scope_id != t->scope_id) {
+		snprintf(t->err, sizeof(t->err), "link-local targets of two zones: one zone per run");
+		return -EINVAL;
+	}
+	/* The newest word wins: an address added again is no longer excluded. */
+	list_normalize(&src->inc);
+	list_normalize(&t->exc);
+	err = list_subtract(&t->exc, &src->inc);
+	err = err ?: list_append(&t->inc, &src->inc);
+	err = err ?: list_append(&t->exc, &src->exc);
+	if (err)
+		return err;
+	t->scope_id = t->scope_id ?: src->scope_id;
+	t->unresolved += src->unresolved;
+	src->inc.n = src->exc.n = 0;
+	src->unresolved = 0;
+	return 0;
+}
+
+static int list_dup(struct target_list *dst, const struct target_list *src)
+{
+	*dst = (struct target_list){ 0 };
+	return list_append(dst, src);
+}
+
+int targets_dup(struct targets *dst, const struct targets *src)
+{
+	int err;
+
+	*dst = *src;
+	dst->inc = dst->exc = (struct target_list){ 0 };
+	dst->start = calloc(src->inc.n + 1, sizeof(*dst->start));
+	err = dst->start ? 0 : -ENOMEM;
+	err = err ?: list_dup(&dst->inc, &src->inc);
+	err = err ?: list_dup(&dst->exc, &src->exc);
+	if (!err && src->start)
+		memcpy(dst->start, src->start, (src->inc.n + 1) * sizeof(*dst->start));
+	if (err)
+		targets_free(dst);
+	return err;
+}
+
 /* The guards again on the whole set: many small IPv6 tokens add up too. */
 static int targets_check_total(struct targets *t)
 {

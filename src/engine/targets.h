@@ -56,6 +56,13 @@ int targets_add(struct targets *t, const char *tok, bool exclude);
 /* Tokens from a file ("-" for stdin): whitespace separated, '#' starts a comment. */
 int targets_add_file(struct targets *t, const char *path, bool exclude);
 int targets_add_stream(struct targets *t, FILE *f, const char *name, bool exclude);
+/*
+ * Move src's tokens into t, the newest winning: src's addresses leave t's
+ * exclusions, src's exclusions join them. src is left empty. 0 or -errno.
+ */
+int targets_take(struct targets *t, struct targets *src);
+/* A copy of a finalized set (to map old indexes to new ones). 0 or -ENOMEM. */
+int targets_dup(struct targets *dst, const struct targets *src);
 /* Sort, merge duplicates and overlaps, subtract exclusions, index. 0 or -ENOMEM. */
 int targets_finalize(struct targets *t);
 void targets_addr(const struct targets *t, __u64 idx, struct ringping_addr *out);

@@ -325,19 +325,99 @@ static void test_error_paths(void **st)
 	ringping_close(NULL);
 }
 
-/* Targets change between runs only: from the callback, -EBUSY. */
-static void test_targets_locked_while_running(void **st)
+/* A sweep has no next round: a change from its callback waits for the next run. */
+static void test_change_during_a_sweep_waits_for_the_next_run(void **st)
 {
 	struct ringping_opts o = { .timeout_ns = 300000000 };
 	struct ringping *e = open_engine(&o);
 	static struct seen s;
+	__u64 n;
 
 	memset(&s, 0, sizeof(s));
-	s.e = e;
+	s.e = e; /* on_probe adds 198.19.99.1 */
 	assert_int_equal(ringping_add(e, "198.19.14.1"), 0);
 	assert_int_equal(ringping_run(e, on_probe, &s), 0);
-	assert_int_equal(s.add_err, -EBUSY);
-	assert_int_equal(ringping_add(e, "198.19.14.2"), 0); /* after the run: fine */
+	assert_int_equal(s.add_err, 0);
+	assert_int_equal(s.total, 1);
+	assert_int_equal(ringping_targets(e, &n), 0);
+	assert_int_equal(n, 2);
+	ringping_close(e);
+}
+
+struct churn {
+	struct ringping *e;
+	unsigned rounds_seen;	  /* probes to .2, one per round */
+	__u64 last_round_of_1;	  /* 198.19.15.1: removed */
+	__u64 first_round_of_3;	  /* 198.19.15.3: added */
+	unsigned probes_of_3, probes_of_2;
+	int err_remove, err_add, err_v6;
+	bool changed;
+};
+
+static void on_churn(void *ctx, const struct ringping_probe *p)
+{
+	struct churn *c = ctx;
+	__u8 last = p->target.b[15];
+
+	if (last == 1)
+		c->last_round_of_1 = p->round;
+	if (last == 3 && !c->probes_of_3++)
+		c->first_round_of_3 = p->round;
+	if (last == 2)
+		__atomic_add_fetch(&c->probes_of_2, 1, __ATOMIC_RELEASE);
+	if (last == 3 && c->probes_of_3 == 5)
+		ringping_cancel(c->e);
+}
+
+/* Another thread changes the set once five rounds went by (bounded: 5 s). */
+static void *churn_changer(void *arg)
+{
+	struct churn *c = arg;
+
+	for (int i = 0; i < 500 && __atomic_load_n(&c->probes_of_2, __ATOMIC_ACQUIRE) < 5; i++)
+		usleep(10000);
+	c->err_remove = ringping_exclude(c->e, "198.19.15.1");
+	c->err_add = ringping_add(c->e, "198.19.15.3");
+	c->err_v6 = ringping_add(c->e, "2001:db8:1::9");
+	c->changed = true;
+	return NULL;
+}
+
+/* -l: hosts added and removed mid-run from another thread; statistics follow the hosts that stay. */
+static void test_add_and_remove_while_running(void **st)
+{
+	struct ringping_opts o = { .loop = true, .period_ns = 20000000, .timeout_ns = 300000000 };
+	struct ringping *e = open_engine(&o);
+	struct churn c = { .e = e };
+	struct ringping_summary sum;
+	struct ringping_addr a;
+	struct ringping_host h;
+	pthread_t t;
+	__u64 n;
+
+	assert_int_equal(ringping_add(e, "198.19.15.1-198.19.15.2"), 0);
+	pthread_create(&t, NULL, churn_changer, &c);
+	assert_int_equal(ringping_run(e, on_churn, &c), 0);
+	pthread_join(t, NULL);
+	assert_true(c.changed);
+	assert_int_equal(c.err_remove, 0);
+	assert_int_equal(c.err_add, 0);
+	assert_int_equal(c.err_v6, -EAFNOSUPPORT); /* the run has no IPv6 socket */
+	assert_non_null(strstr(ringping_errmsg(e), "IPv6"));
+	assert_int_equal(c.probes_of_3, 5);
+	assert_true(c.last_round_of_1 < c.first_round_of_3); /* removed before the new one came */
+	assert_int_equal(ringping_targets(e, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ringping_target(e, 0, &a), 0);
+	assert_int_equal(a.b[15], 2);
+	assert_int_equal(ringping_host(e, 0, &h), 0);
+	assert_int_equal(h.sent, c.probes_of_2); /* carried across the change */
+	assert_int_equal(h.received, c.probes_of_2);
+	assert_int_equal(ringping_host(e, 1, &h), 0);
+	assert_int_equal(h.sent, 5);
+	assert_int_equal(ringping_summary(e, &sum), 0);
+	assert_int_equal(sum.targets, 2);
+	assert_int_equal(sum.replied, sum.probes);
 	ringping_close(e);
 }
 
@@ -358,7 +438,8 @@ int main(void)
 		cmocka_unit_test(test_runs_again_with_another_ttl),
 		cmocka_unit_test(test_host_statistics),
 		cmocka_unit_test(test_error_paths),
-		cmocka_unit_test(test_targets_locked_while_running),
+		cmocka_unit_test(test_change_during_a_sweep_waits_for_the_next_run),
+		cmocka_unit_test(test_add_and_remove_while_running),
 	};
 
 	if (geteuid()) {

@@ -2,6 +2,7 @@
 #include "cm.h"
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include "schedule.h"
 
 /* Target sets as (IPv4, IPv6) counts: mixed, one family only, single targets. */
@@ -130,6 +131,43 @@ static void test_retry_rounds(void **st)
 	assert_false(sched_next_round(&s, 0)); /* the plan is done */
 }
 
+/* A new set between rounds: rounds go on counting, the new set is walked whole, quotes find it. */
+static void test_rebase_between_rounds(void **st)
+{
+	struct sched s;
+	unsigned char seen[7];
+	__u64 p, seq;
+
+	sched_init(&s, 5, 5, 15, 0, 3);
+	s.next = 10; /* two rounds of the old set sent */
+	assert_true(sched_at_round_start(&s));
+	sched_rebase(&s, 7, 4, 2);
+	assert_int_equal(s.total, 24);
+	assert_int_equal(sched_round(&s, 10), 2);
+	assert_int_equal(sched_round(&s, 17), 3);
+	assert_int_equal(sched_family_end(&s, 10), 14); /* 4 IPv4, then 3 IPv6 */
+	assert_int_equal(sched_family_end(&s, 15), 17);
+	memset(seen, 0, sizeof(seen));
+	for (p = 10; p < 17; p++) {
+		__u64 idx = sched_order(&s, p);
+
+		assert_true(idx < 7);
+		assert_int_equal(seen[idx]++, 0);
+		assert_int_equal(sched_family(&s, p), idx < 4 ? SCHED_V4 : SCHED_V6);
+	}
+	assert_int_equal(sched_newest_seq(&s, 0, &seq), -EINVAL); /* nothing sent to the new set yet */
+	s.next = 12;
+	for (p = 10; p < 12; p++) {
+		assert_int_equal(sched_newest_seq(&s, sched_order(&s, p), &seq), 0);
+		assert_int_equal(seq, p);
+	}
+	s.next = 13;
+	assert_false(sched_at_round_start(&s));
+	s.next = 17;
+	assert_true(sched_at_round_start(&s));
+	assert_int_equal(sched_batch(&s, 64), 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_quote_inversion),
 		cmocka_unit_test(test_batch_sizing),
 		cmocka_unit_test(test_retry_rounds),
+		cmocka_unit_test(test_rebase_between_rounds),
 	};
 
 	return cmocka_run_group_tests_name("schedule", tests, NULL, NULL);

@@ -115,6 +115,7 @@ int senders_start(struct senders *s, int nthreads, const struct tx_cfg *const cf
 			err = cfg[f] ? tx_open(&s->t[i].tx[f], cfg[f]) : 0;
 			if (err)
 				return err;
+			s->t[i].tx[f].said_looped = &s->said_looped;
 		}
 	}
 	s->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

@@ -56,6 +56,7 @@ struct senders {
 	__u32 stamp_cap;	     /* sender_stamp_cap(batch): bounds every drain */
 	struct tx_eq poll_eq;	     /* the polling thread's own error-queue buffers */
 	const struct log_sink *sink; /* the starting thread's: the sender threads log there too */
+	bool said_looped;	     /* the looped-stamp notice was given (once a run) */
 };
 
 /* Stamps one drain may return: this batch's and stragglers of earlier ones. */

@@ -33,7 +33,6 @@
 /* Looped stamps: at most this many bytes of frame buffers per error-queue read. */
 #define TX_LOOP_BYTES (4u << 20)
 
-static bool tx_said_looped; /* the looped-stamp notice is said once per process */
 
 __u64 tx_tai_now(void)
 {
@@ -396,7 +395,7 @@ static void tx_no_opt_id(struct tx *tx, struct tx_batch *b)
 {
 	tx_batch_strip(b);
 	if (tx_go_looped(tx)) {
-		if (!__atomic_exchange_n(&tx_said_looped, true, __ATOMIC_RELAXED))
+		if (!tx->said_looped || !__atomic_exchange_n(tx->said_looped, true, __ATOMIC_RELAXED))
 			pr_info("kernel has no SCM_TS_OPT_ID (Linux < 6.13): TX stamps are keyed by "
 				"the copy of each probe they come back with\n");
 		return;

@@ -388,6 +388,29 @@ static void tx_batch_strip(struct tx_batch *b)
 }
 
 /*
+ * Batches go from socket to socket. One that a looped socket stripped must
+ * carry its keys again on a keyed one: sent bare there, its stamps would
+ * come back with the socket's own counter in ee_data, which names some
+ * other probe (a wrong send time, or none), and the socket would never
+ * learn that its kernel refuses the keys.
+ */
+static void tx_batch_key(struct tx_batch *b)
+{
+	__u32 i;
+
+	b->kstamp = true;
+	for (i = 0; i < b->cap; i++) {
+		b->msgs[i].msg_hdr.msg_control = b->cmsg + i * TX_CMSG_SPACE;
+		b->msgs[i].msg_hdr.msg_controllen = TX_CMSG_SPACE;
+	}
+}
+
+bool tx_use_looped(struct tx *tx)
+{
+	return tx_go_looped(tx);
+}
+
+/*
  * The kernel refused SCM_TS_OPT_ID before sending anything: key stamps by
  * their looped frames instead, or, if even that is refused, stamp in userspace.
  */
@@ -411,6 +434,8 @@ __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)
 
 	if ((!tx->kstamp || tx->looped) && b->kstamp)
 		tx_batch_strip(b);
+	else if (tx->kstamp && !tx->looped && !b->kstamp)
+		tx_batch_key(b);
 	while (i < n) {
 		r = sendmmsg(tx->fd, b->msgs + i, n - i, 0);
 		if (r > 0) {

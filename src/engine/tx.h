@@ -107,6 +107,8 @@ __u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct ringping_addr *dst, _
  * has the kernel do it). A no-op otherwise.
  */
 void tx_seal(struct tx_batch *b, __u32 i);
+/* Key stamps by their looped frames from now on (what a kernel without SCM_TS_OPT_ID gets). */
+bool tx_use_looped(struct tx *tx);
 /* Send messages 0..n-1; b->status[i] says how each went. Returns how many went out. */
 __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n);
 int tx_eq_init(struct tx_eq *eq);

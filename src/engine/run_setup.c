@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+/* A run's set-up and teardown: plan, pacer, sockets, BPF, jobs; released at its end. */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <unistd.h>
+#include "log.h"
+#include "run_int.h"
+
+static int run_epoll(struct run *r)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (r->epfd < 0)
+		return -errno;
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, rx_epoll_fd(&r->rx), &ev))
+		return -errno;
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->snd.efd, &ev)) /* a sender finished a job */
+		return -errno;
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->e->wake_fd, &ev)) /* cancel, interim */
+		return -errno;
+	if (r->snd.n)
+		return 0;
+	ev.events = EPOLLERR; /* inline: TX stamps waiting on the error queue */
+	for (int f = 0; f < SND__FAMS; f++)
+		if (r->snd.t[0].tx[f].open &&
+		    epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->snd.t[0].tx[f].fd, &ev))
+			return -errno;
+	return 0;
+}
+
+static __u64 run_inflight_capacity(const struct run *r, __u64 total)
+{
+	const struct pacer *p = &r->pacer;
+	/* Enough slots for every probe of one timeout at the paced rate, capped. */
+	__u64 want = p->den ? (__u64)((unsigned __int128)r->o->timeout_ns * p->den /
+				     p->num_ns) + 1 + r->o->batch
+			    : RUN_INFLIGHT_MAX;
+
+	if (want > total)
+		want = total;
+	return want < RUN_INFLIGHT_MAX ? want : RUN_INFLIGHT_MAX;
+}
+
+static int run_setup_bpf(struct run *r)
+{
+	const struct ringping_opts *o = r->o;
+	bool xdp = o->rx_mode == RINGPING_RX_XDP;
+	struct loader_cfg lc = {
+		.key0 = r->key.k0,
+		.key1 = r->key.k1,
+		.mode = xdp ? LOADER_XDP : LOADER_SOCKET,
+		.ifname = xdp ? o->xdp_ifname : o->ifname,
+		.xdp_generic = o->xdp_generic,
+		.xdp_drop = !o->xdp_pass,
+		.ringbuf_bytes = o->ringbuf_mb << 20,
+		/* Unpaced, this thread is never idle for long: a wake-up per record is waste. */
+		.rb_no_wakeup = run_unpaced(r),
+		.v4 = r->t->count4 > 0,
+		.v6 = r->t->count4 < r->t->count,
+	};
+
+	return rx_open(&r->rx, &lc, &r->key, run_quote_seq, run_on_record, r);
+}
+
+/* Inline sending needs one job; each sender thread gets two, one sending while one is built. */
+static int run_setup_jobs(struct run *r)
+{
+	int i, err;
+
+	r->njobs = r->o->sender_threads ? 2 * r->o->sender_threads : 1;
+	r->jobs = calloc(r->njobs, sizeof(*r->jobs));
+	if (!r->jobs)
+		return -ENOMEM;
+	for (i = 0; i < r->njobs; i++) {
+		err = sender_job_init(&r->jobs[i], r->o->batch, r->tc.pkt_len, &r->tc);
+		if (err)
+			return err;
+		r->jobs[i].next = r->free_jobs;
+		r->free_jobs = &r->jobs[i];
+	}
+	return 0;
+}
+
+/* The packet path sends every probe to the next hop of the target set's two ends. */
+static int run_setup_link(struct run *r)
+{
+	const struct ringping_opts *o = r->o;
+	const struct ringping *e = r->e;
+	struct ringping_addr first, last;
+	char err[256];
+	int rc;
+
+	targets_addr(r->t, 0, &first);
+	targets_addr(r->t, r->ntargets - 1, &last);
+	rc = route_resolve(&first, &last, o->ifname,
+			   addr_is_v4(&first) ? (e->src_set ? &e->src : NULL) : (e->src6_set ? &e->src6 : NULL),
+			   &r->link, err, sizeof(err));
+	if (rc)
+		return engine_fail(r->e, rc, "%s", err);
+	if ((r->link.family == AF_INET6 ? 40 : 20) + 8 + o->size > r->link.mtu)
+		return engine_fail(r->e, -EMSGSIZE, "packet send path: --size %u does not fit the "
+				   "MTU of %s (%u)", o->size, r->link.ifname, r->link.mtu);
+	r->tc.link = r->tc6.link = &r->link; /* one family per run on this path */
+	return 0;
+}
+
+/* -C keeps every RTT: 4 bytes per probe, so it is refused beyond 1 GiB. */
+static int run_setup_rtts(struct run *r)
+{
+	__u64 n = r->ntargets * r->o->count, i;
+
+	if (n > (1ULL << 28))
+		return engine_fail(r->e, -ENOMEM, "-C %llu for %llu targets needs %llu MiB; at most 1024",
+				   (unsigned long long)r->o->count, (unsigned long long)r->ntargets,
+				   (unsigned long long)(n * 4 >> 20));
+	r->rtts = malloc(n * sizeof(*r->rtts));
+	if (!r->rtts)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		r->rtts[i] = NAN;
+	return 0;
+}
+
+/*
+ * Probing many times, -p spread over the targets sets the pace (a round per
+ * period); --rate caps it only when given. -i bounds every gap. The slowest wins.
+ */
+void run_setup_pacer(struct run *r)
+{
+	const struct ringping_opts *o = r->o;
+	bool by_period = r->multi && o->period_ns;
+
+	pacer_init(&r->pacer, o->rate, o->batch, 0);
+	if (by_period) {
+		__u64 want = pacer_rate(&r->pacer);
+
+		pacer_limit(&r->pacer, o->period_ns, r->ntargets);
+		if (o->rate && want == o->rate && pacer_rate(&r->pacer) == o->rate)
+			pr_warn("--rate %llu stretches -p %llu over %llu targets to %.0f ms\n",
+				(unsigned long long)o->rate, (unsigned long long)(o->period_ns / 1000000),
+				(unsigned long long)r->ntargets, 1e3 * r->ntargets / o->rate);
+	}
+	if (o->interval_ns)
+		pacer_limit(&r->pacer, o->interval_ns, 1);
+}
+
+/* What the run will send: how many probes, in which order, at which pace. */
+static void run_plan(struct run *r, __u64 seed)
+{
+	const struct ringping_opts *o = r->o;
+	__u64 total;
+
+	r->ntargets = r->t->count;
+	r->multi = o->count > 1 || o->loop;
+	r->track = r->multi || o->retries || o->host_stats || o->keep_rtts;
+	/* -l: as many rounds as 64-bit sequence numbers allow, i.e. until stopped. */
+	total = o->loop ? (UINT64_MAX / 2 / r->ntargets) * r->ntargets
+			: r->ntargets * o->count * (1 + o->retries);
+	sched_init(&r->sch, r->ntargets, r->t->count4, total, o->retries, seed);
+	r->seed = seed;
+	run_setup_pacer(r);
+}
+
+/* The sockets' settings per family; the packet path adds its link. */
+static int run_tx_cfgs(struct run *r)
+{
+	const struct ringping_opts *o = r->o;
+	const struct ringping *e = r->e;
+
+	/* TOS 0 is what the kernel sends anyway: 0 leaves the socket's default alone. */
+	r->tc = (struct tx_cfg){ .family = AF_INET, .ttl = o->ttl, .tos = o->tos ? o->tos : -1,
+				 .ifname = o->ifname, .src = e->src_set ? &e->src : NULL,
+				 .scope_id = r->t->scope_id, .pkt_len = 8 + o->size };
+	r->tc6 = r->tc; /* the same settings, but for the family and its source */
+	r->tc6.family = AF_INET6;
+	r->tc6.src = e->src6_set ? &e->src6 : NULL;
+	return o->send_path == RINGPING_SEND_PACKET ? run_setup_link(r) : 0;
+}
+
+int run_setup(struct run *r)
+{
+	const struct ringping_opts *o = r->o;
+	__u64 seed = o->seed; /* random unless given, and reported either way */
+	int err;
+
+	if (getrandom(&r->key, sizeof(r->key), 0) != sizeof(r->key) ||
+	    (!o->seed_set && getrandom(&seed, sizeof(seed), 0) != sizeof(seed)))
+		return -errno;
+	run_plan(r, seed);
+	if (r->track && hoststats_init(&r->hs, r->ntargets, o->timeout_ns))
+		return -ENOMEM;
+	if (o->keep_rtts && run_setup_rtts(r))
+		return -ENOMEM;
+	err = run_tx_cfgs(r);
+	err = err ?: probe_init(&r->tmpl, &r->key, o->size);
+	err = err ?: inflight_init(&r->inf, run_inflight_capacity(r, r->sch.total),
+				   o->timeout_ns, run_emit, r);
+	err = err ?: run_setup_jobs(r);
+	if (err)
+		return err;
+	/* The receive path goes first, so no reply can beat it. */
+	err = run_setup_bpf(r);
+	err = err ?: senders_start(&r->snd, o->sender_threads,
+				   (const struct tx_cfg *const[SND__FAMS]){
+					   r->sch.n4 ? &r->tc : NULL,
+					   r->sch.n4 < r->ntargets ? &r->tc6 : NULL },
+				   o->batch);
+	return err ?: run_epoll(r);
+}
+
+/* The run is over: its sockets, BPF programs, threads and buffers go; statistics stay. */
+void run_release(struct run *r)
+{
+	int i;
+
+	if (r->released)
+		return;
+	r->released = true;
+	if (r->inf.c.stamp_stray)
+		pr_debug("%llu TX stamps matched no probe waiting for one\n",
+			 (unsigned long long)r->inf.c.stamp_stray);
+	senders_stop(&r->snd);
+	rx_close(&r->rx);
+	if (r->epfd >= 0)
+		close(r->epfd);
+	for (i = 0; i < r->njobs; i++)
+		sender_job_free(&r->jobs[i]);
+	free(r->jobs);
+	r->jobs = NULL;
+	r->njobs = 0;
+	inflight_free(&r->inf);
+}
+
+bool run_started(const struct run *r)
+{
+	return r && r->t_start;
+}
+
+void run_free(struct run *r)
+{
+	if (!r)
+		return;
+	run_release(r);
+	probe_free(&r->tmpl);
+	hoststats_free(&r->hs);
+	hoststats_free(&r->all);
+	free(r->rtts);
+	free(r);
+}

@@ -297,6 +297,8 @@ int tx_open(struct tx *tx, const struct tx_cfg *cfg)
 	/* Tests set RINGPING_TX_LOOPED to use looped stamps on kernels that would not need them. */
 	if (!err && getenv("RINGPING_TX_LOOPED"))
 		tx_go_looped(tx);
+	/* RINGPING_TX_NO_OPT_ID: act as a kernel that refuses SCM_TS_OPT_ID (before 6.13). */
+	tx->no_opt_id = !err && getenv("RINGPING_TX_NO_OPT_ID");
 	if (!err && tx_eq_init(&tx->eq)) {
 		pr_warn("tx: out of memory\n");
 		err = -ENOMEM;
@@ -437,7 +439,12 @@ __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)
 	else if (tx->kstamp && !tx->looped && !b->kstamp)
 		tx_batch_key(b);
 	while (i < n) {
-		r = sendmmsg(tx->fd, b->msgs + i, n - i, 0);
+		if (tx->no_opt_id && b->kstamp) { /* the test hook: EINVAL, as 5.10 answers */
+			r = -1;
+			errno = EINVAL;
+		} else {
+			r = sendmmsg(tx->fd, b->msgs + i, n - i, 0);
+		}
 		if (r > 0) {
 			memset(&b->status[i], 0, r * sizeof(*b->status));
 			i += r;

@@ -85,6 +85,7 @@ struct tx {
 	__u32 pkt_len;		     /* ICMP bytes per probe */
 	__s64 tai_off_ns;	     /* CLOCK_TAI - CLOCK_REALTIME */
 	struct tx_eq eq;
+	bool no_opt_id;		     /* test hook: refuse SCM_TS_OPT_ID as Linux < 6.13 does */
 	bool *said_looped;	     /* shared by a run's sockets: the looped-stamp notice once a run */
 	/* Diagnostics (-vv at close): stamps read, those without a key, error-queue peak. */
 	__u64 st_read, st_nokey, st_rmem_peak, st_rcvbuf;

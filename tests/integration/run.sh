@@ -703,6 +703,23 @@ test_stamps_keyed_across_failed_sends() {
 	grep -q 'checked 384 probes' "$TMP/paced.check" || fail "paced: $(cat "$TMP/paced.check")"
 }
 
+# A kernel that refuses SCM_TS_OPT_ID (before 6.13, emulated here by RINGPING_TX_NO_OPT_ID):
+# each sender socket turns looped on its first refused send, while batches pass from
+# socket to socket. Four threads and small batches mix them most; every stamp must
+# still be the kernel's own for its own probe (a batch sent bare on a socket not yet
+# turned came back keyed by the socket's counter: a quarter of the sweep unstamped).
+test_stamps_keyed_when_kernel_refuses_keys() {
+	local out=$TMP/noid.ndjson i
+	for i in 1 2 3; do
+		RINGPING_TX_NO_OPT_ID=1 rp --rate 0 --sender-threads 4 --batch 16 --format ndjson \
+			198.19.48.0/20 >"$out" 2>/dev/null
+		expect_eq "run $i: stamps" "$(summary_field tx_stamps "$out")" looped
+		expect_eq "run $i: replied" "$(summary_field replied "$out")" 4096
+		expect_eq "run $i: userspace send times" "$(summary_field tx_user_stamps "$out")" 0
+		expect_eq "run $i: RTTs before their send" "$(summary_field rtt_bad "$out")" 0
+	done
+}
+
 tx_packets() { ip netns exec rp-probe cat /sys/class/net/rp-p0/statistics/tx_packets; }
 
 test_interface_vanishes() {

@@ -22,6 +22,7 @@ enum rp_verdict {
 	RP_V_MALFORMED,
 	RP_V_REPLY,
 	RP_V_ERROR,
+	RP_V_FORGED,	/* our tag, but not the payload we sent: never recorded */
 };
 
 /*
@@ -151,14 +152,33 @@ static __always_inline bool rp_tag_ok(const __u8 *b, __u32 icmp, const __u8 *tar
 	return rp_rd32(b, icmp + 4) == rp_tag(rp_key0, rp_key1, target);
 }
 
-static __always_inline void rp_read_payload(const __u8 *b, __u32 n, __u32 off, __u32 avail,
+/*
+ * seq and cookie from the (quoted) payload, when it is there. The cookie is
+ * checked here, not only in userspace: a sender who learnt one probe's tag
+ * (it is fixed per target) can forge answers at will, and every record it
+ * got into the ring buffer would take the place of a genuine one. False if
+ * the payload is there and its cookie is not the one we sent with its seq.
+ */
+static __always_inline bool rp_read_payload(const __u8 *b, __u32 n, __u32 off, __u32 avail,
 					    struct rp_record *r)
 {
 	if (avail < RP_PAYLOAD_LEN || off + RP_PAYLOAD_LEN > n)
-		return;
+		return true;
 	r->seq = rp_rd64le(b, off);
 	r->cookie = rp_rd64le(b, off + 8);
+	if (r->cookie != rp_cookie(rp_key0, rp_key1, r->target, r->seq))
+		return false;
 	r->flags |= RP_REC_F_PAYLOAD;
+	return true;
+}
+
+/* An echo reply echoes the whole payload: one without it (a bare tag) is no answer. */
+static __always_inline int rp_reply_payload(const __u8 *b, __u32 n, __u32 off, __u32 avail,
+					    struct rp_record *r)
+{
+	if (!rp_read_payload(b, n, off, avail, r) || !(r->flags & RP_REC_F_PAYLOAD))
+		return RP_V_FORGED;
+	return RP_V_REPLY;
 }
 
 /* The whole ICMP message must verify when it lies inside the copy window. */
@@ -182,8 +202,7 @@ static __always_inline int rp_parse_reply(const __u8 *b, __u32 n, __u32 l3, __u3
 		return RP_V_MALFORMED;
 	__builtin_memcpy(r->from, r->target, RP_ADDR_LEN);
 	r->kind = RP_KIND_REPLY;
-	rp_read_payload(b, n, icmp + 8, len - 8, r);
-	return RP_V_REPLY;
+	return rp_reply_payload(b, n, icmp + 8, len - 8, r);
 }
 
 /* An ICMP error is ours if it quotes an echo request whose tag fits its destination. */
@@ -217,8 +236,8 @@ static __always_inline int rp_parse_error(const __u8 *b, __u32 n, __u32 l3, __u3
 		r->info = rp_rd16(b, icmp + 6);
 	else if (r->icmp_type == RP_ICMP_PARAMETERPROB)
 		r->info = b[RP_OFF(icmp + 4)];
-	rp_read_payload(b, n, qicmp + 8, len - 8 - qhl - 8, r);
-	return RP_V_ERROR;
+	/* Quoting 8 bytes is fine (routers may); quoting a payload we never sent is not. */
+	return rp_read_payload(b, n, qicmp + 8, len - 8 - qhl - 8, r) ? RP_V_ERROR : RP_V_FORGED;
 }
 
 static __always_inline int rp_parse_ipv4(const __u8 *b, __u32 n, __u32 pkt_len, __u32 l3,
@@ -325,18 +344,29 @@ static __always_inline void rp_addr6(__u8 *dst, const __u8 *b, __u32 off)
 	__builtin_memcpy(dst, &b[RP_OFF(off)], 16);
 }
 
+/*
+ * ::ffff:a.b.c.d in an IPv6 header is no probe of ours: IPv4 targets are
+ * probed over IPv4, and their tag is the same 16 bytes, so such a packet
+ * would pass for the answer to a.b.c.d.
+ */
+static __always_inline bool rp_addr_mapped(const __u8 *a)
+{
+	__u8 z = a[0] | a[1] | a[2] | a[3] | a[4] | a[5] | a[6] | a[7] | a[8] | a[9];
+
+	return z == 0 && a[10] == 0xff && a[11] == 0xff;
+}
+
 static __always_inline int rp_parse_reply6(const __u8 *b, __u32 n, __u32 l3, __u32 icmp,
 					   __u32 len, bool frag, struct rp_record *r)
 {
 	rp_addr6(r->target, b, l3 + 8);
-	if (!rp_tag_ok(b, icmp, r->target))
+	if (rp_addr_mapped(r->target) || !rp_tag_ok(b, icmp, r->target))
 		return RP_V_NOT_OURS;
 	if (!rp_icmp6_csum(b, n, l3, icmp, len, frag, r))
 		return RP_V_MALFORMED;
 	__builtin_memcpy(r->from, r->target, RP_ADDR_LEN);
 	r->kind = RP_KIND_REPLY;
-	rp_read_payload(b, n, icmp + 8, len - 8, r);
-	return RP_V_REPLY;
+	return rp_reply_payload(b, n, icmp + 8, len - 8, r);
 }
 
 /* An ICMPv6 error is ours if it quotes an echo request whose tag fits its destination. */
@@ -362,7 +392,7 @@ static __always_inline int rp_parse_error6(const __u8 *b, __u32 n, __u32 l3, __u
 	if (b[RP_OFF(qoff)] != RP_ICMP6_ECHO_REQUEST)
 		return RP_V_NOT_OURS;
 	rp_addr6(r->target, b, q + 24);
-	if (!rp_tag_ok(b, qoff, r->target))
+	if (rp_addr_mapped(r->target) || !rp_tag_ok(b, qoff, r->target))
 		return RP_V_NOT_OURS;
 	if (!rp_icmp6_csum(b, n, l3, icmp, len, frag, r))
 		return RP_V_MALFORMED;
@@ -370,8 +400,7 @@ static __always_inline int rp_parse_error6(const __u8 *b, __u32 n, __u32 l3, __u
 	r->kind = RP_KIND_ERROR;
 	if (r->icmp_type == RP_ICMP6_PKT_TOOBIG || r->icmp_type == RP_ICMP6_PARAMPROB)
 		r->info = rp_rd32(b, icmp + 4); /* the MTU, or the pointer */
-	rp_read_payload(b, n, qoff + 8, end - qoff - 8, r);
-	return RP_V_ERROR;
+	return rp_read_payload(b, n, qoff + 8, end - qoff - 8, r) ? RP_V_ERROR : RP_V_FORGED;
 }
 
 /* pkt_len counts from l3 to the end of the packet. */

@@ -106,6 +106,9 @@ static __always_inline int rp_emit(int verdict, const struct rp_record *rec)
 	case RP_V_MALFORMED:
 		c->malformed++;
 		return verdict;
+	case RP_V_FORGED:
+		c->forged++;
+		return verdict;
 	}
 	out = bpf_ringbuf_reserve(&rp_events, sizeof(*out), 0);
 	if (!out) {

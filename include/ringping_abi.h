@@ -51,7 +51,7 @@ struct rp_record {
 
 /*
  * Per-CPU counters, one array slot. Every ICMP packet the program sees lands
- * in exactly one of reply/error/not_ours/malformed; rb_full counts matched
+ * in exactly one of reply/error/not_ours/malformed/forged; rb_full counts matched
  * packets whose record could not be reserved (a local drop, never network loss).
  */
 struct rp_counters {
@@ -60,7 +60,8 @@ struct rp_counters {
 	__u64 not_ours;
 	__u64 malformed;
 	__u64 rb_full;
-	__u64 pad[3];
+	__u64 forged;	/* our tag, not our payload (or none on a reply): never recorded */
+	__u64 pad[2];
 } __attribute__((aligned(64)));
 
 /*

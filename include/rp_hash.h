@@ -32,7 +32,8 @@
 		v0 ^= (m);                                                              \
 	} while (0)
 
-static inline __u64 rp_siphash4(__u64 k0, __u64 k1, __u64 m0, __u64 m1, __u64 m2, __u64 m3)
+/* Six arguments: BPF calls take five at most, so it is always inlined. */
+static inline __attribute__((always_inline)) __u64 rp_siphash4(__u64 k0, __u64 k1, __u64 m0, __u64 m1, __u64 m2, __u64 m3)
 {
 	__u64 v0 = k0 ^ 0x736f6d6570736575ULL;
 	__u64 v1 = k1 ^ 0x646f72616e646f6dULL;
@@ -64,12 +65,12 @@ static inline __u64 rp_addr_word(const __u8 *a)
 	return w;
 }
 
-static inline __u32 rp_tag(__u64 k0, __u64 k1, const __u8 *addr16)
+static inline __attribute__((always_inline)) __u32 rp_tag(__u64 k0, __u64 k1, const __u8 *addr16)
 {
 	return (__u32)rp_siphash4(k0, k1, rp_addr_word(addr16), rp_addr_word(addr16 + 8), 0, 1);
 }
 
-static inline __u64 rp_cookie(__u64 k0, __u64 k1, const __u8 *addr16, __u64 seq)
+static inline __attribute__((always_inline)) __u64 rp_cookie(__u64 k0, __u64 k1, const __u8 *addr16, __u64 seq)
 {
 	return rp_siphash4(k0, k1, rp_addr_word(addr16), rp_addr_word(addr16 + 8), seq, 2);
 }

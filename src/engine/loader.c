@@ -184,9 +184,11 @@ int loader_counters(const struct loader *l, struct rp_counters *out)
 	memset(out, 0, sizeof(*out));
 	if (ncpu < 0)
 		return ncpu;
-	v = calloc(ncpu, sizeof(*v));
+	/* The struct is 64-byte aligned: calloc's 16 would be a misaligned access. */
+	v = aligned_alloc(_Alignof(struct rp_counters), ncpu * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
+	memset(v, 0, ncpu * sizeof(*v));
 	if (bpf_map_lookup_elem(l->counters_fd, &zero, v)) {
 		err = -errno;
 		goto out;
@@ -197,6 +199,7 @@ int loader_counters(const struct loader *l, struct rp_counters *out)
 		out->not_ours += v[i].not_ours;
 		out->malformed += v[i].malformed;
 		out->rb_full += v[i].rb_full;
+		out->forged += v[i].forged;
 	}
 out:
 	free(v);

@@ -27,7 +27,7 @@ void stats_summarize(struct ringping_summary *s, const struct inflight_counts *c
 	s->unaccounted = (__s64)(s->sent - resolved);
 	s->duplicates = c->duplicates;
 	s->late = c->late;
-	s->invalid = c->invalid;
+	s->invalid = c->invalid + bpf->forged; /* turned away in userspace, or already in BPF */
 	s->malformed = bpf->malformed;
 	s->not_ours = bpf->not_ours;
 	s->tx_user_stamps = c->tx_user;

@@ -295,6 +295,7 @@ static struct rp_counters counters(void)
 		sum.not_ours += v[i].not_ours;
 		sum.malformed += v[i].malformed;
 		sum.rb_full += v[i].rb_full;
+		sum.forged += v[i].forged;
 	}
 	return sum;
 }
@@ -432,7 +433,12 @@ static void test_reply_bad_checksum(void **state)
 	assert_counts(0, 0, 0, 1);
 }
 
-static void test_forged_payload_reaches_userspace_check(void **state)
+/*
+ * The tag is fixed per target, so whoever saw one probe can forge the rest:
+ * a wrong cookie, or a seq moved to another probe, is turned away in BPF
+ * (never a record that could take a genuine answer's place in the ring).
+ */
+static void test_forged_payload_rejected_in_bpf(void **state)
 {
 	struct frame f;
 	__u8 *icmp;
@@ -442,8 +448,49 @@ static void test_forged_payload_reaches_userspace_check(void **state)
 	icmp[8 + 9] ^= 0x01; /* cookie byte: tag still fits, cookie does not */
 	fix_icmp_csum(icmp, f.len - 34);
 	assert_int_equal(run(SOCK, &f), 0);
-	assert_int_equal(fx.nrecs, 1);
-	assert_false(probe_cookie_ok(&key, &fx.recs[0]));
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	reply_frame(&f, 0xc6130006, 11, 0, 0);
+	icmp[8] ^= 0x01; /* seq 10: the cookie was for 11 */
+	fix_icmp_csum(icmp, f.len - 34);
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_int_equal(fx.nrecs, 0);
+	assert_counts(0, 0, 0, 0);
+	assert_int_equal(counters().forged, 3);
+}
+
+/* A real echo reply echoes the whole payload: a bare tag (8 data bytes, no cookie) is no answer. */
+static void test_tag_only_reply_rejected(void **state)
+{
+	struct frame f;
+	__u8 icmp[64];
+	size_t ilen = 16;
+
+	probe_bytes(icmp, 0xc6130007, 12);
+	icmp[0] = 0;
+	fix_icmp_csum(icmp, ilen);
+	eth(&f, 0);
+	f.len += ip4(f.b + f.len, 0xc6130007, 0xc6120001, ilen, 0, 63);
+	memcpy(f.b + f.len, icmp, ilen);
+	f.len += ilen;
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 0);
+	assert_int_equal(counters().forged, 2);
+}
+
+/* An error whose quoted payload was never ours: forged; an 8-byte quote stays fine. */
+static void test_error_quoting_a_forged_payload(void **state)
+{
+	struct frame f;
+	__u8 *icmp;
+
+	error_frame(&f, 3, 1, 0xc6120002, 0xc6130008, 13, 64, 0);
+	icmp = f.b + 14 + 20;
+	icmp[8 + 20 + 8 + 10] ^= 0x40; /* the quoted cookie */
+	fix_icmp_csum(icmp, f.len - 34);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 0);
+	assert_int_equal(counters().forged, 1);
 }
 
 static void test_error_quoting_our_probe(void **state)
@@ -690,6 +737,29 @@ static void test_reply6(void **state)
 	assert_counts(4, 0, 0, 0);
 }
 
+/*
+ * A reply from ::ffff:198.19.0.9 over IPv6 with the tag of 198.19.0.9 (the
+ * same 16 bytes): IPv4 targets are probed over IPv4, so it answers nothing.
+ */
+static void test_reply6_from_mapped_address(void **state)
+{
+	__u8 icmp[64], t[16] = { [10] = 0xff, [11] = 0xff, [12] = 198, [13] = 19, [15] = 9 };
+	struct frame f;
+	size_t ilen;
+
+	ilen = probe_bytes(icmp, 0xc6130009, 5); /* the tag and cookie of 198.19.0.9 */
+	icmp[0] = 129;
+	fix_icmp6_csum(icmp, ilen, t, me6);
+	eth6(&f);
+	f.len += ip6(f.b + f.len, t, me6, ilen, 58, 61);
+	memcpy(f.b + f.len, icmp, ilen);
+	f.len += ilen;
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(run(SOCK6, &f), 0);
+	assert_int_equal(fx.nrecs, 0);
+	assert_counts(0, 0, 2, 0);
+}
+
 /* Another process's reply, a bad checksum, a chain longer than six, a chain cut short. */
 static void test_reply6_rejects(void **state)
 {
@@ -804,7 +874,9 @@ int main(void)
 		cmocka_unit_test_setup(test_other_process_reply, setup),
 		cmocka_unit_test_setup(test_reply_from_other_address, setup),
 		cmocka_unit_test_setup(test_reply_bad_checksum, setup),
-		cmocka_unit_test_setup(test_forged_payload_reaches_userspace_check, setup),
+		cmocka_unit_test_setup(test_forged_payload_rejected_in_bpf, setup),
+		cmocka_unit_test_setup(test_tag_only_reply_rejected, setup),
+		cmocka_unit_test_setup(test_error_quoting_a_forged_payload, setup),
 		cmocka_unit_test_setup(test_error_quoting_our_probe, setup),
 		cmocka_unit_test_setup(test_error_quoting_8_bytes, setup),
 		cmocka_unit_test_setup(test_error_quote_with_options, setup),
@@ -815,6 +887,7 @@ int main(void)
 		cmocka_unit_test_setup(test_flip_each_byte_socket, setup),
 		cmocka_unit_test_setup(test_reply6, setup),
 		cmocka_unit_test_setup(test_reply6_rejects, setup),
+		cmocka_unit_test_setup(test_reply6_from_mapped_address, setup),
 		cmocka_unit_test_setup(test_fragments6, setup),
 		cmocka_unit_test_setup(test_errors6, setup),
 		cmocka_unit_test_setup(test_non_ip_passes, setup),

@@ -91,8 +91,12 @@ static void test_forged_and_short_records_refused(void **st)
 	rx_handle(&rx, &r, sizeof(r));
 	t_reply(&r, 77);
 	rx_handle(&rx, &r, sizeof(r) - 1);
+	t_reply(&r, 77);
+	r.flags = 0; /* a reply with a bare tag: never credited, even if BPF let it through */
+	rx_handle(&rx, &r, sizeof(r));
 	assert_int_equal(s.records, 0);
-	assert_int_equal(rx.invalid, 4);
+	assert_int_equal(s.quotes, 0);
+	assert_int_equal(rx.invalid, 5);
 }
 
 /* A target-only record (8-byte quote) goes by the order: find_seq decides. */

@@ -83,9 +83,16 @@ static int targets_zone(struct targets *t, const char *tok, char *s)
 	char *pct = strchr(s, '%');
 	unsigned idx;
 
+	struct ringping_addr a;
+	char addr[64];
+
 	if (!pct)
 		return 0;
 	*pct = '\0';
+	/* The address before a zone (the first of a range or block) must be link-local IPv6. */
+	snprintf(addr, sizeof(addr), "%.*s", (int)strcspn(s, "/-"), s);
+	if (addr_parse(addr, &a) || addr_is_v4(&a) || a.b[0] != 0xfe || (a.b[1] & 0xc0) != 0x80)
+		return targets_bad(t, tok, "a zone ('%IFACE') belongs to link-local IPv6 addresses only");
 	idx = if_nametoindex(pct + 1);
 	if (!idx)
 		return targets_bad(t, tok, "no such interface after '%'");
@@ -219,37 +226,70 @@ int targets_add(struct targets *t, const char *tok, bool exclude)
 	if (exclude || !targets_is_name(buf))
 		return targets_bad(t, tok, exclude ? "not an address, CIDR, range or file"
 						   : "not an address, CIDR, range or host name");
+	if (t->numeric)
+		return targets_bad(t, tok, "a host name, and names are not resolved here");
 	return targets_resolve(t, buf);
 }
 
+#define TARGETS_TOKEN_MAX 255 /* a name is at most 253 bytes; anything longer is no target */
+
+/* A token of a file, with its place for the message. */
+static int targets_file_token(struct targets *t, const char *tok, const char *name, unsigned line,
+			      bool exclude)
+{
+	char why[256];
+	int err = targets_add(t, tok, exclude);
+
+	if (err == -EINVAL) {
+		snprintf(why, sizeof(why), "%s", t->err);
+		snprintf(t->err, sizeof(t->err), "%.40s:%u: %.200s", name, line, why);
+	}
+	return err;
+}
+
+static int targets_file_bad(struct targets *t, const char *name, unsigned line, const char *why)
+{
+	snprintf(t->err, sizeof(t->err), "%.40s:%u: %s", name, line, why);
+	return -EINVAL;
+}
+
+/*
+ * Tokens separated by blanks and line ends; '#' to the end of its line is a
+ * comment, however long. Byte by byte, so no line length cuts a token or
+ * turns the rest of a comment into targets. A NUL byte is no text (a
+ * binary file, /dev/zero): an error, not a silent end.
+ */
 int targets_add_stream(struct targets *t, FILE *f, const char *name, bool exclude)
 {
-	char line[1024], *tok, *save, *hash;
-	unsigned lineno = 0;
-	int err;
+	char tok[TARGETS_TOKEN_MAX + 1];
+	unsigned line = 1, n = 0;
+	bool comment = false;
+	int c, err = 0;
 
-	while (fgets(line, sizeof(line), f)) {
-		lineno++;
-		if ((hash = strchr(line, '#')))
-			*hash = '\0';
-		for (tok = strtok_r(line, " \t\r\n", &save); tok;
-		     tok = strtok_r(NULL, " \t\r\n", &save)) {
-			err = targets_add(t, tok, exclude);
-			if (err == -EINVAL) {
-				char why[256];
-
-				snprintf(why, sizeof(why), "%s", t->err);
-				snprintf(t->err, sizeof(t->err), "%.40s:%u: %.200s", name, lineno, why);
-			}
-			if (err)
-				return err;
+	while (!err && (c = getc(f)) != EOF) {
+		if (c == '\0')
+			return targets_file_bad(t, name, line, "a NUL byte: not a text file");
+		if (c == '#' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			tok[n] = '\0';
+			if (n && !comment)
+				err = targets_file_token(t, tok, name, line, exclude);
+			n = 0;
+			comment = (comment || c == '#') && c != '\n';
+			line += c == '\n';
+		} else if (!comment && n == TARGETS_TOKEN_MAX) {
+			return targets_file_bad(t, name, line, "a token longer than 255 bytes");
+		} else if (!comment) {
+			tok[n++] = (char)c;
 		}
 	}
-	if (ferror(f)) {
+	tok[n] = '\0';
+	if (!err && n && !comment)
+		err = targets_file_token(t, tok, name, line, exclude);
+	if (!err && ferror(f)) {
 		snprintf(t->err, sizeof(t->err), "%s: read error", name);
 		return -EIO;
 	}
-	return 0;
+	return err;
 }
 
 int targets_add_file(struct targets *t, const char *path, bool exclude)

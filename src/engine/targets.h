@@ -35,6 +35,7 @@ struct target_list {
 struct targets {
 	int family;	     /* set before adding: 4 or 6 restricts the set (-4/-6); 0 both */
 	bool force;	     /* --force: lift the IPv6 size guard */
+	bool numeric;	     /* refuse host names (the fuzzer: no resolver calls) */
 	unsigned scope_id;   /* zone of link-local IPv6 targets, 0 if none */
 	__u64 count4;	     /* after finalize: IPv4 targets (indexes 0..count4-1) */
 	struct target_list inc, exc;

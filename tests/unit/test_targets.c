@@ -139,6 +139,39 @@ static void test_file_error_names_line(void **s)
 	assert_non_null(strstr(t.err, "198.19.0.0/40"));
 }
 
+/* Past any line length: a long comment stays a comment, a long token is refused, a NUL is no text. */
+static void test_file_long_lines_and_nul(void **s)
+{
+	static char text[4096];
+	FILE *f;
+
+	memset(text, 0, sizeof(text));
+	text[0] = '#';
+	memset(text + 1, 'x', 2000); /* a comment of 2,000 bytes: 'xxx...' is no host name to resolve */
+	strcpy(text + 2001, " example.invalid\n198.19.0.1\n");
+	f = fmemopen(text, strlen(text), "r");
+	assert_int_equal(targets_add_stream(&t, f, "long.txt", false), 0);
+	fclose(f);
+	assert_int_equal(targets_finalize(&t), 0);
+	assert_int_equal(t.count, 1);
+	assert_int_equal(t.unresolved, 0);
+	memset(text, 'a', 300); /* a 300-byte token */
+	text[300] = '\n';
+	text[301] = '\0';
+	f = fmemopen(text, strlen(text), "r");
+	assert_int_equal(targets_add_stream(&t, f, "long.txt", false), -EINVAL);
+	fclose(f);
+	assert_non_null(strstr(t.err, "long.txt:1: a token longer than 255 bytes"));
+	memcpy(text, "198.19.0.2\n\0" "198.19.0.3\n", 23);
+	f = fmemopen(text, 23, "r");
+	assert_int_equal(targets_add_stream(&t, f, "bin", false), -EINVAL);
+	fclose(f);
+	assert_non_null(strstr(t.err, "bin:2: a NUL byte"));
+	f = fopen("/dev/zero", "r"); /* ends at once, not never */
+	assert_int_equal(targets_add_stream(&t, f, "/dev/zero", false), -EINVAL);
+	fclose(f);
+}
+
 static void test_missing_file(void **s)
 {
 	assert_true(targets_add_file(&t, "/nonexistent/ringping-targets", false) < 0);
@@ -203,6 +236,11 @@ static void test_ipv6_family_and_zone(void **s)
 	assert_int_equal(targets_add(&t, "fe80::1%lo", false), 0);
 	assert_int_equal(t.scope_id, 1); /* lo */
 	assert_int_equal(targets_add(&t, "fe80::2%nosuchif0", false), -EINVAL);
+	/* A zone only on link-local IPv6: not on IPv4, not on global IPv6. */
+	assert_int_equal(targets_add(&t, "198.19.0.1%lo", false), -EINVAL);
+	assert_non_null(strstr(t.err, "link-local IPv6 addresses only"));
+	assert_int_equal(targets_add(&t, "2001:db8::1%lo", false), -EINVAL);
+	assert_int_equal(targets_add(&t, "fe80::1-fe80::5%lo", false), 0);
 	assert_int_equal(targets_add(&t, "2001:db8::/129", false), -EINVAL);
 	assert_non_null(strstr(t.err, "0..128"));
 }
@@ -220,6 +258,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_file_comments_crlf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_error_names_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_long_lines_and_nul, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6_literals_prefixes_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6_size_guard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6_family_and_zone, setup, teardown),

@@ -43,7 +43,7 @@ static __s64 output_tai_offset(void)
 	return adjtimex(&tmx) < 0 ? 0 : (__s64)tmx.tai * 1000000000LL;
 }
 
-int output_open(struct output *o, const struct output_cfg *cfg)
+int output_open(struct output *o, const struct output_cfg *cfg, char *why, size_t len)
 {
 	static const struct output_ops *const ops[] = {
 		[OUT_TEXT] = &output_text_ops, [OUT_CSV] = &output_csv_ops,
@@ -55,11 +55,12 @@ int output_open(struct output *o, const struct output_cfg *cfg)
 	o->ops = ops[cfg->format];
 	o->diag = stderr;
 	o->tai_off_ns = output_tai_offset();
-	if (cfg->path && strcmp(cfg->path, "-")) {
-		o->f = fopen(cfg->path, "w");
-		if (!o->f)
-			return -errno;
-		o->own = true;
+	if (cfg->path) {
+		int err = safefile_open(&o->sf, cfg->path, why, len);
+
+		if (err)
+			return err;
+		o->f = o->sf.f;
 	} else {
 		o->f = stdout;
 	}
@@ -142,10 +143,10 @@ int output_close(struct output *o)
 
 	if (!o->f)
 		return 0;
-	if (fflush(o->f) || ferror(o->f))
+	if (o->sf.f)
+		err = safefile_commit(&o->sf);
+	else if (fflush(o->f) || ferror(o->f))
 		err = -(errno ? errno : EIO);
-	if (o->own && fclose(o->f) && !err)
-		err = -errno;
 	o->f = NULL;
 	return err;
 }

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "ringping.h"
+#include "safefile.h"
 
 enum out_format { OUT_TEXT, OUT_CSV, OUT_NDJSON };
 
@@ -30,6 +31,7 @@ struct output_ops;
 
 struct output {
 	struct output_cfg cfg;
+	struct safefile sf;	/* -o FILE: written beside it, renamed into place when whole */
 	const struct output_ops *ops; /* the format's (output_text.c, output_csv.c, output_ndjson.c) */
 	FILE *f;
 	FILE *diag; /* where the text summary goes (stderr) */
@@ -40,7 +42,8 @@ struct output {
 /* Format named by a file's extension: .csv, .json/.ndjson/.jsonl, else text. */
 enum out_format output_format_for(const char *path);
 int output_parse_format(const char *s, enum out_format *f);
-int output_open(struct output *o, const struct output_cfg *cfg);
+/* 0, or -errno with a one-line reason in why. */
+int output_open(struct output *o, const struct output_cfg *cfg, char *why, size_t len);
 void output_result(struct output *o, const struct ringping_probe *r);
 void output_summary(struct output *o, const struct ringping_summary *s);
 /* Per-host statistics: one record per host, or with a NULL address the pooled statistics ("aggregate"). */
@@ -49,7 +52,7 @@ void output_host(struct output *o, const struct ringping_addr *host, const struc
 void output_host_rtts(struct output *o, const struct ringping_addr *host, const float *rtts, __u64 n);
 /* The text form of a host record, to any stream (interim statistics). */
 void output_host_text(FILE *f, const struct ringping_addr *host, const struct ringping_host *s);
-/* Flush and close; -errno if any write failed (full disk, closed stdout). */
+/* Flush and close; -errno if any write failed (full disk, closed stdout): then no file is left. */
 int output_close(struct output *o);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "report.h"
+#include "safefile.h"
 
 static const struct {
 	const char *name, *type, *help;
@@ -118,36 +119,15 @@ static void prom_run(FILE *f, const struct ringping_summary *s)
 	fprintf(f, "ringping_run_end_timestamp_seconds %.3f\n", s->meta.end_s);
 }
 
-/* Write the whole file beside path, then rename it over path. */
-static int report_commit(const char *path, const char *tmp, FILE *f)
-{
-	int err = 0;
-
-	if (fflush(f) || ferror(f))
-		err = -(errno ? errno : EIO);
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		remove(tmp);
-	return err;
-}
-
-static FILE *report_tmp(const char *path, char *tmp, size_t len)
-{
-	snprintf(tmp, len, "%s.tmp", path);
-	return fopen(tmp, "w");
-}
-
 int prom_close(struct prom *p, const struct ringping_summary *sum)
 {
-	char tmp[4096];
-	FILE *f = report_tmp(p->path, tmp, sizeof(tmp));
-	int i, err;
+	struct safefile sf;
+	char why[256];
+	int i, err = safefile_open(&sf, p->path, why, sizeof(why));
+	FILE *f = sf.f;
 
-	if (!f)
-		return err = -errno, prom_free(p), err;
+	if (err)
+		return prom_free(p), err;
 	prom_run(f, sum);
 	for (i = 0; i < PROM__COUNT; i++) {
 		fflush(p->fam[i]);
@@ -159,7 +139,7 @@ int prom_close(struct prom *p, const struct ringping_summary *sum)
 	}
 	fputs("# EOF\n", f);
 	prom_free(p);
-	return report_commit(p->path, tmp, f);
+	return safefile_commit(&sf);
 }
 
 int junit_open(struct junit *j, const char *path)
@@ -219,14 +199,15 @@ void junit_case(struct junit *j, const char *name, const char *failure, const ch
 
 int junit_close(struct junit *j, const struct ringping_summary *sum)
 {
-	char tmp[4096], ts[32];
+	char why[256], ts[32];
 	time_t start = (time_t)sum->meta.start_s;
+	struct safefile sf;
 	struct tm tm;
-	FILE *f = report_tmp(j->path, tmp, sizeof(tmp));
-	int err;
+	int err = safefile_open(&sf, j->path, why, sizeof(why));
+	FILE *f = sf.f;
 
-	if (!f)
-		return err = -errno, junit_free(j), err;
+	if (err)
+		return junit_free(j), err;
 	fflush(j->cases);
 	gmtime_r(&start, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
@@ -240,5 +221,5 @@ int junit_close(struct junit *j, const struct ringping_summary *sum)
 	fwrite(j->buf, 1, j->len, f);
 	fputs("  </testsuite>\n</testsuites>\n", f);
 	junit_free(j);
-	return report_commit(j->path, tmp, f);
+	return safefile_commit(&sf);
 }

@@ -2,12 +2,17 @@
 #include "cm.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <unistd.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include "output.h"
 
 static char path[] = "/tmp/ringping-test-output-XXXXXX";
-static char buf[8192];
+static char buf[8192], why[256];
 
 static struct ringping_probe alive, unreach, lost;
 
@@ -66,7 +71,7 @@ static const char *run_output(struct output_cfg cfg)
 					     .key_id = 0xabc, .start_s = 1e9, .end_s = 1e9 + 1.5 } };
 
 	cfg.path = path;
-	assert_int_equal(output_open(&o, &cfg), 0);
+	assert_int_equal(output_open(&o, &cfg, why, sizeof(why)), 0);
 	o.diag = fopen("/dev/null", "w");
 	output_result(&o, &alive);
 	output_result(&o, &unreach);
@@ -119,7 +124,7 @@ static const char *host_output(enum out_format fmt)
 	struct output_cfg cfg = { .format = fmt, .multi = true, .path = path };
 	struct output o;
 
-	assert_int_equal(output_open(&o, &cfg), 0);
+	assert_int_equal(output_open(&o, &cfg, why, sizeof(why)), 0);
 	output_host(&o, &alive.target, &hs);
 	output_host(&o, &lost.target, &none);
 	output_host(&o, NULL, &hs);
@@ -189,7 +194,7 @@ static void test_unwritable_output(void **s)
 	struct output_cfg cfg = { .format = OUT_CSV, .path = "/nonexistent/dir/out.csv" };
 	struct output o;
 
-	assert_true(output_open(&o, &cfg) < 0);
+	assert_true(output_open(&o, &cfg, why, sizeof(why)) < 0);
 }
 
 static void test_full_disk_reported(void **s)
@@ -198,10 +203,62 @@ static void test_full_disk_reported(void **s)
 	struct output o;
 	int i;
 
-	assert_int_equal(output_open(&o, &cfg), 0);
+	assert_int_equal(output_open(&o, &cfg, why, sizeof(why)), 0);
 	for (i = 0; i < 10000; i++)
 		output_result(&o, &alive);
 	assert_true(output_close(&o) < 0);
+}
+
+/* A link planted where the results go: refused, and its target never written. */
+static void test_symlink_refused(void **s)
+{
+	char dir[] = "/tmp/ringping-test-link-XXXXXX", link[64], victim[64];
+	struct output_cfg cfg = { .format = OUT_CSV };
+	struct output o;
+	struct stat st;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(link, sizeof(link), "%s/out.csv", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	assert_int_equal(symlink(victim, link), 0);
+	cfg.path = link;
+	assert_int_equal(output_open(&o, &cfg, why, sizeof(why)), -ELOOP);
+	assert_non_null(strstr(why, "symbolic link"));
+	assert_non_null(strstr(why, link));
+	assert_int_equal(lstat(victim, &st), -1); /* never created through the link */
+	unlink(link);
+	rmdir(dir);
+}
+
+/* Writes that fail (here the file size limit, as a full disk would) leave no file behind. */
+static void test_failed_write_leaves_nothing(void **s)
+{
+	char dir[] = "/tmp/ringping-test-full-XXXXXX", out[64];
+	struct output_cfg cfg = { .format = OUT_CSV };
+	struct rlimit old, lim = { 4096, 4096 };
+	struct output o;
+	struct stat st;
+	DIR *d;
+	int i, n = 0;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(out, sizeof(out), "%s/out.csv", dir);
+	cfg.path = out;
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &old);
+	assert_int_equal(output_open(&o, &cfg, why, sizeof(why)), 0);
+	setrlimit(RLIMIT_FSIZE, &lim);
+	for (i = 0; i < 1000; i++)
+		output_result(&o, &alive);
+	assert_true(output_close(&o) < 0);
+	setrlimit(RLIMIT_FSIZE, &old);
+	assert_int_equal(lstat(out, &st), -1);
+	d = opendir(dir); /* nor a temporary file */
+	while (readdir(d))
+		n++;
+	closedir(d);
+	assert_int_equal(n, 2); /* . and .. */
+	rmdir(dir);
 }
 
 int main(void)
@@ -213,6 +270,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_host_records, setup, teardown),
 		cmocka_unit_test(test_format_for_path),
 		cmocka_unit_test(test_unwritable_output),
+		cmocka_unit_test(test_symlink_refused),
+		cmocka_unit_test(test_failed_write_leaves_nothing),
 		cmocka_unit_test_setup_teardown(test_full_disk_reported, setup, teardown),
 	};
 

@@ -407,7 +407,11 @@ static enum cli_result cli_one(struct cli_ctx *c, int val, const char *arg, cons
 	case K_COUNT: ++*(int *)cli_field(c, opt); return CLI_RUN;
 	case K_NUM: return cli_number(c, opt, arg);
 	case K_REAL: return cli_real(c, opt, arg);
-	case K_STR: *(const char **)cli_field(c, opt) = arg; return CLI_RUN;
+	case K_STR:
+		if (!*arg) /* an empty name would mean "any" to the kernel, silently */
+			return snprintf(c->err, c->errlen, "empty value for --%s", opt->name), CLI_BAD;
+		*(const char **)cli_field(c, opt) = arg;
+		return CLI_RUN;
 	case K_FN: return opt->fn(c, opt, arg);
 	}
 	return CLI_BAD;
@@ -484,11 +488,15 @@ enum cli_result cli_parse(int argc, char **argv, struct rp_opts *o, char *err, s
 
 	cli_defaults(o);
 	cli_getopt_tables(longopts, shortopts);
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then forgets a group ("-zq") left half read by the last call */
 	opterr = 0;
 	while ((val = getopt_long(argc, argv, shortopts, longopts, &idx)) != -1) {
 		const char *tok = argv[optind - 1];
+		char letter[3] = { '-', (char)optopt, '\0' };
 
+		/* A bad letter in a group ("-zq") is named itself, not the word before it. */
+		if ((val == '?' || val == ':') && optopt > 0 && optopt < CLI_LONG_ONLY)
+			tok = letter;
 		if (val == '?' || val == ':')
 			val = 0;
 		res = cli_one(&c, val, optarg, tok);

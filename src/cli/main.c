@@ -5,6 +5,7 @@
  * engine resolves it, then the reports, and map the outcome to an exit code.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "cli.h"
 #include "hostreport.h"
 #include "output.h"
+#include "safefile.h"
 #include "warn.h"
 
 /* The engine signal handlers cancel; set while it runs. */
@@ -57,7 +59,8 @@ static void main_log(void *ctx, enum ringping_log_level lvl, const char *line)
 {
 	struct main_ctx *m = ctx;
 
-	fprintf(stderr, "ringping: %s", line);
+	fputs("ringping: ", stderr);
+	cli_puts_clean(stderr, line);
 	if (lvl == RINGPING_LOG_WARN)
 		snprintf(m->last_warn, sizeof(m->last_warn), "%s", line);
 }
@@ -204,19 +207,44 @@ static int main_report(struct main_ctx *m, struct ringping *e, struct ringping_s
 	return hostreport_finish(&rep, sum, m->out.diag) ?: err;
 }
 
+/*
+ * Every file the run will write, checked before the first probe: a report
+ * that cannot be written is found now, not after an hour of probing, and two
+ * outputs on one path would leave only one of them.
+ */
+static int main_check_paths(const struct rp_opts *o)
+{
+	const char *p[] = { o->out.path, o->prom_path, o->junit_path };
+	static const char *const what[] = { "-o", "--prometheus", "--junit" };
+	char why[256];
+	int i, j, err;
+
+	for (i = 0; i < 3; i++) {
+		for (j = 0; p[i] && j < i; j++)
+			if (p[j] && !strcmp(p[i], p[j]))
+				return cli_warn("%s and %s both write '%s'\n", what[j], what[i], p[i]),
+				       RP_EXIT_USAGE;
+		err = p[i] ? safefile_check(p[i], why, sizeof(why)) : 0;
+		if (err)
+			return cli_warn("%s %s\n", what[i], why), RP_EXIT_SYSTEM;
+	}
+	return 0;
+}
+
 /* Probe and report; the exit code. */
 static int main_probe(struct main_ctx *m, struct ringping *e)
 {
 	struct output_cfg oc = m->o->out;
 	struct ringping_summary sum;
+	char why[256];
 	int err, oerr;
 
 	oc.multi = m->o->count > 1 || m->o->loop;
 	oc.quiet = oc.quiet || m->o->interim_s; /* -Q is -q with interim summaries, as fping's */
 	oc.per_probe = m->o->per_probe;
-	err = output_open(&m->out, &oc);
+	err = output_open(&m->out, &oc, why, sizeof(why));
 	if (err) {
-		cli_warn("output '%s': %s\n", oc.path, strerror(-err));
+		cli_warn("-o %s\n", why);
 		return RP_EXIT_SYSTEM;
 	}
 	err = ringping_run(e, main_on_probe, m);
@@ -233,6 +261,19 @@ static int main_probe(struct main_ctx *m, struct ringping *e)
 	return err ? RP_EXIT_SYSTEM : main_exit_code(e, &sum);
 }
 
+/*
+ * A caller may start us with 0, 1 or 2 closed: the first sockets would take
+ * them, and results written to "stdout" would go out of an interface as
+ * frames. They are /dev/null then; if even that fails, nothing is safe.
+ */
+static int main_std_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			return -1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct main_ctx m = { 0 };
@@ -243,11 +284,13 @@ int main(int argc, char **argv)
 	int err, code;
 	__u64 n;
 
+	if (main_std_fds())
+		return RP_EXIT_SYSTEM;
 	switch (cli_parse(argc, argv, &o, err_msg, sizeof(err_msg))) {
 	case CLI_EXIT_OK:
 		return 0;
 	case CLI_BAD:
-		fprintf(stderr, "ringping: %s (try --help)\n", err_msg);
+		cli_warn("%s (try --help)\n", err_msg);
 		return RP_EXIT_USAGE;
 	default:
 		break;
@@ -266,7 +309,7 @@ int main(int argc, char **argv)
 	} else if (!n) {
 		cli_warn("no targets left to probe\n");
 		code = ringping_unresolved(e) ? RP_EXIT_UNRESOLVED : RP_EXIT_USAGE;
-	} else {
+	} else if (!(code = main_check_paths(&o))) {
 		main_engine = e; /* before the handlers: a signal is never lost */
 		main_signals();
 		code = main_probe(&m, e);

@@ -6,16 +6,21 @@
 static struct rp_opts o;
 static char err[512];
 
+/* The parsed options point into argv (the targets): it must outlive the call, as main's does. */
+static char *args[64];
+
 static enum cli_result parse(int argc, const char **argv)
 {
+	memcpy(args, argv, (argc + 1) * sizeof(*argv));
 	err[0] = '\0';
-	return cli_parse(argc, (char **)argv, &o, err, sizeof(err));
+	return cli_parse(argc, args, &o, err, sizeof(err));
 }
 
+/* argv ends with NULL, as main's does: getopt may read argv[argc] (ASan saw it). */
 #define PARSE(...)                                                              \
 	({                                                                      \
-		const char *av[] = { "ringping", __VA_ARGS__ };                 \
-		parse(sizeof(av) / sizeof(av[0]), av);                          \
+		const char *av[] = { "ringping", __VA_ARGS__, NULL };           \
+		parse(sizeof(av) / sizeof(av[0]) - 1, av);                      \
 	})
 
 static void test_defaults(void **s)
@@ -78,6 +83,9 @@ static void test_bad_values_name_the_token(void **s)
 	bad(PARSE("--bogus", "1.2.3.4"), "--bogus");
 	bad(PARSE("1.2.3.4", "--rate"), "--rate");
 	bad(PARSE("-a", "-u", "1.2.3.4"), "-u");
+	bad(PARSE("-c", "3", "-zq", "1.2.3.4"), "'-z'"); /* the bad letter, not the '3' before it */
+	bad(PARSE("-I", "", "1.2.3.4"), "--interface");
+	bad(PARSE("--xdp=", "1.2.3.4"), "--xdp");
 	assert_int_equal(PARSE("-q"), CLI_BAD);
 	assert_non_null(strstr(err, "no targets"));
 }

@@ -218,8 +218,13 @@ lab_impair() {
 		# Percent to basis points, so 0.5 % is exact.
 		bp=$(awk -v p="${2:-}" 'BEGIN { if (p !~ /^[0-9]+(\.[0-9]+)?$/ || p > 100) exit 1; printf "%d", p * 100 + 0.5 }') ||
 			{ echo "lab: impair loss PCT PREFIX: bad PCT '${2:-}'" >&2; return 2; }
-		impair_rule input ip daddr "${3:?PREFIX}" icmp type echo-request \
-			numgen random mod 10000 "<" "$bp" drop ;;
+		# numgen's range ends at 9999: 100 % is a plain drop, which nft takes.
+		if [ "$bp" -ge 10000 ]; then
+			impair_rule input ip daddr "${3:?PREFIX}" icmp type echo-request drop
+		else
+			impair_rule input ip daddr "${3:?PREFIX}" icmp type echo-request \
+				numgen random mod 10000 "<" "$bp" drop
+		fi ;;
 	dup)
 		impair_rule output ip saddr "${2:?PREFIX}" icmp type echo-reply \
 			dup to 198.18.0.1 device rp-t0 ;;

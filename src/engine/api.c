@@ -127,6 +127,8 @@ static int api_check(const struct ringping_opts *o)
 		return api_bad("opts.backoff: expected 1..100");
 	if (o->loop && o->count > 1)
 		return api_bad("opts.loop and opts.count > 1 exclude each other");
+	if (o->loop && o->keep_rtts)
+		return api_bad("opts.keep_rtts keeps count RTTs per target: not with opts.loop");
 	if (o->retries && (o->loop || o->count > 1))
 		return api_bad("opts.retries: a sweep's silent hosts only (not with count > 1 or loop)");
 	if (o->family && o->family != 4 && o->family != 6)
@@ -183,8 +185,10 @@ static int api_init(struct ringping *e, const struct ringping_opts *opts)
 	if (err)
 		return err;
 	e->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (e->wake_fd < 0)
+	if (e->wake_fd < 0) {
+		snprintf(api_open_err, sizeof(api_open_err), "eventfd: %s", strerror(errno));
 		return -errno;
+	}
 	e->sink = (struct log_sink){ .fn = api_log, .ctx = e,
 				     .level = e->o.log && e->o.log_level > RINGPING_LOG_WARN
 						      ? (enum log_level)e->o.log_level

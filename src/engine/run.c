@@ -10,6 +10,16 @@
 #include "rp_hash.h"
 #include "run_int.h"
 
+/*
+ * -C keeps count RTTs per host, one per round. Retries (count 1) re-probe only
+ * silent hosts, so a host's one answer may come in any round: it takes the
+ * host's one slot (indexing by round ran past the host's row into the next).
+ */
+static __u64 run_rtt_slot(const struct run *r, __u64 round)
+{
+	return round < r->o->count ? round : r->o->count - 1;
+}
+
 /* A resolved probe into its host's statistics; a failed send is not a probe sent. */
 static void run_track(struct run *r, __u64 idx, const struct ringping_probe *res)
 {
@@ -20,7 +30,8 @@ static void run_track(struct run *r, __u64 idx, const struct ringping_probe *res
 		if (!r->hs.h[idx].received)
 			r->alive_hosts++;
 		if (r->rtts && res->rtt_ns >= 0)
-			r->rtts[idx * r->o->count + res->round] = (float)(res->rtt_ns / 1e6);
+			r->rtts[idx * r->o->count + run_rtt_slot(r, res->round)] =
+				(float)(res->rtt_ns / 1e6);
 		hoststats_reply(&r->hs, idx, (__u32)res->round, res->rtt_ns);
 		break;
 	case RINGPING_NO_REPLY:
@@ -127,9 +138,13 @@ static bool run_may_send(const struct run *r)
  */
 static void run_next_round(struct run *r)
 {
+	double t;
+
 	if (!sched_next_round(&r->sch, r->inf.open))
 		return;
-	r->inf.timeout_ns = (__u64)((double)r->inf.timeout_ns * r->o->backoff);
+	/* Backoff compounds (1.5^1000 overflows any integer): at most an hour, as -t. */
+	t = (double)r->inf.timeout_ns * r->o->backoff;
+	r->inf.timeout_ns = t < (double)RUN_TIMEOUT_MAX_NS ? (__u64)t : RUN_TIMEOUT_MAX_NS;
 }
 
 /* A retry to a host that has answered (an echo reply or an ICMP error) is left out. */
@@ -190,10 +205,10 @@ static void run_send(struct run *r, __u64 now)
 {
 	__u32 n;
 
-	run_next_round(r);
 	if (run_changes_due(r) && !r->inf.open)
 		run_retarget(r, now);
-	while ((n = run_batch_size(r, now))) {
+	/* A retry round whose hosts all answered sends nothing: the next opens at once. */
+	while (run_next_round(r), (n = run_batch_size(r, now))) {
 		struct sender_job *j = r->free_jobs;
 
 		r->free_jobs = j->next;
@@ -217,9 +232,13 @@ static void run_collect(struct run *r)
 		next = j->next;
 		for (i = 0; i < j->nstamps; i++)
 			inflight_tx_stamp(&r->inf, j->stamps[i].key, j->stamps[i].tai_ns);
-		for (i = 0; i < j->n; i++)
-			if (j->b.status[i])
-				inflight_send_failed(&r->inf, j->seq[i], j->b.status[i]);
+		for (i = 0; i < j->n; i++) {
+			if (!j->b.status[i])
+				continue;
+			inflight_send_failed(&r->inf, j->seq[i], j->b.status[i]);
+			if (j->b.status[i] == -ENODEV || j->b.status[i] == -ENXIO)
+				r->gone = true;
+		}
 		j->next = r->free_jobs;
 		r->free_jobs = j;
 	}
@@ -235,7 +254,12 @@ static void run_check_stop(struct run *r, __u64 now)
 {
 	if (r->stopping)
 		return;
-	if (run_cancels(r)) {
+	if (r->gone) {
+		/* The interface went away: nothing more can go out, nor come back on it. */
+		pr_warn("the interface the run sends on is gone: the run ends early\n");
+		r->stopping = true;
+		r->stop_at = now;
+	} else if (run_cancels(r)) {
 		r->stopping = true;
 		r->stop_at = now + (r->inf.timeout_ns < RUN_STOP_GRACE_NS ? r->inf.timeout_ns
 									   : RUN_STOP_GRACE_NS);
@@ -355,6 +379,8 @@ int run_probe(struct ringping *e, ringping_probe_fn fn, void *ctx, struct run **
 	r->pacer.start_ns = r->t_start;
 	err = run_loop(r);
 	err = run_finish(r) ?: err;
+	if (!err && r->gone)
+		err = -ENODEV; /* the summary stands; the run did not do what it was asked */
 out:
 	if (err == -ENOMEM && !e->err[0])
 		engine_fail(e, err, "out of memory");

@@ -23,6 +23,7 @@
 #define RUN_POLL_NS (200 * 1000ULL) /* record polling period when BPF does not wake us */
 #define RUN_STOP_GRACE_NS (500 * 1000000ULL) /* after Ctrl-C: replies in flight */
 #define RUN_INFLIGHT_MAX (1ULL << 20)
+#define RUN_TIMEOUT_MAX_NS (3600ULL * NSEC) /* the longest wait for an answer */
 
 _Static_assert((int)SCHED_V4 == (int)SND_V4 && (int)SCHED_V6 == (int)SND_V6,
 	       "a job's family indexes its sockets");
@@ -60,6 +61,7 @@ struct run {
 	__u64 seed;
 	double wall_start;
 	bool stopping;
+	bool gone;		       /* a send found the interface gone (ENODEV, ENXIO) */
 	bool finished;		       /* sum is the final summary */
 	bool released;		       /* sockets, BPF and threads are gone */
 	struct ringping_summary sum;

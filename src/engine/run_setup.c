@@ -11,7 +11,8 @@
 #include "log.h"
 #include "run_int.h"
 
-static int run_epoll(struct run *r)
+/* The run's one wait: records, finished jobs, requests (and, inline, TX stamps). */
+static int run_epoll_fds(struct run *r)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
 
@@ -31,6 +32,15 @@ static int run_epoll(struct run *r)
 		if (r->snd.t[0].tx[f].open &&
 		    epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->snd.t[0].tx[f].fd, &ev))
 			return -errno;
+	return 0;
+}
+
+static int run_epoll(struct run *r)
+{
+	int err = run_epoll_fds(r);
+
+	if (err)
+		return engine_fail(r->e, err, "epoll: %s", strerror(-err));
 	return 0;
 }
 
@@ -191,7 +201,7 @@ int run_setup(struct run *r)
 
 	if (getrandom(&r->key, sizeof(r->key), 0) != sizeof(r->key) ||
 	    (!o->seed_set && getrandom(&seed, sizeof(seed), 0) != sizeof(seed)))
-		return -errno;
+		return engine_fail(r->e, -errno, "getrandom (the run's key): %s", strerror(errno));
 	run_plan(r, seed);
 	if (r->track && hoststats_init(&r->hs, r->ntargets, o->timeout_ns))
 		return -ENOMEM;

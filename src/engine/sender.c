@@ -119,8 +119,11 @@ int senders_start(struct senders *s, int nthreads, const struct tx_cfg *const cf
 		}
 	}
 	s->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (s->efd < 0)
-		return -errno;
+	if (s->efd < 0) {
+		err = -errno;
+		pr_warn("eventfd: %s\n", strerror(-err));
+		return err;
+	}
 	for (i = 0; i < nthreads; i++) {
 		err = -pthread_create(&s->t[i].th, NULL, sender_main, &s->t[i]);
 		if (err) {

@@ -22,9 +22,12 @@ for t in test_api test_api_asan; do
 	printf '#!/bin/sh\nexec ip netns exec rp-probe %s\n' "$build/$t" >"$tmp/$t"
 	chmod +x "$tmp/$t"
 done
+# test_rtts_with_retries_stay_in_their_row needs a lossy /28.
+"$LAB" impair loss 50 198.19.50.0/28 || { echo "api: impair failed"; exit 1; }
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1 \
 	"$top/tools/run_tests.sh" api "$tmp/test_api" "$tmp/test_api_asan"
 rc=$?
+"$LAB" impair off
 
 passed=0 failed=0
 ok() { echo "ok   - $1"; passed=$((passed + 1)); }

@@ -25,7 +25,7 @@ CLANG_BPF_SYS_INCLUDES := $(shell $(CLANG) -v -E - </dev/null 2>&1 \
 LIBBPF_CFLAGS := $(shell pkg-config --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
 CFLAGS ?= -O2 -g
-CFLAGS += -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -Iinclude -I$(OUTPUT) \
+override CFLAGS += -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -Iinclude -I$(OUTPUT) \
 	  $(LIBBPF_CFLAGS) -MMD -MP
 LDLIBS += $(LIBBPF_LIBS) -lelf -lz -lpthread -lm
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude -Ibpf \
@@ -45,7 +45,7 @@ UNIT_TESTS := targets permute pacer probe inflight stats output cli tx hoststats
 UNIT_BINS := $(patsubst %,$(OUTPUT)/test_%,$(UNIT_TESTS))
 
 .DELETE_ON_ERROR:
-.PHONY: all deps demo test unit bpftest itest apitest bench tools vmlinux vmtest clean check-libbpf lib install
+.PHONY: all deps demo test unit bpftest itest apitest check-asan fuzz bench tools vmlinux vmtest clean check-libbpf lib install
 
 # The library: a static archive and a shared object with a soname.
 LIB_VERSION := $(shell sed -n 's/^\#define RINGPING_VERSION "\(.*\)"/\1/p' include/ringping.h)
@@ -105,14 +105,14 @@ $(LIB_A): $(OUTPUT)/libringping.o
 
 $(LIB_SO): $(PIC_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -shared -Wl,-soname,$(LIB_SONAME) -Wl,--no-undefined $^ -o $@ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -shared -Wl,-soname,$(LIB_SONAME) -Wl,--no-undefined $^ -o $@ $(LDFLAGS) $(LDLIBS)
 	$(Q)ln -sf $(notdir $@) $(OUTPUT)/$(LIB_SONAME) && ln -sf $(LIB_SONAME) $(OUTPUT)/libringping.so
 
 # The man page's options come from the option table, as --help does.
 CLI_PARTS := $(filter-out $(OUTPUT)/main.o,$(CLI_OBJS))
 $(OUTPUT)/gen_man: tools/gen_man.c $(CLI_PARTS) $(LIB_A) | $(OUTPUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(CLI_INC) $^ -o $@ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(CLI_INC) $^ -o $@ $(LDFLAGS) $(LDLIBS)
 
 $(OUTPUT)/ringping.8: tools/ringping.8.in $(OUTPUT)/gen_man
 	$(call msg,GEN,$@)
@@ -121,7 +121,7 @@ $(OUTPUT)/ringping.8: tools/ringping.8.in $(OUTPUT)/gen_man
 # The command line links the archive: only the API is there to call.
 $(OUTPUT)/ringping: $(CLI_OBJS) $(LIB_A)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -145,7 +145,7 @@ install: all
 
 # Benchmark tools: the bare generator (the ceiling) and the lab's XDP responder.
 BENCH_BPF := $(OUTPUT)/xdp_echo.bpf.o $(OUTPUT)/xdp_pass.bpf.o
-tools: $(OUTPUT)/bare_gen $(OUTPUT)/delay_responder $(OUTPUT)/bpf_cost $(BENCH_BPF)
+tools: $(OUTPUT)/bare_gen $(OUTPUT)/delay_responder $(OUTPUT)/forger $(OUTPUT)/bpf_cost $(BENCH_BPF)
 
 $(OUTPUT)/%.bpf.o: tools/%.bpf.c | $(OUTPUT)
 	$(call msg,BPF,$@)
@@ -158,7 +158,12 @@ $(OUTPUT)/bare_gen: tools/bare_gen.c | $(OUTPUT)
 # The receive programs' cost per packet (bench.sh prints it).
 $(OUTPUT)/bpf_cost: tools/bpf_cost.c $(SKEL) $(OUTPUT)/probe.o $(OUTPUT)/addr.o | $(OUTPUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(ENGINE_INC) $< $(OUTPUT)/probe.o $(OUTPUT)/addr.o -o $@ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(ENGINE_INC) $< $(OUTPUT)/probe.o $(OUTPUT)/addr.o -o $@ $(LDFLAGS) $(LDLIBS)
+
+# The lab's attacker: forged answers from the target side of the veth.
+$(OUTPUT)/forger: tools/forger.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@ $(LDFLAGS)
 
 # The lab's slow host, for tests that check RTTs against a known delay.
 $(OUTPUT)/delay_responder: tools/delay_responder.c | $(OUTPUT)
@@ -177,22 +182,22 @@ $(OUTPUT)/test_pacer: $(OUTPUT)/t_pacer.o $(OUTPUT)/pacer.o
 $(OUTPUT)/test_probe: $(OUTPUT)/t_probe.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o
 $(OUTPUT)/test_inflight: $(OUTPUT)/t_inflight.o $(OUTPUT)/inflight.o
 $(OUTPUT)/test_stats: $(OUTPUT)/t_stats.o $(OUTPUT)/stats.o $(OUTPUT)/inflight.o
-$(OUTPUT)/test_output: $(OUTPUT)/t_output.o $(OUTPUT)/output.o $(OUTPUT)/output_text.o $(OUTPUT)/output_csv.o $(OUTPUT)/output_ndjson.o $(ENGINE_OBJS)
+$(OUTPUT)/test_output: $(OUTPUT)/t_output.o $(OUTPUT)/output.o $(OUTPUT)/output_text.o $(OUTPUT)/output_csv.o $(OUTPUT)/output_ndjson.o $(OUTPUT)/safefile.o $(ENGINE_OBJS)
 $(OUTPUT)/test_tx: $(OUTPUT)/t_tx.o $(OUTPUT)/tx.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
 $(OUTPUT)/test_hoststats: $(OUTPUT)/t_hoststats.o $(OUTPUT)/hoststats.o $(OUTPUT)/addr.o
 $(OUTPUT)/test_checks: $(OUTPUT)/t_checks.o $(OUTPUT)/checks.o
 $(OUTPUT)/test_rxclock: $(OUTPUT)/t_rxclock.o $(OUTPUT)/rxclock.o
 $(OUTPUT)/test_rx: $(OUTPUT)/t_rx.o $(OUTPUT)/rx.o $(OUTPUT)/loader.o $(OUTPUT)/rxclock.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
 $(OUTPUT)/test_schedule: $(OUTPUT)/t_schedule.o $(OUTPUT)/schedule.o $(OUTPUT)/permute.o
-$(OUTPUT)/test_cli: $(OUTPUT)/t_cli.o $(OUTPUT)/cli.o $(OUTPUT)/checks.o $(OUTPUT)/output.o $(OUTPUT)/output_text.o $(OUTPUT)/output_csv.o $(OUTPUT)/output_ndjson.o $(ENGINE_OBJS)
+$(OUTPUT)/test_cli: $(OUTPUT)/t_cli.o $(OUTPUT)/cli.o $(OUTPUT)/checks.o $(OUTPUT)/output.o $(OUTPUT)/output_text.o $(OUTPUT)/output_csv.o $(OUTPUT)/output_ndjson.o $(OUTPUT)/safefile.o $(ENGINE_OBJS)
 $(UNIT_BINS):
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS) -lcmocka
 
 # BPF programs on crafted packets (bpf_prog_test_run_opts).
 $(OUTPUT)/test_bpf: tests/bpf/test_bpf.c $(SKEL) $(OUTPUT)/probe.o $(OUTPUT)/addr.o | $(OUTPUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(TEST_CFLAGS) $< $(OUTPUT)/probe.o $(OUTPUT)/addr.o -o $@ $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(TEST_CFLAGS) $< $(OUTPUT)/probe.o $(OUTPUT)/addr.o -o $@ $(LDFLAGS) $(LDLIBS) -lcmocka
 
 # The API's tests link the archive as a program would; a second build runs with
 # ASan and LSan over engine objects of their own.
@@ -207,7 +212,7 @@ $(ASAN_OBJS): $(OUTPUT)/asan/%.o: src/engine/%.c $(SKEL) | $(OUTPUT)
 
 $(OUTPUT)/test_api: tests/api/test_api.c $(LIB_A) | $(OUTPUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(API_CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(API_CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS) -lcmocka
 
 $(OUTPUT)/asan/libringping.o: $(ASAN_OBJS)
 	$(call msg,LD,$@)
@@ -216,7 +221,7 @@ $(OUTPUT)/asan/libringping.o: $(ASAN_OBJS)
 
 $(OUTPUT)/test_api_asan: tests/api/test_api.c $(OUTPUT)/asan/libringping.o | $(OUTPUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(API_CFLAGS) $(ASAN) $^ -o $@ $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(API_CFLAGS) $(ASAN) $^ -o $@ $(LDFLAGS) $(LDLIBS) -lcmocka
 
 apitest: all $(OUTPUT)/test_api $(OUTPUT)/test_api_asan
 	$(Q)tests/api/run.sh $(OUTPUT)
@@ -243,6 +248,42 @@ itest: all
 test: deps
 	$(Q)$(MAKE) --no-print-directory all unit bpftest itest apitest
 
+# Everything again with ASan and UBSan (CFLAGS and LDFLAGS as users pass them):
+# the unit and BPF tests, and lab runs of the CLI, where LSan fails any leak.
+ASAN_LAB_TESTS := test_unreachable_classified test_time_exceeded_classified test_errors6_classified \
+	test_reports_parse_and_agree test_interim_statistics_and_timestamps test_closed_std_fds \
+	test_output_files_are_safe test_empty_retry_rounds_take_no_time test_sweep_socket_mode
+check-asan: deps
+	$(Q)$(MAKE) --no-print-directory OUTPUT=$(OUTPUT)-asan \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" all unit bpftest
+	$(Q)RP_TESTS="$(ASAN_LAB_TESTS)" ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		tests/integration/run.sh $(OUTPUT)-asan/ringping
+
+# libFuzzer (clang) on the target-file parser and on userspace's record handling,
+# FUZZ_SECONDS each; new inputs go to build/, the seeds stay in tests/fuzz/corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iinclude -Isrc/engine \
+	-I$(OUTPUT) $(LIBBPF_CFLAGS)
+$(OUTPUT)/fuzz_targets: tests/fuzz/fuzz_targets.c src/engine/targets.c src/engine/addr.c \
+		src/engine/log.c | $(OUTPUT)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ -o $@ $(LDLIBS)
+$(OUTPUT)/fuzz_records: tests/fuzz/fuzz_records.c src/engine/rx.c src/engine/inflight.c \
+		src/engine/probe.c src/engine/addr.c src/engine/rxclock.c src/engine/loader.c \
+		src/engine/log.c $(SKEL) | $(OUTPUT)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ $(LDLIBS)
+fuzz: $(OUTPUT)/fuzz_targets $(OUTPUT)/fuzz_records
+	$(Q)for f in targets records; do \
+		mkdir -p $(OUTPUT)/fuzz-new/$$f && \
+		$(OUTPUT)/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-print_final_stats=1 $(OUTPUT)/fuzz-new/$$f tests/fuzz/corpus/$$f \
+			2>$(OUTPUT)/fuzz_$$f.log || { tail -n 40 $(OUTPUT)/fuzz_$$f.log; exit 1; }; \
+		echo "fuzz $$f: $$(grep -o 'stat::number_of_executed_units: [0-9]*' $(OUTPUT)/fuzz_$$f.log | \
+			grep -o '[0-9]*$$') runs in $(FUZZ_SECONDS) s, no failure"; \
+	done
+
 # The kernel matrix: Debian's 5.10, 6.1 and 6.12 in qemu, and this machine's kernel.
 # KERNELS="6.1 host" narrows it.
 KERNELS ?= 5.10 6.1 6.12 host
@@ -259,6 +300,6 @@ vmlinux:
 	$(Q)tools/gen_vmlinux_h.sh
 
 clean:
-	$(Q)rm -rf $(OUTPUT)
+	$(Q)rm -rf $(OUTPUT) $(OUTPUT)-asan
 
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/pic/*.d $(OUTPUT)/asan/*.d)

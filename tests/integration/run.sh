@@ -722,23 +722,131 @@ test_stamps_keyed_when_kernel_refuses_keys() {
 
 tx_packets() { ip netns exec rp-probe cat /sys/class/net/rp-p0/statistics/tx_packets; }
 
+# The forger (tools/forger.c) runs in rp-tgt and answers every probe to the silent
+# 198.18.150.0/24 with a forgery: it sees the probes (their tag, their payload)
+# and forges the rest. $1: its mode and options; the rest: ringping's arguments.
+FORGER=$(dirname "$RP")/forger
+forged_run() {
+	local mode=$1 fpid
+	shift
+	ip netns exec rp-tgt "$FORGER" $mode -t 30 rp-t0 198.18.150.0/24 >"$TMP/forger.log" 2>&1 &
+	fpid=$!
+	wait_until 5 grep -q ready "$TMP/forger.log" || fail "forger ($mode) not ready"
+	rp "$@"
+	echo $? >"$TMP/forged.rc"
+	kill $fpid 2>/dev/null
+	wait $fpid 2>/dev/null
+}
+
+# host_field HOST FIELD FILE: a field of the host's NDJSON record.
+host_field() { grep "\"type\":\"host\",\"host\":\"$1\"" "$3" | json_field "$2"; }
+
+# Every forgery, in both receive modes: the silent host stays silent (the CI gate
+# fails as the honest network deserves), the live one keeps its replies, the
+# forgeries are counted where they were turned away, nothing is dropped locally.
+test_forgeries_never_credited() {
+	local out=$TMP/forged.ndjson mode rx counter
+	[ -x "$FORGER" ] || { fail "no forger at $FORGER"; return; }
+	for mode in tagonly badcookie badseq truncated badquote mapped6; do
+		counter=invalid
+		[ $mode = mapped6 ] && counter=not_ours
+		for rx in socket xdp; do
+			forged_run "-m $mode" -c 6 -p 20 -t 300 --max-loss 0 --format ndjson \
+				$([ $rx = xdp ] && echo --xdp rp-p0) 198.18.150.7 198.19.46.7 >"$out" 2>/dev/null
+			expect_eq "$mode/$rx: exit (the silent host fails the check)" "$(cat "$TMP/forged.rc")" 5
+			expect_eq "$mode/$rx: silent host's replies" "$(host_field 198.18.150.7 received "$out")" 0
+			expect_eq "$mode/$rx: silent host's errors" "$(host_field 198.18.150.7 errors "$out")" 0
+			expect_eq "$mode/$rx: live host's replies" "$(host_field 198.19.46.7 received "$out")" 6
+			# Socket mode has no ICMPv6 socket without IPv6 targets: mapped6 never reaches it.
+			[ $mode/$rx = mapped6/socket ] || [ "$(num $counter "$out")" -ge 6 ] ||
+				fail "$mode/$rx: forgeries counted as $counter: $(num $counter "$out")"
+			expect_eq "$mode/$rx: dropped locally" "$(num dropped_locally "$out")" 0
+		done
+	done
+}
+
+# A flood of forgeries with a valid tag and a bad cookie, 500 per probe: turned away
+# in BPF, none takes a genuine reply's place in the ring buffer.
+test_forged_flood_loses_nothing() {
+	local out=$TMP/flood.ndjson n secs
+	SECONDS=0
+	forged_run "-m flood -k 500" -c 20 -p 20 -t 300 --max-loss 0 --format ndjson --xdp rp-p0 \
+		198.18.150.0/28 198.19.47.0/28 >"$out" 2>/dev/null
+	secs=$SECONDS
+	n=$(sed -n 's/^forged \([0-9]*\) frames/\1/p' "$TMP/forger.log")
+	expect_eq "exit (the silent hosts fail the check)" "$(cat "$TMP/forged.rc")" 5
+	expect_eq replied "$(num replied "$out")" 320
+	expect_eq "dropped locally" "$(num dropped_locally "$out")" 0
+	[ "$(num invalid "$out")" -gt 0 ] || fail "no forgery counted"
+	echo "note: $CUR: ${n:-?} forged frames in about ${secs} s: $(num invalid "$out") turned away, 0 lost"
+}
+
+# Started with stdout and stderr closed, the sockets must not take fds 1 and 2:
+# the results and the summary went out of rp-p0 as raw frames (55 of them).
+test_closed_std_fds() {
+	local base code
+	base=$(tx_packets)
+	ip netns exec rp-probe "$RP" --xdp rp-p0 --send-path packet 198.19.43.1 >&- 2>&-
+	code=$?
+	expect_eq "exit code" $code 0
+	expect_eq "frames out of rp-p0: the one probe" $(($(tx_packets) - base)) 1
+}
+
+# Reports and results never go through a link, and a path that cannot be written
+# is refused before the first probe; two outputs on one path are refused.
+test_output_files_are_safe() {
+	local d=$TMP/links base code err
+	mkdir -p "$d"
+	echo keep >"$d/victim"
+	ln -s "$d/victim" "$d/r.prom.tmp" # the temporary name of old: planted, never used
+	rp -q --prometheus "$d/r.prom" 198.19.44.1 >/dev/null 2>&1
+	expect_eq "prometheus beside a planted link: exit" $? 0
+	[ -f "$d/r.prom" ] && [ ! -L "$d/r.prom" ] || fail "the report is not a regular file"
+	ln -s "$d/victim" "$d/j.xml"
+	base=$(tx_packets)
+	err=$(rp -q --junit "$d/j.xml" 198.19.44.1 2>&1 >/dev/null); code=$?
+	expect_eq "junit onto a link: exit" $code 4
+	printf '%s' "$err" | grep -q "symbolic link" || fail "junit onto a link: $err"
+	expect_eq "the link's target" "$(cat "$d/victim")" keep
+	rp -q --junit /nonexistent/dir/j.xml 198.19.44.1 >/dev/null 2>&1
+	expect_eq "unwritable junit: exit" $? 4
+	expect_eq "probes sent before the paths were checked" $(($(tx_packets) - base)) 0
+	rp -q -o "$d/same" --prometheus "$d/same" 198.19.44.1 >/dev/null 2>&1
+	expect_eq "-o and --prometheus on one path: exit" $? 3
+}
+
+# -r with hosts that answer at once: the retry rounds have nothing to send and
+# must not idle (each one waited 100 ms: -r 1000 took 100 s).
+test_empty_retry_rounds_take_no_time() {
+	local out=$TMP/retry.ndjson code
+	timeout -s KILL 15 ip netns exec rp-probe "$RP" -r 1000 -t 1 --format ndjson 198.19.45.1 \
+		>"$out" 2>/dev/null
+	code=$?
+	expect_eq "exit code (within 15 s)" $code 0
+	expect_eq replied "$(summary_field replied "$out")" 1
+	expect_eq "probes (one: the host answered)" "$(summary_field probes "$out")" 1
+}
+
 test_interface_vanishes() {
 	local out=$TMP/vanish.ndjson pid code base
 	base=$(tx_packets)
 	# 4 s of probes: under emulation (make vmtest) deleting a link can take a second.
 	ip netns exec rp-probe "$RP" -c 200 -p 20 -t 200 -q --xdp rp-p0 --format ndjson \
-		198.19.42.1 198.19.42.2 >"$out" 2>/dev/null &
+		198.19.42.1 198.19.42.2 >"$out" 2>"$TMP/vanish.err" &
 	pid=$!
 	# The link's counters run since the lab came up: wait for ten probes of this run.
 	wait_until 5 eval '[ "$(tx_packets)" -ge $((base + 10)) ]' || fail "no probes went out"
 	ip -n rp-probe link del rp-p0
 	wait $pid
 	code=$?
-	expect_eq "exit code (both answered before)" $code 0
-	expect_eq probes "$(summary_field probes "$out")" 400
+	# Not exit 0 in silence: the run could not do what it was asked, and says why.
+	expect_eq "exit code (the run ended early)" $code 4
+	grep -q "interface the run sends on is gone" "$TMP/vanish.err" || fail "no message: $(cat "$TMP/vanish.err")"
+	expect_eq "probes and those never sent" $(($(num probes "$out") + $(num unprobed "$out"))) 400
 	[ "$(num send_failed "$out")" -gt 0 ] || fail "no failed sends counted"
 	expect_eq "every probe in a bucket" \
-		$(($(num replied "$out") + $(num no_reply "$out") + $(num send_failed "$out"))) 400
+		$(($(num replied "$out") + $(num no_reply "$out") + $(num send_failed "$out"))) \
+		"$(num probes "$out")"
 	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
 	no_progs_left
 	"$LAB" down && "$LAB" up || fail "lab rebuild failed"

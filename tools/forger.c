@@ -21,6 +21,7 @@
 #include <getopt.h>
 #include <net/if.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,6 +226,14 @@ static int fg_args(struct fg *g, int argc, char **argv, int *secs, const char **
 	return 0;
 }
 
+static volatile sig_atomic_t fg_stop;
+
+static void fg_on_term(int sig)
+{
+	(void)sig;
+	fg_stop = 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct fg g = { .mode = FG_BADCOOKIE, .copies = 100, .max = 10000000 };
@@ -245,9 +254,10 @@ int main(int argc, char **argv)
 		perror("forger");
 		return 1;
 	}
+	signal(SIGTERM, fg_on_term); /* the test stops it: the count still comes out */
 	printf("ready\n");
 	fflush(stdout);
-	for (end = time(NULL) + secs; time(NULL) < end && g.sent < g.max;) {
+	for (end = time(NULL) + secs; !fg_stop && time(NULL) < end && g.sent < g.max;) {
 		struct pollfd p = { .fd = g.fd, .events = POLLIN };
 		struct sockaddr_ll from;
 		socklen_t fl = sizeof(from);

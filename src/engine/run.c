@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
+#include <net/if.h>
 #include "log.h"
 #include "rp_hash.h"
 #include "run_int.h"
@@ -250,10 +251,28 @@ static bool run_done(const struct run *r)
 	return (r->stopping || r->sch.next >= r->sch.total) && r->inf.open == 0;
 }
 
+/*
+ * The interfaces the run depends on (XDP's, -I's) still there, checked every
+ * 100 ms: deleted, they leave no error to see (sends to a vanished route fail
+ * as unreachable, an XDP link is just gone).
+ */
+static void run_check_links(struct run *r, __u64 now)
+{
+	const char *xdp = r->o->rx_mode == RINGPING_RX_XDP ? r->o->xdp_ifname : NULL;
+
+	if (now < r->next_link_check)
+		return;
+	r->next_link_check = now + RUN_MAX_SLEEP_NS;
+	if ((xdp && (int)if_nametoindex(xdp) != r->rx.ld.ifindex) ||
+	    (r->o->ifname && !if_nametoindex(r->o->ifname)))
+		r->gone = true;
+}
+
 static void run_check_stop(struct run *r, __u64 now)
 {
 	if (r->stopping)
 		return;
+	run_check_links(r, now);
 	if (r->gone) {
 		/* The interface went away: nothing more can go out, nor come back on it. */
 		pr_warn("the interface the run sends on is gone: the run ends early\n");

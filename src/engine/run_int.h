@@ -61,7 +61,8 @@ struct run {
 	__u64 seed;
 	double wall_start;
 	bool stopping;
-	bool gone;		       /* a send found the interface gone (ENODEV, ENXIO) */
+	bool gone;		       /* an interface the run needs is gone */
+	__u64 next_link_check;	       /* when to look for them again */
 	bool finished;		       /* sum is the final summary */
 	bool released;		       /* sockets, BPF and threads are gone */
 	struct ringping_summary sum;

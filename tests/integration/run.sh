@@ -779,6 +779,31 @@ test_forged_flood_loses_nothing() {
 	expect_eq "dropped locally" "$(num dropped_locally "$out")" 0
 	[ "$(num invalid "$out")" -gt 0 ] || fail "no forgery counted"
 	echo "note: $CUR: ${n:-?} forged frames in about ${secs} s: $(num invalid "$out") turned away, 0 lost"
+	# A 1 MiB ring holds about 13,000 records: when forgeries reached it, this flood
+	# filled it and genuine replies were lost (dropped_locally, exit 6 with checks).
+	forged_run "-m flood -k 500" -c 20 -p 20 -t 300 --format ndjson --xdp rp-p0 --ringbuf-size 1 \
+		198.18.150.0/28 198.19.47.0/28 >"$out" 2>/dev/null
+	expect_eq "1 MiB ring: replied" "$(num replied "$out")" 320
+	expect_eq "1 MiB ring: dropped locally" "$(num dropped_locally "$out")" 0
+}
+
+# What the user typed comes back in messages with its control bytes escaped.
+test_messages_escape_control_bytes() {
+	local err
+	err=$(rp $'198.19.0.1\x1b[2J\x07' 2>&1 >/dev/null)
+	expect_eq "exit code" $? 3
+	printf '%s' "$err" | grep -q $'\x1b' && fail "a raw escape byte reached the terminal"
+	printf '%s' "$err" | grep -qF '\x1b[2J\x07' || fail "escaped token missing: $err"
+}
+
+# The lab's impairments: 100 % loss too (numgen's range ends at 9999).
+test_lab_impair_full_loss() {
+	local out=$TMP/loss100.ndjson
+	"$LAB" impair loss 100 198.19.48.0/30 || { fail "impair loss 100"; return; }
+	rp -q --format ndjson 198.19.48.0/30 >"$out" 2>/dev/null
+	"$LAB" impair off
+	expect_eq "no replies through 100 % loss" "$(num replied "$out")" 0
+	expect_eq "no reply" "$(num no_reply "$out")" 4
 }
 
 # Started with stdout and stderr closed, the sockets must not take fds 1 and 2:

@@ -421,7 +421,12 @@ static __always_inline int rp_parse_ipv6(const __u8 *b, __u32 n, __u32 pkt_len, 
 	v = rp_v6_walk(b, n, end, &off, &nh, &frag);
 	if (v >= 0)
 		return v;
-	if (nh != RP_IPPROTO_ICMPV6)
+	/*
+	 * A first fragment holds the ICMPv6 header but not the whole message its
+	 * checksum covers: never credited unchecked. Reassembled by the stack, it
+	 * reaches the socket program whole (in XDP mode too, see rp_sock_min_len).
+	 */
+	if (nh != RP_IPPROTO_ICMPV6 || frag)
 		return RP_V_NOT_OURS;
 	icmp = off;
 	len = end - icmp;

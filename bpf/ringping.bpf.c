@@ -197,6 +197,15 @@ int rp_xdp_dpa(struct xdp_md *ctx)
 }
 
 /*
+ * In XDP mode the socket programs sit on raw sockets too, for what XDP
+ * cannot see whole: replies that came in fragments (XDP runs before
+ * reassembly). Only a datagram longer than the interface's MTU (set here
+ * before load) must have been fragmented; anything else XDP has seen, and
+ * recording it again would count a duplicate. 0 in socket mode: all.
+ */
+const volatile __u32 rp_sock_min_len = 0;
+
+/*
  * Attached to the raw receive socket, where data starts at the IP header.
  * It always returns 0: records travel through the ring buffer, so nothing is
  * ever queued on the socket and its receive buffer cannot overflow.
@@ -207,6 +216,8 @@ int rp_sock(struct __sk_buff *skb)
 	struct rp_scratch *s;
 	__u64 n;
 
+	if (skb->len <= rp_sock_min_len) /* XDP mode: XDP saw this one whole */
+		return 0;
 	s = rp_scratch_new();
 	if (!s)
 		return 0;
@@ -234,6 +245,8 @@ int rp_sock6(struct __sk_buff *skb)
 	if (!s || bpf_skb_load_bytes_relative(skb, 0, s->b, 40, BPF_HDR_START_NET))
 		return 0;
 	total = 40 + rp_rd16(s->b, 4);
+	if (total <= rp_sock_min_len) /* XDP mode: XDP saw this one whole */
+		return 0;
 	n = total < RP_COPY_LEN ? total : RP_COPY_LEN;
 	/* Always true; hidden from clang so that the verifier of 5.10 sees the bounds. */
 	asm volatile("" : "+r"(n));

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <linux/if_link.h>
@@ -55,6 +56,25 @@ static int loader_open_socket(struct loader *l, const struct loader_cfg *cfg)
 			return l->sock6_fd;
 	}
 	return 0;
+}
+
+/*
+ * The interface's MTU: an IPv4 datagram or IPv6 packet longer than this came
+ * in fragments. Unknown, 65535: the socket programs then record nothing XDP
+ * could have seen.
+ */
+static __u32 loader_mtu(const char *ifname)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	__u32 mtu = 65535;
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname ? ifname : "");
+	if (fd >= 0 && !ioctl(fd, SIOCGIFMTU, &ifr) && ifr.ifr_mtu > 0)
+		mtu = (__u32)ifr.ifr_mtu;
+	if (fd >= 0)
+		close(fd);
+	return mtu;
 }
 
 /* Refuse, never replace, a program someone else attached. */
@@ -152,8 +172,11 @@ int loader_open(struct loader *l, const struct loader_cfg *cfg)
 	/* Load only the programs this mode, this kernel and the targets' families use. */
 	bpf_program__set_autoload(l->skel->progs.rp_xdp, cfg->mode == LOADER_XDP && !l->xdp_dpa);
 	bpf_program__set_autoload(l->skel->progs.rp_xdp_dpa, cfg->mode == LOADER_XDP && l->xdp_dpa);
-	bpf_program__set_autoload(l->skel->progs.rp_sock, cfg->mode == LOADER_SOCKET && cfg->v4);
-	bpf_program__set_autoload(l->skel->progs.rp_sock6, cfg->mode == LOADER_SOCKET && cfg->v6);
+	/* The socket programs in XDP mode too: replies that came in fragments (rp_sock_min_len). */
+	bpf_program__set_autoload(l->skel->progs.rp_sock, cfg->v4);
+	bpf_program__set_autoload(l->skel->progs.rp_sock6, cfg->v6);
+	if (cfg->mode == LOADER_XDP)
+		l->skel->rodata->rp_sock_min_len = loader_mtu(cfg->ifname);
 	err = ringping_bpf__load(l->skel);
 	if (err) {
 		pr_warn("load BPF programs: %s%s\n", strerror(-err),
@@ -161,7 +184,8 @@ int loader_open(struct loader *l, const struct loader_cfg *cfg)
 		goto fail;
 	}
 	l->counters_fd = bpf_map__fd(l->skel->maps.rp_counters_map);
-	err = cfg->mode == LOADER_XDP ? loader_open_xdp(l, cfg) : loader_open_socket(l, cfg);
+	err = cfg->mode == LOADER_XDP ? loader_open_xdp(l, cfg) : 0;
+	err = err ?: loader_open_socket(l, cfg);
 	if (err)
 		goto fail;
 	return 0;

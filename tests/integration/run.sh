@@ -787,6 +787,20 @@ test_forged_flood_loses_nothing() {
 	expect_eq "1 MiB ring: dropped locally" "$(num dropped_locally "$out")" 0
 }
 
+# XDP runs before reassembly: replies that come in fragments (probes over the
+# MTU) are caught whole by the socket programs beside XDP, and only once.
+test_xdp_fragmented_replies() {
+	local out=$TMP/xfrag.ndjson rx code
+	for rx in "--xdp rp-p0" "--xdp rp-p0 --xdp-pass"; do
+		rp -c 3 -p 20 -b 2000 --format ndjson $rx 198.19.49.1 2001:db8:1::49 >"$out" 2>/dev/null
+		code=$?
+		expect_eq "$rx: exit" $code 0
+		expect_eq "$rx: replied" "$(num replied "$out")" 6
+		expect_eq "$rx: duplicates" "$(num duplicates "$out")" 0
+		expect_eq "$rx: invalid" "$(num invalid "$out")" 0
+	done
+}
+
 # What the user typed comes back in messages with its control bytes escaped.
 test_messages_escape_control_bytes() {
 	local err

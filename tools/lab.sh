@@ -25,6 +25,7 @@
 # rp-t1 2001:db8:ff::1, rp-f0 2001:db8:ff::2; no DAD, static neighbours):
 #  2001:db8:1::/112    every address answers echo (AnyIP in rp-tgt)
 #  2001:db8:100::/64   address unreachable from 2001:db8::2 (nftables reject)
+#  2001:db8:150::/64   dropped silently (no reply)
 #  2001:db8:200::/64   behind rp-tgt over a 1280-byte MTU link: --ttl 1 gives time
 #                      exceeded, probes over 1280 bytes give packet too big
 #
@@ -114,6 +115,7 @@ lab_up_addrs6() {
 		in_ns $NS_TGT ip -6 route add local 2001:db8:1::/112 dev lo &&
 		in_ns $NS_TGT ip -6 route add 2001:db8:100::/64 via 2001:db8:ff::2 &&
 		in_ns $NS_TGT ip -6 route add 2001:db8:200::/64 via 2001:db8:ff::2 &&
+		in_ns $NS_TGT ip -6 route add blackhole 2001:db8:150::/64 &&
 		in_ns $NS_FAR ip -6 addr add 2001:db8:ff::2/64 dev rp-f0 nodad &&
 		in_ns $NS_FAR ip -6 route add local 2001:db8:200::/64 dev lo &&
 		in_ns $NS_FAR ip -6 route add 2001:db8::/64 via 2001:db8:ff::1 &&
@@ -185,6 +187,16 @@ table ip6 rp_lab6 {
 NFT
 }
 
+# The prober's namespace keeps the socket-option memory of Debian 11 and 12 (20 KiB;
+# 6.9 raised it to 128 KiB): SO_ATTACH_BPF charges a socket filter against it, and a
+# program grown past it fails there with ENOMEM. Per namespace since 6.9; before,
+# the kernel's own default is 20 KiB already.
+lab_old_optmem() {
+	if in_ns $NS_PROBE test -w /proc/sys/net/core/optmem_max; then
+		in_ns $NS_PROBE sysctl -qw net.core.optmem_max=20480 2>/dev/null || true
+	fi
+}
+
 lab_up() {
 	local ns
 	lab_is_up && return 0
@@ -193,7 +205,7 @@ lab_up() {
 	if ! { lab_up_links && lab_up_xps && lab_up_addrs && lab_up_neigh && lab_up_reject &&
 		lab_up_addrs6 && lab_up_neigh6 && lab_up_names &&
 		in_ns $NS_TGT sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 &&
-		lift_icmp_limits $NS_TGT && lift_icmp_limits $NS_FAR; }; then
+		lift_icmp_limits $NS_TGT && lift_icmp_limits $NS_FAR && lab_old_optmem; }; then
 		echo "lab: set-up failed; removing what was made" >&2
 		lab_down
 		return 1

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * forger: the lab's attacker. Run in rp-tgt, it watches rp-t0 for echo
- * requests to PREFIX (hosts that never answer) and sends back, as frames on
- * the target side of the veth, answers that must never count: it knows each
- * probe's tag and payload, because it sees them, and forges everything else.
- * Nothing leaves the lab: the frames go to rp-p0, the prober's only link.
+ * requests (ICMP or ICMPv6) to PREFIX (hosts that never answer) and sends
+ * back, as frames on the target side of the veth, answers that must never
+ * count: it knows each probe's tag and payload, because it sees them, and
+ * forges everything else. Nothing leaves the lab: the frames go to rp-p0,
+ * the prober's only link.
  *
  *   tagonly    an echo reply with the probe's tag and 8 data bytes (no cookie)
  *   badcookie  an echo reply with the payload, one cookie bit flipped
@@ -13,8 +14,11 @@
  *   mapped6    an ICMPv6 echo reply from ::ffff:A with the probe's tag and payload
  *   truncated  an echo reply cut after 12 bytes of payload, lengths made to fit
  *   flood      -k copies of badcookie per probe, as fast as the socket takes them
+ *   late       the probe's own echo, intact, but -d MS late (past the timeout)
+ *   blind      an echo reply with a random tag and payload (an off-path guess)
  *
- * Usage: forger -m MODE [-k COPIES] [-t SECONDS] [-n MAX_FRAMES] IFACE PREFIX
+ * Usage: forger -m MODE [-k COPIES] [-d MS] [-t SECONDS] [-n MAX_FRAMES] IFACE PREFIX
+ * PREFIX: an IPv4 block, or an IPv6 /64.
  * Bounded: it exits after SECONDS (default 30) or MAX_FRAMES (default 10^7).
  */
 #include <arpa/inet.h>
@@ -34,17 +38,38 @@
 
 #define FG_FRAME 2048
 
-enum fg_mode { FG_TAGONLY, FG_BADCOOKIE, FG_BADSEQ, FG_BADQUOTE, FG_MAPPED6, FG_TRUNCATED, FG_FLOOD };
+enum fg_mode { FG_TAGONLY, FG_BADCOOKIE, FG_BADSEQ, FG_BADQUOTE, FG_MAPPED6, FG_TRUNCATED, FG_FLOOD,
+	       FG_LATE, FG_BLIND, FG__MODES };
 static const char *const fg_modes[] = { "tagonly", "badcookie", "badseq", "badquote", "mapped6",
-					"truncated", "flood" };
+					"truncated", "flood", "late", "blind" };
+
+#define FG_QUEUE 4096 /* late answers waiting */
+
+struct fg_late {
+	uint64_t due_ns;
+	size_t len;
+	uint8_t frame[FG_FRAME];
+};
 
 struct fg {
 	int fd, ifindex;
 	enum fg_mode mode;
-	uint32_t net, mask;
+	int family;		/* of PREFIX: 4 or 6 */
+	uint32_t net, mask;	/* IPv4 PREFIX */
+	uint8_t net6[16];	/* IPv6 PREFIX: a /64 */
 	unsigned copies;
-	uint64_t sent, max;
+	uint64_t sent, max, delay_ns;
+	struct fg_late *q;
+	unsigned qhead, qtail;
 };
+
+static uint64_t fg_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 static uint16_t fg_sum(const uint8_t *b, size_t len, uint32_t sum)
 {
@@ -77,7 +102,7 @@ static void fg_ip4(uint8_t *ip, const uint8_t *src, const uint8_t *dst, size_t i
 	fg_put16(ip + 10, fg_sum(ip, 20, 0));
 }
 
-static void fg_send(struct fg *g, const uint8_t *frame, size_t len)
+static void fg_send_now(struct fg *g, const uint8_t *frame, size_t len)
 {
 	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_ifindex = g->ifindex, .sll_halen = 6 };
 
@@ -86,98 +111,185 @@ static void fg_send(struct fg *g, const uint8_t *frame, size_t len)
 		g->sent++;
 }
 
-/* An echo reply to the request (req: its IPv4 header; icmp: its ICMP message, n bytes), forged. */
-static size_t fg_reply4(struct fg *g, const uint8_t *req, const uint8_t *icmp, size_t n, uint8_t *out)
+/* Late answers wait in a queue; the rest go out at once. */
+static void fg_send(struct fg *g, const uint8_t *frame, size_t len)
 {
-	uint8_t *ip = out + 14, *m = ip + 20;
-	size_t len = n;
+	struct fg_late *l;
 
-	memcpy(m, icmp, n);
-	m[0] = 0; /* echo reply */
-	if (g->mode == FG_TAGONLY)
-		len = 16; /* id, seq (the tag) and 8 data bytes: no cookie */
-	else if (g->mode == FG_TRUNCATED)
-		len = 8 + 12; /* the seq and half a cookie */
-	else if (g->mode == FG_BADSEQ)
-		m[8] ^= 1; /* another probe's number, this probe's cookie */
-	else
-		m[16] ^= 0x10; /* the cookie */
-	m[2] = m[3] = 0;
-	fg_put16(m + 2, fg_sum(m, len, 0));
-	fg_ip4(ip, req + 16, req + 12, len);
-	return 14 + 20 + len;
+	if (g->mode != FG_LATE)
+		return fg_send_now(g, frame, len);
+	if (g->qtail - g->qhead == FG_QUEUE)
+		return;
+	l = &g->q[g->qtail++ % FG_QUEUE];
+	l->due_ns = fg_now() + g->delay_ns;
+	l->len = len;
+	memcpy(l->frame, frame, len);
 }
 
-/* Host unreachable from 198.18.0.2 quoting the request with its cookie changed. */
-static size_t fg_error4(const uint8_t *req, const uint8_t *icmp, size_t n, uint8_t *out)
+static void fg_send_due(struct fg *g)
 {
-	static const uint8_t router[4] = { 198, 18, 0, 2 };
-	uint8_t *ip = out + 14, *m = ip + 20, *q = m + 8;
+	uint64_t now = fg_now();
+
+	while (g->qhead != g->qtail && g->q[g->qhead % FG_QUEUE].due_ns <= now) {
+		struct fg_late *l = &g->q[g->qhead++ % FG_QUEUE];
+
+		fg_send_now(g, l->frame, l->len);
+	}
+}
+
+/* The echo reply's message (m: the request's, n bytes), forged as the mode says: its length. */
+static size_t fg_forge_msg(struct fg *g, uint8_t *m, size_t n)
+{
+	size_t i;
+
+	switch (g->mode) {
+	case FG_TAGONLY:
+		return 16; /* id, seq (the tag) and 8 data bytes: no cookie */
+	case FG_TRUNCATED:
+		return 8 + 12; /* the seq and half a cookie */
+	case FG_BADSEQ:
+		m[8] ^= 1; /* another probe's number, this probe's cookie */
+		return n;
+	case FG_LATE:
+		return n; /* the genuine echo, only too late */
+	case FG_BLIND:
+		for (i = 4; i < 24; i++) /* a guess at tag, seq and cookie */
+			m[i] = (uint8_t)random();
+		return n;
+	default:
+		m[16] ^= 0x10; /* the cookie */
+		return n;
+	}
+}
+
+/* ICMPv6 checksum: the message with its pseudo-header (ip: the IPv6 header). */
+static uint16_t fg_sum6(const uint8_t *ip, const uint8_t *m, size_t len)
+{
+	uint32_t sum = 58 + (uint32_t)len;
+	size_t i;
+
+	for (i = 8; i < 40; i += 2)
+		sum += (uint32_t)ip[i] << 8 | ip[i + 1];
+	return fg_sum(m, len, sum);
+}
+
+static void fg_ip6(uint8_t *ip, const uint8_t *src, const uint8_t *dst, size_t len)
+{
+	memset(ip, 0, 40);
+	ip[0] = 0x60;
+	fg_put16(ip + 4, (uint16_t)len);
+	ip[6] = 58, ip[7] = 64;
+	memcpy(ip + 8, src, 16);
+	memcpy(ip + 24, dst, 16);
+}
+
+/* An echo reply to the request (req: its IP header; icmp: its message, n bytes), forged. */
+static size_t fg_reply(struct fg *g, int fam, const uint8_t *req, const uint8_t *icmp, size_t n,
+		       uint8_t *out)
+{
+	size_t hl = fam == 4 ? 20 : 40, len;
+	uint8_t *ip = out + 14, *m = ip + hl;
+
+	memcpy(m, icmp, n);
+	m[0] = fam == 4 ? 0 : 129;
+	len = fg_forge_msg(g, m, n);
+	m[2] = m[3] = 0;
+	if (fam == 4) {
+		fg_put16(m + 2, fg_sum(m, len, 0));
+		fg_ip4(ip, req + 16, req + 12, len);
+	} else {
+		fg_ip6(ip, req + 24, req + 8, len);
+		fg_put16(m + 2, fg_sum6(ip, m, len));
+	}
+	return 14 + hl + len;
+}
+
+/* Unreachable from the lab's router quoting the request with its cookie changed. */
+static size_t fg_error(int fam, const uint8_t *req, const uint8_t *icmp, size_t n, uint8_t *out)
+{
+	static const uint8_t router4[4] = { 198, 18, 0, 2 };
+	static const uint8_t router6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	size_t hl = fam == 4 ? 20 : 40;
+	uint8_t *ip = out + 14, *m = ip + hl, *q = m + 8;
 
 	memset(m, 0, 8);
-	m[0] = 3, m[1] = 1;
-	memcpy(q, req, 20);
-	memcpy(q + 20, icmp, n);
-	q[20 + 16] ^= 0x10;
-	fg_put16(m + 2, fg_sum(m, 8 + 20 + n, 0));
-	fg_ip4(ip, router, req + 12, 8 + 20 + n);
-	return 14 + 20 + 8 + 20 + n;
+	m[0] = fam == 4 ? 3 : 1, m[1] = fam == 4 ? 1 : 3;
+	memcpy(q, req, hl);
+	memcpy(q + hl, icmp, n);
+	q[hl + 16] ^= 0x10;
+	if (fam == 4) {
+		fg_put16(m + 2, fg_sum(m, 8 + hl + n, 0));
+		fg_ip4(ip, router4, req + 12, 8 + hl + n);
+	} else {
+		fg_ip6(ip, router6, req + 8, 8 + hl + n);
+		fg_put16(m + 2, fg_sum6(ip, m, 8 + hl + n));
+	}
+	return 14 + hl + 8 + hl + n;
 }
 
 /* The same reply over IPv6 from ::ffff:A, tag and payload intact. */
 static size_t fg_mapped6(const uint8_t *req, const uint8_t *icmp, size_t n, uint8_t *out)
 {
-	uint8_t *ip = out + 14, *m = ip + 40, ph[40];
-	uint32_t sum = 0;
-	size_t i;
+	uint8_t *ip = out + 14, *m = ip + 40, src[16] = { [10] = 0xff, [11] = 0xff },
+		dst[16] = { [10] = 0xff, [11] = 0xff };
 
 	out[12] = 0x86, out[13] = 0xdd;
-	memset(ip, 0, 40);
-	ip[0] = 0x60;
-	fg_put16(ip + 4, (uint16_t)n);
-	ip[6] = 58, ip[7] = 64;
-	ip[18] = ip[19] = 0xff, memcpy(ip + 20, req + 16, 4);	/* ::ffff:target */
-	ip[34] = ip[35] = 0xff, memcpy(ip + 36, req + 12, 4);	/* ::ffff:prober */
+	memcpy(src + 12, req + 16, 4); /* ::ffff:target */
+	memcpy(dst + 12, req + 12, 4); /* ::ffff:prober */
+	fg_ip6(ip, src, dst, n);
 	memcpy(m, icmp, n);
 	m[0] = 129, m[2] = m[3] = 0;
-	memcpy(ph, ip + 8, 32);
-	memset(ph + 32, 0, 8);
-	fg_put16(ph + 34, (uint16_t)n);
-	ph[39] = 58;
-	for (i = 0; i < 40; i += 2)
-		sum += (uint32_t)ph[i] << 8 | ph[i + 1];
-	fg_put16(m + 2, fg_sum(m, n, sum));
+	fg_put16(m + 2, fg_sum6(ip, m, n));
 	return 14 + 40 + n;
+}
+
+/* An echo request to PREFIX in frame f: its IP header, its message and length, its family. */
+static int fg_request(const struct fg *g, const uint8_t *f, size_t len, const uint8_t **icmp,
+		      size_t *n)
+{
+	const uint8_t *ip = f + 14;
+	uint32_t dst;
+	size_t ihl;
+
+	if (g->family == 6) {
+		if (len < 14 + 40 + 8 || f[12] != 0x86 || f[13] != 0xdd || ip[6] != 58 ||
+		    memcmp(ip + 24, g->net6, 8))
+			return 0;
+		*icmp = ip + 40;
+		*n = len - 14 - 40;
+		return (*icmp)[0] == 128 ? 6 : 0;
+	}
+	if (len < 14 + 20 + 8 || f[12] != 0x08 || f[13] != 0x00 || (ip[0] >> 4) != 4 || ip[9] != 1)
+		return 0;
+	ihl = (ip[0] & 0xf) * 4u;
+	memcpy(&dst, ip + 16, 4);
+	if ((ntohl(dst) & g->mask) != g->net || len < 14 + ihl + 8)
+		return 0;
+	*icmp = ip + ihl;
+	*n = len - 14 - ihl;
+	return (*icmp)[0] == 8 ? 4 : 0;
 }
 
 /* One frame from rp-t0: an echo request to PREFIX gets its forgeries. */
 static void fg_frame(struct fg *g, const uint8_t *f, size_t len)
 {
 	uint8_t out[FG_FRAME];
-	const uint8_t *ip = f + 14, *icmp;
-	size_t ihl, n, olen;
-	uint32_t dst;
+	const uint8_t *icmp;
+	size_t n, olen;
 	unsigned k;
+	int fam = fg_request(g, f, len, &icmp, &n);
 
-	if (len < 14 + 20 + 8 || f[12] != 0x08 || f[13] != 0x00 || (ip[0] >> 4) != 4 || ip[9] != 1)
-		return;
-	ihl = (ip[0] & 0xf) * 4u;
-	memcpy(&dst, ip + 16, 4);
-	if ((ntohl(dst) & g->mask) != g->net || len < 14 + ihl + 8)
-		return;
-	icmp = ip + ihl;
-	n = len - 14 - ihl;
-	if (icmp[0] != 8 || n < 24 || n > 1400)
+	if (!fam || n < 24 || n > 1400 || (fam == 6 && g->mode == FG_MAPPED6))
 		return;
 	memcpy(out, f + 6, 6); /* back to the prober's MAC, from ours */
 	memcpy(out + 6, f, 6);
-	out[12] = 0x08, out[13] = 0x00;
+	memcpy(out + 12, f + 12, 2);
 	if (g->mode == FG_BADQUOTE)
-		olen = fg_error4(ip, icmp, n, out);
+		olen = fg_error(fam, f + 14, icmp, n, out);
 	else if (g->mode == FG_MAPPED6)
-		olen = fg_mapped6(ip, icmp, n, out);
+		olen = fg_mapped6(f + 14, icmp, n, out);
 	else
-		olen = fg_reply4(g, ip, icmp, n, out);
+		olen = fg_reply(g, fam, f + 14, icmp, n, out);
 	for (k = 0; k < (g->mode == FG_FLOOD ? g->copies : 1); k++)
 		fg_send(g, out, olen);
 }
@@ -193,6 +305,11 @@ static int fg_parse_prefix(struct fg *g, const char *s)
 		*slash = '\0';
 		bits = atoi(slash + 1);
 	}
+	if (strchr(buf, ':')) { /* IPv6: a /64, the lab's silent block */
+		g->family = 6;
+		return inet_pton(AF_INET6, buf, g->net6) == 1 && bits == 64 ? 0 : -1;
+	}
+	g->family = 4;
 	if (!inet_pton(AF_INET, buf, &a) || bits < 8 || bits > 32)
 		return -1;
 	g->mask = bits == 32 ? 0xffffffffu : ~(0xffffffffu >> bits);
@@ -204,12 +321,14 @@ static int fg_args(struct fg *g, int argc, char **argv, int *secs, const char **
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "m:k:t:n:")) != -1) {
+	while ((c = getopt(argc, argv, "m:k:t:n:d:")) != -1) {
 		if (c == 'm') {
-			for (g->mode = 0; g->mode <= FG_FLOOD && strcmp(optarg, fg_modes[g->mode]); g->mode++)
+			for (g->mode = 0; g->mode < FG__MODES && strcmp(optarg, fg_modes[g->mode]); g->mode++)
 				;
-			if (g->mode > FG_FLOOD)
+			if (g->mode == FG__MODES)
 				return -1;
+		} else if (c == 'd') {
+			g->delay_ns = strtoull(optarg, NULL, 10) * 1000000ULL;
 		} else if (c == 'k') {
 			g->copies = (unsigned)atoi(optarg);
 		} else if (c == 't') {
@@ -236,19 +355,20 @@ static void fg_on_term(int sig)
 
 int main(int argc, char **argv)
 {
-	struct fg g = { .mode = FG_BADCOOKIE, .copies = 100, .max = 10000000 };
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP) };
+	struct fg g = { .mode = FG_BADCOOKIE, .copies = 100, .max = 10000000, .delay_ns = 1000000000ULL };
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
 	uint8_t f[FG_FRAME];
 	const char *ifname = NULL;
 	int secs = 30;
 	time_t end;
 
 	if (fg_args(&g, argc, argv, &secs, &ifname)) {
-		fprintf(stderr, "usage: forger -m MODE [-k COPIES] [-t SECONDS] [-n MAX] IFACE PREFIX\n");
+		fprintf(stderr, "usage: forger -m MODE [-k COPIES] [-d MS] [-t SECONDS] [-n MAX] IFACE PREFIX\n");
 		return 2;
 	}
 	g.ifindex = (int)if_nametoindex(ifname);
-	g.fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
+	g.q = calloc(FG_QUEUE, sizeof(*g.q));
+	g.fd = g.q ? socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL)) : -1;
 	sll.sll_ifindex = g.ifindex;
 	if (!g.ifindex || g.fd < 0 || bind(g.fd, (struct sockaddr *)&sll, sizeof(sll))) {
 		perror("forger");
@@ -263,7 +383,8 @@ int main(int argc, char **argv)
 		socklen_t fl = sizeof(from);
 		ssize_t n;
 
-		if (poll(&p, 1, 100) <= 0)
+		fg_send_due(&g);
+		if (poll(&p, 1, 5) <= 0)
 			continue;
 		n = recvfrom(g.fd, f, sizeof(f), 0, (struct sockaddr *)&from, &fl);
 		if (n > 0 && from.sll_pkttype != PACKET_OUTGOING)

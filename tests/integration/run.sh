@@ -722,14 +722,16 @@ test_stamps_keyed_when_kernel_refuses_keys() {
 
 tx_packets() { ip netns exec rp-probe cat /sys/class/net/rp-p0/statistics/tx_packets; }
 
-# The forger (tools/forger.c) runs in rp-tgt and answers every probe to the silent
-# 198.18.150.0/24 with a forgery: it sees the probes (their tag, their payload)
-# and forges the rest. $1: its mode and options; the rest: ringping's arguments.
+# The forger (tools/forger.c) runs in rp-tgt and answers every probe to a silent
+# block (FORGE_NET: 198.18.150.0/24 unless set) with a forgery: it sees the probes
+# (their tag, their payload) and forges the rest. $1: its mode and options; the
+# rest: ringping's arguments.
 FORGER=$(dirname "$RP")/forger
 forged_run() {
 	local mode=$1 fpid
 	shift
-	ip netns exec rp-tgt "$FORGER" $mode -t 30 rp-t0 198.18.150.0/24 >"$TMP/forger.log" 2>&1 &
+	ip netns exec rp-tgt "$FORGER" $mode -t 30 rp-t0 "${FORGE_NET:-198.18.150.0/24}" \
+		>"$TMP/forger.log" 2>&1 &
 	fpid=$!
 	wait_until 5 grep -q ready "$TMP/forger.log" || fail "forger ($mode) not ready"
 	rp "$@"
@@ -738,31 +740,66 @@ forged_run() {
 	wait $fpid 2>/dev/null
 }
 
-# host_field HOST FIELD FILE: a field of the host's NDJSON record.
-host_field() { grep "\"type\":\"host\",\"host\":\"$1\"" "$3" | json_field "$2"; }
+# What each forgery must be counted as, if ringping sees it (late: timing decides).
+forged_counter() {
+	case $1 in
+	mapped6|blind) echo not_ours ;;
+	late) echo - ;;
+	*) echo invalid ;;
+	esac
+}
 
-# Every forgery, in both receive modes: the silent host stays silent (the CI gate
-# fails as the honest network deserves), the live one keeps its replies, the
-# forgeries are counted where they were turned away, nothing is dropped locally.
+# One forgery against one silent and one live host, in one receive mode.
+forged_check() {
+	local mode=$1 rx=$2 silent=$3 live=$4 out=$TMP/forged.ndjson counter
+	counter=$(forged_counter $mode)
+	forged_run "-m $mode -d 350" -c 6 -p 20 -t 300 --max-loss 0 --format ndjson \
+		$([ $rx = xdp ] && echo --xdp rp-p0) "$silent" "$live" >"$out" 2>/dev/null
+	expect_eq "$mode/$rx $silent: exit (the silent host fails the check)" "$(cat "$TMP/forged.rc")" 5
+	expect_eq "$mode/$rx $silent: its replies" "$(host_field "$silent" received "$out")" 0
+	expect_eq "$mode/$rx $silent: its errors" "$(host_field "$silent" errors "$out")" 0
+	expect_eq "$mode/$rx $silent: the live host's replies" "$(host_field "$live" received "$out")" 6
+	expect_eq "$mode/$rx $silent: dropped locally" "$(num dropped_locally "$out")" 0
+	# Socket mode has no ICMPv6 socket without IPv6 targets: mapped6 never reaches it.
+	[ "$counter" = - ] || [ $mode/$rx = mapped6/socket ] || [ "$(num $counter "$out")" -ge 6 ] ||
+		fail "$mode/$rx $silent: forgeries counted as $counter: $(num $counter "$out")"
+}
+
+# Every forgery, in both receive modes and both families: the silent host stays
+# silent (the CI gate fails as the honest network deserves), the live one keeps its
+# replies, the forgeries are counted where they were turned away, nothing is
+# dropped locally. "late" is the probe's genuine echo after its timeout.
 test_forgeries_never_credited() {
-	local out=$TMP/forged.ndjson mode rx counter
+	local mode rx
 	[ -x "$FORGER" ] || { fail "no forger at $FORGER"; return; }
-	for mode in tagonly badcookie badseq truncated badquote mapped6; do
-		counter=invalid
-		[ $mode = mapped6 ] && counter=not_ours
-		for rx in socket xdp; do
-			forged_run "-m $mode" -c 6 -p 20 -t 300 --max-loss 0 --format ndjson \
-				$([ $rx = xdp ] && echo --xdp rp-p0) 198.18.150.7 198.19.46.7 >"$out" 2>/dev/null
-			expect_eq "$mode/$rx: exit (the silent host fails the check)" "$(cat "$TMP/forged.rc")" 5
-			expect_eq "$mode/$rx: silent host's replies" "$(host_field 198.18.150.7 received "$out")" 0
-			expect_eq "$mode/$rx: silent host's errors" "$(host_field 198.18.150.7 errors "$out")" 0
-			expect_eq "$mode/$rx: live host's replies" "$(host_field 198.19.46.7 received "$out")" 6
-			# Socket mode has no ICMPv6 socket without IPv6 targets: mapped6 never reaches it.
-			[ $mode/$rx = mapped6/socket ] || [ "$(num $counter "$out")" -ge 6 ] ||
-				fail "$mode/$rx: forgeries counted as $counter: $(num $counter "$out")"
-			expect_eq "$mode/$rx: dropped locally" "$(num dropped_locally "$out")" 0
+	for rx in socket xdp; do
+		for mode in tagonly badcookie badseq truncated badquote mapped6 late blind; do
+			forged_check $mode $rx 198.18.150.7 198.19.46.7
+		done
+		for mode in tagonly badcookie badseq truncated badquote late blind; do
+			FORGE_NET=2001:db8:150::/64 forged_check $mode $rx 2001:db8:150::7 2001:db8:1::46
 		done
 	done
+}
+
+# A host 40 ms slow (delay_responder in rp-far), and the forger answering its
+# probes at once: no forgery may shorten its RTT (a bare tag made 50 ms read 0.6).
+test_forgeries_never_move_an_rtt() {
+	local out=$TMP/slowforged.ndjson dr=$TMP/dr2.out pid mode
+	ip netns exec rp-far sysctl -qw net.ipv4.icmp_echo_ignore_all=1
+	ip netns exec rp-far "$(dirname "$RP")/delay_responder" -d 40 -t 60 198.18.200.0/24 >"$dr" &
+	pid=$!
+	wait_until 5 grep -q ready "$dr" || fail "delay responder did not start"
+	for mode in tagonly badcookie badseq truncated blind; do
+		FORGE_NET=198.18.200.0/24 forged_run "-m $mode" -q -c 5 -p 20 -t 300 --format ndjson \
+			--xdp rp-p0 198.18.200.9 >"$out" 2>/dev/null
+		expect_eq "$mode: received" "$(host_field 198.18.200.9 received "$out")" 5
+		awk -v min="$(host_field 198.18.200.9 min_ms "$out")" 'BEGIN { exit !(min >= 40) }' ||
+			fail "$mode: an RTT under 40 ms: $(grep '"host":"198.18.200.9"' "$out")"
+	done
+	kill $pid
+	wait $pid 2>/dev/null
+	ip netns exec rp-far sysctl -qw net.ipv4.icmp_echo_ignore_all=0
 }
 
 # A flood of forgeries with a valid tag and a bad cookie, 500 per probe: turned away

@@ -709,12 +709,16 @@ test_stamps_keyed_across_failed_sends() {
 # still be the kernel's own for its own probe (a batch sent bare on a socket not yet
 # turned came back keyed by the socket's counter: a quarter of the sweep unstamped).
 test_stamps_keyed_when_kernel_refuses_keys() {
-	local out=$TMP/noid.ndjson i
+	local out=$TMP/noid.ndjson i lost
 	for i in 1 2 3; do
-		RINGPING_TX_NO_OPT_ID=1 rp --rate 0 --sender-threads 4 --batch 16 --format ndjson \
-			198.19.48.0/20 >"$out" 2>/dev/null
+		# Guests pace it (their slow target drops what it cannot answer) and reconcile.
+		lost=$([ -n "${RP_SWEEP_RECONCILE:-}" ] && lab_losses || echo 0)
+		RINGPING_TX_NO_OPT_ID=1 rp --rate "${RP_PACKET_SWEEP_RATE:-0}" --sender-threads 4 \
+			--batch 16 --format ndjson 198.19.48.0/20 >"$out" 2>/dev/null
+		[ -n "${RP_SWEEP_RECONCILE:-}" ] && lost=$(($(lab_losses) - lost))
+		[ "$lost" -le 204 ] || fail "run $i: the lab lost $lost requests or replies (over 5 %)"
 		expect_eq "run $i: stamps" "$(summary_field tx_stamps "$out")" looped
-		expect_eq "run $i: replied" "$(summary_field replied "$out")" 4096
+		expect_eq "run $i: replied" "$(summary_field replied "$out")" $((4096 - lost))
 		expect_eq "run $i: userspace send times" "$(summary_field tx_user_stamps "$out")" 0
 		expect_eq "run $i: RTTs before their send" "$(summary_field rtt_bad "$out")" 0
 	done

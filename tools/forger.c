@@ -14,8 +14,16 @@
  *   mapped6    an ICMPv6 echo reply from ::ffff:A with the probe's tag and payload
  *   truncated  an echo reply cut after 12 bytes of payload, lengths made to fit
  *   flood      -k copies of badcookie per probe, as fast as the socket takes them
- *   late       the probe's own echo, intact, but -d MS late (past the timeout)
+ *   late       the probe's own echo, intact, but -d MS late (past the timeout, or
+ *              into the next run)
  *   blind      an echo reply with a random tag and payload (an off-path guess)
+ *   badipsum   the probe's own echo with a wrong IPv4 header checksum
+ *   badlen     the probe's own echo whose IP length claims 8 bytes more than come
+ *   shortihl   the probe's own echo with an IPv4 header length of 16 bytes
+ *   extchain   the probe's own echo behind seven IPv6 destination-options headers
+ *   quote8     unreachable quoting 8 bytes of the probe (a router may: down, not alive)
+ *   quotebad   unreachable quoting the probe behind a broken IP header
+ *   frag       a bad-cookie echo in two IPv4 fragments (reassembled by the stack)
  *
  * Usage: forger -m MODE [-k COPIES] [-d MS] [-t SECONDS] [-n MAX_FRAMES] IFACE PREFIX
  * PREFIX: an IPv4 block, or an IPv6 /64.
@@ -39,9 +47,11 @@
 #define FG_FRAME 2048
 
 enum fg_mode { FG_TAGONLY, FG_BADCOOKIE, FG_BADSEQ, FG_BADQUOTE, FG_MAPPED6, FG_TRUNCATED, FG_FLOOD,
-	       FG_LATE, FG_BLIND, FG__MODES };
+	       FG_LATE, FG_BLIND, FG_BADIPSUM, FG_BADLEN, FG_SHORTIHL, FG_EXTCHAIN, FG_QUOTE8,
+	       FG_QUOTEBAD, FG_FRAG, FG__MODES };
 static const char *const fg_modes[] = { "tagonly", "badcookie", "badseq", "badquote", "mapped6",
-					"truncated", "flood", "late", "blind" };
+					"truncated", "flood", "late", "blind", "badipsum", "badlen",
+					"shortihl", "extchain", "quote8", "quotebad", "frag" };
 
 #define FG_QUEUE 4096 /* late answers waiting */
 
@@ -151,7 +161,11 @@ static size_t fg_forge_msg(struct fg *g, uint8_t *m, size_t n)
 		m[8] ^= 1; /* another probe's number, this probe's cookie */
 		return n;
 	case FG_LATE:
-		return n; /* the genuine echo, only too late */
+	case FG_BADIPSUM:
+	case FG_BADLEN:
+	case FG_SHORTIHL:
+	case FG_EXTCHAIN:
+		return n; /* the genuine echo: late, or in a broken packet */
 	case FG_BLIND:
 		for (i = 4; i < 24; i++) /* a guess at tag, seq and cookie */
 			m[i] = (uint8_t)random();
@@ -204,8 +218,9 @@ static size_t fg_reply(struct fg *g, int fam, const uint8_t *req, const uint8_t 
 	return 14 + hl + len;
 }
 
-/* Unreachable from the lab's router quoting the request with its cookie changed. */
-static size_t fg_error(int fam, const uint8_t *req, const uint8_t *icmp, size_t n, uint8_t *out)
+/* Unreachable from the lab's router quoting the request: its cookie changed, 8 bytes of it, or a broken header. */
+static size_t fg_error(const struct fg *g, int fam, const uint8_t *req, const uint8_t *icmp, size_t n,
+		       uint8_t *out)
 {
 	static const uint8_t router4[4] = { 198, 18, 0, 2 };
 	static const uint8_t router6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
@@ -214,9 +229,14 @@ static size_t fg_error(int fam, const uint8_t *req, const uint8_t *icmp, size_t 
 
 	memset(m, 0, 8);
 	m[0] = fam == 4 ? 3 : 1, m[1] = fam == 4 ? 1 : 3;
+	if (g->mode == FG_QUOTE8)
+		n = 8;
 	memcpy(q, req, hl);
 	memcpy(q + hl, icmp, n);
-	q[hl + 16] ^= 0x10;
+	if (g->mode == FG_BADQUOTE)
+		q[hl + 16] ^= 0x10;
+	else if (g->mode == FG_QUOTEBAD)
+		q[0] = fam == 4 ? 0x43 : 0x40; /* IHL 12 bytes; IPv6: version 4 */
 	if (fam == 4) {
 		fg_put16(m + 2, fg_sum(m, 8 + hl + n, 0));
 		fg_ip4(ip, router4, req + 12, 8 + hl + n);
@@ -241,6 +261,58 @@ static size_t fg_mapped6(const uint8_t *req, const uint8_t *icmp, size_t n, uint
 	m[0] = 129, m[2] = m[3] = 0;
 	fg_put16(m + 2, fg_sum6(ip, m, n));
 	return 14 + 40 + n;
+}
+
+/* The genuine echo in a broken packet: checksum, length, header length, a long chain. */
+static size_t fg_break(const struct fg *g, int fam, uint8_t *out, size_t len)
+{
+	uint8_t *ip = out + 14, tmp[FG_FRAME];
+	size_t i;
+
+	if (fam == 4 && g->mode == FG_BADIPSUM) {
+		ip[11] ^= 1;
+	} else if (g->mode == FG_BADLEN) {
+		fg_put16(ip + (fam == 4 ? 2 : 4), (uint16_t)((ip[fam == 4 ? 2 : 4] << 8 | ip[fam == 4 ? 3 : 5]) + 8));
+		if (fam == 4)
+			ip[10] = ip[11] = 0, fg_put16(ip + 10, fg_sum(ip, 20, 0));
+	} else if (fam == 4 && g->mode == FG_SHORTIHL) {
+		ip[0] = 0x44;
+		ip[10] = ip[11] = 0;
+		fg_put16(ip + 10, fg_sum(ip, 16, 0));
+	} else if (fam == 6 && g->mode == FG_EXTCHAIN && len + 56 <= FG_FRAME) {
+		memcpy(tmp, ip + 40, len - 54); /* the ICMPv6 message */
+		for (i = 0; i < 7; i++) { /* seven destination-options headers: one past the limit */
+			memset(ip + 40 + 8 * i, 0, 8);
+			ip[40 + 8 * i] = i < 6 ? 60 : 58;
+			ip[40 + 8 * i + 2] = 1, ip[40 + 8 * i + 3] = 4;
+		}
+		memcpy(ip + 96, tmp, len - 54);
+		ip[6] = 60;
+		fg_put16(ip + 4, (uint16_t)(len - 54 + 56));
+		len += 56;
+	}
+	return len;
+}
+
+/* A (bad-cookie) IPv4 echo in two fragments: 24 bytes of ICMP, then the rest. */
+static void fg_send_frags(struct fg *g, const uint8_t *out, size_t len)
+{
+	uint8_t f[FG_FRAME];
+	size_t rest = len - 14 - 20 - 24;
+
+	memcpy(f, out, 14 + 20 + 24);
+	fg_put16(f + 14 + 2, 20 + 24);
+	f[14 + 6] = 0x20, f[14 + 7] = 0; /* more fragments, offset 0 */
+	f[14 + 10] = f[14 + 11] = 0;
+	fg_put16(f + 14 + 10, fg_sum(f + 14, 20, 0));
+	fg_send(g, f, 14 + 20 + 24);
+	memcpy(f, out, 14 + 20);
+	memcpy(f + 14 + 20, out + 14 + 20 + 24, rest);
+	fg_put16(f + 14 + 2, (uint16_t)(20 + rest));
+	f[14 + 6] = 0, f[14 + 7] = 3; /* last fragment, offset 24 bytes */
+	f[14 + 10] = f[14 + 11] = 0;
+	fg_put16(f + 14 + 10, fg_sum(f + 14, 20, 0));
+	fg_send(g, f, 14 + 20 + rest);
 }
 
 /* An echo request to PREFIX in frame f: its IP header, its message and length, its family. */
@@ -279,17 +351,21 @@ static void fg_frame(struct fg *g, const uint8_t *f, size_t len)
 	unsigned k;
 	int fam = fg_request(g, f, len, &icmp, &n);
 
-	if (!fam || n < 24 || n > 1400 || (fam == 6 && g->mode == FG_MAPPED6))
-		return;
+	if (!fam || n < 24 || n > 1400 || (fam == 6 && (g->mode == FG_MAPPED6 || g->mode == FG_BADIPSUM ||
+	    g->mode == FG_SHORTIHL || g->mode == FG_FRAG)) || (fam == 4 && g->mode == FG_EXTCHAIN))
+		return; /* no such forgery in this family: nothing, never the genuine echo */
 	memcpy(out, f + 6, 6); /* back to the prober's MAC, from ours */
 	memcpy(out + 6, f, 6);
 	memcpy(out + 12, f + 12, 2);
-	if (g->mode == FG_BADQUOTE)
-		olen = fg_error(fam, f + 14, icmp, n, out);
+	if (g->mode == FG_BADQUOTE || g->mode == FG_QUOTE8 || g->mode == FG_QUOTEBAD)
+		olen = fg_error(g, fam, f + 14, icmp, n, out);
 	else if (g->mode == FG_MAPPED6)
 		olen = fg_mapped6(f + 14, icmp, n, out);
 	else
 		olen = fg_reply(g, fam, f + 14, icmp, n, out);
+	olen = fg_break(g, fam, out, olen);
+	if (g->mode == FG_FRAG && fam == 4)
+		return fg_send_frags(g, out, olen);
 	for (k = 0; k < (g->mode == FG_FLOOD ? g->copies : 1); k++)
 		fg_send(g, out, olen);
 }

@@ -870,6 +870,36 @@ test_xdp_fragmented_replies() {
 	done
 }
 
+# getrandom, epoll and eventfd failing: exit 4 with a word on what failed, not silence.
+test_system_call_failures_say_so() {
+	local shim err code call
+	shim=$(dirname "$RP")/failsys.so
+	[ -e "$shim" ] || { fail "no $shim"; return; }
+	for call in getrandom:getrandom "epoll_create1:ring buffer\|epoll" eventfd:eventfd; do
+		err=$(FAILSYS=${call%%:*} LD_PRELOAD=$shim rp -q 198.19.0.1 2>&1 >/dev/null); code=$?
+		expect_eq "${call%%:*} fails: exit" $code 4
+		printf '%s' "$err" | grep -q "${call#*:}" || fail "${call%%:*} fails: said '$err'"
+	done
+}
+
+# -C with -r: a lossy host's one answer, whatever round it came in, lands in its own
+# slot (it ran into the next host's: a silent host showed another's RTT).
+test_rtt_lists_with_retries() {
+	local out=$TMP/cr.ndjson h rtt rcv
+	"$LAB" impair loss 50 198.19.51.0/28 || { fail "impair"; return; }
+	rp -C 1 -r 6 -t 100 --format ndjson 198.19.51.0/28 2001:db8:100::1 >"$out" 2>/dev/null
+	"$LAB" impair off
+	for h in $(seq 0 15) ; do
+		rtt=$(grep "\"type\":\"rtts\",\"host\":\"198.19.51.$h\"" "$out" | sed 's/.*\[\(.*\)\].*/\1/')
+		rcv=$(grep "\"type\":\"result\",\"host\":\"198.19.51.$h\"" "$out" | json_field status)
+		[ "$rtt" = null ] && [ "$rcv" != alive ] && continue
+		[ "$rtt" != null ] && [ "$rcv" = alive ] && continue
+		fail "198.19.51.$h: RTT list '$rtt', status '$rcv'"
+	done
+	expect_eq "the unreachable host's list" \
+		"$(grep '"type":"rtts","host":"2001:db8:100::1"' "$out" | sed 's/.*\[\(.*\)\].*/\1/')" null
+}
+
 # What the user typed comes back in messages with its control bytes escaped.
 test_messages_escape_control_bytes() {
 	local err

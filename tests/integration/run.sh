@@ -48,7 +48,9 @@ sweep_16() {
 	code=$?
 	[ -n "${RP_SWEEP_RECONCILE:-}" ] && lost=$(($(lab_losses) - lost))
 	want=$((65536 - lost))
-	[ $lost -le 3276 ] || fail "the lab lost $lost requests or replies on its own (over 5 %)"
+	# Under emulation the lab's target loses up to 6 % in XDP mode at full rate (3,852
+	# seen on 5.10): more than 10 % means the lab itself is broken, not a slow guest.
+	[ $lost -le 6553 ] || fail "the lab lost $lost requests or replies on its own (over 10 %)"
 	expect_eq "exit code" $code $([ $lost -eq 0 ] && echo 0 || echo 1) || sweep_diag "$out"
 	expect_eq targets "$(summary_field targets "$out")" 65536
 	expect_eq sent "$(summary_field sent "$out")" 65536
@@ -716,7 +718,7 @@ test_stamps_keyed_when_kernel_refuses_keys() {
 		RINGPING_TX_NO_OPT_ID=1 rp --rate "${RP_PACKET_SWEEP_RATE:-0}" --sender-threads 4 \
 			--batch 16 --format ndjson 198.19.48.0/20 >"$out" 2>/dev/null
 		[ -n "${RP_SWEEP_RECONCILE:-}" ] && lost=$(($(lab_losses) - lost))
-		[ "$lost" -le 204 ] || fail "run $i: the lab lost $lost requests or replies (over 5 %)"
+		[ "$lost" -le 409 ] || fail "run $i: the lab lost $lost requests or replies (over 10 %)"
 		expect_eq "run $i: stamps" "$(summary_field tx_stamps "$out")" looped
 		expect_eq "run $i: replied" "$(summary_field replied "$out")" $((4096 - lost))
 		expect_eq "run $i: userspace send times" "$(summary_field tx_user_stamps "$out")" 0

@@ -53,20 +53,37 @@ sweep_16() {
 	[ $lost -le 6553 ] || fail "the lab lost $lost requests or replies on its own (over 10 %)"
 	expect_eq "exit code" $code $([ $lost -eq 0 ] && echo 0 || echo 1) || sweep_diag "$out"
 	expect_eq targets "$(summary_field targets "$out")" 65536
-	expect_eq sent "$(summary_field sent "$out")" 65536
-	expect_eq replied "$(summary_field replied "$out")" $want
+	sweep_losses "$out" $lost
 	expect_eq errors "$(summary_field errors "$out")" 0
-	expect_eq no_reply "$(summary_field no_reply "$out")" $lost
 	expect_eq invalid "$(summary_field invalid "$out")" 0
 	expect_eq duplicates "$(summary_field duplicates "$out")" 0
 	expect_eq dropped_locally "$(summary_field dropped_locally "$out")" 0
-	expect_eq send_failed "$(summary_field send_failed "$out")" 0
 	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
 	expect_eq tx_user_stamps "$(summary_field tx_user_stamps "$out")" 0 || sweep_diag "$out"
+	want=$(num replied "$out")
 	expect_eq "unique alive hosts" \
 		"$(grep '"status":"alive"' "$out" | json_field host | sort -u | wc -l)" $want
 	expect_eq "rows with an RTT" "$(grep -c '"rtt_ms":[0-9]' "$out")" $want
-	[ $lost -eq 0 ] || echo "note: $CUR: the lab lost $lost (its own counters); no_reply matched"
+	[ $lost -eq 0 ] || echo "note: $CUR: the lab lost $lost (its own counters); no_reply and send_failed within it"
+}
+
+# On the host every probe is sent and answered. In a guest the lab's own losses
+# (its counters: $2) show as no reply, or, when the kernel refused the send at once
+# (a full veth queue), as send_failed: together never more than the lab lost, and
+# every other probe sent and answered.
+sweep_losses() {
+	local nr sf
+	nr=$(num no_reply "$1")
+	sf=$(num send_failed "$1")
+	if [ "$2" -eq 0 ]; then
+		expect_eq sent "$(summary_field sent "$1")" 65536
+		expect_eq replied "$(summary_field replied "$1")" 65536
+		expect_eq no_reply "$nr" 0
+		expect_eq send_failed "$sf" 0
+		return
+	fi
+	[ $((nr + sf)) -le "$2" ] || fail "no reply $nr and send failed $sf, but the lab lost only $2"
+	expect_eq "every probe in a bucket" $(($(num replied "$1") + nr + sf)) 65536
 }
 
 # What the lab itself lost, by the kernel's own counters: requests veth dropped on

@@ -376,16 +376,27 @@ test_checks_max_loss_acceptance() {
 # this VM); the median within its stated 6.25 % of a true median in [20, 21]
 # ms, so in [20, 22.4]. The tail is not asserted: a timer's worst wake-up on a
 # shared VM has no bound (4.9 ms seen once).
-test_stats_known_delay() {
-	local out=$TMP/delay.ndjson dr=$TMP/dr.out pid h
+# slow_start MS SECONDS: 198.18.200.0/24 answered MS late by delay_responder in rp-far
+# (its kernel silenced); SLOW_PID to hand to slow_stop, which gives the kernel back.
+slow_start() {
 	ip netns exec rp-far sysctl -qw net.ipv4.icmp_echo_ignore_all=1
-	ip netns exec rp-far "$(dirname "$RP")/delay_responder" -d 20 -t 30 198.18.200.0/24 >"$dr" &
-	pid=$!
-	wait_until 5 grep -q ready "$dr" || fail "delay responder did not start"
-	rp -q -c 50 -p 10 --format ndjson 198.18.200.1-198.18.200.4 >"$out" 2>/dev/null
-	kill $pid
-	wait $pid 2>/dev/null
+	ip netns exec rp-far "$(dirname "$RP")/delay_responder" -d "$1" -t "$2" 198.18.200.0/24 \
+		>"$TMP/dr.out" &
+	SLOW_PID=$!
+	wait_until 5 grep -q ready "$TMP/dr.out" || fail "delay responder did not start"
+}
+
+slow_stop() {
+	kill $SLOW_PID
+	wait $SLOW_PID 2>/dev/null
 	ip netns exec rp-far sysctl -qw net.ipv4.icmp_echo_ignore_all=0
+}
+
+test_stats_known_delay() {
+	local out=$TMP/delay.ndjson h
+	slow_start 20 30
+	rp -q -c 50 -p 10 --format ndjson 198.18.200.1-198.18.200.4 >"$out" 2>/dev/null
+	slow_stop
 	expect_eq received "$(agg_field received "$out")" 200
 	for h in 1 2 3 4; do
 		awk -v min="$(host_field 198.18.200.$h min_ms "$out")" -v avg="$(host_field 198.18.200.$h avg_ms "$out")" \
@@ -836,11 +847,8 @@ test_forged_replays() {
 # A host 40 ms slow (delay_responder in rp-far), and the forger answering its
 # probes at once: no forgery may shorten its RTT (a bare tag made 50 ms read 0.6).
 test_forgeries_never_move_an_rtt() {
-	local out=$TMP/slowforged.ndjson dr=$TMP/dr2.out pid mode
-	ip netns exec rp-far sysctl -qw net.ipv4.icmp_echo_ignore_all=1
-	ip netns exec rp-far "$(dirname "$RP")/delay_responder" -d 40 -t 60 198.18.200.0/24 >"$dr" &
-	pid=$!
-	wait_until 5 grep -q ready "$dr" || fail "delay responder did not start"
+	local out=$TMP/slowforged.ndjson mode
+	slow_start 40 60
 	for mode in tagonly badcookie badseq truncated blind; do
 		FORGE_NET=198.18.200.0/24 forged_run "-m $mode" -q -c 5 -p 20 -t 300 --format ndjson \
 			--xdp rp-p0 198.18.200.9 >"$out" 2>/dev/null
@@ -848,9 +856,7 @@ test_forgeries_never_move_an_rtt() {
 		awk -v min="$(host_field 198.18.200.9 min_ms "$out")" 'BEGIN { exit !(min >= 40) }' ||
 			fail "$mode: an RTT under 40 ms: $(grep '"host":"198.18.200.9"' "$out")"
 	done
-	kill $pid
-	wait $pid 2>/dev/null
-	ip netns exec rp-far sysctl -qw net.ipv4.icmp_echo_ignore_all=0
+	slow_stop
 }
 
 # A flood of forgeries with a valid tag and a bad cookie, 500 per probe: turned away

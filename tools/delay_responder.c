@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * delay_responder: the lab's slow host. In a namespace whose kernel ignores
- * echo requests (net.ipv4.icmp_echo_ignore_all=1), it answers those sent to
- * PREFIX exactly DELAY after the kernel received them (SO_TIMESTAMPNS), so
- * a test can check the RTT ringping measures against a known added delay.
- * Replies go out through an IPPROTO_RAW socket, from the probed address.
+ * echo requests (net.ipv4.icmp_echo_ignore_all=1, or net.ipv6.icmp.
+ * echo_ignore_all=1 for an IPv6 PREFIX), it answers those sent to PREFIX
+ * exactly DELAY after the kernel received them (SO_TIMESTAMPNS), so a test
+ * can check the RTT ringping measures against a known added delay. Replies go
+ * out from the probed address: IPv4 through an IPPROTO_RAW socket, IPv6
+ * through a raw ICMPv6 socket (the kernel sums it) with the source in
+ * IPV6_PKTINFO, which IPV6_FREEBIND lets name an AnyIP address.
  *
  * Usage: delay_responder -d MS [-t SECONDS] [-n MAX_REPLIES] PREFIX
+ * PREFIX: IPv4 a.b.c.d/len, or IPv6 x::/len.
  * Bounded: it exits after SECONDS (default 30) or MAX_REPLIES (default 1e6).
  */
 #include <arpa/inet.h>
@@ -20,20 +24,23 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/errqueue.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
 
 #define DR_QUEUE 65536 /* pending replies; beyond this a request is dropped (and counted) */
 #define DR_PKT 1500
 
 struct dr_pending {
 	uint64_t due_ns;
-	uint32_t src, dst; /* of the request, network order */
+	uint8_t src[16], dst[16]; /* of the request, network order (IPv4: the first 4) */
 	uint16_t len;
 	uint8_t icmp[DR_PKT];
 };
 
 struct dr {
-	uint32_t net, mask;
+	int family;
+	uint8_t net[16];
+	int plen;
 	uint64_t delay_ns;
 	int rx, tx;
 	struct dr_pending *q;
@@ -49,32 +56,23 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static uint64_t rx_stamp(struct msghdr *m)
+/* Whether the first plen bits of a equal PREFIX's. */
+static int dr_in_prefix(const struct dr *d, const uint8_t *a)
 {
-	struct cmsghdr *c;
+	int full = d->plen / 8, rest = d->plen % 8;
 
-	for (c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS) {
-			struct timespec ts;
-
-			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-			return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-		}
-	return now_ns();
+	if (memcmp(a, d->net, full))
+		return 0;
+	return !rest || !((a[full] ^ d->net[full]) & (uint8_t)(0xff << (8 - rest)));
 }
 
-/* Queue an echo request to our prefix for its reply; anything else is not ours. */
-static void dr_take(struct dr *d, const uint8_t *p, ssize_t n, uint64_t rx)
+/* Queue an echo request (ICMP or ICMPv6, from its type on) for its reply. */
+static void dr_queue(struct dr *d, const uint8_t *src, const uint8_t *dst, int alen,
+		     const uint8_t *icmp, size_t len, uint64_t rx)
 {
 	struct dr_pending *e;
-	uint32_t dst;
-	int hl;
 
-	if (n < 20 || (p[0] >> 4) != 4 || p[9] != 1)
-		return;
-	hl = (p[0] & 0xf) * 4;
-	memcpy(&dst, p + 16, 4);
-	if (n < hl + 8 || p[hl] != 8 || (ntohl(dst) & d->mask) != d->net || n - hl > DR_PKT)
+	if (len < 8 || len > DR_PKT || !dr_in_prefix(d, dst))
 		return;
 	if (d->tail - d->head == DR_QUEUE) {
 		d->dropped++;
@@ -82,23 +80,36 @@ static void dr_take(struct dr *d, const uint8_t *p, ssize_t n, uint64_t rx)
 	}
 	e = &d->q[d->tail++ % DR_QUEUE];
 	e->due_ns = rx + d->delay_ns;
-	memcpy(&e->src, p + 12, 4);
-	e->dst = dst;
-	e->len = (uint16_t)(n - hl);
-	memcpy(e->icmp, p + hl, e->len);
+	memcpy(e->src, src, alen);
+	memcpy(e->dst, dst, alen);
+	e->len = (uint16_t)len;
+	memcpy(e->icmp, icmp, len);
 }
 
-static void dr_reply(struct dr *d, struct dr_pending *e)
+/* IPv4: a raw ICMP socket hands over the IP header too. */
+static void dr_take4(struct dr *d, const uint8_t *p, ssize_t n, uint64_t rx)
+{
+	int hl;
+
+	if (n < 20 || (p[0] >> 4) != 4 || p[9] != 1)
+		return;
+	hl = (p[0] & 0xf) * 4;
+	if (n >= hl + 8 && p[hl] == 8)
+		dr_queue(d, p + 12, p + 16, 4, p + hl, (size_t)(n - hl), rx);
+}
+
+static void dr_reply4(struct dr *d, struct dr_pending *e)
 {
 	uint8_t pkt[20 + DR_PKT] = { 0x45 };
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = e->src };
+	struct sockaddr_in to = { .sin_family = AF_INET };
 	uint16_t tot = htons((uint16_t)(20 + e->len));
 	uint32_t sum;
 
+	memcpy(&to.sin_addr, e->src, 4);
 	memcpy(pkt + 2, &tot, 2);
 	pkt[8] = 64, pkt[9] = 1;
-	memcpy(pkt + 12, &e->dst, 4); /* from the probed address; the kernel fills id and checksum */
-	memcpy(pkt + 16, &e->src, 4);
+	memcpy(pkt + 12, e->dst, 4); /* from the probed address; the kernel fills id and checksum */
+	memcpy(pkt + 16, e->src, 4);
 	memcpy(pkt + 20, e->icmp, e->len);
 	pkt[20] = 0; /* echo reply: the checksum word loses 0x0800 (RFC 1624) */
 	sum = (uint32_t)(uint16_t)~((pkt[22] << 8) | pkt[23]) + (uint16_t)~0x0800;
@@ -109,28 +120,83 @@ static void dr_reply(struct dr *d, struct dr_pending *e)
 		d->answered++;
 }
 
+/* IPv6: an echo reply from the probed address (IPV6_PKTINFO); the kernel sums it. */
+static void dr_reply6(struct dr *d, struct dr_pending *e)
+{
+	union {
+		struct cmsghdr c;
+		uint8_t b[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	} ctl = { 0 };
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	struct iovec iov = { e->icmp, e->len };
+	struct msghdr m = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov,
+			    .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b) };
+	struct in6_pktinfo pi = { 0 };
+
+	memcpy(&to.sin6_addr, e->src, 16);
+	memcpy(&pi.ipi6_addr, e->dst, 16);
+	ctl.c.cmsg_level = IPPROTO_IPV6;
+	ctl.c.cmsg_type = IPV6_PKTINFO;
+	ctl.c.cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(&ctl.c), &pi, sizeof(pi));
+	e->icmp[0] = ICMP6_ECHO_REPLY;
+	e->icmp[2] = e->icmp[3] = 0;
+	if (sendmsg(d->tx, &m, 0) > 0)
+		d->answered++;
+}
+
+/* SO_TIMESTAMPNS, and for IPv6 the address the request was sent to. */
+static uint64_t dr_cmsgs(struct msghdr *m, uint8_t dst6[16])
+{
+	uint64_t rx = 0;
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS) {
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			rx = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			memcpy(dst6, &pi.ipi6_addr, 16);
+		}
+	}
+	return rx ? rx : now_ns();
+}
+
 static void dr_read(struct dr *d)
 {
-	uint8_t buf[20 + 60 + DR_PKT], ctl[256];
+	uint8_t buf[20 + 60 + DR_PKT], ctl[256], dst6[16];
+	struct sockaddr_in6 from;
 	struct iovec iov = { buf, sizeof(buf) };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	uint64_t rx;
 	ssize_t n;
 
 	for (;;) {
+		m.msg_name = &from;
+		m.msg_namelen = sizeof(from);
 		m.msg_control = ctl;
 		m.msg_controllen = sizeof(ctl);
 		n = recvmsg(d->rx, &m, MSG_DONTWAIT);
 		if (n < 0)
 			return;
-		dr_take(d, buf, n, rx_stamp(&m));
+		memset(dst6, 0, sizeof(dst6));
+		rx = dr_cmsgs(&m, dst6);
+		if (d->family == AF_INET)
+			dr_take4(d, buf, n, rx);
+		else if (n >= 8 && buf[0] == ICMP6_ECHO_REQUEST)
+			dr_queue(d, (uint8_t *)&from.sin6_addr, dst6, 16, buf, (size_t)n, rx);
 	}
 }
 
 static int dr_args(int argc, char **argv, struct dr *d, int *secs, uint64_t *max)
 {
 	char *slash;
-	struct in_addr a;
-	int c, len;
+	int c;
 
 	while ((c = getopt(argc, argv, "d:t:n:")) != -1) {
 		if (c == 'd')
@@ -145,29 +211,52 @@ static int dr_args(int argc, char **argv, struct dr *d, int *secs, uint64_t *max
 	if (optind != argc - 1 || !(slash = strchr(argv[optind], '/')) || *secs < 1 || *secs > 600)
 		return -1;
 	*slash = 0;
-	len = atoi(slash + 1);
-	if (inet_pton(AF_INET, argv[optind], &a) != 1 || len < 8 || len > 32)
+	d->plen = atoi(slash + 1);
+	d->family = strchr(argv[optind], ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(d->family, argv[optind], d->net) != 1 || d->plen < 8 ||
+	    d->plen > (d->family == AF_INET ? 32 : 128))
 		return -1;
-	d->mask = len == 32 ? ~0U : ~(~0U >> len);
-	d->net = ntohl(a.s_addr) & d->mask;
 	return 0;
+}
+
+/* The receiving and the answering socket of PREFIX's family. */
+static int dr_sockets(struct dr *d)
+{
+	int one = 1;
+
+	if (d->family == AF_INET) {
+		d->rx = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+		d->tx = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	} else {
+		struct icmp6_filter f;
+
+		ICMP6_FILTER_SETBLOCKALL(&f);
+		ICMP6_FILTER_SETPASS(ICMP6_ECHO_REQUEST, &f);
+		d->rx = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+		d->tx = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+		if (d->rx < 0 || d->tx < 0 ||
+		    setsockopt(d->rx, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) ||
+		    setsockopt(d->rx, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one)) ||
+		    setsockopt(d->tx, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof(one)))
+			return -1;
+	}
+	if (d->rx < 0 || d->tx < 0)
+		return -1;
+	return setsockopt(d->rx, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 }
 
 int main(int argc, char **argv)
 {
 	struct dr d = { 0 };
 	uint64_t max = 1000000, end;
-	int secs = 30, one = 1;
+	int secs = 30;
 
 	if (dr_args(argc, argv, &d, &secs, &max)) {
 		fprintf(stderr, "usage: delay_responder -d MS [-t SECONDS] [-n MAX_REPLIES] PREFIX\n");
 		return 3;
 	}
 	d.q = calloc(DR_QUEUE, sizeof(*d.q));
-	d.rx = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
-	d.tx = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
-	if (!d.q || d.rx < 0 || d.tx < 0 ||
-	    setsockopt(d.rx, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one))) {
+	if (!d.q || dr_sockets(&d)) {
 		perror("delay_responder");
 		return 4;
 	}
@@ -179,8 +268,14 @@ int main(int argc, char **argv)
 		struct pollfd p = { .fd = d.rx, .events = POLLIN };
 		struct timespec ts;
 
-		while (d.head != d.tail && d.q[d.head % DR_QUEUE].due_ns <= now)
-			dr_reply(&d, &d.q[d.head++ % DR_QUEUE]);
+		while (d.head != d.tail && d.q[d.head % DR_QUEUE].due_ns <= now) {
+			struct dr_pending *e = &d.q[d.head++ % DR_QUEUE];
+
+			if (d.family == AF_INET)
+				dr_reply4(&d, e);
+			else
+				dr_reply6(&d, e);
+		}
 		if (d.head != d.tail && d.q[d.head % DR_QUEUE].due_ns - now < wait)
 			wait = d.q[d.head % DR_QUEUE].due_ns - now;
 		ts = (struct timespec){ (time_t)(wait / 1000000000ULL), (long)(wait % 1000000000ULL) };

@@ -45,7 +45,7 @@ UNIT_TESTS := targets permute pacer probe inflight stats output cli tx hoststats
 UNIT_BINS := $(patsubst %,$(OUTPUT)/test_%,$(UNIT_TESTS))
 
 .DELETE_ON_ERROR:
-.PHONY: all deps demo test unit bpftest itest apitest check-asan fuzz bench tools vmlinux vmtest clean check-libbpf lib install
+.PHONY: all deps demo test unit bpftest itest apitest check-asan fuzz bench tools vmlinux vmtest clean check-libbpf lib install install-caps
 
 # The library: a static archive and a shared object with a soname.
 LIB_VERSION := $(shell sed -n 's/^\#define RINGPING_VERSION "\(.*\)"/\1/p' include/ringping.h)
@@ -142,6 +142,18 @@ install: all
 		-e 's|@VERSION@|$(LIB_VERSION)|' tools/ringping.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/ringping.pc
 	$(Q)install -m 644 $(OUTPUT)/ringping.8 $(DESTDIR)$(MANDIR)/man8/ringping.8
 	$(Q)install -m 644 tools/libringping.3 $(DESTDIR)$(MANDIR)/man3/libringping.3
+
+# File capabilities: the exact set the BPF mode needs, so that users who are not
+# root can run it (README, Privileges). RINGPING_GROUP: only that group may run it
+# (mode 0750), which is how to hand the capabilities to some users, not to all.
+# The binary drops them once its run is set up. Run after install (as root).
+FILE_CAPS := cap_net_raw,cap_net_admin,cap_bpf,cap_perfmon+ep
+install-caps:
+	$(Q)test -x $(DESTDIR)$(BINDIR)/ringping || { echo "install-caps: no $(DESTDIR)$(BINDIR)/ringping (make install first)"; exit 1; }
+	$(Q)if [ -n "$(RINGPING_GROUP)" ]; then chgrp $(RINGPING_GROUP) $(DESTDIR)$(BINDIR)/ringping && \
+		chmod 0750 $(DESTDIR)$(BINDIR)/ringping; fi
+	$(Q)setcap $(FILE_CAPS) $(DESTDIR)$(BINDIR)/ringping
+	$(Q)getcap $(DESTDIR)$(BINDIR)/ringping
 
 # Benchmark tools: the bare generator (the ceiling) and the lab's XDP responder.
 BENCH_BPF := $(OUTPUT)/xdp_echo.bpf.o $(OUTPUT)/xdp_pass.bpf.o

@@ -19,8 +19,9 @@
  * added later go at the end, and an older caller's smaller struct reads as
  * zero there.
  *
- * Probing needs CAP_NET_RAW (raw sockets) and CAP_BPF/CAP_NET_ADMIN (the
- * receive program); ringping_open() says which is missing.
+ * Probing with BPF needs CAP_NET_RAW, CAP_NET_ADMIN, CAP_BPF and CAP_PERFMON
+ * (or root); without them the engine uses ICMP datagram sockets, which need
+ * none (see enum ringping_mode).
  */
 #ifndef RINGPING_H
 #define RINGPING_H
@@ -84,7 +85,8 @@ struct ringping_probe {
 	__u8 icmp_type, icmp_code;
 	__u32 info;		/* next-hop MTU (frag needed, packet too big) or parameter-problem pointer */
 	int err;		/* RINGPING_SEND_FAILED: -errno */
-	bool tx_user;		/* the send time is a userspace stamp (no kernel stamp came) */
+	bool tx_user;		/* the RTT rests on a userspace stamp: no kernel TX stamp came
+				 * (or, in dgram mode, no kernel RX stamp) */
 	__u64 target_index;	/* the target's index (ringping_target) */
 	__u16 icmp_id, icmp_seq; /* the echo request's identifier and sequence (keyed, see README) */
 	__u32 bytes;		/* ICMP bytes sent (header and data) */
@@ -113,7 +115,7 @@ struct ringping_host {
 
 /* What the run was. */
 struct ringping_meta {
-	const char *mode;	/* "socket" or "xdp" */
+	const char *mode;	/* "socket", "xdp" or "dgram" */
 	const char *send_path;	/* "raw" or "packet" */
 	const char *tx_stamps;	/* "keyed", "looped" or "user" (see README, Clocks) */
 	const char *rx_clock;	/* "tai" or "monotonic" */
@@ -156,6 +158,17 @@ enum ringping_send_path {
 	RINGPING_SEND_RAW,	/* raw ICMP sockets: the kernel routes each probe */
 	RINGPING_SEND_PACKET,	/* AF_PACKET frames to the next hop of the targets: one family */
 };
+
+/*
+ * How probes go out and answers come in. BPF: raw sockets and a BPF receive
+ * program (root, or CAP_NET_RAW, CAP_NET_ADMIN, CAP_BPF and CAP_PERFMON).
+ * DGRAM: ICMP datagram ("ping") sockets, no privilege at all where the
+ * sysctl net.ipv4.ping_group_range covers the caller's group; kernel TX and
+ * RX stamps all the same, no XDP, no packet send path. AUTO: BPF when this
+ * thread holds those capabilities (or XDP or the packet path is asked for),
+ * DGRAM otherwise, said once at INFO level.
+ */
+enum ringping_mode { RINGPING_MODE_AUTO, RINGPING_MODE_BPF, RINGPING_MODE_DGRAM };
 
 enum ringping_log_level { RINGPING_LOG_WARN, RINGPING_LOG_INFO, RINGPING_LOG_DEBUG };
 
@@ -203,6 +216,15 @@ struct ringping_opts {
 	ringping_log_fn log;	/* NULL: diagnostics are dropped */
 	void *log_ctx;
 	enum ringping_log_level log_level; /* the most detailed level passed to log */
+	enum ringping_mode mode;	/* 0: RINGPING_MODE_AUTO */
+	/*
+	 * Least privilege for one-shot programs (the CLI): once a run is set up
+	 * (programs loaded, sockets open), each of its threads drops every
+	 * capability but those in keep_caps (a bit per CAP_* number). A later
+	 * run of the same process then has no privilege left to set up with.
+	 */
+	bool drop_caps;
+	__u64 keep_caps;
 };
 
 /* A new engine. 0, or -errno with *e NULL (-EINVAL: ringping_errmsg(NULL) says which option). */

@@ -25,6 +25,7 @@ enum rp_kind {
 enum rp_rec_flags {
 	RP_REC_F_PAYLOAD = 1 << 0,	  /* seq and cookie were read from the (quoted) payload */
 	RP_REC_F_CSUM_UNCHECKED = 1 << 1, /* ICMP message longer than the copy window */
+	RP_REC_F_RX_USER = 1 << 2,	  /* datagram path: no kernel RX stamp, a userspace one */
 };
 
 /*

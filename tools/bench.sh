@@ -38,6 +38,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 "$LAB" up || exit 1
+# ICMP datagram sockets for nobody's group in rp-probe only (the sysctl is per namespace).
+ip netns exec rp-probe sysctl -qw net.ipv4.ping_group_range="0 65534"
 GW=$(ip netns exec rp-tgt cat /sys/class/net/rp-t0/address)
 mkfifo "$TMP/nap"
 
@@ -113,6 +115,12 @@ run_ringping() {
 	measure "ringping$tag" "$BUILD/ringping" --rate 0 -q --format ndjson "$@" "${NET6:-$NET}"
 	measure "ringping-xdp$tag" "$BUILD/ringping" --rate 0 -q --format ndjson --xdp rp-p0 "$@" \
 		"${NET6:-$NET}"
+	# Without privilege (ICMP datagram sockets, as nobody): no packet send path there.
+	case "$*" in
+	*packet*) ;;
+	*) measure "ringping-dgram$tag" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$BUILD/ringping" --rate 0 -q --format ndjson "$@" "${NET6:-$NET}" ;;
+	esac
 }
 
 xdp_responder() {

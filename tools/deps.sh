@@ -9,8 +9,11 @@ set -eu
 # OpenMetrics reports with real parsers (xmllint, prometheus_client's strict one);
 # tcpdump: a test checks per-host statistics against an independent capture;
 # binutils: ld -r and objcopy make the archive whose internals are local.
+# iputils-ping: a test runs the system's ping beside unprivileged runs (no cross-credit);
+# libcap2-bin: setcap, for make install-caps and its test.
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config gcc binutils make
-      iproute2 nftables libxml2-utils python3 python3-prometheus-client tcpdump"
+      iproute2 nftables libxml2-utils python3 python3-prometheus-client tcpdump iputils-ping
+      libcap2-bin"
 [ "${1:-}" = --bench ] && pkgs="zmap masscan fping nmap time"
 [ "${1:-}" = --vm ] && pkgs="qemu-system-x86 busybox-static kmod cpio xz-utils"
 missing=

@@ -63,6 +63,7 @@ static enum cli_result cli_list(struct cli_ctx *c, const struct cli_opt *opt, co
 static enum cli_result cli_source(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_xdp_mode(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_send_path(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_mode(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_format(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_version(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_help(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
@@ -129,6 +130,8 @@ static const struct cli_opt cli_opts[] = {
 	{ "alive", 'a', NULL, "show only targets that are alive", FLAG(out.alive_only) },
 	{ "unreach", 'u', NULL, "show only targets that did not answer", FLAG(out.unreach_only) },
 	{ "quiet", 'q', NULL, "no per-target results, only the summary", FLAG(out.quiet) },
+	{ "mode", 0, "MODE", "auto (default: bpf with the privileges for it, else dgram), bpf (BPF receive "
+	  "program, raw sockets) or dgram (ICMP datagram sockets: no root needed)", FN(cli_mode) },
 	{ "send-path", 0, "PATH", "raw (default: raw ICMP socket) or packet (AF_PACKET frames to the targets' gateway)",
 	  FN(cli_send_path) },
 	{ "batch", 0, "N", "probes per sendmmsg call (1..1024, default 64)", NUM(batch, 1, 1024) },
@@ -368,6 +371,20 @@ static enum cli_result cli_xdp_mode(struct cli_ctx *c, const struct cli_opt *opt
 static enum cli_result cli_send_path(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
 {
 	return cli_choice(c, opt, arg, "raw", "packet", &c->o->send_packet);
+}
+
+static enum cli_result cli_mode(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	static const char *const modes[] = { "auto", "bpf", "dgram" }; /* enum ringping_mode's order */
+
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(arg, modes[i])) {
+			c->o->mode = i;
+			return CLI_RUN;
+		}
+	return snprintf(c->err, c->errlen, "bad value '%s' for --%s: expected auto, bpf or dgram", arg,
+			opt->name),
+	       CLI_BAD;
 }
 
 static enum cli_result cli_format(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)

@@ -46,6 +46,7 @@ struct rp_opts {
 	bool xdp_generic;
 	bool xdp_pass;	     /* keep matched replies in XDP mode */
 	bool send_packet;    /* AF_PACKET frames instead of the raw ICMP socket */
+	int mode;	     /* --mode: enum ringping_mode */
 	__u32 batch;
 	int sender_threads; /* 0 = send inline on the run's thread */
 	bool threads_set;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include "ringping.h"
 #include "cli.h"
 #include "hostreport.h"
@@ -134,6 +135,14 @@ static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct
 		.rx_mode = o->xdp_iface ? RINGPING_RX_XDP : RINGPING_RX_SOCKET,
 		.xdp_ifname = o->xdp_iface, .xdp_generic = o->xdp_generic, .xdp_pass = o->xdp_pass,
 		.send_path = o->send_packet ? RINGPING_SEND_PACKET : RINGPING_SEND_RAW,
+		.mode = (enum ringping_mode)o->mode,
+		/*
+		 * One run, then exit: once it is set up, no capability is needed, but
+		 * to write the result files where root could (rename into a directory
+		 * root does not own). See README, Privileges.
+		 */
+		.drop_caps = true,
+		.keep_caps = o->out.path || o->prom_path || o->junit_path ? 1ULL << CAP_DAC_OVERRIDE : 0,
 		.batch = o->batch, .sender_threads = o->sender_threads, .ringbuf_mb = o->ringbuf_mb,
 		.host_stats = checks_any(&o->checks) || o->prom_path || o->junit_path,
 		.keep_rtts = o->all_rtts, .interim_ns = o->interim_s * 1000000000ULL,

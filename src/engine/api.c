@@ -135,8 +135,13 @@ static int api_check(const struct ringping_opts *o)
 		return api_bad("opts.family: expected 0, 4 or 6");
 	if (o->rx_mode == RINGPING_RX_XDP && !o->xdp_ifname)
 		return api_bad("opts.rx_mode RINGPING_RX_XDP needs opts.xdp_ifname");
-	if (o->rx_mode > RINGPING_RX_XDP || o->send_path > RINGPING_SEND_PACKET)
-		return api_bad("opts.rx_mode or opts.send_path: unknown value");
+	if (o->rx_mode > RINGPING_RX_XDP || o->send_path > RINGPING_SEND_PACKET ||
+	    o->mode > RINGPING_MODE_DGRAM)
+		return api_bad("opts.rx_mode, opts.send_path or opts.mode: unknown value");
+	if (o->mode == RINGPING_MODE_DGRAM &&
+	    (o->rx_mode == RINGPING_RX_XDP || o->send_path == RINGPING_SEND_PACKET))
+		return api_bad("opts.mode RINGPING_MODE_DGRAM has no XDP and no packet send path "
+			       "(both need BPF and raw sockets)");
 	return 0;
 }
 

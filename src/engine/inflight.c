@@ -98,7 +98,7 @@ static void slot_resolve(struct inflight *f, struct inflight_slot *s, enum ringp
 		res.icmp_type = s->icmp_type;
 		res.icmp_code = s->icmp_code;
 		res.info = s->info;
-		res.tx_user = !s->tx_kernel;
+		res.tx_user = !s->tx_kernel || s->rx_user;
 		res.rx_ns = s->rx_ns;
 		f->c.tx_user += res.tx_user;
 		/* Clock steps between the two stamps must never yield a negative RTT. */
@@ -167,6 +167,7 @@ enum answer_verdict inflight_answer(struct inflight *f, __u64 seq, const struct 
 	s->icmp_code = r->icmp_code;
 	s->family = r->family;
 	s->info = r->info;
+	s->rx_user = !!(r->flags & RP_REC_F_RX_USER);
 	s->state = SLOT_PENDING;
 	if (s->tx_kernel || !f->kstamp)
 		slot_resolve(f, s, slot_status(s), 0);

@@ -27,7 +27,7 @@ struct inflight_slot {
 	__u64 deadline;	 /* CLOCK_MONOTONIC */
 	struct ringping_addr from;
 	__u32 info;
-	__u8 state, tx_kernel, ttl, icmp_type, icmp_code, family;
+	__u8 state, tx_kernel, rx_user, ttl, icmp_type, icmp_code, family;
 };
 
 /* How a record fared against the ring. */

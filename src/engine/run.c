@@ -347,6 +347,26 @@ static void run_wait(struct run *r, __u64 now)
 	run_drain_wake(r);
 }
 
+/* Datagram sockets: each one's replies (its errors came with senders_poll's stamps). */
+static int run_dgram_consume(struct run *r, __u64 now)
+{
+	int i, f, err, nsock = r->snd.n ? r->snd.n : 1;
+
+	for (i = 0; i < nsock; i++)
+		for (f = 0; f < SND__FAMS; f++) {
+			if (!r->snd.t[i].tx[f].open)
+				continue;
+			err = dgram_consume(&r->dg, &r->snd.t[i].tx[f], (int)r->snd.stamp_cap);
+			if (err < 0)
+				return err;
+		}
+	if (now >= r->next_drops_check) {
+		r->next_drops_check = now + RUN_MAX_SLEEP_NS;
+		run_dgram_drops(r);
+	}
+	return 0;
+}
+
 static int run_loop(struct run *r)
 {
 	__u64 now;
@@ -362,9 +382,9 @@ static int run_loop(struct run *r)
 		senders_poll(&r->snd, run_on_stamp, r);
 		if (rx_clock_check(&r->rx, now))
 			pr_warn("the wall clock was stepped: RTTs across the step are discarded\n");
-		err = rx_consume(&r->rx);
+		err = r->dgram ? run_dgram_consume(r, now) : rx_consume(&r->rx);
 		if (err) {
-			pr_warn("ring buffer: %s\n", strerror(-err));
+			pr_warn("%s: %s\n", r->dgram ? "receiving" : "ring buffer", strerror(-err));
 			return err;
 		}
 		now = mono_now();

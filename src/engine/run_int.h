@@ -8,6 +8,7 @@
 #define RP_RUN_INT_H
 
 #include <time.h>
+#include "dgram.h"
 #include "hoststats.h"
 #include "inflight.h"
 #include "pacer.h"
@@ -24,6 +25,7 @@
 #define RUN_STOP_GRACE_NS (500 * 1000000ULL) /* after Ctrl-C: replies in flight */
 #define RUN_INFLIGHT_MAX (1ULL << 20)
 #define RUN_TIMEOUT_MAX_NS (3600ULL * NSEC) /* the longest wait for an answer */
+#define RUN_DGRAM_SETTLE_NS (5 * 1000000L) /* for the kernel to turn RX stamps on */
 
 _Static_assert((int)SCHED_V4 == (int)SND_V4 && (int)SCHED_V6 == (int)SND_V6,
 	       "a job's family indexes its sockets");
@@ -43,6 +45,10 @@ struct run {
 	struct sender_job *jobs, *free_jobs;
 	int njobs;
 	struct rx rx;	       /* the receive path: BPF, its ring buffer, its clock */
+	bool dgram;	       /* ICMP datagram sockets instead of BPF and raw sockets */
+	char no_bpf[128];      /* auto chose them for want of these capabilities ("" if asked) */
+	struct dgram dg;       /* their receive side */
+	__u64 next_drops_check; /* when to read their queues' drop counts again */
 	struct inflight inf;
 	struct pacer pacer;
 	int epfd;
@@ -88,6 +94,7 @@ int run_quote_seq(void *ctx, const struct rp_record *rec, __u64 *seq);
 void run_on_record(void *ctx, __u64 seq, const struct rp_record *rec);
 bool run_unpaced(const struct run *r);
 /* run_setup.c */
+void run_dgram_drops(struct run *r);
 int run_setup(struct run *r);
 void run_setup_pacer(struct run *r);
 void run_release(struct run *r);

@@ -7,8 +7,10 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 #include "log.h"
+#include "privs.h"
 #include "run_int.h"
 
 /* The run's one wait: records, finished jobs, requests (and, inline, TX stamps). */
@@ -19,19 +21,21 @@ static int run_epoll_fds(struct run *r)
 	r->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (r->epfd < 0)
 		return -errno;
-	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, rx_epoll_fd(&r->rx), &ev))
+	if (!r->dgram && epoll_ctl(r->epfd, EPOLL_CTL_ADD, rx_epoll_fd(&r->rx), &ev))
 		return -errno;
 	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->snd.efd, &ev)) /* a sender finished a job */
 		return -errno;
 	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->e->wake_fd, &ev)) /* cancel, interim */
 		return -errno;
-	if (r->snd.n)
+	if (r->snd.n && !r->dgram)
 		return 0;
-	ev.events = EPOLLERR; /* inline: TX stamps waiting on the error queue */
-	for (int f = 0; f < SND__FAMS; f++)
-		if (r->snd.t[0].tx[f].open &&
-		    epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->snd.t[0].tx[f].fd, &ev))
-			return -errno;
+	/* Inline: TX stamps waiting on the error queue; datagram sockets: replies and errors too. */
+	ev.events = r->dgram ? EPOLLIN | EPOLLERR : EPOLLERR;
+	for (int i = 0; i < (r->snd.n ? r->snd.n : 1); i++)
+		for (int f = 0; f < SND__FAMS; f++)
+			if (r->snd.t[i].tx[f].open &&
+			    epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->snd.t[i].tx[f].fd, &ev))
+				return -errno;
 	return 0;
 }
 
@@ -55,6 +59,56 @@ static __u64 run_inflight_capacity(const struct run *r, __u64 total)
 	if (want > total)
 		want = total;
 	return want < RUN_INFLIGHT_MAX ? want : RUN_INFLIGHT_MAX;
+}
+
+/*
+ * BPF or datagram sockets. Auto takes BPF where this thread may load it, or
+ * where only BPF can do what was asked (XDP, the packet send path).
+ */
+static bool run_choose_dgram(struct run *r)
+{
+	const struct ringping_opts *o = r->o;
+
+	if (o->mode != RINGPING_MODE_AUTO)
+		return o->mode == RINGPING_MODE_DGRAM;
+	if (o->rx_mode == RINGPING_RX_XDP || o->send_path == RINGPING_SEND_PACKET)
+		return false;
+	if (privs_bpf_ok(r->no_bpf, sizeof(r->no_bpf))) {
+		pr_info("mode bpf: a BPF receive program and raw sockets\n");
+		return false;
+	}
+	return true; /* said once its sockets are open (or why they are not) */
+}
+
+/* Datagram sockets: each socket's replies and errors come in on it, read by this thread. */
+static int run_setup_dgram(struct run *r)
+{
+	rx_open_dgram(&r->rx, &r->key, run_quote_seq, run_on_record, r);
+	return dgram_init(&r->dg, &r->rx, r->tc.pkt_len);
+}
+
+static void run_dgram_wire(struct run *r)
+{
+	int i, f, nsock = r->snd.n ? r->snd.n : 1;
+
+	for (i = 0; i < nsock; i++)
+		for (f = 0; f < SND__FAMS; f++) {
+			r->snd.t[i].tx[f].on_icmp = dgram_on_icmp;
+			r->snd.t[i].tx[f].icmp_ctx = &r->dg;
+		}
+}
+
+/* Datagram sockets' queue drops (SO_MEMINFO): ringping's own, reported as such. */
+void run_dgram_drops(struct run *r)
+{
+	int i, f, nsock = r->snd.n ? r->snd.n : 1;
+
+	if (!r->dgram || !r->snd.t)
+		return;
+	for (i = 0; i < nsock; i++)
+		for (f = 0; f < SND__FAMS; f++)
+			if (r->snd.t[i].tx[f].open)
+				dgram_drops(&r->dg, &r->snd.t[i].tx[f]);
 }
 
 static int run_setup_bpf(struct run *r)
@@ -187,10 +241,25 @@ static int run_tx_cfgs(struct run *r)
 	r->tc = (struct tx_cfg){ .family = AF_INET, .ttl = o->ttl, .tos = o->tos ? o->tos : -1,
 				 .ifname = o->ifname, .src = e->src_set ? &e->src : NULL,
 				 .scope_id = r->t->scope_id, .pkt_len = 8 + o->size };
+	r->tc.dgram = r->dgram;
+	r->tc.no_bpf = r->no_bpf[0] ? r->no_bpf : NULL;
 	r->tc6 = r->tc; /* the same settings, but for the family and its source */
 	r->tc6.family = AF_INET6;
 	r->tc6.src = e->src6_set ? &e->src6 : NULL;
 	return o->send_path == RINGPING_SEND_PACKET ? run_setup_link(r) : 0;
+}
+
+/* Set up: nothing this thread does from here on needs a capability it keeps not. */
+static int run_drop_caps(struct run *r)
+{
+	char left[256];
+	int err = privs_drop(r->o->keep_caps);
+
+	if (err)
+		return engine_fail(r->e, err, "dropping capabilities: %s", strerror(-err));
+	privs_describe(left, sizeof(left));
+	pr_info("capabilities after set-up: %s\n", left);
+	return 0;
 }
 
 int run_setup(struct run *r)
@@ -203,6 +272,7 @@ int run_setup(struct run *r)
 	    (!o->seed_set && getrandom(&seed, sizeof(seed), 0) != sizeof(seed)))
 		return engine_fail(r->e, -errno, "getrandom (the run's key): %s", strerror(errno));
 	run_plan(r, seed);
+	r->dgram = run_choose_dgram(r);
 	if (r->track && hoststats_init(&r->hs, r->ntargets, o->timeout_ns))
 		return -ENOMEM;
 	if (o->keep_rtts && run_setup_rtts(r))
@@ -215,13 +285,25 @@ int run_setup(struct run *r)
 	if (err)
 		return err;
 	/* The receive path goes first, so no reply can beat it. */
-	err = run_setup_bpf(r);
+	err = r->dgram ? run_setup_dgram(r) : run_setup_bpf(r);
 	err = err ?: senders_start(&r->snd, o->sender_threads,
 				   (const struct tx_cfg *const[SND__FAMS]){
 					   r->sch.n4 ? &r->tc : NULL,
 					   r->sch.n4 < r->ntargets ? &r->tc6 : NULL },
-				   o->batch);
-	return err ?: run_epoll(r);
+				   o->batch, o->drop_caps ? &o->keep_caps : NULL);
+	if (!err && r->dgram)
+		run_dgram_wire(r);
+	if (!err && r->no_bpf[0])
+		pr_warn("no %s: probing through ICMP datagram sockets (mode dgram)\n", r->no_bpf);
+	/*
+	 * The first socket asking for RX stamps has the kernel turn them on from
+	 * a work queue, a little later: replies that beat it come unstamped
+	 * (over half of single-probe runs here did). Give it the moment.
+	 */
+	if (!err && r->dgram)
+		nanosleep(&(struct timespec){ 0, RUN_DGRAM_SETTLE_NS }, NULL);
+	err = err ?: run_epoll(r);
+	return err ?: o->drop_caps ? run_drop_caps(r) : 0;
 }
 
 /* The run is over: its sockets, BPF programs, threads and buffers go; statistics stay. */
@@ -237,6 +319,7 @@ void run_release(struct run *r)
 			 (unsigned long long)r->inf.c.stamp_stray);
 	senders_stop(&r->snd);
 	rx_close(&r->rx);
+	dgram_free(&r->dg);
 	if (r->epfd >= 0)
 		close(r->epfd);
 	for (i = 0; i < r->njobs; i++)

@@ -18,7 +18,7 @@ static void run_meta(const struct run *r, struct ringping_meta *m)
 {
 	const struct ringping_opts *o = r->o;
 
-	m->mode = o->rx_mode == RINGPING_RX_XDP ? "xdp" : "socket";
+	m->mode = r->dgram ? "dgram" : o->rx_mode == RINGPING_RX_XDP ? "xdp" : "socket";
 	m->send_path = o->send_path == RINGPING_SEND_PACKET ? "packet" : "raw";
 	m->tx_stamps = !senders_kstamp(&r->snd) ? "user" : senders_looped(&r->snd) ? "looped" : "keyed";
 	m->rx_clock = r->rx.rxc.mono ? "monotonic" : "tai";
@@ -40,6 +40,8 @@ static void run_fill_summary(const struct run *r, struct ringping_summary *sum, 
 
 	if (r->rx.ld.skel && loader_counters(&r->rx.ld, &bpf))
 		pr_warn("reading BPF counters failed\n");
+	if (r->dgram)
+		bpf = r->dg.c; /* the datagram reader counts as the BPF program would */
 	c.invalid += r->rx.invalid; /* records that failed their checks */
 	memset(sum, 0, sizeof(*sum));
 	sum->elapsed_s = (double)(end - r->t_start) / NSEC;
@@ -75,6 +77,7 @@ int run_finish(struct run *r)
 	__u64 end = mono_now();
 
 	inflight_retire(&r->inf, end, true);
+	run_dgram_drops(r);
 	run_fill_summary(r, &r->sum, end);
 	r->finished = true;
 	return r->track ? run_pool(r) : 0;

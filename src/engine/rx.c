@@ -69,9 +69,23 @@ int rx_open(struct rx *rx, const struct loader_cfg *cfg, const struct probe_key 
 	return err;
 }
 
+void rx_open_dgram(struct rx *rx, const struct probe_key *key, rx_seq_fn find_seq,
+		   rx_record_fn on_record, void *ctx)
+{
+	rx->key = key;
+	rx->find_seq = find_seq;
+	rx->on_record = on_record;
+	rx->ctx = ctx;
+	rxclock_init(&rx->rxc, false, rx_mono_now()); /* the kernel's stamps: on TAI already */
+}
+
 int rx_consume(struct rx *rx)
 {
-	int err = ring_buffer__consume(rx->rb);
+	int err;
+
+	if (!rx->rb)
+		return 0;
+	err = ring_buffer__consume(rx->rb);
 
 	return err < 0 && err != -EINTR ? err : 0;
 }
@@ -83,7 +97,7 @@ bool rx_clock_check(struct rx *rx, __u64 now_mono)
 
 int rx_epoll_fd(const struct rx *rx)
 {
-	return ring_buffer__epoll_fd(rx->rb);
+	return rx->rb ? ring_buffer__epoll_fd(rx->rb) : -1;
 }
 
 void rx_close(struct rx *rx)

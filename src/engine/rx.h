@@ -33,13 +33,16 @@ struct rx {
 /* Load and attach the receive path, then its ring buffer. 0 or -errno (reason printed). */
 int rx_open(struct rx *rx, const struct loader_cfg *cfg, const struct probe_key *key,
 	    rx_seq_fn find_seq, rx_record_fn on_record, void *ctx);
+/* No BPF: records come from ICMP datagram sockets (dgram.h), through rx_handle. */
+void rx_open_dgram(struct rx *rx, const struct probe_key *key, rx_seq_fn find_seq,
+		   rx_record_fn on_record, void *ctx);
 /* One record as the ring buffer hands it over (exposed for tests). */
 int rx_handle(void *rx, void *data, size_t len);
 /* Records waiting, each through on_record. 0 or -errno. */
 int rx_consume(struct rx *rx);
 /* Re-measure the MONOTONIC to TAI offset when due; true if the wall clock stepped. */
 bool rx_clock_check(struct rx *rx, __u64 now_mono);
-/* An fd that polls readable when records wait. */
+/* An fd that polls readable when records wait; -1 without BPF. */
 int rx_epoll_fd(const struct rx *rx);
 /* Detach and free; safe on a zeroed or half-opened rx. */
 void rx_close(struct rx *rx);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include "log.h"
+#include "privs.h"
 #include "sender.h"
 
 int sender_job_init(struct sender_job *j, __u32 batch, __u32 pkt_len, const struct tx_cfg *cfg)
@@ -43,6 +44,9 @@ static void sender_run_job(struct senders *s, struct tx *tx, struct sender_job *
 	tx += j->fam;
 	tx_send(tx, &j->b, j->n);
 	j->nstamps = 0;
+	/* A datagram socket's error queue holds ICMP errors too: the run's thread reads those. */
+	if (tx->dgram && s->n)
+		return;
 	err = tx_drain_stamps(tx, &tx->eq, sender_on_stamp, j, s->stamp_cap);
 	if (err < 0)
 		pr_warn("reading TX timestamps: %s\n", strerror(-err));
@@ -84,6 +88,9 @@ static void *sender_main(void *arg)
 	__u64 one = 1;
 
 	log_bind(s->sink);
+	/* Capabilities are per thread: this one's socket is open, it needs none of them. */
+	if (s->drop_caps && privs_drop(s->keep_caps))
+		pr_warn("sender thread: dropping capabilities: %s\n", strerror(errno));
 	while ((j = sender_wait_job(s))) {
 		sender_run_job(s, t->tx, j);
 		pthread_mutex_lock(&s->mu);
@@ -96,11 +103,13 @@ static void *sender_main(void *arg)
 }
 
 int senders_start(struct senders *s, int nthreads, const struct tx_cfg *const cfg[SND__FAMS],
-		  __u32 batch)
+		  __u32 batch, const __u64 *keep_caps)
 {
 	int i, f, err, nsock = nthreads ? nthreads : 1;
 
 	memset(s, 0, sizeof(*s));
+	s->drop_caps = keep_caps != NULL;
+	s->keep_caps = keep_caps ? *keep_caps : 0;
 	s->efd = -1;
 	s->stamp_cap = sender_stamp_cap(batch);
 	s->sink = log_current();

@@ -57,6 +57,8 @@ struct senders {
 	struct tx_eq poll_eq;	     /* the polling thread's own error-queue buffers */
 	const struct log_sink *sink; /* the starting thread's: the sender threads log there too */
 	bool said_looped;	     /* the looped-stamp notice was given (once a run) */
+	bool drop_caps;		     /* each thread drops its capabilities but keep_caps first */
+	__u64 keep_caps;
 };
 
 /* Stamps one drain may return: this batch's and stragglers of earlier ones. */
@@ -67,9 +69,13 @@ static inline __u32 sender_stamp_cap(__u32 batch)
 
 int sender_job_init(struct sender_job *j, __u32 batch, __u32 pkt_len, const struct tx_cfg *cfg);
 void sender_job_free(struct sender_job *j);
-/* nthreads 0: inline. Opens a socket per thread for each family whose cfg is not NULL; 0 or -errno. */
+/*
+ * nthreads 0: inline. Opens a socket per thread for each family whose cfg is
+ * not NULL; with keep_caps, each thread then drops every capability but those.
+ * 0 or -errno.
+ */
 int senders_start(struct senders *s, int nthreads, const struct tx_cfg *const cfg[SND__FAMS],
-		  __u32 batch);
+		  __u32 batch, const __u64 *keep_caps);
 /* Queue a job (inline: run it now). */
 void senders_submit(struct senders *s, struct sender_job *j);
 /* Finished jobs, oldest first; NULL if none. */

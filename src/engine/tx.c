@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -70,7 +71,7 @@ static int tx_ip6_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 	int err = 0;
 
 	ICMP6_FILTER_SETBLOCKALL(&none);
-	if (setsockopt(tx->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &none, sizeof(none)))
+	if (!cfg->dgram && setsockopt(tx->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &none, sizeof(none)))
 		pr_debug("ICMP6_FILTER: %s\n", strerror(errno));
 	if (cfg->ttl)
 		err = tx_setsockopt(tx->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, cfg->ttl,
@@ -88,7 +89,7 @@ static int tx_ip_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 	struct icmp_filter none = { .data = ~0U }; /* we never read from this socket */
 	int err = 0;
 
-	if (setsockopt(tx->fd, SOL_RAW, ICMP_FILTER, &none, sizeof(none)))
+	if (!cfg->dgram && setsockopt(tx->fd, SOL_RAW, ICMP_FILTER, &none, sizeof(none)))
 		pr_debug("ICMP_FILTER: %s\n", strerror(errno));
 	if (cfg->ttl)
 		err = tx_setsockopt(tx->fd, IPPROTO_IP, IP_TTL, cfg->ttl, "IP_TTL");
@@ -104,15 +105,43 @@ static int tx_ts_flags(bool looped)
 	       (looped ? 0 : SOF_TIMESTAMPING_OPT_TSONLY);
 }
 
+/* Buffer sizes beyond the sysctl limits need CAP_NET_ADMIN; without it, as large as allowed. */
+static int tx_bufsize(int fd, int force, int plain, int bytes, const char *what)
+{
+	if (setsockopt(fd, SOL_SOCKET, force, &bytes, sizeof(bytes)) == 0)
+		return 0;
+	if (errno != EPERM)
+		return tx_setsockopt(fd, SOL_SOCKET, force, bytes, what);
+	pr_debug("%s: %s; the sysctl's limit instead\n", what, strerror(errno));
+	return tx_setsockopt(fd, SOL_SOCKET, plain, bytes, plain == SO_SNDBUF ? "SO_SNDBUF" : "SO_RCVBUF");
+}
+
+/*
+ * A datagram socket receives too: ICMP errors on its error queue (beside the
+ * TX stamps), and each reply's kernel RX stamp and TTL.
+ */
+static int tx_dgram_sockopts(struct tx *tx, const struct tx_cfg *cfg)
+{
+	bool v6 = cfg->family == AF_INET6;
+	int err;
+
+	err = tx_setsockopt(tx->fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_RECVERR : IP_RECVERR, 1,
+			    v6 ? "IPV6_RECVERR" : "IP_RECVERR");
+	return err ?: tx_setsockopt(tx->fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_RECVHOPLIMIT : IP_RECVTTL,
+				    1, v6 ? "IPV6_RECVHOPLIMIT" : "IP_RECVTTL");
+}
+
 static int tx_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 {
 	int ts = tx_ts_flags(false);
 	int err = cfg->link ? 0 : tx_ip_sockopts(tx, cfg);
 
-	err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_SNDBUFFORCE, TX_SNDBUF, "SO_SNDBUFFORCE");
-	err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_RCVBUFFORCE, TX_RCVBUF, "SO_RCVBUFFORCE");
+	if (cfg->dgram) /* its replies' kernel RX stamps too, on the same clock */
+		ts |= SOF_TIMESTAMPING_RX_SOFTWARE;
+	err = err ?: tx_bufsize(tx->fd, SO_SNDBUFFORCE, SO_SNDBUF, TX_SNDBUF, "SO_SNDBUFFORCE");
+	err = err ?: tx_bufsize(tx->fd, SO_RCVBUFFORCE, SO_RCVBUF, TX_RCVBUF, "SO_RCVBUFFORCE");
 	err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_TIMESTAMPING, ts, "SO_TIMESTAMPING");
-	return err;
+	return err ?: cfg->dgram ? tx_dgram_sockopts(tx, cfg) : 0;
 }
 
 static int tx_bind(struct tx *tx, const struct tx_cfg *cfg)
@@ -268,6 +297,57 @@ static bool tx_go_looped(struct tx *tx)
 	return true;
 }
 
+/*
+ * Datagram sockets are refused (EACCES) to a group outside the sysctl:
+ * name it, its value and the one to set, in one line.
+ */
+static void tx_dgram_denied(const struct tx_cfg *cfg)
+{
+	char range[64] = "?";
+	FILE *f = fopen("/proc/sys/net/ipv4/ping_group_range", "re");
+	size_t n = f ? fread(range, 1, sizeof(range) - 1, f) : 0;
+	unsigned g = (unsigned)getegid();
+
+	if (f)
+		fclose(f);
+	if (n) {
+		range[n] = 0;
+		range[strcspn(range, "\n")] = 0;
+		for (char *p = range; *p; p++)
+			*p = *p == '\t' ? ' ' : *p;
+	}
+	pr_warn("%s%s%sICMP%s datagram sockets are refused: group %u is outside "
+		"net.ipv4.ping_group_range (\"%s\"); allow it with: sysctl -w "
+		"net.ipv4.ping_group_range=\"%u %u\"\n",
+		cfg->no_bpf ? "no " : "", cfg->no_bpf ? cfg->no_bpf : "", cfg->no_bpf ? " for BPF, and " : "",
+		cfg->family == AF_INET6 ? "v6" : "", g, range, g, g);
+}
+
+/* The socket of cfg's kind; -errno with the reason printed. */
+static int tx_socket(const struct tx_cfg *cfg)
+{
+	bool v6 = cfg->family == AF_INET6;
+	int fd, err;
+
+	/* Packet path: protocol 0, so the socket is never handed a received frame. */
+	if (cfg->link)
+		fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	else
+		fd = socket(v6 ? AF_INET6 : AF_INET, (cfg->dgram ? SOCK_DGRAM : SOCK_RAW) | SOCK_CLOEXEC,
+			    v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	if (fd >= 0)
+		return fd;
+	err = -errno;
+	if (cfg->dgram && err == -EACCES)
+		tx_dgram_denied(cfg);
+	else
+		pr_warn("%s socket: %s%s\n",
+			cfg->link ? "packet" : cfg->dgram ? (v6 ? "ICMPv6 datagram" : "ICMP datagram")
+						      : (v6 ? "raw ICMPv6" : "raw ICMP"),
+			strerror(-err), err == -EPERM && !cfg->dgram ? " (needs CAP_NET_RAW)" : "");
+	return err;
+}
+
 int tx_open(struct tx *tx, const struct tx_cfg *cfg)
 {
 	int err;
@@ -276,21 +356,11 @@ int tx_open(struct tx *tx, const struct tx_cfg *cfg)
 	tx->kstamp = true;
 	tx->pkt_len = cfg->pkt_len;
 	tx->tai_off_ns = tx_tai_offset();
-	/* Packet path: protocol 0, so the socket is never handed a received frame. */
-	if (cfg->link)
-		tx->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	else if (cfg->family == AF_INET6)
-		tx->fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
-	else
-		tx->fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
-	if (tx->fd < 0) {
-		err = -errno;
-		pr_warn("%s socket: %s%s\n",
-			cfg->link ? "packet" : cfg->family == AF_INET6 ? "raw ICMPv6" : "raw ICMP",
-			strerror(-err),
-			err == -EPERM ? " (needs CAP_NET_RAW)" : "");
-		return err;
-	}
+	tx->dgram = cfg->dgram;
+	tx->family = cfg->family;
+	tx->fd = tx_socket(cfg);
+	if (tx->fd < 0)
+		return tx->fd;
 	tx->open = true;
 	err = tx_sockopts(tx, cfg);
 	err = err ?: tx_bind(tx, cfg);
@@ -484,20 +554,37 @@ static bool tx_looped_key(const struct tx *tx, const struct mmsghdr *mm, __u32 *
 	return true;
 }
 
+/* A datagram socket's ICMP error goes to its handler; true if m was one. */
+static bool tx_icmp_error(struct tx *tx, struct mmsghdr *mm, const struct sock_extended_err *serr)
+{
+	if (serr->ee_origin != SO_EE_ORIGIN_ICMP && serr->ee_origin != SO_EE_ORIGIN_ICMP6)
+		return false;
+	if (tx->on_icmp && !(mm->msg_hdr.msg_flags & MSG_TRUNC))
+		tx->on_icmp(tx->icmp_ctx, tx, &mm->msg_hdr, serr, mm->msg_len);
+	return true;
+}
+
+static const struct sock_extended_err *tx_serr(struct msghdr *m)
+{
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c))
+		if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+		    (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR) ||
+		    (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_TX_TIMESTAMP))
+			return (const struct sock_extended_err *)CMSG_DATA(c);
+	return NULL;
+}
+
 static bool tx_parse_stamp(struct tx *tx, struct msghdr *m, __u32 *key, __u64 *tai)
 {
-	struct sock_extended_err *serr = NULL;
+	const struct sock_extended_err *serr = tx_serr(m);
 	struct scm_timestamping *ts = NULL;
 	struct cmsghdr *c;
 
-	for (c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+	for (c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c))
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING)
 			ts = (struct scm_timestamping *)CMSG_DATA(c);
-		else if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
-			 (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR) ||
-			 (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_TX_TIMESTAMP))
-			serr = (struct sock_extended_err *)CMSG_DATA(c);
-	}
 	if (!ts || !serr || serr->ee_origin != SO_EE_ORIGIN_TIMESTAMPING)
 		return false;
 	*key = serr->ee_data; /* the key for keyed stamps; looped ones take theirs from the frame */
@@ -511,13 +598,16 @@ int tx_eq_init(struct tx_eq *eq)
 
 	eq->msgs = calloc(TX_EQ_BATCH, sizeof(*eq->msgs));
 	eq->cmsg = calloc(TX_EQ_BATCH, TX_ECMSG_SPACE);
-	if (!eq->msgs || !eq->cmsg) {
+	eq->names = calloc(TX_EQ_BATCH, sizeof(*eq->names));
+	if (!eq->msgs || !eq->cmsg || !eq->names) {
 		tx_eq_free(eq);
 		return -ENOMEM;
 	}
 	for (i = 0; i < TX_EQ_BATCH; i++) {
 		eq->msgs[i].msg_hdr.msg_control = eq->cmsg + (size_t)i * TX_ECMSG_SPACE;
 		eq->msgs[i].msg_hdr.msg_controllen = TX_ECMSG_SPACE;
+		eq->msgs[i].msg_hdr.msg_name = &eq->names[i];
+		eq->msgs[i].msg_hdr.msg_namelen = sizeof(eq->names[i]);
 	}
 	return 0;
 }
@@ -528,6 +618,7 @@ void tx_eq_free(struct tx_eq *eq)
 		return;
 	free(eq->msgs);
 	free(eq->cmsg);
+	free(eq->names);
 	free(eq->iov);
 	free(eq->data);
 	memset(eq, 0, sizeof(*eq));
@@ -582,9 +673,12 @@ static void tx_eq_meminfo(struct tx *tx)
 static void tx_eq_stamp(struct tx *tx, struct mmsghdr *mm, tx_stamp_fn fn, void *ctx)
 {
 	bool data = mm->msg_len > 0 || (mm->msg_hdr.msg_flags & MSG_TRUNC), ok;
+	const struct sock_extended_err *serr = tx->dgram ? tx_serr(&mm->msg_hdr) : NULL;
 	__u32 key;
 	__u64 tai;
 
+	if (serr && tx_icmp_error(tx, mm, serr))
+		goto out;
 	ok = tx_parse_stamp(tx, &mm->msg_hdr, &key, &tai);
 	if (ok && data)
 		ok = tx_looped_key(tx, mm, &key);
@@ -595,8 +689,10 @@ static void tx_eq_stamp(struct tx *tx, struct mmsghdr *mm, tx_stamp_fn fn, void 
 	__atomic_add_fetch(&tx->st_read, 1, __ATOMIC_RELAXED);
 	if (!ok)
 		__atomic_add_fetch(&tx->st_nokey, 1, __ATOMIC_RELAXED);
+out:
 	/* recvmmsg shrank them to what it wrote; the buffers themselves never move. */
 	mm->msg_hdr.msg_controllen = TX_ECMSG_SPACE;
+	mm->msg_hdr.msg_namelen = mm->msg_hdr.msg_name ? sizeof(struct sockaddr_in6) : 0;
 	mm->msg_hdr.msg_flags = 0;
 }
 

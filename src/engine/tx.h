@@ -32,6 +32,12 @@
 #include "addr.h"
 #include "route.h"
 
+struct tx;
+struct sock_extended_err;
+/* A datagram socket's ICMP error, read from its error queue beside the stamps. */
+typedef void (*tx_icmp_fn)(void *ctx, const struct tx *tx, const struct msghdr *m,
+			   const struct sock_extended_err *serr, size_t len);
+
 struct tx_cfg {
 	int family;		     /* AF_INET or AF_INET6 */
 	int ttl;		     /* TTL / hop limit; 0: kernel default */
@@ -41,6 +47,8 @@ struct tx_cfg {
 	const struct ringping_addr *src;   /* NULL: kernel's choice */
 	const struct route_link *link; /* non-NULL: packet send path on this link */
 	__u32 pkt_len;		     /* ICMP bytes per probe (looped stamps find the probe by it) */
+	bool dgram;		     /* an ICMP datagram ("ping") socket: no privilege needed */
+	const char *no_bpf;	     /* dgram chosen for want of these capabilities (for messages) */
 };
 
 #define TX_FRAME_HDR 34  /* Ethernet (14) + IPv4 (20) in front of each packet-path probe */
@@ -70,6 +78,7 @@ struct tx_batch {
 /* Buffers for reading the error queue: one set per thread that reads it. */
 struct tx_eq {
 	struct mmsghdr *msgs;
+	struct sockaddr_in6 *names;  /* datagram sockets: an ICMP error's original destination */
 	__u8 *cmsg;
 	struct iovec *iov;	     /* looped stamps: one frame buffer per message */
 	__u8 *data;
@@ -87,6 +96,11 @@ struct tx {
 	struct tx_eq eq;
 	bool no_opt_id;		     /* test hook: refuse SCM_TS_OPT_ID as Linux < 6.13 does */
 	bool *said_looped;	     /* shared by a run's sockets: the looped-stamp notice once a run */
+	bool dgram;		     /* an ICMP datagram socket: replies and ICMP errors come here */
+	int family;		     /* AF_INET or AF_INET6 */
+	tx_icmp_fn on_icmp;	     /* datagram sockets: where ICMP errors go (set before sending) */
+	void *icmp_ctx;
+	__u32 drops_seen;	     /* datagram sockets: SK_MEMINFO_DROPS when last read */
 	/* Diagnostics (-vv at close): stamps read, those without a key, error-queue peak. */
 	__u64 st_read, st_nokey, st_rmem_peak, st_rcvbuf;
 };

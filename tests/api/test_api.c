@@ -303,6 +303,9 @@ static void test_error_paths(void **st)
 	o = ok, o.rx_mode = RINGPING_RX_XDP, bad_open(o, "xdp_ifname");
 	o = ok, o.source = "2001:db8::1", bad_open(o, "2001:db8::1");
 	o = ok, o.loop = true, o.count = 2, bad_open(o, "opts.loop");
+	o = ok, o.mode = RINGPING_MODE_DGRAM, o.rx_mode = RINGPING_RX_XDP, o.xdp_ifname = "rp-p0",
+	bad_open(o, "RINGPING_MODE_DGRAM");
+	o = ok, o.mode = 7, bad_open(o, "opts.mode");
 	e = open_engine(&ok);
 	assert_int_equal(ringping_add(e, "198.19.0.1/33"), -EINVAL);
 	assert_non_null(strstr(ringping_errmsg(e), "198.19.0.1/33"));

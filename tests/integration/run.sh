@@ -28,10 +28,14 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 rp() { timeout -s KILL 60 ip netns exec rp-probe "$RP" "$@"; }
-# rp_user: ringping as nobody (uid and gid 65534, no other group, no capability).
+# rp_user: ringping as nobody (uid and gid 65534, no other group, no capability): a
+# copy nobody can reach wherever the checkout lives (a clone in a 0700 directory).
 rp_user() {
+	if [ ! -x "$TMP/user/ringping" ]; then
+		chmod 711 "$TMP" && install -d -m 755 "$TMP/user" && install -m 755 "$RP" "$TMP/user/"
+	fi
 	timeout -s KILL 60 ip netns exec rp-probe setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$RP" "$@"
+		"$TMP/user/ringping" "$@"
 }
 # net.ipv4.ping_group_range is per namespace: only rp-probe's is opened, to root's
 # group and nobody's, for ICMP datagram sockets; dgram_deny puts the default back.
@@ -1216,7 +1220,7 @@ test_caps_dropped_after_setup() {
 # binary's file capabilities, and holds none of them once the run is set up.
 test_file_caps_let_a_user_run_bpf() {
 	local dir=$TMP/caps-install out=$TMP/fcaps.ndjson pid
-	install -d -m 755 "$dir/bin" && chmod 755 "$TMP" && install -m 755 "$RP" "$dir/bin/ringping"
+	install -d -m 755 "$dir/bin" && chmod 711 "$TMP" && install -m 755 "$RP" "$dir/bin/ringping"
 	make -s -C "$here/../.." install-caps DESTDIR="$dir" BINDIR=/bin >/dev/null ||
 		{ fail "make install-caps failed"; return; }
 	timeout -s KILL 60 ip netns exec rp-probe setpriv --reuid=65534 --regid=65534 --clear-groups \

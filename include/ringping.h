@@ -88,7 +88,8 @@ struct ringping_probe {
 	bool tx_user;		/* the RTT rests on a userspace stamp: no kernel TX stamp came
 				 * (or, in dgram mode, no kernel RX stamp) */
 	__u64 target_index;	/* the target's index (ringping_target) */
-	__u16 icmp_id, icmp_seq; /* the echo request's identifier and sequence (keyed, see README) */
+	__u16 icmp_id, icmp_seq; /* the echo request's identifier and sequence (keyed, see README;
+				  * dgram mode: the identifier is the kernel's, reported as 0) */
 	__u32 bytes;		/* ICMP bytes sent (header and data) */
 };
 

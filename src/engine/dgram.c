@@ -128,6 +128,7 @@ static void dgram_reply(struct dgram *d, const struct tx *tx, struct mmsghdr *mm
 	if (!dgram_cmsgs(tx, &mm->msg_hdr, &rec)) {
 		rec.rx_ns = tx_tai_now();
 		rec.flags |= RP_REC_F_RX_USER;
+		d->rx_unstamped++;
 	}
 	dgram_payload(&rec, icmp);
 	rx_handle(d->rx, &rec, sizeof(rec));
@@ -212,6 +213,7 @@ void dgram_on_icmp(void *ctx, const struct tx *tx, const struct msghdr *m,
 	if (!dgram_cmsgs(tx, m, &rec)) { /* as a reply without one */
 		rec.rx_ns = tx_tai_now();
 		rec.flags |= RP_REC_F_RX_USER;
+		d->rx_unstamped++;
 	}
 	if (len >= 8 + RP_PAYLOAD_LEN) {
 		dgram_payload(&rec, q);

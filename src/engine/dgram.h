@@ -27,6 +27,7 @@ struct dgram {
 	struct sockaddr_in6 *names;
 	__u8 *bufs, *cmsg;
 	struct rp_counters c;	/* as the BPF program's: malformed, forged, rb_full (queue drops) */
+	__u64 rx_unstamped;	/* answers without a kernel RX stamp (-vv at the end) */
 };
 
 int dgram_init(struct dgram *d, struct rx *rx, __u32 pkt_len);

@@ -196,3 +196,15 @@ __u64 inflight_next_deadline(const struct inflight *f)
 		return 0;
 	return f->v[f->head & f->mask].deadline;
 }
+
+void inflight_release_pending(struct inflight *f)
+{
+	__u64 seq;
+
+	for (seq = f->head; seq < f->tail; seq++) {
+		struct inflight_slot *s = &f->v[seq & f->mask];
+
+		if (s->seq == seq && s->state == SLOT_PENDING)
+			slot_resolve(f, s, slot_status(s), 0);
+	}
+}

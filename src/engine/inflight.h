@@ -75,5 +75,7 @@ enum answer_verdict inflight_answer(struct inflight *f, __u64 seq, const struct 
 void inflight_retire(struct inflight *f, __u64 now_mono, bool force);
 /* Deadline of the oldest live slot, or 0 if none. */
 __u64 inflight_next_deadline(const struct inflight *f);
+/* Kernel TX stamps have stopped (f->kstamp false): answers waiting for one resolve now. */
+void inflight_release_pending(struct inflight *f);
 
 #endif

@@ -54,7 +54,7 @@ void run_emit(void *ctx, __u64 idx, const struct ringping_probe *res)
 	full.round = sched_round(&r->sch, full.seq);
 	full.target_index = idx;
 	tag = rp_tag(r->key.k0, r->key.k1, full.target.b);
-	full.icmp_id = (__u16)(tag >> 16);
+	full.icmp_id = r->dgram ? 0 : (__u16)(tag >> 16); /* datagram sockets: the kernel's */
 	full.icmp_seq = (__u16)tag;
 	full.bytes = r->tmpl.len;
 	if (r->fn)
@@ -227,6 +227,7 @@ static void run_send(struct run *r, __u64 now)
 static void run_collect(struct run *r)
 {
 	struct sender_job *j = senders_take_done(&r->snd), *next;
+	bool kstamp;
 	__u32 i;
 
 	for (; j; j = next) {
@@ -243,7 +244,10 @@ static void run_collect(struct run *r)
 		j->next = r->free_jobs;
 		r->free_jobs = j;
 	}
-	r->inf.kstamp = senders_kstamp(&r->snd);
+	kstamp = senders_kstamp(&r->snd);
+	if (r->inf.kstamp && !kstamp) /* no stamp is coming: answers waiting for one resolve */
+		inflight_release_pending(&r->inf);
+	r->inf.kstamp = kstamp;
 }
 
 static bool run_done(const struct run *r)

@@ -317,6 +317,9 @@ void run_release(struct run *r)
 	if (r->inf.c.stamp_stray)
 		pr_debug("%llu TX stamps matched no probe waiting for one\n",
 			 (unsigned long long)r->inf.c.stamp_stray);
+	if (r->dg.rx_unstamped)
+		pr_debug("%llu answers came without a kernel RX stamp\n",
+			 (unsigned long long)r->dg.rx_unstamped);
 	senders_stop(&r->snd);
 	rx_close(&r->rx);
 	dgram_free(&r->dg);

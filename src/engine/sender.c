@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include "log.h"
 #include "privs.h"
 #include "sender.h"
@@ -185,14 +186,23 @@ struct sender_job *senders_take_done(struct senders *s)
 void senders_poll(struct senders *s, tx_stamp_fn fn, void *ctx)
 {
 	int i, f, err, nsock = s->n ? s->n : 1;
+	struct timespec ts;
+	__u64 now;
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 	for (i = 0; i < nsock; i++)
 		for (f = 0; f < SND__FAMS; f++) {
-			if (!s->t[i].tx[f].open)
+			struct tx *tx = &s->t[i].tx[f];
+
+			if (!tx->open)
 				continue;
-			err = tx_drain_stamps(&s->t[i].tx[f], &s->poll_eq, fn, ctx, s->stamp_cap);
+			err = tx_drain_stamps(tx, &s->poll_eq, fn, ctx, s->stamp_cap);
 			if (err < 0)
 				pr_warn("reading TX timestamps: %s\n", strerror(-err));
+			if (tx_check_stamps(tx, now, SENDER_STAMP_WAIT_NS) && !s->said_no_stamps++)
+				pr_warn("this kernel gives ICMP%s datagram sockets no TX stamps: their send "
+					"times come from userspace (tx_user_stamps)\n", f == SND_V6 ? "v6" : "");
 		}
 }
 

@@ -57,9 +57,13 @@ struct senders {
 	struct tx_eq poll_eq;	     /* the polling thread's own error-queue buffers */
 	const struct log_sink *sink; /* the starting thread's: the sender threads log there too */
 	bool said_looped;	     /* the looped-stamp notice was given (once a run) */
+	int said_no_stamps;	     /* the no-TX-stamps notice was given */
 	bool drop_caps;		     /* each thread drops its capabilities but keep_caps first */
 	__u64 keep_caps;
 };
+
+/* A datagram socket that sent this long with no stamp back has none (tx_check_stamps). */
+#define SENDER_STAMP_WAIT_NS (500 * 1000000ULL)
 
 /* Stamps one drain may return: this batch's and stragglers of earlier ones. */
 static inline __u32 sender_stamp_cap(__u32 batch)

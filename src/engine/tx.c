@@ -98,11 +98,14 @@ static int tx_ip_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 	return err;
 }
 
-/* Keyed stamps come alone (TSONLY); looped ones bring a copy of their frame. */
-static int tx_ts_flags(bool looped)
+/*
+ * Keyed stamps come alone (TSONLY); looped ones bring a copy of their frame.
+ * A datagram socket also stamps what it receives, whichever its TX stamps are.
+ */
+static int tx_ts_flags(bool looped, bool dgram)
 {
 	return SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_ID |
-	       (looped ? 0 : SOF_TIMESTAMPING_OPT_TSONLY);
+	       (looped ? 0 : SOF_TIMESTAMPING_OPT_TSONLY) | (dgram ? SOF_TIMESTAMPING_RX_SOFTWARE : 0);
 }
 
 /* Buffer sizes beyond the sysctl limits need CAP_NET_ADMIN; without it, as large as allowed. */
@@ -133,11 +136,12 @@ static int tx_dgram_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 
 static int tx_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 {
-	int ts = tx_ts_flags(false);
+	int ts = tx_ts_flags(false, cfg->dgram);
 	int err = cfg->link ? 0 : tx_ip_sockopts(tx, cfg);
 
-	if (cfg->dgram) /* its replies' kernel RX stamps too, on the same clock */
-		ts |= SOF_TIMESTAMPING_RX_SOFTWARE;
+	/* RINGPING_TX_NO_STAMPS: act as an IPv6 ping socket of Linux 5.10, which stamps no send. */
+	if (cfg->dgram && getenv("RINGPING_TX_NO_STAMPS"))
+		ts &= ~SOF_TIMESTAMPING_TX_SOFTWARE;
 	err = err ?: tx_bufsize(tx->fd, SO_SNDBUFFORCE, SO_SNDBUF, TX_SNDBUF, "SO_SNDBUFFORCE");
 	err = err ?: tx_bufsize(tx->fd, SO_RCVBUFFORCE, SO_RCVBUF, TX_RCVBUF, "SO_RCVBUFFORCE");
 	err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_TIMESTAMPING, ts, "SO_TIMESTAMPING");
@@ -287,8 +291,9 @@ void tx_batch_free(struct tx_batch *b)
 /* Switch to looped stamps (each brings its frame); false if the kernel refuses. */
 static bool tx_go_looped(struct tx *tx)
 {
-	if (!tx->pkt_len || setsockopt(tx->fd, SOL_SOCKET, SO_TIMESTAMPING, &(int){ tx_ts_flags(true) },
-				       sizeof(int)))
+	if (!tx->pkt_len ||
+	    setsockopt(tx->fd, SOL_SOCKET, SO_TIMESTAMPING, &(int){ tx_ts_flags(true, tx->dgram) },
+		       sizeof(int)))
 		return false;
 	/* Room for a sweep's worth of queued copies; a full queue would drop stamps. */
 	if (setsockopt(tx->fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){ TX_RCVBUF_LOOPED }, sizeof(int)))
@@ -499,6 +504,32 @@ static void tx_no_opt_id(struct tx *tx, struct tx_batch *b)
 	__atomic_store_n(&tx->kstamp, false, __ATOMIC_RELAXED);
 }
 
+static __u64 tx_mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void tx_note_sent(struct tx *tx)
+{
+	if (!__atomic_load_n(&tx->first_sent_ns, __ATOMIC_RELAXED))
+		__atomic_store_n(&tx->first_sent_ns, tx_mono_now(), __ATOMIC_RELAXED);
+}
+
+bool tx_check_stamps(struct tx *tx, __u64 now_mono, __u64 wait_ns)
+{
+	__u64 first = __atomic_load_n(&tx->first_sent_ns, __ATOMIC_RELAXED);
+
+	if (!tx->dgram || !first || now_mono - first < wait_ns ||
+	    __atomic_load_n(&tx->st_read, __ATOMIC_RELAXED) ||
+	    !__atomic_load_n(&tx->kstamp, __ATOMIC_RELAXED))
+		return false;
+	__atomic_store_n(&tx->kstamp, false, __ATOMIC_RELAXED);
+	return true;
+}
+
 __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)
 {
 	__u32 i = 0, ok = 0;
@@ -519,6 +550,7 @@ __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)
 			memset(&b->status[i], 0, r * sizeof(*b->status));
 			i += r;
 			ok += r;
+			tx_note_sent(tx);
 			continue;
 		}
 		if (errno == EINTR)

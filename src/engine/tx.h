@@ -103,6 +103,7 @@ struct tx {
 	__u32 drops_seen;	     /* datagram sockets: SK_MEMINFO_DROPS when last read */
 	/* Diagnostics (-vv at close): stamps read, those without a key, error-queue peak. */
 	__u64 st_read, st_nokey, st_rmem_peak, st_rcvbuf;
+	__u64 first_sent_ns;	     /* CLOCK_MONOTONIC of the first probe sent (atomic) */
 };
 
 typedef void (*tx_stamp_fn)(void *ctx, __u32 key, __u64 tai_ns);
@@ -132,5 +133,12 @@ void tx_eq_free(struct tx_eq *eq);
 int tx_drain_stamps(struct tx *tx, struct tx_eq *eq, tx_stamp_fn fn, void *ctx, int max);
 /* CLOCK_TAI now, in ns. */
 __u64 tx_tai_now(void);
+/*
+ * A datagram socket that has sent for wait_ns without one stamp coming back
+ * has none to give (IPv6 ping sockets before Linux 6.1 ignore SO_TIMESTAMPING
+ * on send): from then on its send times are userspace ones, said once. True
+ * if that happened now.
+ */
+bool tx_check_stamps(struct tx *tx, __u64 now_mono, __u64 wait_ns);
 
 #endif

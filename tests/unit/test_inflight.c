@@ -82,6 +82,41 @@ static void test_missing_stamp_falls_back_at_timeout(void **s)
 	assert_int_equal(f.c.tx_user, 1);
 }
 
+/* Stamps stop (a socket that gives none): answers waiting for one resolve at once, the rest wait. */
+static void test_release_pending_when_stamps_stop(void **s)
+{
+	struct rp_record r = rec(RP_KIND_REPLY, 0, 9000);
+
+	f.kstamp = true;
+	inflight_push(&f, 0, 1, 0, 1000);
+	inflight_push(&f, 1, 2, 0, 1000);
+	inflight_answer(&f, 0, &r);
+	assert_int_equal(ngot, 0);
+	f.kstamp = false;
+	inflight_release_pending(&f);
+	assert_int_equal(ngot, 1);
+	assert_int_equal(got_idx[0], 1);
+	assert_true(got[0].tx_user);
+	assert_int_equal(f.open, 1); /* the unanswered probe still waits for its timeout */
+	inflight_release_pending(&f);
+	assert_int_equal(ngot, 1);
+}
+
+/* A record without a kernel RX stamp (datagram path): credited, and the probe says so. */
+static void test_rx_user_stamp_flagged(void **s)
+{
+	struct rp_record r = rec(RP_KIND_REPLY, 0, 9000);
+
+	r.flags = RP_REC_F_RX_USER;
+	inflight_push(&f, 0, 1, 0, 1000);
+	inflight_tx_stamp(&f, 0, 2000);
+	assert_int_equal(inflight_answer(&f, 0, &r), ANS_OK);
+	assert_int_equal(ngot, 1);
+	assert_int_equal(got[0].status, RINGPING_ALIVE);
+	assert_true(got[0].tx_user);
+	assert_int_equal(f.c.tx_user, 1);
+}
+
 static void test_error_and_no_reply(void **s)
 {
 	struct rp_record e = rec(RP_KIND_ERROR, 11, 3000);
@@ -201,6 +236,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_send_failed_and_force, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_step_never_negative, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sequence_gaps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_release_pending_when_stamps_stop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rx_user_stamp_flagged, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("inflight", tests, NULL, NULL);

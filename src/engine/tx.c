@@ -22,6 +22,8 @@
 #endif
 
 #define TX_EQ_BATCH 256
+/* Sends of one message a datagram socket's pending ICMP errors may fail (tx_dgram_retry). */
+#define TX_DGRAM_TRIES 4
 #define TX_SNDBUF (4 << 20)
 /* The error queue holds stamps until we read them; each costs about 1 KiB of rcvbuf. */
 #define TX_RCVBUF (64 << 20)
@@ -530,9 +532,30 @@ bool tx_check_stamps(struct tx *tx, __u64 now_mono, __u64 wait_ns)
 	return true;
 }
 
+/*
+ * A datagram socket reports each ICMP error it gets once more, as a pending
+ * socket error, and the next send fails with it (the kernel checks for one
+ * before building the datagram): that probe was never sent, and its
+ * failure says nothing about it. Errors an ICMP message maps to are tried
+ * again; a real one fails the same way each time and is kept.
+ */
+static bool tx_dgram_retry(const struct tx *tx, int err, unsigned *tries)
+{
+	if (!tx->dgram || ++*tries > TX_DGRAM_TRIES)
+		return false;
+	switch (err) {
+	case EHOSTUNREACH: case ENETUNREACH: case ECONNREFUSED: case EHOSTDOWN:
+	case EMSGSIZE: case EPROTO: case EACCES: case ENOPROTOOPT: case EOPNOTSUPP:
+		return true;
+	default:
+		return false;
+	}
+}
+
 __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)
 {
 	__u32 i = 0, ok = 0;
+	unsigned tries = 0; /* of message i */
 	int r;
 
 	if ((!tx->kstamp || tx->looped) && b->kstamp)
@@ -550,10 +573,11 @@ __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)
 			memset(&b->status[i], 0, r * sizeof(*b->status));
 			i += r;
 			ok += r;
+			tries = 0;
 			tx_note_sent(tx);
 			continue;
 		}
-		if (errno == EINTR)
+		if (errno == EINTR || tx_dgram_retry(tx, errno, &tries))
 			continue;
 		if (errno == EINVAL && tx->kstamp && !tx->looped && ok == 0) {
 			tx_no_opt_id(tx, b);
@@ -561,6 +585,7 @@ __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)
 		}
 		/* sendmmsg reports only the first failure: that message failed, go on. */
 		b->status[i++] = -errno;
+		tries = 0;
 	}
 	return ok;
 }

@@ -72,12 +72,23 @@ sweep_16() {
 	expect_eq duplicates "$(summary_field duplicates "$out")" 0
 	expect_eq dropped_locally "$(summary_field dropped_locally "$out")" 0
 	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
-	expect_eq tx_user_stamps "$(summary_field tx_user_stamps "$out")" 0 || sweep_diag "$out"
+	expect_eq tx_user_stamps "$(summary_field tx_user_stamps "$out")" "$(user_stamps_due "$out")" ||
+		sweep_diag "$out"
 	want=$(num replied "$out")
 	expect_eq "unique alive hosts" \
 		"$(grep '"status":"alive"' "$out" | json_field host | sort -u | wc -l)" $want
 	expect_eq "rows with an RTT" "$(grep -c '"rtt_ms":[0-9]' "$out")" $want
 	[ $lost -eq 0 ] || echo "note: $CUR: the lab lost $lost (its own counters); no_reply and send_failed within it"
+}
+
+# Userspace send times a run may have: none, but for its IPv6 answers when the kernel
+# said its ICMPv6 datagram sockets give no TX stamps (Linux 5.10; stderr in $TMP/err).
+user_stamps_due() {
+	if grep -q 'gives ICMPv6 datagram sockets no TX stamps' "${2:-$TMP/err}" 2>/dev/null; then
+		grep '"type":"result","host":"2001:' "$1" | grep -vcE '"status":"(no-reply|send-failed)"'
+	else
+		echo 0
+	fi
 }
 
 # On the host every probe is sent and answered. In a guest the lab's own losses
@@ -1103,20 +1114,27 @@ test_dgram_refused_outside_group() {
 test_dgram_errors_classified() {
 	local out=$TMP/de.ndjson
 	dgram_allow
-	rp_user --rate 0 -t 300 --format ndjson 198.18.100.0/29 2001:db8:100::/125 >"$out" 2>/dev/null
-	expect_eq "unreachable" "$(grep -c '"status":"unreachable".*"icmp_type":3,"icmp_code":1,"from":"198.18.0.2"' "$out")" 8
+	rp_user --rate 0 --format ndjson 198.18.100.0/29 2001:db8:100::/125 >"$out" 2>/dev/null
+	expect_eq "unreachable" "$(grep -c '"status":"unreachable".*"icmp_type":3,"icmp_code":1,"from":"198.18.0.2"' "$out")" 8 ||
+		grep -v '"status":"unreachable"' "$out" | head -3
 	expect_eq "unreachable6" "$(grep -c '"status":"unreachable".*"icmp_type":1,"icmp_code":3,"from":"2001:db8::2"' "$out")" 8
-	rp_user --rate 0 -t 300 --ttl 1 --format ndjson 198.18.200.1-198.18.200.8 \
+	# Each error is also a pending socket error that fails the next send: those probes
+	# go out again, never to be reported as failed sends (a third of runs had one).
+	rp_user --rate 0 --format ndjson 198.18.100.0/24 2001:db8:100::/120 >"$out" 2>/dev/null
+	expect_eq "a /24 and a /120 unreachable" "$(summary_field unreachable "$out")" 512
+	expect_eq "their failed sends" "$(summary_field send_failed "$out")" 0
+	rp_user --rate 0 --ttl 1 --format ndjson 198.18.200.1-198.18.200.8 \
 		2001:db8:200::1-2001:db8:200::8 >"$out" 2>/dev/null
 	expect_eq "time exceeded" "$(grep -c '"status":"time-exceeded".*"icmp_type":11,"icmp_code":0,"from":"198.18.0.2"' "$out")" 8
 	expect_eq "time exceeded6" "$(grep -c '"status":"time-exceeded".*"icmp_type":3,"icmp_code":0,"from":"2001:db8::2"' "$out")" 8
 	# Addresses of their own: once the stack knows a path MTU it fragments at the source.
-	rp_user --rate 0 -t 300 -b 1300 --format ndjson 198.18.200.41-198.18.200.44 \
-		2001:db8:200::41-2001:db8:200::44 >"$out" 2>/dev/null
+	rp_user --rate 0 -b 1300 --format ndjson 198.18.200.41-198.18.200.44 \
+		2001:db8:200::41-2001:db8:200::44 >"$out" 2>"$TMP/de.err"
 	expect_eq "frag needed" "$(grep -c '"icmp_type":3,"icmp_code":4,"from":"198.18.0.2".*"mtu":1280' "$out")" 4
 	expect_eq "packet too big" "$(grep -c '"icmp_type":2,"icmp_code":0,"from":"2001:db8::2".*"mtu":1280' "$out")" 4
 	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
-	expect_eq "userspace stamps" "$(summary_field tx_user_stamps "$out")" 0
+	expect_eq "userspace stamps" "$(summary_field tx_user_stamps "$out")" \
+		"$(user_stamps_due "$out" "$TMP/de.err")"
 	dgram_deny
 }
 

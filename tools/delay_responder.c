@@ -283,5 +283,9 @@ int main(int argc, char **argv)
 			dr_read(&d);
 	}
 	printf("answered=%lu dropped=%lu\n", (unsigned long)d.answered, (unsigned long)d.dropped);
+	fflush(stdout);
+	close(d.rx);
+	close(d.tx);
+	free(d.q);
 	return 0;
 }

@@ -467,5 +467,8 @@ int main(int argc, char **argv)
 			fg_frame(&g, f, (size_t)n);
 	}
 	printf("forged %llu frames\n", (unsigned long long)g.sent);
+	fflush(stdout); /* before a sanitizer's exit handlers, which may end the process */
+	close(g.fd);
+	free(g.q);
 	return 0;
 }

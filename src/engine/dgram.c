@@ -171,6 +171,7 @@ int dgram_consume(struct dgram *d, struct tx *tx, int max)
 			return (errno == EAGAIN || errno == EINTR) ? total : -errno;
 		for (i = 0; i < r; i++)
 			dgram_reply(d, tx, &d->msgs[i]);
+		tx->answers += (__u64)r;
 		total += r;
 		if (r < DG_BATCH)
 			break;

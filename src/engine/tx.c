@@ -520,13 +520,25 @@ static void tx_note_sent(struct tx *tx)
 		__atomic_store_n(&tx->first_sent_ns, tx_mono_now(), __ATOMIC_RELAXED);
 }
 
+/* The socket's queues were never near full: it dropped nothing, and holds under half. */
+static bool tx_unpressed(const struct tx *tx)
+{
+	__u32 mi[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mi);
+
+	if (getsockopt(tx->fd, SOL_SOCKET, SO_MEMINFO, mi, &len) || len < sizeof(mi))
+		return false;
+	return mi[SK_MEMINFO_DROPS] == 0 && mi[SK_MEMINFO_RMEM_ALLOC] < mi[SK_MEMINFO_RCVBUF] / 2;
+}
+
 bool tx_check_stamps(struct tx *tx, __u64 now_mono, __u64 wait_ns)
 {
 	__u64 first = __atomic_load_n(&tx->first_sent_ns, __ATOMIC_RELAXED);
 
 	if (!tx->dgram || !first || now_mono - first < wait_ns ||
+	    tx->answers < TX_NOSTAMP_ANSWERS ||
 	    __atomic_load_n(&tx->st_read, __ATOMIC_RELAXED) ||
-	    !__atomic_load_n(&tx->kstamp, __ATOMIC_RELAXED))
+	    !__atomic_load_n(&tx->kstamp, __ATOMIC_RELAXED) || !tx_unpressed(tx))
 		return false;
 	__atomic_store_n(&tx->kstamp, false, __ATOMIC_RELAXED);
 	return true;

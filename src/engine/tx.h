@@ -104,6 +104,7 @@ struct tx {
 	/* Diagnostics (-vv at close): stamps read, those without a key, error-queue peak. */
 	__u64 st_read, st_nokey, st_rmem_peak, st_rcvbuf;
 	__u64 first_sent_ns;	     /* CLOCK_MONOTONIC of the first probe sent (atomic) */
+	__u64 answers;		     /* datagram sockets: replies read from this one */
 };
 
 typedef void (*tx_stamp_fn)(void *ctx, __u32 key, __u64 tai_ns);
@@ -134,11 +135,13 @@ int tx_drain_stamps(struct tx *tx, struct tx_eq *eq, tx_stamp_fn fn, void *ctx, 
 /* CLOCK_TAI now, in ns. */
 __u64 tx_tai_now(void);
 /*
- * A datagram socket that has sent for wait_ns without one stamp coming back
- * has none to give (IPv6 ping sockets before Linux 6.1 ignore SO_TIMESTAMPING
- * on send): from then on its send times are userspace ones, said once. True
- * if that happened now.
+ * A datagram socket that has sent for wait_ns and read TX_NOSTAMP_ANSWERS
+ * replies without one stamp coming back, its queues never near full (a full
+ * one drops stamps without a count), has none to give (IPv6 ping sockets of
+ * Linux 5.10 ignore SO_TIMESTAMPING on send): from then on its send times
+ * are userspace ones, said once. True if that happened now.
  */
+#define TX_NOSTAMP_ANSWERS 64
 bool tx_check_stamps(struct tx *tx, __u64 now_mono, __u64 wait_ns);
 
 #endif

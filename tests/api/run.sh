@@ -22,6 +22,8 @@ for t in test_api test_api_asan; do
 	printf '#!/bin/sh\nexec ip netns exec rp-probe %s\n' "$build/$t" >"$tmp/$t"
 	chmod +x "$tmp/$t"
 done
+# test_dgram_mode needs ICMP datagram sockets for root's group in rp-probe.
+ip netns exec rp-probe sysctl -qw net.ipv4.ping_group_range="0 0" || { echo "api: sysctl failed"; exit 1; }
 # test_rtts_with_retries_stay_in_their_row needs a lossy /28.
 "$LAB" impair loss 50 198.19.50.0/28 || { echo "api: impair failed"; exit 1; }
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1 \

@@ -100,6 +100,43 @@ static void test_every_probe_exactly_once(void **st)
 	ringping_close(e);
 }
 
+/*
+ * Datagram sockets through the API: the same buckets, the mode in the summary,
+ * and the caller's capabilities untouched (drop_caps is the caller's choice).
+ */
+static void test_dgram_mode(void **st)
+{
+	struct ringping_opts o = { .count = 2, .period_ns = 20000000, .timeout_ns = 300000000,
+				   .mode = RINGPING_MODE_DGRAM };
+	struct ringping *e = open_engine(&o);
+	static struct seen s;
+	struct ringping_summary sum;
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(ringping_add(e, "198.19.9.0/30"), 0);
+	assert_int_equal(ringping_add(e, "198.18.100.7"), 0);
+	assert_int_equal(ringping_add(e, "2001:db8:1::/127"), 0);
+	assert_int_equal(ringping_run(e, on_probe, &s), 0);
+	assert_int_equal(ringping_summary(e, &sum), 0);
+	assert_string_equal(sum.meta.mode, "dgram");
+	assert_int_equal(sum.probes, 14);
+	assert_int_equal(sum.replied, 12);
+	assert_int_equal(sum.unreachable, 2);
+	assert_int_equal(s.by_status[RINGPING_ALIVE], 12);
+	assert_int_equal(sum.unaccounted, 0);
+	assert_int_equal(sum.tx_user_stamps, 0);
+	/* Not asked to drop them: a second run, in BPF mode, still has what it needs. */
+	ringping_close(e);
+	o.mode = RINGPING_MODE_BPF;
+	e = open_engine(&o);
+	assert_int_equal(ringping_add(e, "198.19.9.0/30"), 0);
+	assert_int_equal(ringping_run(e, on_probe, &s), 0);
+	assert_int_equal(ringping_summary(e, &sum), 0);
+	assert_string_equal(sum.meta.mode, "socket");
+	assert_int_equal(sum.replied, 8);
+	ringping_close(e);
+}
+
 struct canceller {
 	struct ringping *e;
 	unsigned delay_ms;
@@ -464,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_rtts_with_retries_stay_in_their_row),
 		cmocka_unit_test(test_every_probe_exactly_once),
+		cmocka_unit_test(test_dgram_mode),
 		cmocka_unit_test(test_cancel_from_thread),
 		cmocka_unit_test(test_cancel_from_signal_twice),
 		cmocka_unit_test(test_two_engines_never_credit_each_other),

@@ -1173,11 +1173,12 @@ test_dgram_stamps_keyed_across_failed_sends() {
 test_dgram_without_tx_stamps() {
 	local out=$TMP/nostamp.ndjson err=$TMP/nostamp.err
 	dgram_allow
-	RINGPING_TX_NO_STAMPS=1 rp_user -c 10 -p 100 -t 3000 --format ndjson -q 198.19.41.1 \
-		2001:db8:1::41 >"$out" 2>"$err"
+	# 64 hosts: the notice waits for 64 answers on a socket (and 500 ms).
+	RINGPING_TX_NO_STAMPS=1 rp_user -c 10 -p 100 -t 3000 --format ndjson -q 198.19.41.0/27 \
+		2001:db8:1::100/123 >"$out" 2>"$err"
 	expect_eq exit $? 0
-	expect_eq replied "$(summary_field replied "$out")" 20
-	expect_eq "userspace send times" "$(summary_field tx_user_stamps "$out")" 20
+	expect_eq replied "$(summary_field replied "$out")" 640
+	expect_eq "userspace send times" "$(summary_field tx_user_stamps "$out")" 640
 	expect_eq notices "$(grep -c 'no TX stamps' "$err")" 1
 	# 10 rounds 100 ms apart: about 1 s, not 3 s of timeouts for each early probe.
 	awk -v e="$(summary_field elapsed_s "$out")" 'BEGIN { exit !(e < 2.5) }' ||

@@ -23,7 +23,7 @@
 
 #define TX_EQ_BATCH 256
 /* Sends of one message a datagram socket's pending ICMP errors may fail (tx_dgram_retry). */
-#define TX_DGRAM_TRIES 4
+#define TX_DGRAM_TRIES 16
 #define TX_SNDBUF (4 << 20)
 /* The error queue holds stamps until we read them; each costs about 1 KiB of rcvbuf. */
 #define TX_RCVBUF (64 << 20)
@@ -553,15 +553,25 @@ bool tx_check_stamps(struct tx *tx, __u64 now_mono, __u64 wait_ns)
  */
 static bool tx_dgram_retry(const struct tx *tx, int err, unsigned *tries)
 {
+	int pending;
+	socklen_t len = sizeof(pending);
+
 	if (!tx->dgram || ++*tries > TX_DGRAM_TRIES)
 		return false;
 	switch (err) {
 	case EHOSTUNREACH: case ENETUNREACH: case ECONNREFUSED: case EHOSTDOWN:
 	case EMSGSIZE: case EPROTO: case EACCES: case ENOPROTOOPT: case EOPNOTSUPP:
-		return true;
+		break;
 	default:
 		return false;
 	}
+	/*
+	 * Under a storm of errors (a sweep of unreachable space: one per probe)
+	 * another is pending again by the time of the retry: clear it just before.
+	 */
+	if (getsockopt(tx->fd, SOL_SOCKET, SO_ERROR, &pending, &len))
+		pr_debug("SO_ERROR: %s\n", strerror(errno));
+	return true;
 }
 
 __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)

@@ -1057,7 +1057,10 @@ test_interface_vanishes() {
 	expect_eq "exit code (the run ended early)" $code 4
 	grep -q "interface the run sends on is gone" "$TMP/vanish.err" || fail "no message: $(cat "$TMP/vanish.err")"
 	expect_eq "probes and those never sent" $(($(num probes "$out") + $(num unprobed "$out"))) 400
-	[ "$(num send_failed "$out")" -gt 0 ] || fail "no failed sends counted"
+	# Sends to the vanished link fail until the 100 ms check sees it gone; the check
+	# may come first (about one run in ten): then the rest is unprobed, none failed.
+	[ $(($(num send_failed "$out") + $(num unprobed "$out"))) -gt 0 ] ||
+		fail "neither failed sends nor unprobed ones counted"
 	expect_eq "every probe in a bucket" \
 		$(($(num replied "$out") + $(num no_reply "$out") + $(num send_failed "$out"))) \
 		"$(num probes "$out")"

@@ -24,6 +24,7 @@
 #define TX_EQ_BATCH 256
 /* Sends of one message a datagram socket's pending ICMP errors may fail (tx_dgram_retry). */
 #define TX_DGRAM_TRIES 16
+#define TX_DGRAM_TRIES_MAX 256 /* while each retry finds another error pending */
 #define TX_SNDBUF (4 << 20)
 /* The error queue holds stamps until we read them; each costs about 1 KiB of rcvbuf. */
 #define TX_RCVBUF (64 << 20)
@@ -551,12 +552,21 @@ bool tx_check_stamps(struct tx *tx, __u64 now_mono, __u64 wait_ns)
  * failure says nothing about it. Errors an ICMP message maps to are tried
  * again; a real one fails the same way each time and is kept.
  */
-static bool tx_dgram_retry(const struct tx *tx, int err, unsigned *tries)
+/* Read (and so clear) a datagram socket's pending error; nonzero if there was one. */
+static int tx_clear_pending(const struct tx *tx)
 {
-	int pending;
+	int pending = 0;
 	socklen_t len = sizeof(pending);
 
-	if (!tx->dgram || ++*tries > TX_DGRAM_TRIES)
+	if (getsockopt(tx->fd, SOL_SOCKET, SO_ERROR, &pending, &len))
+		pr_debug("SO_ERROR: %s\n", strerror(errno));
+	return pending;
+}
+
+static bool tx_dgram_retry(const struct tx *tx, int err, unsigned *tries)
+{
+
+	if (!tx->dgram || ++*tries > TX_DGRAM_TRIES_MAX)
 		return false;
 	switch (err) {
 	case EHOSTUNREACH: case ENETUNREACH: case ECONNREFUSED: case EHOSTDOWN:
@@ -567,11 +577,11 @@ static bool tx_dgram_retry(const struct tx *tx, int err, unsigned *tries)
 	}
 	/*
 	 * Under a storm of errors (a sweep of unreachable space: one per probe)
-	 * another is pending again by the time of the retry: clear it just before.
+	 * another is pending again by the time of the retry: clear it just
+	 * before. Past a few tries, only a new pending error (the storm still
+	 * on) earns another: without one the failure is the message's own.
 	 */
-	if (getsockopt(tx->fd, SOL_SOCKET, SO_ERROR, &pending, &len))
-		pr_debug("SO_ERROR: %s\n", strerror(errno));
-	return true;
+	return tx_clear_pending(tx) || *tries <= TX_DGRAM_TRIES;
 }
 
 __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)
@@ -589,6 +599,9 @@ __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)
 			r = -1;
 			errno = EINVAL;
 		} else {
+			/* Once errors come, each one's pending copy would fail the next send. */
+			if (tx->dgram && __atomic_load_n(&tx->icmp_seen, __ATOMIC_RELAXED))
+				tx_clear_pending(tx);
 			r = sendmmsg(tx->fd, b->msgs + i, n - i, 0);
 		}
 		if (r > 0) {
@@ -638,6 +651,7 @@ static bool tx_icmp_error(struct tx *tx, struct mmsghdr *mm, const struct sock_e
 {
 	if (serr->ee_origin != SO_EE_ORIGIN_ICMP && serr->ee_origin != SO_EE_ORIGIN_ICMP6)
 		return false;
+	__atomic_add_fetch(&tx->icmp_seen, 1, __ATOMIC_RELAXED);
 	if (tx->on_icmp && !(mm->msg_hdr.msg_flags & MSG_TRUNC))
 		tx->on_icmp(tx->icmp_ctx, tx, &mm->msg_hdr, serr, mm->msg_len);
 	return true;

@@ -105,6 +105,7 @@ struct tx {
 	__u64 st_read, st_nokey, st_rmem_peak, st_rcvbuf;
 	__u64 first_sent_ns;	     /* CLOCK_MONOTONIC of the first probe sent (atomic) */
 	__u64 answers;		     /* datagram sockets: replies read from this one */
+	__u64 icmp_seen;	     /* datagram sockets: ICMP errors read from this one (atomic) */
 };
 
 typedef void (*tx_stamp_fn)(void *ctx, __u32 key, __u64 tai_ns);

@@ -182,9 +182,8 @@ int dgram_consume(struct dgram *d, struct tx *tx, int max)
 void dgram_drops(struct dgram *d, struct tx *tx)
 {
 	__u32 mi[SK_MEMINFO_VARS];
-	socklen_t len = sizeof(mi);
 
-	if (getsockopt(tx->fd, SOL_SOCKET, SO_MEMINFO, mi, &len) || len < sizeof(mi))
+	if (tx_meminfo(tx, mi))
 		return;
 	d->c.rb_full += (__u32)(mi[SK_MEMINFO_DROPS] - tx->drops_seen);
 	tx->drops_seen = mi[SK_MEMINFO_DROPS];

@@ -351,24 +351,24 @@ static void run_wait(struct run *r, __u64 now)
 	run_drain_wake(r);
 }
 
+static int run_dgram_consume1(void *ctx, struct tx *tx)
+{
+	struct run *r = ctx;
+	int n = dgram_consume(&r->dg, tx, (int)r->snd.stamp_cap);
+
+	return n < 0 ? n : 0;
+}
+
 /* Datagram sockets: each one's replies (its errors came with senders_poll's stamps). */
 static int run_dgram_consume(struct run *r, __u64 now)
 {
-	int i, f, err, nsock = r->snd.n ? r->snd.n : 1;
+	int err = senders_each(&r->snd, run_dgram_consume1, r);
 
-	for (i = 0; i < nsock; i++)
-		for (f = 0; f < SND__FAMS; f++) {
-			if (!r->snd.t[i].tx[f].open)
-				continue;
-			err = dgram_consume(&r->dg, &r->snd.t[i].tx[f], (int)r->snd.stamp_cap);
-			if (err < 0)
-				return err;
-		}
-	if (now >= r->next_drops_check) {
+	if (!err && now >= r->next_drops_check) {
 		r->next_drops_check = now + RUN_MAX_SLEEP_NS;
 		run_dgram_drops(r);
 	}
-	return 0;
+	return err;
 }
 
 static int run_loop(struct run *r)

@@ -49,6 +49,7 @@ struct run {
 	char no_bpf[128];      /* auto chose them for want of these capabilities ("" if asked) */
 	struct dgram dg;       /* their receive side */
 	__u64 next_drops_check; /* when to read their queues' drop counts again */
+	__u32 sock_events;     /* epoll events the sending sockets are watched for */
 	struct inflight inf;
 	struct pacer pacer;
 	int epfd;

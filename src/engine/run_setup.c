@@ -13,6 +13,14 @@
 #include "privs.h"
 #include "run_int.h"
 
+static int run_epoll_sock(void *ctx, struct tx *tx)
+{
+	struct run *r = ctx;
+	struct epoll_event ev = { .events = r->sock_events };
+
+	return epoll_ctl(r->epfd, EPOLL_CTL_ADD, tx->fd, &ev) ? -errno : 0;
+}
+
 /* The run's one wait: records, finished jobs, requests (and, inline, TX stamps). */
 static int run_epoll_fds(struct run *r)
 {
@@ -30,13 +38,8 @@ static int run_epoll_fds(struct run *r)
 	if (r->snd.n && !r->dgram)
 		return 0;
 	/* Inline: TX stamps waiting on the error queue; datagram sockets: replies and errors too. */
-	ev.events = r->dgram ? EPOLLIN | EPOLLERR : EPOLLERR;
-	for (int i = 0; i < (r->snd.n ? r->snd.n : 1); i++)
-		for (int f = 0; f < SND__FAMS; f++)
-			if (r->snd.t[i].tx[f].open &&
-			    epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->snd.t[i].tx[f].fd, &ev))
-				return -errno;
-	return 0;
+	r->sock_events = r->dgram ? EPOLLIN | EPOLLERR : EPOLLERR;
+	return senders_each(&r->snd, run_epoll_sock, r);
 }
 
 static int run_epoll(struct run *r)
@@ -87,28 +90,24 @@ static int run_setup_dgram(struct run *r)
 	return dgram_init(&r->dg, &r->rx, r->tc.pkt_len);
 }
 
-static void run_dgram_wire(struct run *r)
+static int run_dgram_wire1(void *ctx, struct tx *tx)
 {
-	int i, f, nsock = r->snd.n ? r->snd.n : 1;
+	tx->on_icmp = dgram_on_icmp;
+	tx->icmp_ctx = ctx;
+	return 0;
+}
 
-	for (i = 0; i < nsock; i++)
-		for (f = 0; f < SND__FAMS; f++) {
-			r->snd.t[i].tx[f].on_icmp = dgram_on_icmp;
-			r->snd.t[i].tx[f].icmp_ctx = &r->dg;
-		}
+static int run_dgram_drops1(void *ctx, struct tx *tx)
+{
+	dgram_drops(ctx, tx);
+	return 0;
 }
 
 /* Datagram sockets' queue drops (SO_MEMINFO): ringping's own, reported as such. */
 void run_dgram_drops(struct run *r)
 {
-	int i, f, nsock = r->snd.n ? r->snd.n : 1;
-
-	if (!r->dgram || !r->snd.t)
-		return;
-	for (i = 0; i < nsock; i++)
-		for (f = 0; f < SND__FAMS; f++)
-			if (r->snd.t[i].tx[f].open)
-				dgram_drops(&r->dg, &r->snd.t[i].tx[f]);
+	if (r->dgram)
+		senders_each(&r->snd, run_dgram_drops1, &r->dg);
 }
 
 static int run_setup_bpf(struct run *r)
@@ -292,7 +291,7 @@ int run_setup(struct run *r)
 					   r->sch.n4 < r->ntargets ? &r->tc6 : NULL },
 				   o->batch, o->drop_caps ? &o->keep_caps : NULL);
 	if (!err && r->dgram)
-		run_dgram_wire(r);
+		senders_each(&r->snd, run_dgram_wire1, &r->dg);
 	if (!err && r->no_bpf[0])
 		pr_warn("no %s: probing through ICMP datagram sockets (mode dgram)\n", r->no_bpf);
 	/*

@@ -183,6 +183,17 @@ struct sender_job *senders_take_done(struct senders *s)
 	return j;
 }
 
+int senders_each(struct senders *s, int (*fn)(void *ctx, struct tx *tx), void *ctx)
+{
+	int i, f, err, nsock = s->n ? s->n : 1;
+
+	for (i = 0; s->t && i < nsock; i++)
+		for (f = 0; f < SND__FAMS; f++)
+			if (s->t[i].tx[f].open && (err = fn(ctx, &s->t[i].tx[f])))
+				return err;
+	return 0;
+}
+
 void senders_poll(struct senders *s, tx_stamp_fn fn, void *ctx)
 {
 	int i, f, err, nsock = s->n ? s->n : 1;

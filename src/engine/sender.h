@@ -84,6 +84,8 @@ int senders_start(struct senders *s, int nthreads, const struct tx_cfg *const cf
 void senders_submit(struct senders *s, struct sender_job *j);
 /* Finished jobs, oldest first; NULL if none. */
 struct sender_job *senders_take_done(struct senders *s);
+/* Every open socket of the run, each thread's and family's, until fn returns nonzero (returned). */
+int senders_each(struct senders *s, int (*fn)(void *ctx, struct tx *tx), void *ctx);
 /* Read stamps still queued on any socket (late ones, after the last batch). */
 void senders_poll(struct senders *s, tx_stamp_fn fn, void *ctx);
 /* True while kernel TX stamps are in use on every socket. */

@@ -522,12 +522,19 @@ static void tx_note_sent(struct tx *tx)
 }
 
 /* The socket's queues were never near full: it dropped nothing, and holds under half. */
+int tx_meminfo(const struct tx *tx, __u32 *mi)
+{
+	socklen_t len = SK_MEMINFO_VARS * sizeof(*mi);
+
+	return getsockopt(tx->fd, SOL_SOCKET, SO_MEMINFO, mi, &len) ||
+	       len < SK_MEMINFO_VARS * sizeof(*mi) ? -1 : 0;
+}
+
 static bool tx_unpressed(const struct tx *tx)
 {
 	__u32 mi[SK_MEMINFO_VARS];
-	socklen_t len = sizeof(mi);
 
-	if (getsockopt(tx->fd, SOL_SOCKET, SO_MEMINFO, mi, &len) || len < sizeof(mi))
+	if (tx_meminfo(tx, mi))
 		return false;
 	return mi[SK_MEMINFO_DROPS] == 0 && mi[SK_MEMINFO_RMEM_ALLOC] < mi[SK_MEMINFO_RCVBUF] / 2;
 }
@@ -746,10 +753,9 @@ static int tx_eq_frames(struct tx_eq *eq, __u32 cap)
 static void tx_eq_meminfo(struct tx *tx)
 {
 	__u32 mi[SK_MEMINFO_VARS];
-	socklen_t len = sizeof(mi);
 	__u64 peak;
 
-	if (getsockopt(tx->fd, SOL_SOCKET, SO_MEMINFO, mi, &len) || len < sizeof(mi))
+	if (tx_meminfo(tx, mi))
 		return;
 	peak = __atomic_load_n(&tx->st_rmem_peak, __ATOMIC_RELAXED);
 	if (mi[SK_MEMINFO_RMEM_ALLOC] > peak)

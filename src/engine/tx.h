@@ -135,6 +135,8 @@ void tx_eq_free(struct tx_eq *eq);
 int tx_drain_stamps(struct tx *tx, struct tx_eq *eq, tx_stamp_fn fn, void *ctx, int max);
 /* CLOCK_TAI now, in ns. */
 __u64 tx_tai_now(void);
+/* The socket's SO_MEMINFO (SK_MEMINFO_VARS values); 0 or -1. */
+int tx_meminfo(const struct tx *tx, __u32 *mi);
 /*
  * A datagram socket that has sent for wait_ns and read TX_NOSTAMP_ANSWERS
  * replies without one stamp coming back, its queues never near full (a full

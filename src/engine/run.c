@@ -7,6 +7,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <linux/sock_diag.h>
 #include "log.h"
 #include "rp_hash.h"
 #include "run_int.h"
@@ -159,6 +160,39 @@ static bool run_skip(const struct run *r, __u64 p, __u64 idx)
 	return h->received || h->unreachable || h->time_exceeded || h->other_errors;
 }
 
+static int run_dgram_room1(void *ctx, struct tx *tx)
+{
+	__u64 *room = ctx, half, n;
+	__u32 mi[SK_MEMINFO_VARS];
+
+	if (tx_meminfo(tx, mi))
+		return 0;
+	half = mi[SK_MEMINFO_RCVBUF] / 2;
+	n = half > mi[SK_MEMINFO_RMEM_ALLOC] ? (half - mi[SK_MEMINFO_RMEM_ALLOC]) / RUN_DGRAM_PROBE_BYTES : 0;
+	if (n < *room)
+		*room = n;
+	return 0;
+}
+
+/*
+ * Datagram sockets: a probe's stamp and answer wait in the socket's receive
+ * buffer until read, and a user's buffer is capped by net.core.rmem_max (208
+ * KiB by default). The kernel drops an ICMP error or a stamp that finds it
+ * full and counts neither, so the error would read as loss: probes go out
+ * only while every socket has room, at half its buffer, for what they and
+ * those still being sent may bring back.
+ */
+static __u64 run_dgram_room(struct run *r)
+{
+	__u64 room = UINT64_MAX;
+
+	senders_each(&r->snd, run_dgram_room1, &room);
+	room = room > r->dgram_out ? room - r->dgram_out : 0;
+	/* A buffer too small for even one probe still sends one at a time. */
+	r->dgram_full = room == 0 && r->dgram_out;
+	return r->dgram_out ? room : room ?: 1;
+}
+
 static __u32 run_batch_size(struct run *r, __u64 now)
 {
 	__u64 n;
@@ -168,6 +202,11 @@ static __u32 run_batch_size(struct run *r, __u64 now)
 	n = sched_batch(&r->sch, pacer_allow(&r->pacer, now));
 	if (n > inflight_room(&r->inf))
 		n = inflight_room(&r->inf);
+	if (r->dgram && n) {
+		__u64 room = run_dgram_room(r);
+
+		n = n < room ? n : room;
+	}
 	return (__u32)n;
 }
 
@@ -219,6 +258,7 @@ static void run_send(struct run *r, __u64 now)
 			r->free_jobs = j;
 			continue;
 		}
+		r->dgram_out += j->n;
 		senders_submit(&r->snd, j);
 	}
 }
@@ -241,6 +281,7 @@ static void run_collect(struct run *r)
 			if (j->b.status[i] == -ENODEV || j->b.status[i] == -ENXIO)
 				r->gone = true;
 		}
+		r->dgram_out -= j->n;
 		j->next = r->free_jobs;
 		r->free_jobs = j;
 	}
@@ -323,7 +364,7 @@ static void run_wait(struct run *r, __u64 now)
 	struct epoll_event ev[4];
 	struct timespec ts;
 
-	if (run_may_send(r)) {
+	if (run_may_send(r) && !r->dgram_full) {
 		/* Wake for a small batch rather than for every probe at moderate rates. */
 		__u32 want = pacer_rate(&r->pacer) / 2000 ? (__u32)(pacer_rate(&r->pacer) / 2000) : 1;
 
@@ -341,7 +382,7 @@ static void run_wait(struct run *r, __u64 now)
 		wake = r->deadline;
 	if (r->interim_ns && r->next_interim < wake)
 		wake = r->next_interim;
-	if (run_unpaced(r) && r->inf.open && now + RUN_POLL_NS < wake)
+	if ((r->dgram_full || (run_unpaced(r) && r->inf.open)) && now + RUN_POLL_NS < wake)
 		wake = now + RUN_POLL_NS;
 	if (wake <= now)
 		return;

@@ -26,6 +26,8 @@
 #define RUN_INFLIGHT_MAX (1ULL << 20)
 #define RUN_TIMEOUT_MAX_NS (3600ULL * NSEC) /* the longest wait for an answer */
 #define RUN_DGRAM_SETTLE_NS (5 * 1000000L) /* for the kernel to turn RX stamps on */
+/* A datagram socket's receive buffer per probe: a stamp and an answer, ~832 bytes each. */
+#define RUN_DGRAM_PROBE_BYTES 2048
 
 _Static_assert((int)SCHED_V4 == (int)SND_V4 && (int)SCHED_V6 == (int)SND_V6,
 	       "a job's family indexes its sockets");
@@ -49,6 +51,8 @@ struct run {
 	char no_bpf[128];      /* auto chose them for want of these capabilities ("" if asked) */
 	struct dgram dg;       /* their receive side */
 	__u64 next_drops_check; /* when to read their queues' drop counts again */
+	__u64 dgram_out;       /* probes in jobs not yet collected */
+	bool dgram_full;       /* their receive buffers have no room for more (run_dgram_room) */
 	__u32 sock_events;     /* epoll events the sending sockets are watched for */
 	struct inflight inf;
 	struct pacer pacer;

@@ -24,7 +24,8 @@
 #define TX_EQ_BATCH 256
 /* Sends of one message a datagram socket's pending ICMP errors may fail (tx_dgram_retry). */
 #define TX_DGRAM_TRIES 16
-#define TX_DGRAM_TRIES_MAX 256 /* while each retry finds another error pending */
+#define TX_DGRAM_TRIES_MAX 256 /* when the route accepts the destination */
+#define TX_DGRAM_PAUSE_US 50	/* before each try past TX_DGRAM_TRIES */
 #define TX_SNDBUF (4 << 20)
 /* The error queue holds stamps until we read them; each costs about 1 KiB of rcvbuf. */
 #define TX_RCVBUF (64 << 20)
@@ -147,6 +148,10 @@ static int tx_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 		ts &= ~SOF_TIMESTAMPING_TX_SOFTWARE;
 	err = err ?: tx_bufsize(tx->fd, SO_SNDBUFFORCE, SO_SNDBUF, TX_SNDBUF, "SO_SNDBUFFORCE");
 	err = err ?: tx_bufsize(tx->fd, SO_RCVBUFFORCE, SO_RCVBUF, TX_RCVBUF, "SO_RCVBUFFORCE");
+	/* RINGPING_DGRAM_RCVBUF=N: the receive buffer a user gets under a lower rmem_max. */
+	if (!err && cfg->dgram && getenv("RINGPING_DGRAM_RCVBUF"))
+		err = tx_setsockopt(tx->fd, SOL_SOCKET, SO_RCVBUF,
+				    atoi(getenv("RINGPING_DGRAM_RCVBUF")), "SO_RCVBUF");
 	err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_TIMESTAMPING, ts, "SO_TIMESTAMPING");
 	return err ?: cfg->dgram ? tx_dgram_sockopts(tx, cfg) : 0;
 }
@@ -570,10 +575,45 @@ static int tx_clear_pending(const struct tx *tx)
 	return pending;
 }
 
-static bool tx_dgram_retry(const struct tx *tx, int err, unsigned *tries)
-{
+struct tx_retry {
+	unsigned tries;	    /* of the message being sent */
+	bool route_checked; /* tx_route_refuses() asked about it */
+};
 
-	if (!tx->dgram || ++*tries > TX_DGRAM_TRIES_MAX)
+/*
+ * Whether the route itself refuses a message's destination: a connect() of a
+ * spare UDP socket, bound to the same device and address, looks the route up
+ * as the send does, sends nothing, and has no pending error to fail with.
+ */
+static bool tx_route_refuses(const struct tx *tx, const struct msghdr *m)
+{
+	struct sockaddr_in6 self, dst = { 0 };
+	socklen_t len = sizeof(self);
+	int fd, ifindex = 0, refused;
+	socklen_t ilen = sizeof(ifindex);
+
+	if (!m->msg_name || m->msg_namelen > sizeof(dst))
+		return true;
+	fd = socket(tx->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return true; /* cannot tell: the failure stands */
+	if (!getsockopt(tx->fd, SOL_SOCKET, SO_BINDTOIFINDEX, &ifindex, &ilen) && ifindex)
+		setsockopt(fd, SOL_SOCKET, SO_BINDTOIFINDEX, &ifindex, sizeof(ifindex));
+	if (!getsockname(tx->fd, (struct sockaddr *)&self, &len)) {
+		self.sin6_port = 0; /* the same offset in a sockaddr_in */
+		if (bind(fd, (struct sockaddr *)&self, len))
+			pr_debug("route check: bind: %s\n", strerror(errno));
+	}
+	memcpy(&dst, m->msg_name, m->msg_namelen);
+	dst.sin6_port = htons(9);
+	refused = connect(fd, (struct sockaddr *)&dst, m->msg_namelen);
+	close(fd);
+	return refused != 0;
+}
+
+static bool tx_dgram_retry(const struct tx *tx, int err, const struct msghdr *m, struct tx_retry *rt)
+{
+	if (!tx->dgram || ++rt->tries > TX_DGRAM_TRIES_MAX)
 		return false;
 	switch (err) {
 	case EHOSTUNREACH: case ENETUNREACH: case ECONNREFUSED: case EHOSTDOWN:
@@ -584,18 +624,31 @@ static bool tx_dgram_retry(const struct tx *tx, int err, unsigned *tries)
 	}
 	/*
 	 * Under a storm of errors (a sweep of unreachable space: one per probe)
-	 * another is pending again by the time of the retry: clear it just
-	 * before. Past a few tries, only a new pending error (the storm still
-	 * on) earns another: without one the failure is the message's own.
+	 * another is pending again by the time of the retry: cleared just
+	 * before each. While the kernel turns errors into pending ones faster
+	 * than we retry, tries fail in a row (an emulated 6.1 had 16 fail), and
+	 * the failed send consumed the error that failed it, so nothing shows
+	 * the storm afterwards. Past a few tries the route decides: if it
+	 * refuses the destination the failure is the message's own; if not,
+	 * the storm goes on and each further try waits a little for it to pass.
 	 */
-	return tx_clear_pending(tx) || *tries <= TX_DGRAM_TRIES;
+	if (rt->tries > TX_DGRAM_TRIES) {
+		if (!rt->route_checked) {
+			rt->route_checked = true;
+			if (tx_route_refuses(tx, m))
+				return false;
+		}
+		usleep(TX_DGRAM_PAUSE_US);
+	}
+	tx_clear_pending(tx);
+	return true;
 }
 
 __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)
 {
 	__u32 i = 0, ok = 0;
-	unsigned tries = 0; /* of message i */
-	int r;
+	struct tx_retry rt = { 0 };
+	int r, e;
 
 	if ((!tx->kstamp || tx->looped) && b->kstamp)
 		tx_batch_strip(b);
@@ -615,19 +668,20 @@ __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)
 			memset(&b->status[i], 0, r * sizeof(*b->status));
 			i += r;
 			ok += r;
-			tries = 0;
+			rt = (struct tx_retry){ 0 };
 			tx_note_sent(tx);
 			continue;
 		}
-		if (errno == EINTR || tx_dgram_retry(tx, errno, &tries))
+		e = errno; /* the retry's checks make calls of their own */
+		if (e == EINTR || tx_dgram_retry(tx, e, &b->msgs[i].msg_hdr, &rt))
 			continue;
-		if (errno == EINVAL && tx->kstamp && !tx->looped && ok == 0) {
+		if (e == EINVAL && tx->kstamp && !tx->looped && ok == 0) {
 			tx_no_opt_id(tx, b);
 			continue;
 		}
 		/* sendmmsg reports only the first failure: that message failed, go on. */
-		b->status[i++] = -errno;
-		tries = 0;
+		b->status[i++] = -e;
+		rt = (struct tx_retry){ 0 };
 	}
 	return ok;
 }

@@ -67,6 +67,7 @@ static __always_inline __u32 rp_off(__u32 off)
 
 const volatile __u64 rp_key0 = 0;
 const volatile __u64 rp_key1 = 0;
+const volatile __u8 rp_trace = 0; /* probes of a trace (rp_tag_ok) */
 
 static __always_inline __u32 rp_rd16(const __u8 *b, __u32 off)
 {
@@ -158,10 +159,21 @@ static __noinline __u64 rp_addr_hash(const __u8 *addr16, __u64 m2, __u64 m3)
 	return rp_siphash4(rp_key0, rp_key1, rp_addr_word(addr16), rp_addr_word(addr16 + 8), m2, m3);
 }
 
-/* Our probes carry rp_tag(target) in ICMP id+seq. */
-static __always_inline bool rp_tag_ok(const __u8 *b, __u32 icmp, const __u8 *target)
+/*
+ * Our probes carry rp_tag(target) in ICMP id+seq; a trace's carry its flow's
+ * rp_trace_id in the identifier and the probe's name in the sequence field
+ * (ringping_abi.h). Either way the sequence field goes to the record: for a
+ * quote of 8 bytes it is all userspace has to tell a trace's probes apart.
+ */
+static __always_inline bool rp_tag_ok(const __u8 *b, __u32 icmp, struct rp_record *r)
 {
-	return rp_rd32(b, icmp + 4) == (__u32)rp_addr_hash(target, 0, 1);
+	__u32 seq16 = rp_rd16(b, icmp + 6), id = rp_rd16(b, icmp + 4);
+	__u64 h;
+
+	r->qseq = (__u16)seq16;
+	/* One call site per check: the socket programs must stay small (rp_addr_hash). */
+	h = rp_addr_hash(r->target, rp_trace ? RP_TRACE_FLOW(seq16) : 0, rp_trace ? 3 : 1);
+	return rp_trace ? id == (__u16)h : ((id << 16) | seq16) == (__u32)h;
 }
 
 /*
@@ -208,7 +220,7 @@ static __always_inline int rp_parse_reply(const __u8 *b, __u32 n, __u32 l3, __u3
 					  __u32 len, struct rp_record *r)
 {
 	rp_addr4(r->target, b, l3 + 12);
-	if (!rp_tag_ok(b, icmp, r->target))
+	if (!rp_tag_ok(b, icmp, r))
 		return RP_V_NOT_OURS;
 	if (!rp_icmp_csum(b, n, icmp, len, r))
 		return RP_V_MALFORMED;
@@ -238,7 +250,7 @@ static __always_inline int rp_parse_error(const __u8 *b, __u32 n, __u32 l3, __u3
 	if (b[RP_OFF(qicmp)] != RP_ICMP_ECHO)
 		return RP_V_NOT_OURS;
 	rp_addr4(r->target, b, q + 16);
-	if (!rp_tag_ok(b, qicmp, r->target))
+	if (!rp_tag_ok(b, qicmp, r))
 		return RP_V_NOT_OURS;
 	if (!rp_icmp_csum(b, n, icmp, len, r))
 		return RP_V_MALFORMED;
@@ -372,7 +384,7 @@ static __always_inline int rp_parse_reply6(const __u8 *b, __u32 n, __u32 l3, __u
 					   __u32 len, bool frag, struct rp_record *r)
 {
 	rp_addr6(r->target, b, l3 + 8);
-	if (rp_addr_mapped(r->target) || !rp_tag_ok(b, icmp, r->target))
+	if (rp_addr_mapped(r->target) || !rp_tag_ok(b, icmp, r))
 		return RP_V_NOT_OURS;
 	if (!rp_icmp6_csum(b, n, l3, icmp, len, frag, r))
 		return RP_V_MALFORMED;
@@ -404,7 +416,7 @@ static __always_inline int rp_parse_error6(const __u8 *b, __u32 n, __u32 l3, __u
 	if (b[RP_OFF(qoff)] != RP_ICMP6_ECHO_REQUEST)
 		return RP_V_NOT_OURS;
 	rp_addr6(r->target, b, q + 24);
-	if (rp_addr_mapped(r->target) || !rp_tag_ok(b, qoff, r->target))
+	if (rp_addr_mapped(r->target) || !rp_tag_ok(b, qoff, r))
 		return RP_V_NOT_OURS;
 	if (!rp_icmp6_csum(b, n, l3, icmp, len, frag, r))
 		return RP_V_MALFORMED;

@@ -45,7 +45,7 @@ struct rp_record {
 	__u8 icmp_code;
 	__u8 ttl;		   /* TTL / hop limit of the received packet */
 	__u8 flags;		   /* enum rp_rec_flags */
-	__u16 pad0;
+	__u16 qseq;		   /* the (quoted) echo request's ICMP sequence field */
 	__u32 info;		   /* next-hop MTU (frag needed), pointer (param problem) */
 	__u32 pad1;
 };
@@ -76,6 +76,23 @@ struct rp_payload {
 };
 
 #define RP_PAYLOAD_LEN 16
+
+/*
+ * A trace's probes (rp_trace set before load) name themselves in the ICMP
+ * sequence field, which a router quoting only 8 bytes still returns: the flow
+ * (6 bits), the TTL it was sent with (6 bits) and the query (4 bits, modulo
+ * 16). The identifier is rp_trace_id(key, target, flow), fixed per flow, and
+ * two bytes after the payload keep the sum of the message constant, so the
+ * fields load balancers hash (identifier, checksum) never change within a flow.
+ */
+#define RP_TRACE_SEQ(flow, ttl, query) \
+	((__u16)((((flow) & 0x3f) << 10) | (((ttl) & 0x3f) << 4) | ((query) & 0xf)))
+#define RP_TRACE_FLOW(seq16) (((seq16) >> 10) & 0x3f)
+#define RP_TRACE_TTL(seq16) (((seq16) >> 4) & 0x3f)
+#define RP_TRACE_QUERY(seq16) ((seq16) & 0xf)
+#define RP_TRACE_MAX_TTL 63
+#define RP_TRACE_MAX_FLOWS 64
+#define RP_TRACE_COMP_OFF (8 + RP_PAYLOAD_LEN) /* the two balancing bytes, in the ICMP message */
 /*
  * Bytes the BPF program copies out of a packet before parsing: Ethernet with
  * two VLAN tags (22) + outer IPv4 with options (60) + ICMP (8) + quoted IPv4

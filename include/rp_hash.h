@@ -10,6 +10,9 @@
  *          against its quoted destination (ZMap's validation idea).
  * cookie = H(k, addr, seq, 2): carried in the payload with seq; ties a reply
  *          to one probe and makes forged payloads detectable.
+ * trace  = low 16 bits of H(k, addr, flow, 3): a trace's ICMP identifier, the
+ *          same for every probe of one flow to one target (Paris traceroute);
+ *          the sequence field names the probe (RP_TRACE_SEQ in ringping_abi.h).
  */
 #ifndef RP_HASH_H
 #define RP_HASH_H
@@ -73,6 +76,11 @@ static inline __attribute__((always_inline)) __u32 rp_tag(__u64 k0, __u64 k1, co
 static inline __attribute__((always_inline)) __u64 rp_cookie(__u64 k0, __u64 k1, const __u8 *addr16, __u64 seq)
 {
 	return rp_siphash4(k0, k1, rp_addr_word(addr16), rp_addr_word(addr16 + 8), seq, 2);
+}
+
+static inline __attribute__((always_inline)) __u16 rp_trace_id(__u64 k0, __u64 k1, const __u8 *addr16, __u32 flow)
+{
+	return (__u16)rp_siphash4(k0, k1, rp_addr_word(addr16), rp_addr_word(addr16 + 8), flow, 3);
 }
 
 #endif /* RP_HASH_H */

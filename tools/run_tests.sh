@@ -9,8 +9,9 @@ for t in "$@"; do
 	out=$("$t" 2>&1); rc=$?
 	printf '%s\n' "$out"
 	if [ $rc -eq 77 ]; then skipped=$((skipped + 1)); continue; fi
-	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
-	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+	# A program may run several groups: each closes with its own tally.
+	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{ n += $1 } END { print n + 0 }')
+	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{ n += $1 } END { print n + 0 }')
 	passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 	# A crash or a non-zero exit without a FAILED line is still a failure.
 	if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ]; then broken=$((broken + 1)); failed=$((failed + 1)); fi

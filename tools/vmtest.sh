@@ -173,9 +173,10 @@ EOF
 # "N passed[, N failed][, N skipped]" from a cmocka log.
 cmocka_tally() {
 	local p f k
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\).*/\1/p' "$1" 2>/dev/null | tail -1)
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$1" 2>/dev/null | tail -1)
-	k=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\).*/\1/p' "$1" 2>/dev/null | tail -1)
+	# The BPF tests run two groups (plain and trace), each with its own tally.
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\).*/\1/p' "$1" 2>/dev/null | awk '{ n += $1 } END { if (NR) print n }')
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$1" 2>/dev/null | awk '{ n += $1 } END { if (NR) print n }')
+	k=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\).*/\1/p' "$1" 2>/dev/null | awk '{ n += $1 } END { if (NR) print n }')
 	[ -n "$p" ] || { echo none; return; }
 	echo "$p passed${f:+, $f failed}${k:+, $k skipped}"
 }

@@ -93,6 +93,50 @@ void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct ringping_ad
 	buf[3] = c;
 }
 
+/* One's-complement sum folded to 16 bits, not complemented. */
+static __u16 csum_sum16(__u32 sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)sum;
+}
+
+static void put_be16(__u8 *p, __u16 v)
+{
+	p[0] = v >> 8;
+	p[1] = (__u8)v;
+}
+
+/*
+ * Paris traceroute's rule: what per-flow load balancers hash must not change
+ * within a flow. The identifier is fixed per (dst, flow); the sequence field
+ * and payload change per probe, and the two bytes after the payload bring the
+ * sum of all but the checksum back to the one value the message has with a
+ * zero sequence and payload. The checksum (ours for ICMP, the kernel's for
+ * ICMPv6, over a pseudo-header that is fixed per dst) is then fixed as well.
+ */
+void probe_build_trace(const struct probe_tmpl *t, __u8 *buf, const struct ringping_addr *dst,
+		       __u64 seq, const struct probe_hop *h)
+{
+	__u16 id = rp_trace_id(t->key.k0, t->key.k1, dst->b, h->flow), want, cur;
+	__u32 sum;
+
+	memcpy(buf, t->bytes, t->len);
+	buf[0] = addr_is_v4(dst) ? 8 : 128;
+	put_be16(buf + 4, id);
+	put_be16(buf + RP_TRACE_COMP_OFF, 0);
+	/* The fixed value: the message with sequence and payload zero. */
+	want = csum_sum16(probe_csum_add(0, buf, t->len));
+	put_be16(buf + 6, RP_TRACE_SEQ(h->flow, h->ttl, h->query));
+	put_le64(buf + 8, seq);
+	put_le64(buf + 16, rp_cookie(t->key.k0, t->key.k1, dst->b, seq));
+	cur = csum_sum16(probe_csum_add(0, buf, t->len));
+	/* cur + comp = want in one's complement: comp = want - cur = want + ~cur. */
+	put_be16(buf + RP_TRACE_COMP_OFF, csum_sum16((__u32)want + (__u16)~cur));
+	sum = probe_csum_add(0, buf, t->len);
+	put_be16(buf + 2, csum_fold(sum));
+}
+
 bool probe_cookie_ok(const struct probe_key *key, const struct rp_record *r)
 {
 	return r->cookie == rp_cookie(key->k0, key->k1, r->target, r->seq);

@@ -29,6 +29,20 @@ int probe_init(struct probe_tmpl *t, const struct probe_key *key, __u32 data);
 void probe_free(struct probe_tmpl *t);
 /* Write the echo request for (dst, seq) into buf (t->len bytes): ICMP, or ICMPv6 for an IPv6 dst. */
 void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct ringping_addr *dst, __u64 seq);
+/* Which of a trace's probes: its flow, the TTL it is sent with, its query (ringping_abi.h). */
+struct probe_hop {
+	__u32 flow, ttl, query;
+};
+
+/* A trace needs the two balancing bytes after the payload. */
+#define PROBE_TRACE_MIN_DATA (RP_PAYLOAD_LEN + 2)
+/*
+ * Write a trace's echo request for (dst, seq) as one hop's probe: the flow's
+ * identifier, the hop in the sequence field, and a checksum that stays the
+ * same for every probe of one flow to dst (t->len >= 8 + PROBE_TRACE_MIN_DATA).
+ */
+void probe_build_trace(const struct probe_tmpl *t, __u8 *buf, const struct ringping_addr *dst,
+		       __u64 seq, const struct probe_hop *h);
 /* True if the record's cookie is the one we sent to its target with its seq. */
 bool probe_cookie_ok(const struct probe_key *key, const struct rp_record *r);
 /* Internet checksum of a buffer (for tests and the template). */

@@ -35,6 +35,9 @@ struct fixture {
 };
 
 static struct fixture fx;
+/* The trace group: programs loaded with rp_trace, probes built as a trace's (this hop). */
+static bool fx_trace;
+static const struct probe_hop *trace_hop;
 
 /* ---- frame building ---- */
 
@@ -111,7 +114,10 @@ static size_t probe_bytes(__u8 *out, __u32 dst, __u64 seq)
 
 	assert_int_equal(probe_init(&t, &key, 56), 0);
 	addr4(&a, dst);
-	probe_build(&t, out, &a, seq);
+	if (trace_hop)
+		probe_build_trace(&t, out, &a, seq, trace_hop);
+	else
+		probe_build(&t, out, &a, seq);
 	len = t.len;
 	probe_free(&t);
 	return len;
@@ -209,7 +215,10 @@ static size_t probe6_bytes(__u8 *out, const __u8 *dst, __u64 seq)
 
 	assert_int_equal(probe_init(&t, &key, 56), 0);
 	memcpy(a.b, dst, 16);
-	probe_build(&t, out, &a, seq);
+	if (trace_hop)
+		probe_build_trace(&t, out, &a, seq, trace_hop);
+	else
+		probe_build(&t, out, &a, seq);
 	assert_int_equal(out[0], 128);
 	len = t.len;
 	probe_free(&t);
@@ -845,6 +854,7 @@ static int group_setup(void **state)
 	fx.skel->rodata->rp_key0 = key.k0;
 	fx.skel->rodata->rp_key1 = key.k1;
 	fx.skel->rodata->rp_xdp_drop = 1;
+	fx.skel->rodata->rp_trace = fx_trace;
 	/* As the loader does: what the kernel lacks decides the clock and the XDP copy. */
 	fx.skel->rodata->rp_clock_mono =
 		libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_ktime_get_tai_ns, NULL) != 1;
@@ -863,6 +873,102 @@ static int group_teardown(void **state)
 	ring_buffer__free(fx.rb);
 	ringping_bpf__destroy(fx.skel);
 	return 0;
+}
+
+/* ---- a trace's probes (programs loaded with rp_trace) ---- */
+
+static const struct probe_hop hop5 = { .flow = 2, .ttl = 5, .query = 17 };
+
+static void test_trace_reply(void **state)
+{
+	struct frame f;
+
+	trace_hop = &hop5;
+	reply_frame(&f, 0xc6130a0b, 99, 0, 0);
+	assert_int_equal(run(XDP, &f), XDP_DROP);
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_int_equal(fx.nrecs, 2);
+	assert_int_equal(fx.recs[0].kind, RP_KIND_REPLY);
+	assert_int_equal(fx.recs[0].seq, 99);
+	assert_int_equal(fx.recs[0].qseq, RP_TRACE_SEQ(2, 5, 17));
+	assert_true(probe_cookie_ok(&key, &fx.recs[0]));
+	assert_counts(2, 0, 0, 0);
+	trace_hop = NULL;
+}
+
+/* Time exceeded quoting the whole probe, then only its first 8 bytes: the hop is named either way. */
+static void test_trace_time_exceeded(void **state)
+{
+	struct frame f;
+	size_t quote[] = { 64, 8 };
+	int i;
+
+	trace_hop = &hop5;
+	for (i = 0; i < 2; i++) {
+		reset_counters();
+		error_frame(&f, 11, 0, 0xc6120002, 0xc6126407, 1234, quote[i], 0);
+		assert_int_equal(run(XDP, &f), XDP_PASS);
+		assert_int_equal(fx.nrecs, 1);
+		assert_int_equal(fx.recs[0].kind, RP_KIND_ERROR);
+		assert_int_equal(fx.recs[0].qseq, RP_TRACE_SEQ(2, 5, 17));
+		assert_int_equal(!!(fx.recs[0].flags & RP_REC_F_PAYLOAD), i == 0);
+		assert_addr4(fx.recs[0].target, 0xc6126407);
+		assert_addr4(fx.recs[0].from, 0xc6120002);
+		assert_counts(0, 1, 0, 0);
+	}
+	trace_hop = NULL;
+}
+
+/*
+ * Forgeries: a quote whose identifier is not its destination's (another
+ * target's probe, or a guessed key), a flow renamed in the sequence field, and
+ * a plain sweep's probe, which a trace never sends: none is ours.
+ */
+static void test_trace_forgeries(void **state)
+{
+	struct frame f;
+	size_t q = 8 + 20 + 8; /* the quoted echo inside the error, past Ethernet and IP */
+
+	trace_hop = &hop5;
+	error_frame(&f, 11, 0, 0xc6120002, 0xc6126407, 1, 8, 0);
+	f.b[14 + 20 + 8 + 16 + 3] ^= 1; /* the quoted destination */
+	fix_ip_csum(f.b + 14 + 28);
+	fix_icmp_csum(f.b + 14 + 20, q);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	error_frame(&f, 11, 0, 0xc6120002, 0xc6126407, 1, 8, 0);
+	f.b[14 + 20 + 8 + 20 + 6] ^= 0x04; /* flow 2 -> 3: another identifier is due */
+	fix_icmp_csum(f.b + 14 + 20, q);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	trace_hop = NULL;
+	error_frame(&f, 11, 0, 0xc6120002, 0xc6126407, 1, 64, 0);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 0);
+	assert_counts(0, 0, 3, 0);
+}
+
+static void test_trace_errors6(void **state)
+{
+	struct frame f;
+
+	trace_hop = &hop5;
+	error6_frame(&f, 3, 0, 7, 31, 0);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	reply6_frame(&f, 7, 32, 0, 0);
+	assert_int_equal(run(XDP, &f), XDP_DROP);
+	trace_hop = NULL;
+	assert_int_equal(fx.nrecs, 2);
+	assert_int_equal(fx.recs[0].kind, RP_KIND_ERROR);
+	assert_int_equal(fx.recs[0].qseq, RP_TRACE_SEQ(2, 5, 17));
+	assert_int_equal(fx.recs[0].seq, 31);
+	assert_int_equal(fx.recs[1].kind, RP_KIND_REPLY);
+	assert_int_equal(fx.recs[1].seq, 32);
+	assert_counts(1, 1, 0, 0);
+}
+
+static int trace_group_setup(void **state)
+{
+	fx_trace = true;
+	return group_setup(state);
 }
 
 int main(void)
@@ -898,5 +1004,13 @@ int main(void)
 		printf("SKIP: BPF tests need root (CAP_BPF, CAP_NET_ADMIN)\n");
 		return 77;
 	}
-	return cmocka_run_group_tests_name("bpf", tests, group_setup, group_teardown);
+	const struct CMUnitTest trace[] = {
+		cmocka_unit_test_setup(test_trace_reply, setup),
+		cmocka_unit_test_setup(test_trace_time_exceeded, setup),
+		cmocka_unit_test_setup(test_trace_forgeries, setup),
+		cmocka_unit_test_setup(test_trace_errors6, setup),
+	};
+
+	return cmocka_run_group_tests_name("bpf", tests, group_setup, group_teardown) |
+	       cmocka_run_group_tests_name("bpf-trace", trace, trace_group_setup, group_teardown);
 }

@@ -93,6 +93,53 @@ static void test_bad_sizes(void **s)
 	assert_int_equal(probe_init(&t, &key, PROBE_MAX_DATA + 1), -22);
 }
 
+/*
+ * A trace's probes: within a flow, the bytes load balancers hash (type, code,
+ * checksum, identifier) never change, whatever the TTL, query and seq; the
+ * sequence field names the hop; every message verifies; flows differ.
+ */
+static void test_trace_probes_keep_their_flow(void **s)
+{
+	struct probe_tmpl t;
+	struct ringping_addr a, a6;
+	__u8 buf[8 + 56], first[3][6];
+	__u16 seq16, sum6, sum6_first = 0;
+	__u32 ttl, q, flow;
+
+	addr_from_v4(&a, 0xc6130102);
+	assert_int_equal(addr_parse("2001:db8::7", &a6), 0);
+	assert_int_equal(probe_init(&t, &key, 56), 0);
+	for (flow = 0; flow < 3; flow++) {
+		for (ttl = 1; ttl <= RP_TRACE_MAX_TTL; ttl += 7)
+			for (q = 0; q < 20; q += 3) {
+				struct probe_hop h = { flow, ttl, q };
+
+				probe_build_trace(&t, buf, &a, 1000003ULL * ttl + q, &h);
+				seq16 = (__u16)((buf[6] << 8) | buf[7]);
+				assert_int_equal(probe_csum(buf, t.len), 0);
+				assert_int_equal(RP_TRACE_FLOW(seq16), flow);
+				assert_int_equal(RP_TRACE_TTL(seq16), ttl);
+				assert_int_equal(RP_TRACE_QUERY(seq16), q % 16);
+				assert_int_equal((buf[4] << 8) | buf[5],
+						 rp_trace_id(key.k0, key.k1, a.b, flow));
+				if (ttl == 1 && q == 0)
+					memcpy(first[flow], buf, 6);
+				assert_memory_equal(buf, first[flow], 6);
+				/* ICMPv6: the kernel's checksum; what it sums (all but the checksum) is fixed. */
+				probe_build_trace(&t, buf, &a6, 77 * ttl + q, &h);
+				assert_int_equal(buf[0], 128);
+				buf[2] = buf[3] = 0;
+				sum6 = probe_csum(buf, t.len);
+				if (ttl == 1 && q == 0)
+					sum6_first = sum6;
+				assert_int_equal(sum6, sum6_first);
+			}
+	}
+	assert_memory_not_equal(first[0], first[1], 6);
+	assert_memory_not_equal(first[1], first[2], 6);
+	probe_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -101,6 +148,7 @@ int main(void)
 		cmocka_unit_test(test_tags_differ_per_target),
 		cmocka_unit_test(test_siphash_vector),
 		cmocka_unit_test(test_bad_sizes),
+		cmocka_unit_test(test_trace_probes_keep_their_flow),
 	};
 
 	return cmocka_run_group_tests_name("probe", tests, NULL, NULL);

@@ -31,7 +31,10 @@
 #define TX_RCVBUF (64 << 20)
 /* A looped stamp is charged the whole frame's buffer (2-3 KiB on 5.10's packet sockets). */
 #define TX_RCVBUF_LOOPED (512 << 20)
-#define TX_CMSG_SPACE CMSG_SPACE(sizeof(__u32))
+/* Per message: its stamp key (SCM_TS_OPT_ID), then its own TTL (a trace's probes). */
+#define TX_KEY_SPACE CMSG_SPACE(sizeof(__u32))
+#define TX_TTL_SPACE CMSG_SPACE(sizeof(int))
+#define TX_CMSG_SPACE (TX_KEY_SPACE + TX_TTL_SPACE)
 #define TX_ECMSG_SPACE 512
 /* Looped stamps: room for link and IP headers in front of the ICMP message. */
 #define TX_LOOP_HDR 128
@@ -241,6 +244,36 @@ static void tx_frame_template(struct tx_batch *b, __u8 *f, const struct tx_cfg *
 	b->ip_sum = probe_csum_add(0, ip, 20);
 }
 
+/* Each message's control data: its stamp key if the batch carries keys, then its TTL if set. */
+static void tx_batch_control(struct tx_batch *b)
+{
+	size_t len = (b->kstamp ? TX_KEY_SPACE : 0) + (b->ttl_on ? TX_TTL_SPACE : 0);
+	__u32 i;
+
+	for (i = 0; i < b->cap; i++) {
+		struct msghdr *m = &b->msgs[i].msg_hdr;
+
+		m->msg_control = len ? b->cmsg + (size_t)i * TX_CMSG_SPACE + (b->kstamp ? 0 : TX_KEY_SPACE)
+				     : NULL;
+		m->msg_controllen = len;
+	}
+}
+
+void tx_set_ttl(struct tx_batch *b, __u32 i, const struct ringping_addr *dst, int ttl)
+{
+	struct cmsghdr *c = (struct cmsghdr *)(b->cmsg + (size_t)i * TX_CMSG_SPACE + TX_KEY_SPACE);
+	bool v4 = addr_is_v4(dst);
+
+	c->cmsg_level = v4 ? SOL_IP : SOL_IPV6;
+	c->cmsg_type = v4 ? IP_TTL : IPV6_HOPLIMIT;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &ttl, sizeof(ttl));
+	if (!b->ttl_on) {
+		b->ttl_on = true;
+		tx_batch_control(b);
+	}
+}
+
 int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len, const struct tx_cfg *cfg)
 {
 	__u32 i, slot;
@@ -274,12 +307,11 @@ int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len, const struct tx_
 			m->msg_name = &b->dst[i]; /* the length follows the family, in tx_prepare */
 		m->msg_iov = &b->iov[i];
 		m->msg_iovlen = 1;
-		m->msg_control = c;
-		m->msg_controllen = TX_CMSG_SPACE;
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_TS_OPT_ID;
 		c->cmsg_len = CMSG_LEN(sizeof(__u32));
 	}
+	tx_batch_control(b);
 	return 0;
 }
 
@@ -460,16 +492,11 @@ void tx_seal(struct tx_batch *b, __u32 i)
 	icmp[2] = (__u8)(~sum >> 8), icmp[3] = (__u8)~sum;
 }
 
-/* Without kernel stamp keys a batch goes out with no control data. */
+/* Without kernel stamp keys a batch goes out with no key (its TTLs stay). */
 static void tx_batch_strip(struct tx_batch *b)
 {
-	__u32 i;
-
 	b->kstamp = false;
-	for (i = 0; i < b->cap; i++) {
-		b->msgs[i].msg_hdr.msg_control = NULL;
-		b->msgs[i].msg_hdr.msg_controllen = 0;
-	}
+	tx_batch_control(b);
 }
 
 /*
@@ -481,13 +508,8 @@ static void tx_batch_strip(struct tx_batch *b)
  */
 static void tx_batch_key(struct tx_batch *b)
 {
-	__u32 i;
-
 	b->kstamp = true;
-	for (i = 0; i < b->cap; i++) {
-		b->msgs[i].msg_hdr.msg_control = b->cmsg + i * TX_CMSG_SPACE;
-		b->msgs[i].msg_hdr.msg_controllen = TX_CMSG_SPACE;
-	}
+	tx_batch_control(b);
 }
 
 bool tx_use_looped(struct tx *tx)

@@ -66,6 +66,7 @@ struct tx_batch {
 	__u32 ip_sum;		     /* packet path, IPv4: header sum with daddr, id, check zero;
 				      * IPv6: the pseudo-header's sum less the destination */
 	bool kstamp;		     /* messages carry SCM_TS_OPT_ID */
+	bool ttl_on;		     /* messages carry their own TTL (tx_set_ttl) */
 	struct mmsghdr *msgs;
 	struct iovec *iov;
 	union tx_dst *dst;
@@ -119,6 +120,8 @@ int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len, const struct tx_
 void tx_batch_free(struct tx_batch *b);
 /* Prepare message i of a batch (to an IPv4 or IPv6 dst); returns the buffer for its ICMP bytes. */
 __u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct ringping_addr *dst, __u32 key);
+/* Message i goes out with this TTL / hop limit (raw sockets); from then on every message carries one. */
+void tx_set_ttl(struct tx_batch *b, __u32 i, const struct ringping_addr *dst, int ttl);
 /*
  * After the ICMP bytes of message i are written: an IPv6 frame of the packet
  * path gets its ICMPv6 checksum, pseudo-header included (a raw ICMPv6 socket

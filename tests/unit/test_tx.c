@@ -223,6 +223,69 @@ static void test_stripped_batch_keyed_again(void **s)
 	probe_free(&t);
 }
 
+/* The echo requests a raw socket sees on loopback: seq (from the payload) -> their TTL. */
+static int read_ttls(int fd, __u8 ttl_of[8], __u64 seq0)
+{
+	__u8 buf[256];
+	int n, got = 0, tries;
+	__u64 seq;
+
+	for (tries = 0; tries < 64 && got < 8; tries++) { /* bounded: a 100 ms timeout each */
+		n = (int)recv(fd, buf, sizeof(buf), 0);
+		if (n < 20 + 8 + 8 || buf[20] != 8)
+			continue;
+		memcpy(&seq, buf + 20 + 8, 8);
+		if (seq >= seq0 && seq < seq0 + 8 && !ttl_of[seq - seq0]) {
+			ttl_of[seq - seq0] = buf[8];
+			got++;
+		}
+	}
+	return got;
+}
+
+/* A trace's probes: each message goes out with its own TTL, with stamp keys or without. */
+static void test_ttl_per_message(void **s)
+{
+	struct tx_cfg cfg = { .family = AF_INET, .tos = -1, .pkt_len = 64 };
+	struct ringping_addr lo = { .b = { [10] = 0xff, [11] = 0xff, [12] = 127, [15] = 1 } };
+	struct timeval tv = { .tv_usec = 100000 };
+	struct probe_key pk = { 1, 2 };
+	int ttls[8] = { 1, 2, 5, 9, 30, 63, 64, 255 }, i, round, fd;
+	struct tx_batch b;
+	struct probe_tmpl t;
+	struct tx tx;
+
+	if (own_netns()) {
+		printf("test_tx: skipped the TTL test: needs root (a network namespace of its own)\n");
+		skip();
+	}
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	assert_true(fd >= 0);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	assert_int_equal(probe_init(&t, &pk, 56), 0);
+	assert_int_equal(tx_open(&tx, &cfg), 0);
+	assert_int_equal(tx_batch_init(&b, 8, 64, &cfg), 0);
+	for (round = 0; round < 2; round++) { /* keyed, then stripped as on a looped socket */
+		__u8 got[8] = { 0 };
+		__u64 seq0 = 100 * (round + 1);
+
+		if (round)
+			assert_true(tx_use_looped(&tx));
+		for (i = 0; i < 8; i++) {
+			probe_build(&t, tx_prepare(&b, i, &lo, (__u32)(seq0 + i)), &lo, seq0 + i);
+			tx_set_ttl(&b, i, &lo, ttls[i]);
+		}
+		assert_int_equal(tx_send(&tx, &b, 8), 8);
+		assert_int_equal(read_ttls(fd, got, seq0), 8);
+		for (i = 0; i < 8; i++)
+			assert_int_equal(got[i], ttls[i]);
+	}
+	tx_batch_free(&b);
+	tx_close(&tx);
+	probe_free(&t);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_destinations),
 		cmocka_unit_test(test_ipv6_frames),
 		cmocka_unit_test(test_stripped_batch_keyed_again),
+		cmocka_unit_test(test_ttl_per_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,7 +41,7 @@ OBJS := $(ENGINE_OBJS) $(CLI_OBJS) $(PIC_OBJS)
 ENGINE_INC := -Isrc/engine -fvisibility=hidden
 CLI_INC := -Isrc/cli
 SKEL := $(OUTPUT)/ringping.skel.h
-UNIT_TESTS := targets permute pacer probe inflight stats output cli tx hoststats checks rxclock schedule rx dgram
+UNIT_TESTS := targets permute pacer probe inflight stats output cli tx hoststats checks rxclock schedule rx dgram trace
 UNIT_BINS := $(patsubst %,$(OUTPUT)/test_%,$(UNIT_TESTS))
 
 .DELETE_ON_ERROR:
@@ -207,6 +207,7 @@ $(OUTPUT)/test_rxclock: $(OUTPUT)/t_rxclock.o $(OUTPUT)/rxclock.o
 $(OUTPUT)/test_rx: $(OUTPUT)/t_rx.o $(OUTPUT)/rx.o $(OUTPUT)/loader.o $(OUTPUT)/rxclock.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
 $(OUTPUT)/test_dgram: $(OUTPUT)/t_dgram.o $(OUTPUT)/dgram.o $(OUTPUT)/rx.o $(OUTPUT)/loader.o $(OUTPUT)/rxclock.o $(OUTPUT)/tx.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
 $(OUTPUT)/test_schedule: $(OUTPUT)/t_schedule.o $(OUTPUT)/schedule.o $(OUTPUT)/permute.o
+$(OUTPUT)/test_trace: $(OUTPUT)/t_trace.o $(OUTPUT)/trace.o $(OUTPUT)/schedule.o $(OUTPUT)/permute.o
 $(OUTPUT)/test_cli: $(OUTPUT)/t_cli.o $(OUTPUT)/cli.o $(OUTPUT)/checks.o $(OUTPUT)/output.o $(OUTPUT)/output_text.o $(OUTPUT)/output_csv.o $(OUTPUT)/output_ndjson.o $(OUTPUT)/safefile.o $(ENGINE_OBJS)
 $(UNIT_BINS):
 	$(call msg,LINK,$@)

@@ -91,6 +91,8 @@ struct ringping_probe {
 	__u16 icmp_id, icmp_seq; /* the echo request's identifier and sequence (keyed, see README;
 				  * dgram mode: the identifier is the kernel's, reported as 0) */
 	__u32 bytes;		/* ICMP bytes sent (header and data) */
+	__u32 trace_ttl;	/* a trace: the TTL / hop limit the probe went out with (else 0) */
+	__u32 trace_flow;	/* a trace: its flow */
 };
 
 /* Errors of one ICMP type and code from one router. */
@@ -226,7 +228,27 @@ struct ringping_opts {
 	 */
 	bool drop_caps;
 	__u64 keep_caps;
+	/*
+	 * A trace (the CLI's "ringping trace"): every target is probed at each
+	 * TTL from first_hop (0: 1) to max_hops (0: 30; at most 63), count
+	 * rounds of them (the queries per hop), or until cancelled (loop). Its
+	 * probes are those of flow trace_flow (trace_flows > 1: that many flows
+	 * from it on, at most 64 in all): within a flow every field per-flow load
+	 * balancers hash stays the same (Paris traceroute; README). Each
+	 * (target, flow, TTL) is a hop with an index of its own, which is what
+	 * the probes' target_index, ringping_host() and the -C RTTs then speak
+	 * of (ringping_hop() decodes one); any answer is the hop's reply, a
+	 * time-exceeded error above all. TTLs past a target's echo reply are
+	 * not probed again. BPF mode and the raw send path only.
+	 */
+	bool trace;
+	__u32 first_hop, max_hops;
+	__u32 trace_flow, trace_flows;
 };
+
+/* A trace's limits: its probes carry TTL and flow in 6 bits each. */
+#define RINGPING_TRACE_MAX_TTL 63
+#define RINGPING_TRACE_MAX_FLOWS 64
 
 /* A new engine. 0, or -errno with *e NULL (-EINVAL: ringping_errmsg(NULL) says which option). */
 RINGPING_API int ringping_open(struct ringping **e, const struct ringping_opts *opts);
@@ -267,8 +289,16 @@ RINGPING_API int ringping_targets(struct ringping *e, __u64 *count);
  */
 RINGPING_API int ringping_target(const struct ringping *e, __u64 idx, struct ringping_addr *out);
 
-/* The TTL / hop limit of the next run's probes (a traceroute: one run per TTL). */
+/* The TTL / hop limit of the next run's probes (not a trace's: each of those has its own). */
 RINGPING_API int ringping_set_ttl(struct ringping *e, int ttl);
+/*
+ * A trace's hops (opts.trace), from the run's start on: how many (*count),
+ * and hop idx's target index, flow and TTL. 0, -ENODATA before a trace ran,
+ * -ENOENT past the last.
+ */
+RINGPING_API int ringping_hops(const struct ringping *e, __u64 *count);
+RINGPING_API int ringping_hop(const struct ringping *e, __u64 idx, __u64 *target, __u32 *flow,
+			      __u32 *ttl);
 
 /*
  * Probe every target as the options say; fn gets each probe's outcome,

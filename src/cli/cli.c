@@ -21,6 +21,7 @@ struct cli_ctx {
 	struct rp_opts *o;
 	char *err;
 	size_t errlen;
+	unsigned cmd; /* CMD_SWEEP or CMD_TRACE */
 };
 
 struct cli_opt;
@@ -46,7 +47,14 @@ struct cli_opt {
 	__u64 min, max;
 	size_t given;		/* K_NUM: offset of a bool "given" + 1, or 0 */
 	cli_fn fn;		/* K_FN, or a check after the generic setter */
+	unsigned cmds;		/* the commands that take it (CMD_*); 0: the sweep only */
 };
+
+/* The commands: "ringping [options] TARGET..." (a sweep) and "ringping trace ...". */
+#define CMD_SWEEP 1u
+#define CMD_TRACE 2u
+#define BOTH .cmds = CMD_SWEEP | CMD_TRACE
+#define TRACE .cmds = CMD_TRACE
 
 #define FLAG(f) .kind = K_FLAG, .off = OFF(f)
 #define NUM(f, lo, hi) .kind = K_NUM, .off = OFF(f), .size = SZ(f), .min = (lo), .max = (hi)
@@ -70,14 +78,16 @@ static enum cli_result cli_help(struct cli_ctx *c, const struct cli_opt *opt, co
 
 static const struct cli_opt cli_opts[] = {
 	{ "ipv4", '4', NULL, "IPv4 only: names resolve to A records, IPv6 targets are refused",
-	  .kind = K_CONST, .off = OFF(family), .min = 4 },
+	  .kind = K_CONST, .off = OFF(family), .min = 4, BOTH },
 	{ "ipv6", '6', NULL, "IPv6 only: names resolve to AAAA records, IPv4 targets are refused",
-	  .kind = K_CONST, .off = OFF(family), .min = 6 },
+	  .kind = K_CONST, .off = OFF(family), .min = 6, BOTH },
 	{ "force", 0, NULL, "allow more than 2^24 IPv6 targets (up to 2^48)", FLAG(force) },
 	{ "file", 'f', "FILE", "read targets from FILE ('-' = stdin)", FN(cli_list) },
 	{ "exclude", 0, "T", "leave out an address, CIDR, range, or a file of them", FN(cli_list) },
 	{ "count", 'c', "N", "probes per target (default 1); the order is walked N times",
 	  NUM(count, 1, 1000000) },
+	{ "count", 'c', "N", "trace: N rounds of every hop, reported as per-hop statistics (mtr's report)",
+	  NUM(count, 1, 1000000), TRACE },
 	{ "vcount", 'C', "N", "as -c N, and report every RTT of each host (fping's -C)",
 	  NUM(count, 1, 1000000), .fn = cli_vcount },
 	{ "loop", 'l', NULL, "probe until stopped (Ctrl-C), as -c without end", FLAG(loop) },
@@ -111,37 +121,47 @@ static const struct cli_opt cli_opts[] = {
 	  FLAG(checks.aggregate) },
 	{ "min-alive", 0, "N|PCT%", "check: at least N targets (or PCT % of them) alive",
 	  FN(cli_min_alive) },
+	{ "max-hops", 'm', "N", "trace: the largest TTL probed (1..63, default 30)",
+	  NUM(max_hops, 1, RINGPING_TRACE_MAX_TTL), TRACE },
+	{ "first-hop", 'f', "N", "trace: the first TTL probed (default 1)", NUM(first_hop, 1, RINGPING_TRACE_MAX_TTL),
+	  TRACE },
+	{ "queries", 'q', "N", "trace: probes per hop, each shown (1..16, default 3)", NUM(queries, 1, 16),
+	  TRACE },
+	{ "flow", 0, "N", "trace: the flow the probes belong to (0..63, default 0): what load balancers hash",
+	  NUM(flow, 0, RINGPING_TRACE_MAX_FLOWS - 1), TRACE },
+	{ "flows", 0, "K", "trace: trace K flows from --flow on, each on its own (default 1)",
+	  NUM(flows, 1, RINGPING_TRACE_MAX_FLOWS), TRACE },
 	{ "rate", 0, "PPS", "probes per second (default 10000; 0 = as fast as possible)",
-	  NUM(rate, 0, 100000000), GIVEN(rate_set) },
+	  NUM(rate, 0, 100000000), GIVEN(rate_set), BOTH },
 	{ "seed", 0, "N", "seed of the random probing order (default: random)",
-	  NUM(seed, 0, UINT64_MAX), GIVEN(seed_set) },
-	{ "timeout", 't', "MS", "wait this long for each reply (default 1000)", NUM(timeout_ms, 1, 3600000) },
+	  NUM(seed, 0, UINT64_MAX), GIVEN(seed_set), BOTH },
+	{ "timeout", 't', "MS", "wait this long for each reply (default 1000)", NUM(timeout_ms, 1, 3600000), BOTH },
 	{ "ttl", 'H', "N", "IP TTL of the probes (1..255)", NUM(ttl, 1, 255) },
 	{ "tos", 'O', "N", "IP TOS byte of the probes (0..255)", NUM(tos, 0, 255) },
-	{ "size", 'b', "BYTES", "ICMP data bytes per probe (16..65000, default 56)", NUM(size, 16, 65000) },
-	{ "interface", 'I', "IFACE", "send and receive on IFACE only", STR(iface) },
-	{ "src", 'S', "ADDR", "source address of the probes (once per family)", FN(cli_source) },
-	{ "xdp", 0, "IFACE", "receive with XDP on IFACE instead of a socket filter", STR(xdp_iface) },
-	{ "xdp-mode", 0, "MODE", "native (default) or generic", FN(cli_xdp_mode) },
+	{ "size", 'b', "BYTES", "ICMP data bytes per probe (16..65000, default 56)", NUM(size, 16, 65000), BOTH },
+	{ "interface", 'I', "IFACE", "send and receive on IFACE only", STR(iface), BOTH },
+	{ "src", 'S', "ADDR", "source address of the probes (once per family)", FN(cli_source), BOTH },
+	{ "xdp", 0, "IFACE", "receive with XDP on IFACE instead of a socket filter", STR(xdp_iface), BOTH },
+	{ "xdp-mode", 0, "MODE", "native (default) or generic", FN(cli_xdp_mode), BOTH },
 	{ "xdp-pass", 0, NULL, "let matched replies reach the stack (default: drop them after recording)",
 	  FLAG(xdp_pass) },
-	{ "format", 0, "FMT", "text (default), csv or ndjson", FN(cli_format) },
+	{ "format", 0, "FMT", "text (default), csv or ndjson", FN(cli_format), BOTH },
 	{ "output", 'o', "FILE", "write results to FILE (format from .csv/.json/.ndjson)", STR(out.path) },
 	{ "alive", 'a', NULL, "show only targets that are alive", FLAG(out.alive_only) },
 	{ "unreach", 'u', NULL, "show only targets that did not answer", FLAG(out.unreach_only) },
 	{ "quiet", 'q', NULL, "no per-target results, only the summary", FLAG(out.quiet) },
 	{ "mode", 0, "MODE", "auto (default: bpf with the privileges for it, else dgram), bpf (BPF receive "
-	  "program, raw sockets) or dgram (ICMP datagram sockets: no root needed)", FN(cli_mode) },
+	  "program, raw sockets) or dgram (ICMP datagram sockets: no root needed)", FN(cli_mode), BOTH },
 	{ "send-path", 0, "PATH", "raw (default: raw ICMP socket) or packet (AF_PACKET frames to the targets' gateway)",
 	  FN(cli_send_path) },
-	{ "batch", 0, "N", "probes per sendmmsg call (1..1024, default 64)", NUM(batch, 1, 1024) },
+	{ "batch", 0, "N", "probes per sendmmsg call (1..1024, default 64)", NUM(batch, 1, 1024), BOTH },
 	{ "sender-threads", 0, "N", "sending threads, one socket each (0 = inline; default: one per CPU at --rate 0, else 0)",
-	  NUM(sender_threads, 0, 64), GIVEN(threads_set) },
+	  NUM(sender_threads, 0, 64), GIVEN(threads_set), BOTH },
 	{ "ringbuf-size", 0, "MB", "BPF ring buffer size, power of two (default 16)",
-	  NUM(ringbuf_mb, 1, 1024), .fn = cli_pow2 },
-	{ "verbose", 'v', NULL, "more diagnostics (twice: libbpf debug)", .kind = K_COUNT, .off = OFF(verbose) },
-	{ "version", 'V', NULL, "print the version and exit", FN(cli_version) },
-	{ "help", 'h', NULL, "print this help and exit", FN(cli_help) },
+	  NUM(ringbuf_mb, 1, 1024), .fn = cli_pow2, BOTH },
+	{ "verbose", 'v', NULL, "more diagnostics (twice: libbpf debug)", .kind = K_COUNT, .off = OFF(verbose), BOTH },
+	{ "version", 'V', NULL, "print the version and exit", FN(cli_version), BOTH },
+	{ "help", 'h', NULL, "print this help and exit", FN(cli_help), BOTH },
 };
 
 #define CLI_NOPTS (sizeof(cli_opts) / sizeof(cli_opts[0]))
@@ -153,6 +173,11 @@ static const char cli_synopsis[] =
 	"1 some did not, 2 a name did not resolve, 3 bad arguments, 4 system failure,\n"
 	"5 a check failed, 6 checks given but ringping itself lost answers or sends.\n";
 
+static bool cli_takes(const struct cli_opt *c, unsigned cmd)
+{
+	return (c->cmds ? c->cmds : CMD_SWEEP) & cmd;
+}
+
 /* "-c, --count N" or "    --rate PPS". */
 static void cli_left(const struct cli_opt *c, char *buf, size_t len)
 {
@@ -163,16 +188,33 @@ static void cli_left(const struct cli_opt *c, char *buf, size_t len)
 		snprintf(buf, len, "    --%s%s%s", c->name, c->arg ? " " : "", c->arg ? c->arg : "");
 }
 
-void cli_usage(FILE *f)
+static const char cli_trace_synopsis[] =
+	"Every TARGET (as above) at each TTL from --first-hop to --max-hops, --queries\n"
+	"probes per hop, stopping past the destination: the routers on the way, with\n"
+	"kernel-stamped RTTs. Probes keep one flow (Paris traceroute). Exit: 0 every\n"
+	"target reached, 1 some not, 2 a name did not resolve, 3 bad arguments, 4 system failure.\n";
+
+static void cli_usage_of(FILE *f, unsigned cmd)
 {
 	size_t i;
 	char left[48];
 
-	fprintf(f, "Usage: ringping [options] TARGET...\n%s\nOptions:\n", cli_synopsis);
+	if (cmd == CMD_TRACE)
+		fprintf(f, "Usage: ringping trace [options] TARGET...\n%s\nOptions:\n", cli_trace_synopsis);
+	else
+		fprintf(f, "Usage: ringping [options] TARGET...\n       ringping trace [options] TARGET... "
+			"(ringping trace --help)\n%s\nOptions:\n", cli_synopsis);
 	for (i = 0; i < CLI_NOPTS; i++) {
+		if (!cli_takes(&cli_opts[i], cmd))
+			continue;
 		cli_left(&cli_opts[i], left, sizeof(left));
 		fprintf(f, "  %-26s %s\n", left, cli_opts[i].help);
 	}
+}
+
+void cli_usage(FILE *f)
+{
+	cli_usage_of(f, CMD_SWEEP);
 }
 
 /* roff escapes: a backslash and a leading dot or quote. */
@@ -194,6 +236,8 @@ void cli_usage_man(FILE *f)
 	for (i = 0; i < CLI_NOPTS; i++) {
 		const struct cli_opt *c = &cli_opts[i];
 
+		if (!cli_takes(c, CMD_SWEEP))
+			continue;
 		fputs(".TP\n.B ", f);
 		if (c->val)
 			fprintf(f, "\\-%c\\fR, \\fB", c->val);
@@ -210,12 +254,12 @@ void cli_usage_man(FILE *f)
 	}
 }
 
-static const struct cli_opt *cli_find(int val)
+static const struct cli_opt *cli_find(int val, unsigned cmd)
 {
 	if (val >= CLI_LONG_ONLY && val < CLI_LONG_ONLY + (int)CLI_NOPTS)
 		return &cli_opts[val - CLI_LONG_ONLY];
 	for (size_t i = 0; val && i < CLI_NOPTS; i++)
-		if (cli_opts[i].val == val)
+		if (cli_opts[i].val == val && cli_takes(&cli_opts[i], cmd))
 			return &cli_opts[i];
 	return NULL;
 }
@@ -405,14 +449,14 @@ static enum cli_result cli_version(struct cli_ctx *c, const struct cli_opt *opt,
 
 static enum cli_result cli_help(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
 {
-	cli_usage(stdout);
+	cli_usage_of(stdout, c->cmd);
 	return CLI_EXIT_OK;
 }
 
 /* One option: the setter its kind names. */
 static enum cli_result cli_one(struct cli_ctx *c, int val, const char *arg, const char *tok)
 {
-	const struct cli_opt *opt = cli_find(val);
+	const struct cli_opt *opt = cli_find(val, c->cmd);
 
 	if (!opt) {
 		snprintf(c->err, c->errlen, "unknown or incomplete option '%s'", tok);
@@ -448,6 +492,31 @@ static void cli_defaults(struct rp_opts *o)
 	o->batch = 64;
 	o->ringbuf_mb = 16;
 	o->out.format = OUT_TEXT;
+	o->max_hops = 30;
+	o->first_hop = 1;
+	o->queries = 3;
+	o->flows = 1;
+}
+
+/* A trace: its numbers together, and -c (a report) or -q (each probe shown). */
+static enum cli_result cli_check_trace(struct cli_ctx *c)
+{
+	struct rp_opts *o = c->o;
+
+	if (o->first_hop > o->max_hops)
+		return snprintf(c->err, c->errlen, "--first-hop %u is past --max-hops %u", o->first_hop,
+				o->max_hops), CLI_BAD;
+	if (o->flow + o->flows > RINGPING_TRACE_MAX_FLOWS)
+		return snprintf(c->err, c->errlen, "--flow %u --flows %u: flows end at %d", o->flow,
+				o->flows, RINGPING_TRACE_MAX_FLOWS - 1), CLI_BAD;
+	if (o->out.format == OUT_CSV)
+		return snprintf(c->err, c->errlen, "--format csv: a trace writes text or ndjson"), CLI_BAD;
+	o->trace_report = o->count > 1;
+	if (!o->trace_report)
+		o->count = o->queries;
+	if (!o->threads_set)
+		o->sender_threads = 0;
+	return CLI_RUN;
 }
 
 static enum cli_result cli_check(struct cli_ctx *c, int argc, char **argv)
@@ -471,19 +540,21 @@ static enum cli_result cli_check(struct cli_ctx *c, int argc, char **argv)
 	/* Unpaced, every core sends; paced, one thread is plenty and adds no handoff. */
 	if (!o->threads_set)
 		o->sender_threads = o->rate ? 0 : (int)sysconf(_SC_NPROCESSORS_ONLN);
-	return CLI_RUN;
+	return o->trace ? cli_check_trace(c) : CLI_RUN;
 }
 
 /* getopt_long's tables from ours: short letters, and a value per long-only option. */
-static void cli_getopt_tables(struct option *longopts, char *shortopts)
+static void cli_getopt_tables(struct option *longopts, char *shortopts, unsigned cmd)
 {
-	size_t i;
+	size_t i, n = 0;
 
 	*shortopts++ = ':';
 	for (i = 0; i < CLI_NOPTS; i++) {
 		const struct cli_opt *c = &cli_opts[i];
 
-		longopts[i] = (struct option){ c->name, c->arg ? required_argument : no_argument, NULL,
+		if (!cli_takes(c, cmd))
+			continue;
+		longopts[n++] = (struct option){ c->name, c->arg ? required_argument : no_argument, NULL,
 					       c->val ? c->val : CLI_LONG_ONLY + (int)i };
 		if (c->val) {
 			*shortopts++ = (char)c->val;
@@ -492,19 +563,26 @@ static void cli_getopt_tables(struct option *longopts, char *shortopts)
 		}
 	}
 	*shortopts = '\0';
-	memset(&longopts[CLI_NOPTS], 0, sizeof(longopts[0]));
+	memset(&longopts[n], 0, sizeof(longopts[0]));
 }
 
 enum cli_result cli_parse(int argc, char **argv, struct rp_opts *o, char *err, size_t errlen)
 {
 	struct option longopts[CLI_NOPTS + 1];
-	struct cli_ctx c = { o, err, errlen };
+	struct cli_ctx c = { o, err, errlen, CMD_SWEEP };
 	char shortopts[2 * CLI_NOPTS + 2];
 	enum cli_result res;
 	int val, idx;
 
 	cli_defaults(o);
-	cli_getopt_tables(longopts, shortopts);
+	/* "ringping trace ...": the trace's options, from the word after it on. */
+	if (argc > 1 && !strcmp(argv[1], "trace")) {
+		o->trace = true;
+		c.cmd = CMD_TRACE;
+		argv++;
+		argc--;
+	}
+	cli_getopt_tables(longopts, shortopts, c.cmd);
 	optind = 0; /* 0, not 1: glibc then forgets a group ("-zq") left half read by the last call */
 	opterr = 0;
 	while ((val = getopt_long(argc, argv, shortopts, longopts, &idx)) != -1) {

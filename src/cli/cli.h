@@ -54,6 +54,12 @@ struct rp_opts {
 	struct output_cfg out;
 	bool format_set;
 	int verbose;
+	/* ringping trace */
+	bool trace;
+	__u32 max_hops, first_hop; /* -m, -f: the TTLs probed */
+	__u32 queries;	     /* -q: probes per hop, each shown */
+	__u32 flow, flows;   /* --flow, --flows */
+	bool trace_report;   /* -c N > 1: per-hop statistics instead of each probe */
 };
 
 /* Exit codes, as fping's. */

@@ -17,6 +17,7 @@
 #include "hostreport.h"
 #include "output.h"
 #include "safefile.h"
+#include "tracecmd.h"
 #include "warn.h"
 
 /* The engine signal handlers cancel; set while it runs. */
@@ -67,8 +68,9 @@ static void main_log(void *ctx, enum ringping_log_level lvl, const char *line)
 }
 
 /* The failure reason, unless the log just printed it. */
-static void main_fail(struct main_ctx *m, struct ringping *e)
+static void main_fail(void *ctx, struct ringping *e)
 {
+	struct main_ctx *m = ctx;
 	const char *why = ringping_errmsg(e);
 	size_t n = strlen(why);
 
@@ -150,7 +152,14 @@ static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct
 		.log = main_log, .log_ctx = m,
 		.log_level = o->verbose >= 2 ? RINGPING_LOG_DEBUG
 			     : o->verbose ? RINGPING_LOG_INFO : RINGPING_LOG_WARN,
+		.trace = o->trace, .first_hop = o->first_hop, .max_hops = o->max_hops,
+		.trace_flow = o->flow, .trace_flows = o->flows,
 	};
+	/* A trace's queries go out back to back (at --rate); its -c rounds a second apart, as mtr's. */
+	if (o->trace && !o->trace_report) {
+		eo->period_ns = 0;
+		eo->rate = o->rate;
+	}
 }
 
 /* An --exclude token that is not an address, CIDR or range may name a file. */
@@ -321,7 +330,7 @@ int main(int argc, char **argv)
 	} else if (!(code = main_check_paths(&o))) {
 		main_engine = e; /* before the handlers: a signal is never lost */
 		main_signals();
-		code = main_probe(&m, e);
+		code = o.trace ? tracecmd_probe(&o, e, n, main_fail, &m) : main_probe(&m, e);
 	}
 	ringping_close(e);
 	return code;

@@ -10,6 +10,7 @@
 #include <sys/eventfd.h>
 #include "engine.h"
 #include "run.h"
+#include "trace.h"
 
 #define API_MAX_NS (3600ULL * 1000000000ULL)
 
@@ -97,6 +98,11 @@ static void api_defaults(struct ringping_opts *o)
 	o->size = o->size ?: 56;
 	o->batch = o->batch ?: 64;
 	o->ringbuf_mb = o->ringbuf_mb ?: 16;
+	if (o->trace) {
+		o->first_hop = o->first_hop ?: 1;
+		o->max_hops = o->max_hops ?: 30;
+		o->trace_flows = o->trace_flows ?: 1;
+	}
 }
 
 static int api_check_numbers(const struct ringping_opts *o)
@@ -115,9 +121,30 @@ static int api_check_numbers(const struct ringping_opts *o)
 	       api_range("rate", o->rate, 0, 100000000);
 }
 
+/* A trace: TTLs and flows fit the sequence field's 6 bits each (ringping_abi.h). */
+static int api_check_trace(const struct ringping_opts *o)
+{
+	int err;
+
+	if (!o->trace)
+		return 0;
+	err = api_range("max_hops", o->max_hops, 1, RP_TRACE_MAX_TTL) ?:
+	      api_range("first_hop", o->first_hop, 1, o->max_hops) ?:
+	      api_range("trace_flow", o->trace_flow, 0, RP_TRACE_MAX_FLOWS - 1) ?:
+	      api_range("trace_flows", o->trace_flows, 1, RP_TRACE_MAX_FLOWS - o->trace_flow) ?:
+	      api_range("size", o->size, PROBE_TRACE_MIN_DATA, 65000);
+	if (err)
+		return err;
+	if (o->retries)
+		return api_bad("opts.trace: no retries (count repeats every hop)");
+	if (o->send_path == RINGPING_SEND_PACKET || o->mode == RINGPING_MODE_DGRAM)
+		return api_bad("opts.trace: raw sockets and BPF only (no packet send path, no dgram mode)");
+	return 0;
+}
+
 static int api_check(const struct ringping_opts *o)
 {
-	int err = api_check_numbers(o);
+	int err = api_check_numbers(o) ?: api_check_trace(o);
 
 	if (err)
 		return err;
@@ -358,6 +385,31 @@ int ringping_target(const struct ringping *e, __u64 idx, struct ringping_addr *o
 	return 0;
 }
 
+int ringping_hops(const struct ringping *e, __u64 *count)
+{
+	const struct trace_map *m = e->last ? run_trace(e->last) : NULL;
+
+	if (!m)
+		return -ENODATA;
+	*count = trace_count(m);
+	return 0;
+}
+
+int ringping_hop(const struct ringping *e, __u64 idx, __u64 *target, __u32 *flow, __u32 *ttl)
+{
+	const struct trace_map *m = e->last ? run_trace(e->last) : NULL;
+	struct probe_hop h;
+
+	if (!m)
+		return -ENODATA;
+	if (idx >= trace_count(m))
+		return -ENOENT;
+	trace_split(m, idx, target, &h);
+	*flow = h.flow;
+	*ttl = h.ttl;
+	return 0;
+}
+
 int ringping_set_ttl(struct ringping *e, int ttl)
 {
 	if (e->running)
@@ -454,11 +506,11 @@ static const struct hoststats *api_hosts(const struct ringping *e, __u64 *idx)
 {
 	const struct hoststats *hs = e->last ? run_hoststats(e->last) : NULL;
 
-	if (hs && *idx == e->t.count) {
+	if (hs && *idx == run_hosts(e->last)) {
 		*idx = 0;
 		return run_pooled(e->last);
 	}
-	return hs && *idx < e->t.count ? hs : NULL;
+	return hs && *idx < run_hosts(e->last) ? hs : NULL;
 }
 
 int ringping_host(const struct ringping *e, __u64 idx, struct ringping_host *h)
@@ -475,7 +527,7 @@ int ringping_host_rtts(const struct ringping *e, __u64 idx, const float **rtts, 
 {
 	const float *all = e->last ? run_rtts(e->last, n) : NULL;
 
-	if (!all || idx >= e->t.count)
+	if (!all || idx >= run_hosts(e->last))
 		return e->last ? -ENOENT : -ENODATA;
 	*rtts = all + idx * *n;
 	return 0;

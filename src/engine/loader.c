@@ -165,6 +165,7 @@ int loader_open(struct loader *l, const struct loader_cfg *cfg)
 	l->skel->rodata->rp_key0 = cfg->key0;
 	l->skel->rodata->rp_key1 = cfg->key1;
 	l->skel->rodata->rp_xdp_drop = cfg->xdp_drop;
+	l->skel->rodata->rp_trace = cfg->trace;
 	l->skel->rodata->rp_rb_flags = cfg->rb_no_wakeup ? BPF_RB_NO_WAKEUP : 0;
 	loader_probe(l, cfg);
 	l->skel->rodata->rp_clock_mono = l->rx_mono;

@@ -25,6 +25,7 @@ struct loader_cfg {
 	__u32 ringbuf_bytes;  /* power of two, >= page size */
 	bool rb_no_wakeup;    /* records never wake the consumer: it polls */
 	bool v4, v6;	      /* socket mode: open the ICMP and/or ICMPv6 receive socket */
+	bool trace;	      /* a trace's probes (rp_trace) */
 };
 
 struct loader {

@@ -29,7 +29,7 @@ static void run_track(struct run *r, __u64 idx, const struct ringping_probe *res
 	case RINGPING_SEND_FAILED:
 		return;
 	case RINGPING_ALIVE:
-		if (!r->hs.h[idx].received)
+		if (!r->hs.h[idx].received && !r->trace)
 			r->alive_hosts++;
 		if (r->rtts && res->rtt_ns >= 0)
 			r->rtts[idx * r->o->count + run_rtt_slot(r, res->round)] =
@@ -39,10 +39,34 @@ static void run_track(struct run *r, __u64 idx, const struct ringping_probe *res
 	case RINGPING_NO_REPLY:
 		break;
 	default:
+		/* A trace's hop answers with an error (time exceeded, above all): that is its reply. */
+		if (r->trace)
+			hoststats_reply(&r->hs, idx, (__u32)res->round, res->rtt_ns);
 		hoststats_error(&r->hs, idx, res->status, res->icmp_type, res->icmp_code, &res->from);
 		break;
 	}
 	hoststats_sent(&r->hs, idx);
+}
+
+/* A trace's probe: which hop, its identifier and sequence field; an echo reply marks its target's distance. */
+static void run_emit_trace(struct run *r, __u64 idx, struct ringping_probe *p)
+{
+	struct probe_hop h;
+	__u64 t;
+
+	trace_split(&r->tm, idx, &t, &h);
+	targets_addr(r->t, t, &p->target);
+	p->trace_ttl = h.ttl;
+	p->trace_flow = h.flow;
+	p->icmp_id = rp_trace_id(r->key.k0, r->key.k1, p->target.b, h.flow);
+	p->icmp_seq = RP_TRACE_SEQ(h.flow, h.ttl, p->round);
+	if (p->status == RINGPING_ALIVE && !r->tm.reached[t]) {
+		r->tm.reached[t] = 1;
+		r->alive_hosts++; /* targets reached */
+	}
+	/* Past the destination, or past a router that says it cannot reach it, is nothing to see. */
+	if (p->status == RINGPING_ALIVE || p->status == RINGPING_UNREACHABLE)
+		trace_reached(&r->tm, t, h.ttl);
 }
 
 void run_emit(void *ctx, __u64 idx, const struct ringping_probe *res)
@@ -51,13 +75,17 @@ void run_emit(void *ctx, __u64 idx, const struct ringping_probe *res)
 	struct ringping_probe full = *res;
 	__u32 tag;
 
-	targets_addr(r->t, idx, &full.target);
 	full.round = sched_round(&r->sch, full.seq);
 	full.target_index = idx;
-	tag = rp_tag(r->key.k0, r->key.k1, full.target.b);
-	full.icmp_id = r->dgram ? 0 : (__u16)(tag >> 16); /* datagram sockets: the kernel's */
-	full.icmp_seq = (__u16)tag;
 	full.bytes = r->tmpl.len;
+	if (r->trace) {
+		run_emit_trace(r, idx, &full);
+	} else {
+		targets_addr(r->t, idx, &full.target);
+		tag = rp_tag(r->key.k0, r->key.k1, full.target.b);
+		full.icmp_id = r->dgram ? 0 : (__u16)(tag >> 16); /* datagram sockets: the kernel's */
+		full.icmp_seq = (__u16)tag;
+	}
 	if (r->fn)
 		r->fn(r->fn_ctx, &full);
 	if (r->track)
@@ -66,16 +94,26 @@ void run_emit(void *ctx, __u64 idx, const struct ringping_probe *res)
 		r->alive_hosts++; /* one probe per target, credited at most once */
 }
 
+/* The host an answer belongs to: its target, or the trace's hop its sequence field names. */
+static int run_answer_host(const struct run *r, const struct rp_record *rec, __u64 *idx)
+{
+	struct ringping_addr a;
+
+	memcpy(a.b, rec->target, sizeof(a.b));
+	if (targets_index(r->t, &a, idx))
+		return -EINVAL;
+	return r->trace ? trace_join(&r->tm, *idx, RP_TRACE_FLOW(rec->qseq), RP_TRACE_TTL(rec->qseq), idx)
+			: 0;
+}
+
 /* Duplicates and late answers belong to a host too; found by address, off the hot path. */
 static void run_track_extra(struct run *r, const struct rp_record *rec, enum answer_verdict v)
 {
-	struct ringping_addr a;
 	__u64 idx;
 
 	if (!r->track || (v != ANS_DUPLICATE && v != ANS_LATE))
 		return;
-	memcpy(a.b, rec->target, sizeof(a.b));
-	if (targets_index(r->t, &a, &idx))
+	if (run_answer_host(r, rec, &idx))
 		return;
 	if (v == ANS_DUPLICATE)
 		hoststats_duplicate(&r->hs, idx);
@@ -83,17 +121,25 @@ static void run_track_extra(struct run *r, const struct rp_record *rec, enum ans
 		hoststats_late(&r->hs, idx);
 }
 
-/* An ICMP error quoting 8 bytes names its target: its newest probe is the one. */
+/*
+ * An ICMP error quoting 8 bytes names its target (a trace's, its hop too):
+ * the newest probe to it is the one; a trace's names its query (the round
+ * modulo 16), which picks among the last 16 rounds.
+ */
 int run_quote_seq(void *ctx, const struct rp_record *rec, __u64 *seq)
 {
 	struct run *r = ctx;
-	struct ringping_addr a;
 	__u64 idx;
+	int i;
 
-	memcpy(a.b, rec->target, sizeof(a.b));
-	if (targets_index(r->t, &a, &idx))
+	if (run_answer_host(r, rec, &idx) || sched_newest_seq(&r->sch, idx, seq))
 		return -EINVAL;
-	return sched_newest_seq(&r->sch, idx, seq);
+	for (i = 0; r->trace && i < 16; i++, *seq -= r->ntargets)
+		if (sched_round(&r->sch, *seq) % 16 == RP_TRACE_QUERY(rec->qseq))
+			return 0;
+		else if (*seq < r->ntargets)
+			break;
+	return r->trace ? -EINVAL : 0;
 }
 
 void run_on_record(void *ctx, __u64 seq, const struct rp_record *rec)
@@ -125,6 +171,7 @@ bool run_unpaced(const struct run *r)
 static bool run_changes_due(const struct run *r)
 {
 	return __atomic_load_n(&r->e->npending, __ATOMIC_ACQUIRE) && r->multi && !r->o->retries &&
+	       !r->trace &&
 	       r->sch.next < r->sch.total && sched_at_round_start(&r->sch);
 }
 
@@ -149,11 +196,16 @@ static void run_next_round(struct run *r)
 	r->inf.timeout_ns = t < (double)RUN_TIMEOUT_MAX_NS ? (__u64)t : RUN_TIMEOUT_MAX_NS;
 }
 
-/* A retry to a host that has answered (an echo reply or an ICMP error) is left out. */
+/*
+ * A retry to a host that has answered (an echo reply or an ICMP error) is
+ * left out, and so is a trace's hop past its target's distance.
+ */
 static bool run_skip(const struct run *r, __u64 p, __u64 idx)
 {
 	const struct host_stats *h;
 
+	if (r->trace)
+		return trace_beyond(&r->tm, idx);
 	if (!r->o->retries || p < r->ntargets)
 		return false;
 	h = &r->hs.h[idx];
@@ -210,12 +262,33 @@ static __u32 run_batch_size(struct run *r, __u64 now)
 	return (__u32)n;
 }
 
+/* Probe p to host idx in slot m of a job: a target's echo request, or a trace hop's. */
+static void run_build_probe(struct run *r, struct sender_job *j, __u32 m, __u64 p, __u64 idx)
+{
+	struct ringping_addr a;
+	struct probe_hop h;
+	__u64 t = idx;
+	__u8 *buf;
+
+	if (r->trace)
+		trace_split(&r->tm, idx, &t, &h);
+	targets_addr(r->t, t, &a);
+	buf = tx_prepare(&j->b, m, &a, (__u32)p);
+	if (r->trace) {
+		h.query = (__u32)sched_round(&r->sch, p);
+		probe_build_trace(&r->tmpl, buf, &a, p, &h);
+		tx_set_ttl(&j->b, m, &a, (int)h.ttl);
+	} else {
+		probe_build(&r->tmpl, buf, &a, p);
+	}
+	tx_seal(&j->b, m);
+}
+
 /* Build the next n probes into a job: the in-flight ring has this thread as its one writer. */
 static void run_build_job(struct run *r, struct sender_job *j, __u32 n, __u64 now)
 {
 	struct sched *sch = &r->sch;
 	__u64 tx_user = tx_tai_now(), end = sch->next + n, fam_end = sched_family_end(sch, sch->next);
-	struct ringping_addr a;
 	__u32 m = 0;
 
 	j->fam = sched_family(sch, sch->next);
@@ -223,16 +296,12 @@ static void run_build_job(struct run *r, struct sender_job *j, __u32 n, __u64 no
 		end = fam_end;
 	for (; sch->next < end; sch->next++) {
 		__u64 p = sch->next, idx = sched_order(sch, p);
-		__u8 *buf;
 
 		if (run_skip(r, p, idx)) {
 			r->skipped++;
 			continue;
 		}
-		targets_addr(r->t, idx, &a);
-		buf = tx_prepare(&j->b, m, &a, (__u32)p);
-		probe_build(&r->tmpl, buf, &a, p);
-		tx_seal(&j->b, m);
+		run_build_probe(r, j, m, p, idx);
 		inflight_push(&r->inf, p, idx, now, tx_user);
 		j->seq[m++] = p;
 	}

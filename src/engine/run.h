@@ -20,6 +20,10 @@ int run_probe(struct ringping *e, ringping_probe_fn fn, void *ctx, struct run **
 void run_summary(const struct run *r, struct ringping_summary *s);
 /* Per-host statistics (NULL if the run kept none), pooled ones, and -C's RTTs. */
 const struct hoststats *run_hoststats(const struct run *r);
+/* Hosts the run keeps statistics for: its targets, or a trace's hops. */
+__u64 run_hosts(const struct run *r);
+/* A trace's hops, or NULL. */
+const struct trace_map *run_trace(const struct run *r);
 const struct hoststats *run_pooled(const struct run *r);
 const float *run_rtts(const struct run *r, __u64 *per_host);
 /* The run got as far as probing (its summary means something). */

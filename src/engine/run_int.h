@@ -18,6 +18,7 @@
 #include "rx.h"
 #include "schedule.h"
 #include "sender.h"
+#include "trace.h"
 
 #define NSEC 1000000000ULL
 #define RUN_MAX_SLEEP_NS (100 * 1000000ULL)
@@ -57,7 +58,10 @@ struct run {
 	struct inflight inf;
 	struct pacer pacer;
 	int epfd;
-	__u64 skipped;	       /* -r: positions left out because their host had answered */
+	__u64 skipped;	       /* positions left out: -r, hosts that had answered; a trace, hops
+				* past their target's distance */
+	bool trace;	       /* the hosts are a trace's hops (trace.h) */
+	struct trace_map tm;
 	__u64 ntargets;
 	bool multi;	       /* many probes per host (-c > 1, -l) */
 	bool track;	       /* per-host statistics: multi, or checks to evaluate */

@@ -126,6 +126,7 @@ static int run_setup_bpf(struct run *r)
 		.rb_no_wakeup = run_unpaced(r),
 		.v4 = r->t->count4 > 0,
 		.v6 = r->t->count4 < r->t->count,
+		.trace = r->trace,
 	};
 
 	return rx_open(&r->rx, &lc, &r->key, run_quote_seq, run_on_record, r);
@@ -214,20 +215,31 @@ void run_setup_pacer(struct run *r)
 }
 
 /* What the run will send: how many probes, in which order, at which pace. */
-static void run_plan(struct run *r, __u64 seed)
+static int run_plan(struct run *r, __u64 seed)
 {
 	const struct ringping_opts *o = r->o;
-	__u64 total;
+	__u64 total, n4 = r->t->count4;
 
 	r->ntargets = r->t->count;
+	r->trace = o->trace;
+	if (r->trace) { /* the hosts are the trace's hops, TTL by TTL */
+		if (trace_map_init(&r->tm, n4, r->t->count - n4, o->first_hop, o->max_hops,
+				   o->trace_flow, o->trace_flows))
+			return -ENOMEM; /* the numbers were checked at ringping_open */
+		r->ntargets = trace_count(&r->tm);
+		n4 = trace_count4(&r->tm);
+	}
 	r->multi = o->count > 1 || o->loop;
-	r->track = r->multi || o->retries || o->host_stats || o->keep_rtts;
+	r->track = r->multi || o->retries || o->host_stats || o->keep_rtts || r->trace;
 	/* -l: as many rounds as 64-bit sequence numbers allow, i.e. until stopped. */
 	total = o->loop ? (UINT64_MAX / 2 / r->ntargets) * r->ntargets
 			: r->ntargets * o->count * (1 + o->retries);
-	sched_init(&r->sch, r->ntargets, r->t->count4, total, o->retries, seed);
+	sched_init(&r->sch, r->ntargets, n4, total, o->retries, seed);
+	if (r->trace)
+		sched_set_waves(&r->sch, trace_wave(&r->tm, 4), trace_wave(&r->tm, 6));
 	r->seed = seed;
 	run_setup_pacer(r);
+	return 0;
 }
 
 /* The sockets' settings per family; the packet path adds its link. */
@@ -270,8 +282,12 @@ int run_setup(struct run *r)
 	if (getrandom(&r->key, sizeof(r->key), 0) != sizeof(r->key) ||
 	    (!o->seed_set && getrandom(&seed, sizeof(seed), 0) != sizeof(seed)))
 		return engine_fail(r->e, -errno, "getrandom (the run's key): %s", strerror(errno));
-	run_plan(r, seed);
+	if (run_plan(r, seed))
+		return -ENOMEM;
 	r->dgram = run_choose_dgram(r);
+	if (r->dgram && r->trace)
+		return engine_fail(r->e, -EPERM, "a trace needs BPF mode (%s); datagram sockets "
+				   "cannot trace yet", r->no_bpf[0] ? r->no_bpf : "asked for dgram");
 	if (r->track && hoststats_init(&r->hs, r->ntargets, o->timeout_ns))
 		return -ENOMEM;
 	if (o->keep_rtts && run_setup_rtts(r))
@@ -345,6 +361,7 @@ void run_free(struct run *r)
 	probe_free(&r->tmpl);
 	hoststats_free(&r->hs);
 	hoststats_free(&r->all);
+	trace_map_free(&r->tm);
 	free(r->rtts);
 	free(r);
 }

@@ -88,6 +88,16 @@ const struct hoststats *run_hoststats(const struct run *r)
 	return r->track ? &r->hs : NULL;
 }
 
+__u64 run_hosts(const struct run *r)
+{
+	return r->ntargets;
+}
+
+const struct trace_map *run_trace(const struct run *r)
+{
+	return r->trace ? &r->tm : NULL;
+}
+
 const struct hoststats *run_pooled(const struct run *r)
 {
 	return r->all.h ? &r->all : NULL;

@@ -16,6 +16,7 @@ void sched_init(struct sched *s, __u64 ntargets, __u64 n4, __u64 total, __u32 re
 	s->round_end = ntargets;
 	s->base = s->round0 = 0;
 	s->seed = seed;
+	s->wave[SCHED_V4] = s->wave[SCHED_V6] = 0;
 	/* permute needs a domain of at least one, even for a family with no targets */
 	permute_init(&s->perm[SCHED_V4], n4 ? n4 : 1, seed);
 	permute_init(&s->perm[SCHED_V6], ntargets > n4 ? ntargets - n4 : 1, seed ^ SCHED_V6_SEED);
@@ -52,18 +53,41 @@ int sched_family(const struct sched *s, __u64 p)
 	return sched_pos(s, p) < s->n4 ? SCHED_V4 : SCHED_V6;
 }
 
+void sched_set_waves(struct sched *s, __u64 wave4, __u64 wave6)
+{
+	s->wave[SCHED_V4] = wave4;
+	s->wave[SCHED_V6] = wave6;
+	permute_init(&s->perm[SCHED_V4], wave4 ? wave4 : 1, s->seed);
+	permute_init(&s->perm[SCHED_V6], wave6 ? wave6 : 1, s->seed ^ SCHED_V6_SEED);
+}
+
+/* Within a family: whole waves in order, each one permuted (the family is one wave by default). */
+static __u64 sched_wave_at(const struct sched *s, int f, __u64 local)
+{
+	__u64 w = s->wave[f];
+
+	return w ? local / w * w + permute_at(&s->perm[f], local % w) : permute_at(&s->perm[f], local);
+}
+
+static __u64 sched_wave_pos(const struct sched *s, int f, __u64 local)
+{
+	__u64 w = s->wave[f];
+
+	return w ? local / w * w + permute_pos(&s->perm[f], local % w) : permute_pos(&s->perm[f], local);
+}
+
 __u64 sched_order(const struct sched *s, __u64 p)
 {
 	__u64 pos = sched_pos(s, p);
 
-	return pos < s->n4 ? permute_at(&s->perm[SCHED_V4], pos)
-			   : s->n4 + permute_at(&s->perm[SCHED_V6], pos - s->n4);
+	return pos < s->n4 ? sched_wave_at(s, SCHED_V4, pos)
+			   : s->n4 + sched_wave_at(s, SCHED_V6, pos - s->n4);
 }
 
 __u64 sched_position(const struct sched *s, __u64 idx)
 {
-	return idx < s->n4 ? permute_pos(&s->perm[SCHED_V4], idx)
-			   : s->n4 + permute_pos(&s->perm[SCHED_V6], idx - s->n4);
+	return idx < s->n4 ? sched_wave_pos(s, SCHED_V4, idx)
+			   : s->n4 + sched_wave_pos(s, SCHED_V6, idx - s->n4);
 }
 
 __u64 sched_family_end(const struct sched *s, __u64 p)

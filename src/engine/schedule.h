@@ -29,11 +29,18 @@ struct sched {
 	__u64 base;	      /* the first probe of this target set */
 	__u64 round0;	      /* the round it started in */
 	__u64 seed;
+	__u64 wave[2];	      /* per family: walked in waves of this many, each permuted (0: one) */
 };
 
 /* total: probes planned (a multiple of ntargets, at least 1 target). */
 void sched_init(struct sched *s, __u64 ntargets, __u64 n4, __u64 total, __u32 retries,
 		__u64 seed);
+/*
+ * Walk each family in waves of wave4 / wave6 positions (a multiple of which
+ * is the family's size), one after the other, each in its own random order:
+ * a trace's TTLs one by one (trace.h). 0: the family is one wave.
+ */
+void sched_set_waves(struct sched *s, __u64 wave4, __u64 wave6);
 /* SCHED_V4 or SCHED_V6: the family of probe p. */
 int sched_family(const struct sched *s, __u64 p);
 /* The target index of probe p. */

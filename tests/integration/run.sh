@@ -1320,6 +1320,72 @@ test_file_caps_let_a_user_run_bpf() {
 	return 0
 }
 
+# ---- ringping trace ----
+
+# The lab's paths, as traceroute prints them (RTTs normalised), in both receive modes: a
+# router then the destination, both families; an unreachable ends its path at the router
+# that says so (!H); a blackholed target is all stars; exit 1 (not every target reached).
+test_trace_paths_text() {
+	local m out want code
+	want=$(printf '%s\n' "trace to 198.18.100.9, flow 0, 4 hops max: not reached" \
+		" 1  198.18.0.2  T ms  T ms" " 2  198.18.0.2  T ms !H  T ms !H" "" \
+		"trace to 198.18.150.1, flow 0, 4 hops max: not reached" \
+		" 1  * *" " 2  * *" " 3  * *" " 4  * *" "" \
+		"trace to 198.18.200.1, flow 0, 4 hops max" " 1  198.18.0.2  T ms  T ms" \
+		" 2  198.18.200.1  T ms  T ms" "" \
+		"trace to 2001:db8:200::1, flow 0, 4 hops max" " 1  2001:db8::2  T ms  T ms" \
+		" 2  2001:db8:200::1  T ms  T ms")
+	for m in "" "--xdp rp-p0"; do
+		# shellcheck disable=SC2086
+		out=$(rp trace $m -q 2 -m 4 -t 300 198.18.200.1 2001:db8:200::1 198.18.100.9 \
+			198.18.150.1 2>"$TMP/trace.err"); code=$?
+		expect_eq "${m:-socket}: exit" $code 1
+		expect_eq "${m:-socket}: paths" "$(printf '%s\n' "$out" | sed -E 's/[0-9]+\.[0-9]{3} ms/T ms/g')" "$want"
+		grep -q '^ringping: 2 of 4 targets reached' "$TMP/trace.err" ||
+			fail "${m:-socket}: summary: $(cat "$TMP/trace.err")"
+	done
+	no_progs_left
+}
+
+# NDJSON: a record per probe with its hop (flow, TTL, query), who answered and how; a
+# record per hop up to the destination; every probe in one bucket; TTLs past the
+# destination are not probed (2 hops x 3 queries, not 30 x 3).
+test_trace_ndjson() {
+	local out=$TMP/trace.ndjson
+	rp trace --format ndjson 198.18.200.1 >"$out" 2>/dev/null
+	expect_eq exit $? 0
+	expect_eq "probes at TTL 1" "$(grep -c '"type":"probe","target":"198.18.200.1","flow":0,"ttl":1,"query":[0-2],"status":"time-exceeded","from":"198.18.0.2","icmp_type":11,"icmp_code":0,"rtt_ms"' "$out")" 3
+	expect_eq "probes at TTL 2" "$(grep -c '"type":"probe","target":"198.18.200.1","flow":0,"ttl":2,"query":[0-2],"status":"alive","from":"198.18.200.1","icmp_type":0' "$out")" 3
+	expect_eq "hop records" "$(grep -c '"type":"hop"' "$out")" 2
+	grep -q '"type":"hop","target":"198.18.200.1","flow":0,"ttl":2,"sent":3,"received":3,"loss_pct":0.00,"from":"198.18.200.1","status":"alive"' "$out" ||
+		fail "hop 2: $(grep '"ttl":2,"sent"' "$out")"
+	expect_eq "probes sent" "$(summary_field sent "$out")" 6
+	expect_eq answered "$(summary_field answered "$out")" 6
+	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
+}
+
+# -c: mtr's report, per-hop statistics over N rounds (a second apart).
+test_trace_report() {
+	local out
+	out=$(rp trace -c 3 -m 3 2001:db8:200::1 2>/dev/null)
+	expect_eq exit $? 0
+	expect_eq "hop lines" "$(printf '%s\n' "$out" | grep -cE '^ +[12]  2001:db8:(:2|200::1) +0\.0% +3 +[0-9.]+ ')" 2
+}
+
+# Bad trace options: one line naming the token, exit 3.
+test_trace_bad_options() {
+	local err
+	err=$(rp trace --first-hop 9 -m 5 198.18.200.1 2>&1 >/dev/null)
+	expect_eq "first past max: exit" $? 3
+	expect_eq "first past max: message" "$err" "ringping: --first-hop 9 is past --max-hops 5 (try --help)"
+	rp trace -m 64 198.18.200.1 >/dev/null 2>&1
+	expect_eq "max-hops 64: exit" $? 3
+	rp trace --flow 60 --flows 5 198.18.200.1 >/dev/null 2>&1
+	expect_eq "flows past 63: exit" $? 3
+	rp trace --mode dgram 198.18.200.1 >/dev/null 2>&1
+	expect_eq "dgram: exit" $? 3
+}
+
 test_nothing_left_behind() {
 	no_progs_left
 	[ -e /etc/netns/rp-probe/hosts ] || fail "lab host names missing while the lab is up"

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ringping trace: the engine probes every (target, flow, TTL) hop; this
+ * module keeps what each probe brought back and prints the paths, as
+ * traceroute does (each query) or as mtr's report does (-c: per-hop
+ * statistics), in text or NDJSON (fields: README "ringping trace").
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tracecmd.h"
+#include "warn.h"
+
+/* What one probe of a hop brought back (the last one, in a report). */
+struct tc_query {
+	struct ringping_addr from;
+	double rtt_ms;
+	__u8 status, type, code;
+	bool set;
+};
+
+struct tracecmd {
+	const struct rp_opts *o;
+	struct ringping *e;
+	FILE *f;
+	__u32 hops;		/* TTLs per path */
+	__u32 q;		/* slots per hop: each query, or the last answer (report) */
+	__u64 nhops;
+	struct tc_query *qs;	/* nhops * q */
+	__u64 *path;		/* per (target, flow): its hops by TTL, hops of them */
+};
+
+static const char *tc_status(__u8 st)
+{
+	return ringping_status_name((enum ringping_status)st);
+}
+
+static void tc_json_probe(struct tracecmd *t, const struct ringping_probe *p)
+{
+	char a[RINGPING_ADDRSTRLEN], from[RINGPING_ADDRSTRLEN];
+
+	ringping_addr_str(&p->target, a, sizeof(a));
+	fprintf(t->f, "{\"type\":\"probe\",\"target\":\"%s\",\"flow\":%u,\"ttl\":%u,\"query\":%" PRIu64
+		",\"status\":\"%s\"", a, p->trace_flow, p->trace_ttl, (uint64_t)p->round,
+		tc_status((__u8)p->status));
+	if (p->status != RINGPING_NO_REPLY && p->status != RINGPING_SEND_FAILED)
+		fprintf(t->f, ",\"from\":\"%s\",\"icmp_type\":%u,\"icmp_code\":%u",
+			ringping_addr_str(&p->from, from, sizeof(from)), p->icmp_type, p->icmp_code);
+	if (p->rtt_ns >= 0)
+		fprintf(t->f, ",\"rtt_ms\":%.3f", p->rtt_ns / 1e6);
+	if (p->status == RINGPING_SEND_FAILED)
+		fprintf(t->f, ",\"error\":\"%s\"", strerror(-p->err));
+	fputs("}\n", t->f);
+}
+
+static void tc_on_probe(void *ctx, const struct ringping_probe *p)
+{
+	struct tracecmd *t = ctx;
+	struct tc_query *s;
+	__u64 slot;
+
+	if (t->o->out.format == OUT_NDJSON)
+		tc_json_probe(t, p);
+	if (p->target_index >= t->nhops)
+		return;
+	slot = t->o->trace_report ? 0 : p->round;
+	if (slot >= t->q || (t->o->trace_report && p->status == RINGPING_NO_REPLY))
+		return;
+	s = &t->qs[p->target_index * t->q + slot];
+	*s = (struct tc_query){ .from = p->from, .rtt_ms = p->rtt_ns >= 0 ? p->rtt_ns / 1e6 : NAN,
+				.status = (__u8)p->status, .type = p->icmp_type, .code = p->icmp_code,
+				.set = true };
+}
+
+/* Each (target, flow)'s hops in TTL order, from the engine's own numbering. */
+static int tc_paths(struct tracecmd *t)
+{
+	__u64 i, tgt;
+	__u32 flow, ttl;
+
+	for (i = 0; i < t->nhops; i++) {
+		if (ringping_hop(t->e, i, &tgt, &flow, &ttl))
+			return -EINVAL;
+		t->path[(tgt * t->o->flows + flow - t->o->flow) * t->hops + ttl - t->o->first_hop] = i;
+	}
+	return 0;
+}
+
+/*
+ * Where a path ends: the first TTL the destination answered (*reached), or
+ * the first that drew an unreachable, as traceroute stops there; 0 if none.
+ */
+static __u32 tc_end(const struct tracecmd *t, const __u64 *path, bool *reached)
+{
+	__u32 h, k;
+
+	for (h = 0; h < t->hops; h++)
+		for (k = 0; k < t->q; k++) {
+			const struct tc_query *s = &t->qs[path[h] * t->q + k];
+
+			*reached = s->set && s->status == RINGPING_ALIVE;
+			if (*reached || (s->set && s->status == RINGPING_UNREACHABLE))
+				return t->o->first_hop + h;
+		}
+	return 0;
+}
+
+/* traceroute's marks for an unreachable (ICMP codes; ICMPv6's as their nearest kin). */
+static const char *tc_mark(const struct tc_query *s, bool v6)
+{
+	static const char *const v4[16] = { "!N", "!H", "!P", "", "!F", "!S", "!N", "!H", "!H",
+					    "!X", "!X", "!N", "!H", "!X", "!V", "!C" };
+	static const char *const v6m[8] = { "!N", "!X", "!H", "!H", "", "!X", "!X", "!H" };
+
+	if (s->status == RINGPING_SEND_FAILED)
+		return " (send failed)";
+	if (s->status != RINGPING_UNREACHABLE && s->status != RINGPING_ERROR)
+		return "";
+	if (s->status == RINGPING_ERROR)
+		return " !E";
+	return v6 ? (s->code < 8 ? v6m[s->code] : "!X") : (s->code < 16 ? v4[s->code] : "!X");
+}
+
+static void tc_text_hop(struct tracecmd *t, __u64 hop, __u32 ttl, bool v6)
+{
+	char a[RINGPING_ADDRSTRLEN];
+	const struct ringping_addr *last = NULL;
+	__u32 k;
+
+	fprintf(t->f, "%2u ", ttl);
+	for (k = 0; k < t->q; k++) {
+		const struct tc_query *s = &t->qs[hop * t->q + k];
+		const char *m;
+
+		if (!s->set || s->status == RINGPING_NO_REPLY) {
+			fputs(" *", t->f);
+			continue;
+		}
+		if (s->status != RINGPING_SEND_FAILED && (!last || memcmp(last, &s->from, sizeof(*last))))
+			fprintf(t->f, " %s", ringping_addr_str(&s->from, a, sizeof(a)));
+		if (s->status != RINGPING_SEND_FAILED)
+			last = &s->from;
+		m = tc_mark(s, v6);
+		if (!isnan(s->rtt_ms))
+			fprintf(t->f, "  %.3f ms", s->rtt_ms);
+		fprintf(t->f, "%s%s", *m && *m != ' ' ? " " : "", m);
+	}
+	fputc('\n', t->f);
+}
+
+/* mtr's report line: loss and RTT statistics of the hop, its last responder. */
+static void tc_report_hop(struct tracecmd *t, __u64 hop, __u32 ttl)
+{
+	const struct tc_query *s = &t->qs[hop * t->q];
+	struct ringping_host h;
+	char a[RINGPING_ADDRSTRLEN] = "???";
+
+	if (ringping_host(t->e, hop, &h))
+		return;
+	if (s->set)
+		ringping_addr_str(&s->from, a, sizeof(a));
+	fprintf(t->f, "%3u  %-39s %5.1f%% %5u", ttl, a, h.loss_pct, h.sent);
+	if (h.has_rtt)
+		fprintf(t->f, " %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f\n",
+			isnan(s->rtt_ms) ? h.avg_ms : s->rtt_ms, h.avg_ms, h.min_ms, h.max_ms,
+			h.stddev_ms, h.p50_ms, h.p90_ms, h.p99_ms, h.jitter_ms);
+	else
+		fputc('\n', t->f);
+}
+
+static void tc_json_hop(struct tracecmd *t, __u64 hop, __u32 ttl, const char *target, __u32 flow)
+{
+	const struct tc_query *s = &t->qs[hop * t->q + t->q - 1];
+	char a[RINGPING_ADDRSTRLEN];
+	struct ringping_host h;
+
+	if (ringping_host(t->e, hop, &h))
+		return;
+	fprintf(t->f, "{\"type\":\"hop\",\"target\":\"%s\",\"flow\":%u,\"ttl\":%u,\"sent\":%u,"
+		"\"received\":%u,\"loss_pct\":%.2f", target, flow, ttl, h.sent, h.received, h.loss_pct);
+	for (__u32 k = 0; k < t->q; k++) /* the last responder */
+		if (t->qs[hop * t->q + k].set && t->qs[hop * t->q + k].status != RINGPING_NO_REPLY &&
+		    t->qs[hop * t->q + k].status != RINGPING_SEND_FAILED)
+			s = &t->qs[hop * t->q + k];
+	if (s->set && s->status != RINGPING_NO_REPLY && s->status != RINGPING_SEND_FAILED)
+		fprintf(t->f, ",\"from\":\"%s\",\"status\":\"%s\"",
+			ringping_addr_str(&s->from, a, sizeof(a)), tc_status(s->status));
+	if (h.has_rtt)
+		fprintf(t->f, ",\"min_ms\":%.3f,\"avg_ms\":%.3f,\"max_ms\":%.3f,\"stddev_ms\":%.3f,"
+			"\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,\"jitter_ms\":%.3f",
+			h.min_ms, h.avg_ms, h.max_ms, h.stddev_ms, h.p50_ms, h.p90_ms, h.p99_ms,
+			h.jitter_ms);
+	fputs("}\n", t->f);
+}
+
+/* One (target, flow): its hops up to the destination (all of them if it never answered). */
+static bool tc_print_path(struct tracecmd *t, __u64 tgt, __u32 flow)
+{
+	const __u64 *path = &t->path[(tgt * t->o->flows + flow - t->o->flow) * t->hops];
+	bool reached = false;
+	__u32 end = tc_end(t, path, &reached), last = end ? end : t->o->max_hops, ttl;
+	struct ringping_addr addr;
+	char a[RINGPING_ADDRSTRLEN];
+
+	ringping_target(t->e, tgt, &addr);
+	ringping_addr_str(&addr, a, sizeof(a));
+	if (t->o->out.format == OUT_TEXT)
+		fprintf(t->f, "%strace to %s, flow %u, %u hops max%s\n", tgt || flow != t->o->flow ? "\n" : "",
+			a, flow, t->o->max_hops, reached ? "" : ": not reached");
+	if (t->o->out.format == OUT_TEXT && t->o->trace_report)
+		fprintf(t->f, "HOP  %-39s %6s %5s %7s %7s %7s %7s %7s %7s %7s %7s %7s\n", "HOST", "LOSS",
+			"SNT", "LAST", "AVG", "BEST", "WRST", "STDEV", "P50", "P90", "P99", "JITTER");
+	for (ttl = t->o->first_hop; ttl <= last; ttl++) {
+		__u64 hop = path[ttl - t->o->first_hop];
+
+		if (t->o->out.format == OUT_NDJSON)
+			tc_json_hop(t, hop, ttl, a, flow);
+		else if (t->o->trace_report)
+			tc_report_hop(t, hop, ttl);
+		else
+			tc_text_hop(t, hop, ttl, ringping_addr_family(&addr) == 6);
+	}
+	return reached;
+}
+
+static void tc_summary(struct tracecmd *t, __u64 ntargets, __u64 reached, const struct ringping_summary *s)
+{
+	if (t->o->out.format == OUT_NDJSON)
+		fprintf(t->f, "{\"type\":\"summary\",\"targets\":%" PRIu64 ",\"reached\":%" PRIu64
+			",\"hops\":%" PRIu64 ",\"probes\":%" PRIu64 ",\"sent\":%" PRIu64
+			",\"answered\":%" PRIu64 ",\"no_reply\":%" PRIu64 ",\"dropped_locally\":%" PRIu64
+			",\"send_failed\":%" PRIu64 ",\"unprobed\":%" PRIu64 ",\"unaccounted\":%" PRId64
+			",\"not_ours\":%" PRIu64 ",\"invalid\":%" PRIu64 ",\"elapsed_s\":%.6f}\n",
+			(uint64_t)ntargets, (uint64_t)reached, (uint64_t)t->nhops, (uint64_t)s->probes,
+			(uint64_t)s->sent, (uint64_t)(s->replied + s->errors), (uint64_t)s->no_reply,
+			(uint64_t)s->dropped_locally, (uint64_t)s->send_failed, (uint64_t)s->unprobed,
+			(int64_t)s->unaccounted, (uint64_t)s->not_ours, (uint64_t)s->invalid,
+			s->elapsed_s);
+	fprintf(stderr, "ringping: %" PRIu64 " of %" PRIu64 " targets reached; %" PRIu64
+		" probes sent, %" PRIu64 " answered, %" PRIu64 " no reply in %.3f s\n",
+		(uint64_t)reached, (uint64_t)ntargets, (uint64_t)s->sent,
+		(uint64_t)(s->replied + s->errors), (uint64_t)s->no_reply, s->elapsed_s);
+	if (s->dropped_locally || s->send_failed)
+		fprintf(stderr, "ringping: %" PRIu64 " answers dropped by ringping, %" PRIu64
+			" sends failed\n", (uint64_t)s->dropped_locally, (uint64_t)s->send_failed);
+}
+
+/* After the run: every path, then the summary; 0 if every target was reached. */
+static int tc_report(struct tracecmd *t, __u64 ntargets)
+{
+	struct ringping_summary s;
+	__u64 tgt, reached = 0;
+	__u32 f;
+
+	if (tc_paths(t) || ringping_summary(t->e, &s))
+		return RP_EXIT_SYSTEM;
+	for (tgt = 0; tgt < ntargets; tgt++) {
+		bool all = true;
+
+		for (f = t->o->flow; f < t->o->flow + t->o->flows; f++)
+			all &= tc_print_path(t, tgt, f);
+		reached += all;
+	}
+	tc_summary(t, ntargets, reached, &s);
+	if (fflush(t->f) || ferror(t->f))
+		return cli_warn("writing results: %s\n", strerror(errno)), RP_EXIT_SYSTEM;
+	return reached == ntargets ? RP_EXIT_ALL_ALIVE : RP_EXIT_SOME_DOWN;
+}
+
+int tracecmd_probe(const struct rp_opts *o, struct ringping *e, __u64 ntargets,
+		   void (*on_fail)(void *ctx, struct ringping *e), void *fail_ctx)
+{
+	struct tracecmd t = { .o = o, .e = e, .f = stdout };
+	int code = RP_EXIT_SYSTEM, err;
+
+	t.hops = o->max_hops - o->first_hop + 1;
+	t.q = o->trace_report ? 1 : o->queries;
+	t.nhops = ntargets * o->flows * t.hops;
+	t.qs = calloc(t.nhops * t.q, sizeof(*t.qs));
+	t.path = calloc(t.nhops, sizeof(*t.path));
+	if (!t.qs || !t.path) {
+		cli_warn("out of memory for %" PRIu64 " hops\n", (uint64_t)t.nhops);
+		goto out;
+	}
+	err = ringping_run(e, tc_on_probe, &t);
+	if (err)
+		on_fail(fail_ctx, e);
+	code = err ? RP_EXIT_SYSTEM : tc_report(&t, ntargets);
+out:
+	free(t.qs);
+	free(t.path);
+	return code;
+}

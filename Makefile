@@ -157,7 +157,7 @@ install-caps:
 
 # Benchmark tools: the bare generator (the ceiling) and the lab's XDP responder.
 BENCH_BPF := $(OUTPUT)/xdp_echo.bpf.o $(OUTPUT)/xdp_pass.bpf.o
-tools: $(OUTPUT)/bare_gen $(OUTPUT)/delay_responder $(OUTPUT)/forger $(OUTPUT)/failsys.so $(OUTPUT)/bpf_cost $(BENCH_BPF)
+tools: $(OUTPUT)/bare_gen $(OUTPUT)/delay_responder $(OUTPUT)/quote8 $(OUTPUT)/forger $(OUTPUT)/failsys.so $(OUTPUT)/bpf_cost $(BENCH_BPF)
 
 $(OUTPUT)/%.bpf.o: tools/%.bpf.c | $(OUTPUT)
 	$(call msg,BPF,$@)
@@ -184,6 +184,11 @@ $(OUTPUT)/forger: tools/forger.c | $(OUTPUT)
 
 # The lab's slow host, for tests that check RTTs against a known delay.
 $(OUTPUT)/delay_responder: tools/delay_responder.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+# The trace lab's router that quotes only 8 bytes of what it cannot forward.
+$(OUTPUT)/quote8: tools/quote8.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 

@@ -24,6 +24,9 @@
  *   quote8     unreachable quoting 8 bytes of the probe (a router may: down, not alive)
  *   quotebad   unreachable quoting the probe behind a broken IP header
  *   frag       a bad-cookie echo in two IPv4 fragments (reassembled by the stack)
+ *   tedst      a trace's time exceeded quoting 8 bytes of the probe, renamed to TTL 5,
+ *              to the address after the probe's (its identifier is the target's)
+ *   tekey      the same, to the probe's own address, its identifier changed (a wrong key)
  *
  * Usage: forger -m MODE [-k COPIES] [-d MS] [-t SECONDS] [-n MAX_FRAMES] IFACE PREFIX
  * PREFIX: an IPv4 block, or an IPv6 /64.
@@ -37,6 +40,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,10 +52,11 @@
 
 enum fg_mode { FG_TAGONLY, FG_BADCOOKIE, FG_BADSEQ, FG_BADQUOTE, FG_MAPPED6, FG_TRUNCATED, FG_FLOOD,
 	       FG_LATE, FG_BLIND, FG_BADIPSUM, FG_BADLEN, FG_SHORTIHL, FG_EXTCHAIN, FG_QUOTE8,
-	       FG_QUOTEBAD, FG_FRAG, FG__MODES };
+	       FG_QUOTEBAD, FG_FRAG, FG_TEDST, FG_TEKEY, FG__MODES };
 static const char *const fg_modes[] = { "tagonly", "badcookie", "badseq", "badquote", "mapped6",
 					"truncated", "flood", "late", "blind", "badipsum", "badlen",
-					"shortihl", "extchain", "quote8", "quotebad", "frag" };
+					"shortihl", "extchain", "quote8", "quotebad", "frag", "tedst",
+					"tekey" };
 
 #define FG_QUEUE 4096 /* late answers waiting */
 
@@ -227,12 +232,22 @@ static size_t fg_error(const struct fg *g, int fam, const uint8_t *req, const ui
 	size_t hl = fam == 4 ? 20 : 40;
 	uint8_t *ip = out + 14, *m = ip + hl, *q = m + 8;
 
+	bool te = g->mode == FG_TEDST || g->mode == FG_TEKEY;
+
 	memset(m, 0, 8);
 	m[0] = fam == 4 ? 3 : 1, m[1] = fam == 4 ? 1 : 3;
-	if (g->mode == FG_QUOTE8)
+	if (te)
+		m[0] = fam == 4 ? 11 : 3, m[1] = 0;
+	if (g->mode == FG_QUOTE8 || te)
 		n = 8;
 	memcpy(q, req, hl);
 	memcpy(q + hl, icmp, n);
+	if (te) /* the trace's sequence field: its TTL bits say 5 */
+		q[hl + 7] = (uint8_t)((q[hl + 7] & 0x0f) | 0x50), q[hl + 6] &= 0xfc;
+	if (g->mode == FG_TEDST)
+		q[fam == 4 ? 19 : 39] ^= 1;
+	else if (g->mode == FG_TEKEY)
+		q[hl + 4] ^= 0x5a;
 	if (g->mode == FG_BADQUOTE)
 		q[hl + 16] ^= 0x10;
 	else if (g->mode == FG_QUOTEBAD)
@@ -357,7 +372,8 @@ static void fg_frame(struct fg *g, const uint8_t *f, size_t len)
 	memcpy(out, f + 6, 6); /* back to the prober's MAC, from ours */
 	memcpy(out + 6, f, 6);
 	memcpy(out + 12, f + 12, 2);
-	if (g->mode == FG_BADQUOTE || g->mode == FG_QUOTE8 || g->mode == FG_QUOTEBAD)
+	if (g->mode == FG_BADQUOTE || g->mode == FG_QUOTE8 || g->mode == FG_QUOTEBAD ||
+	    g->mode == FG_TEDST || g->mode == FG_TEKEY)
 		olen = fg_error(g, fam, f + 14, icmp, n, out);
 	else if (g->mode == FG_MAPPED6)
 		olen = fg_mapped6(f + 14, icmp, n, out);

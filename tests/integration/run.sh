@@ -22,12 +22,19 @@ cleanup() {
 	[ -n "$pids" ] && kill -9 $pids 2>/dev/null
 	wait 2>/dev/null
 	"$LAB" down
+	"$top/tools/tracelab.sh" down
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 rp() { timeout -s KILL 60 ip netns exec rp-probe "$RP" "$@"; }
+# The trace lab (tools/tracelab.sh), brought up by the first test that needs it.
+rt() { timeout -s KILL 60 ip netns exec rt-probe "$RP" "$@"; }
+tracelab_up() {
+	[ "$("$top/tools/tracelab.sh" status 2>/dev/null)" = up ] ||
+		"$top/tools/tracelab.sh" up "$(dirname "$RP")/quote8" || { fail "trace lab not up"; return 1; }
+}
 # rp_user: ringping as nobody (uid and gid 65534, no other group, no capability): a
 # copy nobody can reach wherever the checkout lives (a clone in a 0700 directory).
 rp_user() {
@@ -1384,6 +1391,119 @@ test_trace_bad_options() {
 	expect_eq "flows past 63: exit" $? 3
 	rp trace --mode dgram 198.18.200.1 >/dev/null 2>&1
 	expect_eq "dgram: exit" $? 3
+}
+
+# The trace lab's chain, hop by hop, in both receive modes and families: r1; r2a or r2b
+# (a per-flow split); r3 through the same branch; one of r4a-c; r5 silent (*); r6, which
+# quotes only 8 bytes of each probe and is still named at TTL 6; then the target.
+test_trace_chain() {
+	local m out re4 re6
+	tracelab_up || return
+	re4='^trace to 198\.18\.80\.7, flow 0, 30 hops max
+ 1  198\.18\.64\.2( +[0-9.]+ ms){3}
+ 2  198\.18\.64\.(6|10)( +[0-9.]+ ms){3}
+ 3  198\.18\.64\.(14|18)( +[0-9.]+ ms){3}
+ 4  198\.18\.64\.(22|26|30)( +[0-9.]+ ms){3}
+ 5  \* \* \*
+ 6  198\.18\.64\.46( +[0-9.]+ ms){3}
+ 7  198\.18\.80\.7( +[0-9.]+ ms){3}
+$'
+	re6='^trace to 2001:db8:80::7, flow 0, 30 hops max
+ 1  2001:db8:64::2( +[0-9.]+ ms){3}
+ 2  2001:db8:64:[12]::2( +[0-9.]+ ms){3}
+ 3  2001:db8:64:[34]::2( +[0-9.]+ ms){3}
+ 4  2001:db8:64:[567]::2( +[0-9.]+ ms){3}
+ 5  \* \* \*
+ 6  2001:db8:64:b::2( +[0-9.]+ ms){3}
+ 7  2001:db8:80::7( +[0-9.]+ ms){3}
+$'
+	for m in "" "--xdp p0"; do
+		# shellcheck disable=SC2086
+		out=$(rt trace $m -t 300 198.18.80.7 2>/dev/null)
+		expect_eq "${m:-socket}: exit" $? 0
+		printf '%s\n' "$out" | tr '\n' '\r' | grep -qP "$(printf '%s' "$re4" | tr '\n' '\r')" ||
+			fail "${m:-socket}: IPv4 path:"$'\n'"$out"
+		# shellcheck disable=SC2086
+		out=$(rt trace $m -t 300 2001:db8:80::7 2>/dev/null)
+		printf '%s\n' "$out" | tr '\n' '\r' | grep -qP "$(printf '%s' "$re6" | tr '\n' '\r')" ||
+			fail "${m:-socket}: IPv6 path:"$'\n'"$out"
+	done
+	no_progs_left
+}
+
+# Paris: 100 traces, each with its own key (so its own flow identifier and checksum),
+# see one interface per hop each, never a mix; and together both of r1's next hops,
+# so the split is real.
+test_trace_one_flow_one_path() {
+	local i seen=$TMP/paths bad=0
+	tracelab_up || return
+	: >"$seen"
+	for i in $(seq 1 100); do
+		rt trace --format ndjson -q 3 -m 4 198.18.80.9 2>/dev/null |
+			grep '"type":"probe"' | grep -o '"ttl":[0-9]*,"query":[0-9]*,"status":"[a-z-]*","from":"[0-9.]*"' |
+			sed -E 's/"query":[0-9]*,//' | sort -u >"$TMP/one"
+		[ "$(wc -l <"$TMP/one")" -eq 4 ] || bad=$((bad + 1))
+		cat "$TMP/one" >>"$seen"
+	done
+	expect_eq "traces that saw two interfaces at one hop (or missed one)" $bad 0
+	expect_eq "r1's next hops seen over the 100" "$(grep '^"ttl":2,' "$seen" | sort -u | wc -l)" 2
+}
+
+# --flows 32 finds every interface of both splits, each flow on one path with its own
+# statistics. MDA's rule (Veitch et al.) stops after 16 probes for 95% confidence that
+# a hop has no more than 3 next hops; 32 flows miss one of 3 with odds under 1e-5.
+test_trace_flows_find_every_interface() {
+	local out=$TMP/flows.ndjson
+	tracelab_up || return
+	rt trace --flows 32 -q 2 -m 7 -t 300 --format ndjson 198.18.80.3 >"$out" 2>/dev/null
+	expect_eq exit $? 0
+	expect_eq "hop 2 interfaces" "$(grep '"type":"hop"' "$out" | grep '"ttl":2,' | grep -o '"from":"[^"]*"' | sort -u | paste -sd' ')" \
+		'"from":"198.18.64.10" "from":"198.18.64.6"'
+	expect_eq "hop 4 interfaces" "$(grep '"type":"hop"' "$out" | grep '"ttl":4,' | grep -o '"from":"[^"]*"' | sort -u | paste -sd' ')" \
+		'"from":"198.18.64.22" "from":"198.18.64.26" "from":"198.18.64.30"'
+	expect_eq "flows with one interface per hop" "$(grep '"type":"probe"' "$out" | grep -v '"status":"no-reply"' |
+		grep -o '"flow":[0-9]*,"ttl":[0-9]*,"query":[0-9]*,"status":"[a-z-]*","from":"[^"]*"' |
+		sed -E 's/"query":[0-9]*,//' | sort -u | cut -d, -f1,2 | uniq -d | wc -l)" 0
+	expect_eq "hop records (32 flows x 7 TTLs)" "$(grep -c '"type":"hop"' "$out")" 224
+	expect_eq "targets reached" "$(summary_field reached "$out")" 1
+}
+
+# Forged time-exceeded errors for the silent hop (TTL 5), from a forger in r1 that sees
+# every probe: quoting the probe with the next address as its destination, or with its
+# identifier changed (a wrong key). Each is counted as not ours; the hop stays silent.
+test_trace_forgeries_never_a_hop() {
+	local out=$TMP/tforge.ndjson mode pid
+	tracelab_up || return
+	for mode in tedst tekey; do
+		ip netns exec rt-r1 "$(dirname "$RP")/forger" -m "$mode" -t 20 a0 198.18.80.0/24 >"$TMP/forger.out" &
+		pid=$!
+		sleep 0.3
+		rt trace -q 3 -m 6 -t 500 --format ndjson 198.18.80.11 >"$out" 2>/dev/null
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		expect_eq "$mode: hop 5 answered" "$(grep '"type":"probe"' "$out" | grep -c '"ttl":5,.*"from"')" 0
+		[ "$(summary_field not_ours "$out")" -ge 15 ] ||
+			fail "$mode: not_ours $(summary_field not_ours "$out") (18 forgeries: one per probe)"
+		expect_eq "$mode: invalid" "$(summary_field invalid "$out")" 0
+		expect_eq "$mode: unaccounted" "$(summary_field unaccounted "$out")" 0
+	done
+}
+
+# Many targets: the /20 behind the chain, one query per hop, TTL by TTL at 10,000
+# probes/s. Every (target, hop) pair that can answer does (6 hops x 4096; r5 is silent),
+# every target is reached, and no TTL past a target's distance is probed: 7 x 4096
+# probes, within the 1.2 x (hops x targets) the issue allows.
+test_trace_many_targets() {
+	local out=$TMP/t20.ndjson
+	tracelab_up || return
+	rt trace -q 1 -t 500 --format ndjson 198.18.80.0/20 >"$out" 2>/dev/null
+	expect_eq exit $? 0
+	expect_eq reached "$(summary_field reached "$out")" 4096
+	expect_eq "probes sent" "$(summary_field sent "$out")" $((7 * 4096))
+	expect_eq "answered" "$(summary_field answered "$out")" $((6 * 4096))
+	expect_eq "hops with a responder" "$(grep '"type":"hop"' "$out" | grep -c '"from"')" $((6 * 4096))
+	expect_eq "silent hop 5" "$(grep '"type":"hop"' "$out" | grep '"ttl":5,' | grep -c '"from"')" 0
+	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
 }
 
 test_nothing_left_behind() {

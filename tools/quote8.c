@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+/*
+ * quote8: the trace lab's router that quotes only 8 bytes. In a namespace
+ * whose kernel drops packets arriving with TTL (hop limit) 1 before it could
+ * answer them (nftables, tools/tracelab.sh), it watches IFACE with a packet
+ * socket and answers each such IPv4 or IPv6 packet with a time-exceeded
+ * error quoting the IP header and the first 8 bytes after it (RFC 792's
+ * minimum), sent through a raw socket (the kernel picks the source address
+ * and, for ICMPv6, the checksum).
+ *
+ * Usage: quote8 -i IFACE [-t SECONDS]   Bounded: exits after SECONDS (default 600).
+ */
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+static uint16_t q8_csum(const uint8_t *b, size_t len)
+{
+	uint32_t s = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)b[i] << 8 | b[i + 1];
+	if (len & 1)
+		s += (uint32_t)b[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* Time exceeded for the IPv4 packet at ip (n bytes): 8 bytes of ICMP, the header, 8 more. */
+static int q8_reply4(int fd, const uint8_t *ip, size_t n)
+{
+	size_t hl = (size_t)(ip[0] & 0xf) * 4, qlen = hl + 8;
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	uint8_t msg[8 + 60 + 8] = { 11, 0 };
+	uint16_t c;
+
+	if (hl < 20 || n < qlen)
+		return 0;
+	memcpy(msg + 8, ip, qlen);
+	c = q8_csum(msg, 8 + qlen);
+	msg[2] = c >> 8, msg[3] = (uint8_t)c;
+	memcpy(&to.sin_addr, ip + 12, 4);
+	return sendto(fd, msg, 8 + qlen, 0, (struct sockaddr *)&to, sizeof(to)) < 0 ? -1 : 1;
+}
+
+static int q8_reply6(int fd, const uint8_t *ip, size_t n)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	uint8_t msg[8 + 40 + 8] = { 3, 0 };
+
+	if (n < 48)
+		return 0;
+	memcpy(msg + 8, ip, 48);
+	memcpy(&to.sin6_addr, ip + 8, 16);
+	return sendto(fd, msg, sizeof(msg), 0, (struct sockaddr *)&to, sizeof(to)) < 0 ? -1 : 1;
+}
+
+/* One frame: answered (1), not for us (0), or a send failed (-1). */
+static int q8_frame(int fd4, int fd6, const uint8_t *f, size_t n)
+{
+	uint16_t proto;
+
+	if (n < 14 + 40)
+		return 0;
+	proto = (uint16_t)(f[12] << 8 | f[13]);
+	/* TTL 1, to be forwarded: not multicast (IGMP and MLD go out with TTL 1 too). */
+	if (proto == ETH_P_IP && (f[14] >> 4) == 4 && f[14 + 8] == 1 && (f[14 + 16] & 0xf0) != 0xe0)
+		return q8_reply4(fd4, f + 14, n - 14);
+	if (proto == ETH_P_IPV6 && (f[14] >> 4) == 6 && f[14 + 7] == 1 && f[14 + 24] != 0xff)
+		return q8_reply6(fd6, f + 14, n - 14);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+	const char *ifname = NULL;
+	long secs = 600, answered = 0, failed = 0;
+	int opt, fd, fd4, fd6;
+	time_t end;
+	uint8_t buf[2048];
+
+	while ((opt = getopt(argc, argv, "i:t:")) != -1) {
+		if (opt == 'i')
+			ifname = optarg;
+		else if (opt == 't')
+			secs = strtol(optarg, NULL, 10);
+		else
+			return 2;
+	}
+	if (!ifname || secs <= 0 || !(sll.sll_ifindex = (int)if_nametoindex(ifname))) {
+		fprintf(stderr, "usage: quote8 -i IFACE [-t SECONDS]\n");
+		return 2;
+	}
+	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	fd4 = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	fd6 = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+	if (fd < 0 || fd4 < 0 || fd6 < 0 || bind(fd, (struct sockaddr *)&sll, sizeof(sll))) {
+		perror("quote8: sockets");
+		return 1;
+	}
+	end = time(NULL) + secs;
+	while (time(NULL) < end) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct sockaddr_ll from;
+		socklen_t fl = sizeof(from);
+		ssize_t n;
+		int r;
+
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		if (n <= 0 || from.sll_pkttype == PACKET_OUTGOING)
+			continue;
+		r = q8_frame(fd4, fd6, buf, (size_t)n);
+		answered += r > 0;
+		failed += r < 0;
+	}
+	printf("quote8: %ld answered, %ld sends failed\n", answered, failed);
+	return 0;
+}

@@ -163,7 +163,7 @@ $(OUTPUT)/%.bpf.o: tools/%.bpf.c | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(OUTPUT)/bare_gen: tools/bare_gen.c | $(OUTPUT)
+$(OUTPUT)/bare_gen: tools/bare_gen.c tools/tool_csum.h | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@ -lpthread
 
@@ -178,7 +178,7 @@ $(OUTPUT)/failsys.so: tests/integration/failsys.c | $(OUTPUT)
 	$(Q)$(CC) -O2 -Wall -shared -fPIC $< -o $@ -ldl
 
 # The lab's attacker: forged answers from the target side of the veth.
-$(OUTPUT)/forger: tools/forger.c | $(OUTPUT)
+$(OUTPUT)/forger: tools/forger.c tools/tool_csum.h | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@ $(LDFLAGS)
 
@@ -188,7 +188,7 @@ $(OUTPUT)/delay_responder: tools/delay_responder.c | $(OUTPUT)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
 # The trace lab's router that quotes only 8 bytes of what it cannot forward.
-$(OUTPUT)/quote8: tools/quote8.c | $(OUTPUT)
+$(OUTPUT)/quote8: tools/quote8.c tools/tool_csum.h | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 

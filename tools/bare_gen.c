@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "tool_csum.h"
 
 #define GEN_MAX_THREADS 16
 #define GEN_MAX_BATCH 1024
@@ -53,21 +54,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static uint16_t csum16(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint32_t s = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)b[i] << 8 | b[i + 1];
-	if (len & 1)
-		s += (uint32_t)b[len - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return htons((uint16_t)~s);
-}
-
 static void gen_frame(const struct gen *g, uint8_t *f, uint32_t dst)
 {
 	uint8_t *ip = f + 14, *icmp = ip + 20;
@@ -82,11 +68,11 @@ static void gen_frame(const struct gen *g, uint8_t *f, uint32_t dst)
 	memcpy(ip + 12, &g->src, 4);
 	dst = htonl(dst);
 	memcpy(ip + 16, &dst, 4);
-	*(uint16_t *)(ip + 10) = csum16(ip, 20);
+	*(uint16_t *)(ip + 10) = htons(tool_csum(ip, 20, 0));
 	memset(icmp, 0, 8 + GEN_DATA);
 	icmp[0] = 8;
 	icmp[4] = 0x42;
-	*(uint16_t *)(icmp + 2) = csum16(icmp, 8 + GEN_DATA);
+	*(uint16_t *)(icmp + 2) = htons(tool_csum(icmp, 8 + GEN_DATA, 0));
 }
 
 static int gen_socket(const struct gen *g)

@@ -47,6 +47,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <sys/socket.h>
+#include "tool_csum.h"
 
 #define FG_FRAME 2048
 
@@ -86,19 +87,6 @@ static uint64_t fg_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static uint16_t fg_sum(const uint8_t *b, size_t len, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)b[i] << 8 | b[i + 1];
-	if (len & 1)
-		sum += (uint32_t)b[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 static void fg_put16(uint8_t *p, uint16_t v)
 {
 	p[0] = v >> 8, p[1] = (uint8_t)v;
@@ -114,7 +102,7 @@ static void fg_ip4(uint8_t *ip, const uint8_t *src, const uint8_t *dst, size_t i
 	ip[9] = 1;
 	memcpy(ip + 12, src, 4);
 	memcpy(ip + 16, dst, 4);
-	fg_put16(ip + 10, fg_sum(ip, 20, 0));
+	fg_put16(ip + 10, tool_csum(ip, 20, 0));
 }
 
 static void fg_send_now(struct fg *g, const uint8_t *frame, size_t len)
@@ -189,7 +177,7 @@ static uint16_t fg_sum6(const uint8_t *ip, const uint8_t *m, size_t len)
 
 	for (i = 8; i < 40; i += 2)
 		sum += (uint32_t)ip[i] << 8 | ip[i + 1];
-	return fg_sum(m, len, sum);
+	return tool_csum(m, len, sum);
 }
 
 static void fg_ip6(uint8_t *ip, const uint8_t *src, const uint8_t *dst, size_t len)
@@ -214,7 +202,7 @@ static size_t fg_reply(struct fg *g, int fam, const uint8_t *req, const uint8_t 
 	len = fg_forge_msg(g, m, n);
 	m[2] = m[3] = 0;
 	if (fam == 4) {
-		fg_put16(m + 2, fg_sum(m, len, 0));
+		fg_put16(m + 2, tool_csum(m, len, 0));
 		fg_ip4(ip, req + 16, req + 12, len);
 	} else {
 		fg_ip6(ip, req + 24, req + 8, len);
@@ -253,7 +241,7 @@ static size_t fg_error(const struct fg *g, int fam, const uint8_t *req, const ui
 	else if (g->mode == FG_QUOTEBAD)
 		q[0] = fam == 4 ? 0x43 : 0x40; /* IHL 12 bytes; IPv6: version 4 */
 	if (fam == 4) {
-		fg_put16(m + 2, fg_sum(m, 8 + hl + n, 0));
+		fg_put16(m + 2, tool_csum(m, 8 + hl + n, 0));
 		fg_ip4(ip, router4, req + 12, 8 + hl + n);
 	} else {
 		fg_ip6(ip, router6, req + 8, 8 + hl + n);
@@ -289,11 +277,11 @@ static size_t fg_break(const struct fg *g, int fam, uint8_t *out, size_t len)
 	} else if (g->mode == FG_BADLEN) {
 		fg_put16(ip + (fam == 4 ? 2 : 4), (uint16_t)((ip[fam == 4 ? 2 : 4] << 8 | ip[fam == 4 ? 3 : 5]) + 8));
 		if (fam == 4)
-			ip[10] = ip[11] = 0, fg_put16(ip + 10, fg_sum(ip, 20, 0));
+			ip[10] = ip[11] = 0, fg_put16(ip + 10, tool_csum(ip, 20, 0));
 	} else if (fam == 4 && g->mode == FG_SHORTIHL) {
 		ip[0] = 0x44;
 		ip[10] = ip[11] = 0;
-		fg_put16(ip + 10, fg_sum(ip, 16, 0));
+		fg_put16(ip + 10, tool_csum(ip, 16, 0));
 	} else if (fam == 6 && g->mode == FG_EXTCHAIN && len + 56 <= FG_FRAME) {
 		memcpy(tmp, ip + 40, len - 54); /* the ICMPv6 message */
 		for (i = 0; i < 7; i++) { /* seven destination-options headers: one past the limit */
@@ -319,14 +307,14 @@ static void fg_send_frags(struct fg *g, const uint8_t *out, size_t len)
 	fg_put16(f + 14 + 2, 20 + 24);
 	f[14 + 6] = 0x20, f[14 + 7] = 0; /* more fragments, offset 0 */
 	f[14 + 10] = f[14 + 11] = 0;
-	fg_put16(f + 14 + 10, fg_sum(f + 14, 20, 0));
+	fg_put16(f + 14 + 10, tool_csum(f + 14, 20, 0));
 	fg_send(g, f, 14 + 20 + 24);
 	memcpy(f, out, 14 + 20);
 	memcpy(f + 14 + 20, out + 14 + 20 + 24, rest);
 	fg_put16(f + 14 + 2, (uint16_t)(20 + rest));
 	f[14 + 6] = 0, f[14 + 7] = 3; /* last fragment, offset 24 bytes */
 	f[14 + 10] = f[14 + 11] = 0;
-	fg_put16(f + 14 + 10, fg_sum(f + 14, 20, 0));
+	fg_put16(f + 14 + 10, tool_csum(f + 14, 20, 0));
 	fg_send(g, f, 14 + 20 + rest);
 }
 

@@ -24,20 +24,7 @@
 #include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-
-static uint16_t q8_csum(const uint8_t *b, size_t len)
-{
-	uint32_t s = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)b[i] << 8 | b[i + 1];
-	if (len & 1)
-		s += (uint32_t)b[len - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
+#include "tool_csum.h"
 
 /* Time exceeded for the IPv4 packet at ip (n bytes): 8 bytes of ICMP, the header, 8 more. */
 static int q8_reply4(int fd, const uint8_t *ip, size_t n)
@@ -50,7 +37,7 @@ static int q8_reply4(int fd, const uint8_t *ip, size_t n)
 	if (hl < 20 || n < qlen)
 		return 0;
 	memcpy(msg + 8, ip, qlen);
-	c = q8_csum(msg, 8 + qlen);
+	c = tool_csum(msg, 8 + qlen, 0);
 	msg[2] = c >> 8, msg[3] = (uint8_t)c;
 	memcpy(&to.sin_addr, ip + 12, 4);
 	return sendto(fd, msg, 8 + qlen, 0, (struct sockaddr *)&to, sizeof(to)) < 0 ? -1 : 1;

@@ -232,12 +232,13 @@ static void tc_summary(struct tracecmd *t, __u64 ntargets, __u64 reached, const 
 			",\"hops\":%" PRIu64 ",\"probes\":%" PRIu64 ",\"sent\":%" PRIu64
 			",\"answered\":%" PRIu64 ",\"no_reply\":%" PRIu64 ",\"dropped_locally\":%" PRIu64
 			",\"send_failed\":%" PRIu64 ",\"unprobed\":%" PRIu64 ",\"unaccounted\":%" PRId64
-			",\"not_ours\":%" PRIu64 ",\"invalid\":%" PRIu64 ",\"elapsed_s\":%.6f}\n",
+			",\"not_ours\":%" PRIu64 ",\"invalid\":%" PRIu64 ",\"tx_user_stamps\":%" PRIu64
+			",\"elapsed_s\":%.6f}\n",
 			(uint64_t)ntargets, (uint64_t)reached, (uint64_t)t->nhops, (uint64_t)s->probes,
 			(uint64_t)s->sent, (uint64_t)(s->replied + s->errors), (uint64_t)s->no_reply,
 			(uint64_t)s->dropped_locally, (uint64_t)s->send_failed, (uint64_t)s->unprobed,
 			(int64_t)s->unaccounted, (uint64_t)s->not_ours, (uint64_t)s->invalid,
-			s->elapsed_s);
+			(uint64_t)s->tx_user_stamps, s->elapsed_s);
 	fprintf(stderr, "ringping: %" PRIu64 " of %" PRIu64 " targets reached; %" PRIu64
 		" probes sent, %" PRIu64 " answered, %" PRIu64 " no reply in %.3f s\n",
 		(uint64_t)reached, (uint64_t)ntargets, (uint64_t)s->sent,

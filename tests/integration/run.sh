@@ -1506,6 +1506,29 @@ test_trace_many_targets() {
 	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
 }
 
+# Hop RTTs are the kernel's: each probe's rtt_ms equals, within microseconds, its answer's
+# time less its request's in a capture on the prober's link (tools: check_trace_rtt.py),
+# for routers, the 8-byte quoting hop and the destinations, both families.
+test_trace_rtt_match_capture() {
+	local out=$TMP/trtt.ndjson pcap=$TMP/trtt.pcap pid
+	tracelab_up || return
+	ip netns exec rt-probe tcpdump -i p0 -n -U --immediate-mode --time-stamp-precision=nano -s 200 \
+		-B 262144 -w "$pcap" icmp or icmp6 2>"$TMP/trtt.tcpdump" &
+	pid=$!
+	wait_until 5 grep -q 'listening on' "$TMP/trtt.tcpdump" || fail "tcpdump did not start"
+	rt trace -q 3 -t 300 --format ndjson 198.18.80.5 2001:db8:80::5 >"$out" 2>/dev/null
+	file_stable "$pcap" || fail "capture file still growing"
+	kill -INT $pid
+	wait $pid
+	grep -q '^0 packets dropped by kernel' "$TMP/trtt.tcpdump" || fail "capture dropped: $(cat "$TMP/trtt.tcpdump")"
+	expect_eq "userspace send times" "$(summary_field tx_user_stamps "$out")" 0
+	python3 "$here/check_trace_rtt.py" "$pcap" "$out" 10 500 >"$TMP/trtt.check" 2>&1 ||
+		fail "$(cat "$TMP/trtt.check")"
+	# 6 answering hops x 3 queries x 2 targets, and any probe past a destination sent
+	# before its distance was known (the destination answers those too).
+	[ "$(awk '/^checked/ { print $2 }' "$TMP/trtt.check")" -ge 36 ] || fail "$(cat "$TMP/trtt.check")"
+}
+
 test_nothing_left_behind() {
 	no_progs_left
 	[ -e /etc/netns/rp-probe/hosts ] || fail "lab host names missing while the lab is up"

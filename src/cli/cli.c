@@ -91,6 +91,8 @@ static const struct cli_opt cli_opts[] = {
 	{ "vcount", 'C', "N", "as -c N, and report every RTT of each host (fping's -C)",
 	  NUM(count, 1, 1000000), .fn = cli_vcount },
 	{ "loop", 'l', NULL, "probe until stopped (Ctrl-C), as -c without end", FLAG(loop) },
+	{ "loop", 'l', NULL, "trace: rounds until stopped (Ctrl-C), then the report as with -c",
+	  FLAG(loop), TRACE },
 	{ "period", 'p', "MS", "between probes to one host when probing many times (default 1000; 0 = back to back)",
 	  NUM(period_ms, 0, CLI_MAX_MS), GIVEN(period_set) },
 	{ "interval", 'i', "MS", "at least this long between any two sends (default 0; --rate still caps)",
@@ -511,7 +513,9 @@ static enum cli_result cli_check_trace(struct cli_ctx *c)
 				o->flows, RINGPING_TRACE_MAX_FLOWS - 1), CLI_BAD;
 	if (o->out.format == OUT_CSV)
 		return snprintf(c->err, c->errlen, "--format csv: a trace writes text or ndjson"), CLI_BAD;
-	o->trace_report = o->count > 1;
+	if (o->loop && o->count > 1)
+		return snprintf(c->err, c->errlen, "'-c' and '-l' exclude each other"), CLI_BAD;
+	o->trace_report = o->count > 1 || o->loop;
 	if (!o->trace_report)
 		o->count = o->queries;
 	if (!o->threads_set)

@@ -1379,6 +1379,19 @@ test_trace_report() {
 	expect_eq "hop lines" "$(printf '%s\n' "$out" | grep -cE '^ +[12]  2001:db8:(:2|200::1) +0\.0% +3 +[0-9.]+ ')" 2
 }
 
+# -l: rounds until Ctrl-C, then the report of what came back.
+test_trace_loop_until_interrupted() {
+	local out pid
+	ip netns exec rp-probe "$RP" trace -l -m 2 198.18.200.1 >"$TMP/tloop.out" 2>/dev/null &
+	pid=$!
+	sleep 2.5
+	kill -INT $pid
+	wait $pid
+	expect_eq exit $? 0
+	out=$(cat "$TMP/tloop.out")
+	expect_eq "report lines" "$(printf '%s\n' "$out" | grep -cE '^ +[12]  198\.18\.(0\.2|200\.1) +0\.0% +[23] ')" 2
+}
+
 # Bad trace options: one line naming the token, exit 3.
 test_trace_bad_options() {
 	local err

@@ -33,6 +33,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 cleanup() {
 	"$LAB" down
+	"$here/tracelab.sh" down
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -163,6 +164,49 @@ table() {
 	done
 }
 
+# trace_row NAME WARTS|NDJSON TIME_FILE: name, wall, probes, (target, hop) pairs answered, targets reached, rss.
+trace_row() {
+	local wall rss
+	wall=$(awk '/^wall/ {print $2}' "$3")
+	rss=$(awk '/^rss/ {print $2}' "$3")
+	if [ "${2##*.}" = warts ]; then
+		sc_warts2json "$2" | python3 -c '
+import json, sys
+p = h = c = 0
+for line in sys.stdin:
+    r = json.loads(line)
+    if r.get("type") == "trace":
+        p += r.get("probe_count", 0); c += r.get("stop_reason") == "COMPLETED"
+        h += len({x["probe_ttl"] for x in r.get("hops", [])})
+print(p, h, c)'
+	else
+		tail -1 "$2" | python3 -c 'import json, sys; s = json.load(sys.stdin); print(s["sent"], s["answered"], s["reached"])'
+	fi | awk -v n="$1" -v w="$wall" -v r="$rss" '{ printf "%-24s %7.2f %8d %8d %8d %7.0f\n", n, w, $1, $2, $3, r / 1024 }'
+}
+
+# The trace lab's /20 (4,096 targets, 7 hops, r5 silent) traced by ringping and scamper (Paris ICMP, a
+# window of every target, 1 s per hop) at 10,000 probes/s (scamper's most), and by ringping unpaced.
+trace_bench() {
+	local r t=$TMP/tr
+	"$here/tracelab.sh" up "$BUILD/quote8" || return
+	seq 0 4095 | awk '{printf "198.18.%d.%d\n", 80 + int($1 / 256), $1 % 256}' >"$TMP/t20"
+	printf '%-24s %7s %8s %8s %8s %7s\n' tool wall_s probes answered reached rss_MB
+	for r in $(seq "$ROUNDS"); do
+		for rate in 10000 0; do
+			/usr/bin/time -f "wall %e\nrss %M" -o "$t.time" ip netns exec rt-probe "$BUILD/ringping" trace \
+				-q 1 --rate $rate --format ndjson 198.18.80.0/20 >"$t.ndjson" 2>/dev/null
+			trace_row "ringping-trace-$rate" "$t.ndjson" "$t.time"
+		done
+		if command -v scamper >/dev/null; then
+			rm -f "$t.warts"
+			/usr/bin/time -f "wall %e\nrss %M" -o "$t.time" ip netns exec rt-probe scamper -O warts \
+				-o "$t.warts" -p 10000 -w 4096 -c "trace -P icmp-paris -q 1 -w 1" -f "$TMP/t20" 2>/dev/null
+			trace_row scamper-10000 "$t.warts" "$t.time"
+		fi
+	done | sort -s -k1,1
+	"$here/tracelab.sh" down
+}
+
 seq 0 65535 | awk '{printf "198.19.%d.%d\n", int($1 / 256), $1 % 256}' >"$TMP/all"
 echo "bench: $(uname -r), $(nproc) CPUs, $(date -u +%F), $ROUNDS rounds, /16 = 65,536 targets"
 echo
@@ -207,6 +251,10 @@ for r in $(seq "$ROUNDS"); do
 done
 xdp_responder off
 table
+
+echo
+echo "== trace: the /20 behind the trace lab's chain (tools/tracelab.sh), one query per hop"
+trace_bench | tee "$TMP/t3"
 
 echo
 echo "== ratios, one /16 sweep, kernel responder (ringping's best mode against each peer)"

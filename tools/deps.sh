@@ -14,7 +14,7 @@ set -eu
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config gcc binutils make
       iproute2 nftables libxml2-utils python3 python3-prometheus-client tcpdump iputils-ping
       libcap2-bin"
-[ "${1:-}" = --bench ] && pkgs="zmap masscan fping nmap time"
+[ "${1:-}" = --bench ] && pkgs="zmap masscan fping nmap scamper time"
 [ "${1:-}" = --vm ] && pkgs="qemu-system-x86 busybox-static kmod cpio xz-utils"
 missing=
 for p in $pkgs; do

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* ringping.8 from its template: @OPTIONS@ becomes the option table, @VERSION@ the version. */
+/*
+ * ringping.8 from its template: @OPTIONS@ becomes the option table,
+ * @TRACE_OPTIONS@ the trace's own options, @VERSION@ the version.
+ */
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
@@ -18,6 +21,8 @@ int main(int argc, char **argv)
 
 		if (!strcmp(line, "@OPTIONS@\n"))
 			cli_usage_man(stdout);
+		else if (!strcmp(line, "@TRACE_OPTIONS@\n"))
+			cli_usage_man_trace(stdout);
 		else if (v)
 			printf("%.*s%s%s", (int)(v - line), line, RINGPING_VERSION, v + 9);
 		else

@@ -231,14 +231,15 @@ static void cli_roff(FILE *f, const char *s)
 	}
 }
 
-void cli_usage_man(FILE *f)
+/* The options of cmd (only: none the sweep takes too) as .TP paragraphs. */
+static void cli_man(FILE *f, unsigned cmd, bool only)
 {
 	size_t i;
 
 	for (i = 0; i < CLI_NOPTS; i++) {
 		const struct cli_opt *c = &cli_opts[i];
 
-		if (!cli_takes(c, CMD_SWEEP))
+		if (!cli_takes(c, cmd) || (only && cli_takes(c, CMD_SWEEP)))
 			continue;
 		fputs(".TP\n.B ", f);
 		if (c->val)
@@ -254,6 +255,16 @@ void cli_usage_man(FILE *f)
 		cli_roff(f, c->help);
 		fputc('\n', f);
 	}
+}
+
+void cli_usage_man(FILE *f)
+{
+	cli_man(f, CMD_SWEEP, false);
+}
+
+void cli_usage_man_trace(FILE *f)
+{
+	cli_man(f, CMD_TRACE, true);
 }
 
 static const struct cli_opt *cli_find(int val, unsigned cmd)

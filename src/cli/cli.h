@@ -80,5 +80,7 @@ enum cli_result cli_parse(int argc, char **argv, struct rp_opts *o, char *err, s
 void cli_usage(FILE *f);
 /* The options as roff (.TP paragraphs), for the man page. */
 void cli_usage_man(FILE *f);
+/* The options only "ringping trace" takes, the same way. */
+void cli_usage_man_trace(FILE *f);
 
 #endif

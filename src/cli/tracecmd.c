@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tracecmd.h"
+#include "tracetopo.h"
 #include "warn.h"
 
 /* What one probe of a hop brought back (the last one, in a report). */
@@ -30,6 +31,8 @@ struct tracecmd {
 	__u64 nhops;
 	struct tc_query *qs;	/* nhops * q */
 	__u64 *path;		/* per (target, flow): its hops by TTL, hops of them */
+	struct tracetopo topo;	/* router interfaces and links (NDJSON) */
+	int topo_err;
 };
 
 static const char *tc_status(__u8 st)
@@ -195,6 +198,34 @@ static void tc_json_hop(struct tracecmd *t, __u64 hop, __u32 ttl, const char *ta
 	fputs("}\n", t->f);
 }
 
+static bool tc_answered(const struct tc_query *s)
+{
+	return s->set && s->status != RINGPING_NO_REPLY && s->status != RINGPING_SEND_FAILED;
+}
+
+/* A path's router interfaces, and its links: a router at one TTL to what answered at the next. */
+static void tc_topo_path(struct tracecmd *t, const __u64 *path, __u32 last, __u64 id)
+{
+	__u32 h, k, j;
+
+	for (h = 0; t->o->first_hop + h <= last; h++)
+		for (k = 0; k < t->q; k++) {
+			const struct tc_query *s = &t->qs[path[h] * t->q + k];
+
+			if (!tc_answered(s))
+				continue;
+			if (s->status != RINGPING_ALIVE)
+				t->topo_err |= tracetopo_add(&t->topo, &s->from, NULL, id);
+			for (j = 0; h && j < t->q; j++) {
+				const struct tc_query *p = &t->qs[path[h - 1] * t->q + j];
+
+				if (tc_answered(p) && p->status != RINGPING_ALIVE &&
+				    memcmp(&p->from, &s->from, sizeof(s->from)))
+					t->topo_err |= tracetopo_add(&t->topo, &p->from, &s->from, id);
+			}
+		}
+}
+
 /* One (target, flow): its hops up to the destination (all of them if it never answered). */
 static bool tc_print_path(struct tracecmd *t, __u64 tgt, __u32 flow)
 {
@@ -222,6 +253,8 @@ static bool tc_print_path(struct tracecmd *t, __u64 tgt, __u32 flow)
 		else
 			tc_text_hop(t, hop, ttl, ringping_addr_family(&addr) == 6);
 	}
+	if (t->o->out.format == OUT_NDJSON)
+		tc_topo_path(t, path, last, tgt * t->o->flows + flow - t->o->flow);
 	return reached;
 }
 
@@ -264,6 +297,9 @@ static int tc_report(struct tracecmd *t, __u64 ntargets)
 			all &= tc_print_path(t, tgt, f);
 		reached += all;
 	}
+	if (t->topo_err)
+		return cli_warn("out of memory for the trace's interfaces and links\n"), RP_EXIT_SYSTEM;
+	tracetopo_json(&t->topo, t->f);
 	tc_summary(t, ntargets, reached, &s);
 	if (fflush(t->f) || ferror(t->f))
 		return cli_warn("writing results: %s\n", strerror(errno)), RP_EXIT_SYSTEM;
@@ -292,5 +328,6 @@ int tracecmd_probe(const struct rp_opts *o, struct ringping *e, __u64 ntargets,
 out:
 	free(t.qs);
 	free(t.path);
+	tracetopo_free(&t.topo);
 	return code;
 }

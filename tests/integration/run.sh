@@ -1479,6 +1479,19 @@ test_trace_flows_find_every_interface() {
 		sed -E 's/"query":[0-9]*,//' | sort -u | cut -d, -f1,2 | uniq -d | wc -l)" 0
 	expect_eq "hop records (32 flows x 7 TTLs)" "$(grep -c '"type":"hop"' "$out")" 224
 	expect_eq "targets reached" "$(summary_field reached "$out")" 1
+	# What the flows saw together: every router interface, and the links between them.
+	expect_eq "router interfaces" "$(grep '"type":"interface"' "$out" | grep -o '"address":"[^"]*"' |
+		cut -d'"' -f4 | sort -t. -k4n | paste -sd' ')" \
+		"198.18.64.2 198.18.64.6 198.18.64.10 198.18.64.14 198.18.64.18 198.18.64.22 198.18.64.26 198.18.64.30 198.18.64.46"
+	for l in 64.2:64.6 64.2:64.10 64.6:64.14 64.10:64.18 64.46:80.3; do
+		grep -q "\"type\":\"link\",\"from\":\"198.18.${l%%:*}\",\"to\":\"198.18.${l#*:}\"" "$out" ||
+			fail "no link 198.18.${l%%:*} -> 198.18.${l#*:}"
+	done
+	expect_eq "links from r3 to the r4s" "$(grep -c '"type":"link","from":"198.18.64.1[48]","to":"198.18.64.\(22\|26\|30\)"' "$out")" \
+		"$(grep -c '"type":"link","from":"198.18.64.1[48]"' "$out")"
+	grep -q '"type":"link","from":"198.18.64.30","to":"198.18.64.46"' "$out" &&
+		fail "a link across the silent hop"
+	return 0
 }
 
 # Forged time-exceeded errors for the silent hop (TTL 5), from a forger in r1 that sees

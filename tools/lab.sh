@@ -197,11 +197,18 @@ lab_old_optmem() {
 	fi
 }
 
+# No IPv6 router solicitations from the lab's interfaces (the default re-sends them for
+# an hour, further and further apart): a test that counts rp-p0's frames saw one.
+lab_quiet_ns() {
+	in_ns "$1" sysctl -qw net.ipv6.conf.default.accept_ra=0 net.ipv6.conf.all.accept_ra=0 \
+		net.ipv6.conf.default.router_solicitations=0 net.ipv6.conf.all.router_solicitations=0
+}
+
 lab_up() {
 	local ns
 	lab_is_up && return 0
 	lab_down
-	for ns in $ALL_NS; do ip netns add "$ns" || { lab_down; return 1; }; done
+	for ns in $ALL_NS; do ip netns add "$ns" && lab_quiet_ns "$ns" || { lab_down; return 1; }; done
 	if ! { lab_up_links && lab_up_xps && lab_up_addrs && lab_up_neigh && lab_up_reject &&
 		lab_up_addrs6 && lab_up_neigh6 && lab_up_names &&
 		in_ns $NS_TGT sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 &&

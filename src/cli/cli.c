@@ -522,8 +522,6 @@ static enum cli_result cli_check_trace(struct cli_ctx *c)
 	if (o->flow + o->flows > RINGPING_TRACE_MAX_FLOWS)
 		return snprintf(c->err, c->errlen, "--flow %u --flows %u: flows end at %d", o->flow,
 				o->flows, RINGPING_TRACE_MAX_FLOWS - 1), CLI_BAD;
-	if (o->out.format == OUT_CSV)
-		return snprintf(c->err, c->errlen, "--format csv: a trace writes text or ndjson"), CLI_BAD;
 	if (o->loop && o->count > 1)
 		return snprintf(c->err, c->errlen, "'-c' and '-l' exclude each other"), CLI_BAD;
 	o->trace_report = o->count > 1 || o->loop;

@@ -173,9 +173,21 @@ static void tc_report_hop(struct tracecmd *t, __u64 hop, __u32 ttl)
 		fputc('\n', t->f);
 }
 
+/* The hop's last responder, or NULL. */
+static const struct tc_query *tc_last(const struct tracecmd *t, __u64 hop)
+{
+	const struct tc_query *s = NULL;
+
+	for (__u32 k = 0; k < t->q; k++)
+		if (t->qs[hop * t->q + k].set && t->qs[hop * t->q + k].status != RINGPING_NO_REPLY &&
+		    t->qs[hop * t->q + k].status != RINGPING_SEND_FAILED)
+			s = &t->qs[hop * t->q + k];
+	return s;
+}
+
 static void tc_json_hop(struct tracecmd *t, __u64 hop, __u32 ttl, const char *target, __u32 flow)
 {
-	const struct tc_query *s = &t->qs[hop * t->q + t->q - 1];
+	const struct tc_query *s = tc_last(t, hop);
 	char a[RINGPING_ADDRSTRLEN];
 	struct ringping_host h;
 
@@ -183,11 +195,7 @@ static void tc_json_hop(struct tracecmd *t, __u64 hop, __u32 ttl, const char *ta
 		return;
 	fprintf(t->f, "{\"type\":\"hop\",\"target\":\"%s\",\"flow\":%u,\"ttl\":%u,\"sent\":%u,"
 		"\"received\":%u,\"loss_pct\":%.2f", target, flow, ttl, h.sent, h.received, h.loss_pct);
-	for (__u32 k = 0; k < t->q; k++) /* the last responder */
-		if (t->qs[hop * t->q + k].set && t->qs[hop * t->q + k].status != RINGPING_NO_REPLY &&
-		    t->qs[hop * t->q + k].status != RINGPING_SEND_FAILED)
-			s = &t->qs[hop * t->q + k];
-	if (s->set && s->status != RINGPING_NO_REPLY && s->status != RINGPING_SEND_FAILED)
+	if (s)
 		fprintf(t->f, ",\"from\":\"%s\",\"status\":\"%s\"",
 			ringping_addr_str(&s->from, a, sizeof(a)), tc_status(s->status));
 	if (h.has_rtt)
@@ -196,6 +204,29 @@ static void tc_json_hop(struct tracecmd *t, __u64 hop, __u32 ttl, const char *ta
 			h.min_ms, h.avg_ms, h.max_ms, h.stddev_ms, h.p50_ms, h.p90_ms, h.p99_ms,
 			h.jitter_ms);
 	fputs("}\n", t->f);
+}
+
+#define TC_CSV_HEADER "target,flow,ttl,from,status,sent,received,loss_pct,min_ms,avg_ms,max_ms," \
+		      "stddev_ms,p50_ms,p90_ms,p99_ms,jitter_ms\n"
+
+/* CSV: the hop record's fields in one row; empty where NDJSON leaves them out. */
+static void tc_csv_hop(struct tracecmd *t, __u64 hop, __u32 ttl, const char *target, __u32 flow)
+{
+	const struct tc_query *s = tc_last(t, hop);
+	char a[RINGPING_ADDRSTRLEN] = "";
+	struct ringping_host h;
+
+	if (ringping_host(t->e, hop, &h))
+		return;
+	if (s)
+		ringping_addr_str(&s->from, a, sizeof(a));
+	fprintf(t->f, "%s,%u,%u,%s,%s,%u,%u,%.2f", target, flow, ttl, a, s ? tc_status(s->status) : "",
+		h.sent, h.received, h.loss_pct);
+	if (h.has_rtt)
+		fprintf(t->f, ",%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n", h.min_ms, h.avg_ms, h.max_ms,
+			h.stddev_ms, h.p50_ms, h.p90_ms, h.p99_ms, h.jitter_ms);
+	else
+		fputs(",,,,,,,,\n", t->f);
 }
 
 static bool tc_answered(const struct tc_query *s)
@@ -248,6 +279,8 @@ static bool tc_print_path(struct tracecmd *t, __u64 tgt, __u32 flow)
 
 		if (t->o->out.format == OUT_NDJSON)
 			tc_json_hop(t, hop, ttl, a, flow);
+		else if (t->o->out.format == OUT_CSV)
+			tc_csv_hop(t, hop, ttl, a, flow);
 		else if (t->o->trace_report)
 			tc_report_hop(t, hop, ttl);
 		else
@@ -290,6 +323,8 @@ static int tc_report(struct tracecmd *t, __u64 ntargets)
 
 	if (tc_paths(t) || ringping_summary(t->e, &s))
 		return RP_EXIT_SYSTEM;
+	if (t->o->out.format == OUT_CSV)
+		fputs(TC_CSV_HEADER, t->f);
 	for (tgt = 0; tgt < ntargets; tgt++) {
 		bool all = true;
 

@@ -1386,6 +1386,20 @@ test_trace_ndjson() {
 	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
 }
 
+# CSV: a header, then a row per hop up to each path's end (empty fields for a silent hop).
+test_trace_csv() {
+	local out
+	rp trace --format csv -q 2 -m 3 -t 300 198.18.200.1 198.18.150.1 >"$TMP/trace.csv" 2>/dev/null
+	expect_eq exit $? 1
+	out=$(sed -E 's/,[0-9]+\.[0-9]{3}/,T/g' "$TMP/trace.csv")
+	expect_eq rows "$out" "$(printf '%s\n' \
+		target,flow,ttl,from,status,sent,received,loss_pct,min_ms,avg_ms,max_ms,stddev_ms,p50_ms,p90_ms,p99_ms,jitter_ms \
+		198.18.150.1,0,1,,,2,0,100.00,,,,,,,, 198.18.150.1,0,2,,,2,0,100.00,,,,,,,, \
+		198.18.150.1,0,3,,,2,0,100.00,,,,,,,, \
+		198.18.200.1,0,1,198.18.0.2,time-exceeded,2,2,0.00,T,T,T,T,T,T,T,T \
+		198.18.200.1,0,2,198.18.200.1,alive,2,2,0.00,T,T,T,T,T,T,T,T)"
+}
+
 # -c: mtr's report, per-hop statistics over N rounds (a second apart).
 test_trace_report() {
 	local out

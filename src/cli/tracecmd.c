@@ -18,7 +18,7 @@
 struct tc_query {
 	struct ringping_addr from;
 	double rtt_ms;
-	__u8 status, type, code;
+	__u8 status, code;
 	bool set;
 };
 
@@ -73,7 +73,7 @@ static void tc_on_probe(void *ctx, const struct ringping_probe *p)
 		return;
 	s = &t->qs[p->target_index * t->q + slot];
 	*s = (struct tc_query){ .from = p->from, .rtt_ms = p->rtt_ns >= 0 ? p->rtt_ns / 1e6 : NAN,
-				.status = (__u8)p->status, .type = p->icmp_type, .code = p->icmp_code,
+				.status = (__u8)p->status, .code = p->icmp_code,
 				.set = true };
 }
 
@@ -173,14 +173,18 @@ static void tc_report_hop(struct tracecmd *t, __u64 hop, __u32 ttl)
 		fputc('\n', t->f);
 }
 
+static bool tc_answered(const struct tc_query *s)
+{
+	return s->set && s->status != RINGPING_NO_REPLY && s->status != RINGPING_SEND_FAILED;
+}
+
 /* The hop's last responder, or NULL. */
 static const struct tc_query *tc_last(const struct tracecmd *t, __u64 hop)
 {
 	const struct tc_query *s = NULL;
 
 	for (__u32 k = 0; k < t->q; k++)
-		if (t->qs[hop * t->q + k].set && t->qs[hop * t->q + k].status != RINGPING_NO_REPLY &&
-		    t->qs[hop * t->q + k].status != RINGPING_SEND_FAILED)
+		if (tc_answered(&t->qs[hop * t->q + k]))
 			s = &t->qs[hop * t->q + k];
 	return s;
 }
@@ -227,11 +231,6 @@ static void tc_csv_hop(struct tracecmd *t, __u64 hop, __u32 ttl, const char *tar
 			h.stddev_ms, h.p50_ms, h.p90_ms, h.p99_ms, h.jitter_ms);
 	else
 		fputs(",,,,,,,,\n", t->f);
-}
-
-static bool tc_answered(const struct tc_query *s)
-{
-	return s->set && s->status != RINGPING_NO_REPLY && s->status != RINGPING_SEND_FAILED;
 }
 
 /* A path's router interfaces, and its links: a router at one TTL to what answered at the next. */

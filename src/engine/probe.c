@@ -16,11 +16,17 @@ __u32 probe_csum_add(__u32 sum, const __u8 *b, size_t len)
 	return sum;
 }
 
-static __u16 csum_fold(__u32 sum)
+/* One's-complement sum folded to 16 bits, not complemented. */
+static __u16 csum_sum16(__u32 sum)
 {
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)~sum;
+	return (__u16)sum;
+}
+
+static __u16 csum_fold(__u32 sum)
+{
+	return (__u16)~csum_sum16(sum);
 }
 
 __u16 probe_csum(const __u8 *b, size_t len)
@@ -91,14 +97,6 @@ void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct ringping_ad
 	c = csum_fold(sum);
 	buf[2] = c >> 8;
 	buf[3] = c;
-}
-
-/* One's-complement sum folded to 16 bits, not complemented. */
-static __u16 csum_sum16(__u32 sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)sum;
 }
 
 static void put_be16(__u8 *p, __u16 v)

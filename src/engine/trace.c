@@ -44,8 +44,9 @@ __u64 trace_wave(const struct trace_map *m, int family)
 
 void trace_split(const struct trace_map *m, __u64 v, __u64 *target, struct probe_hop *h)
 {
-	bool v6 = v >= trace_count4(m);
-	__u64 n = v6 ? m->n6 : m->n4, local = v6 ? v - trace_count4(m) : v, w = n * m->flows;
+	__u64 c4 = trace_count4(m);
+	bool v6 = v >= c4;
+	__u64 n = v6 ? m->n6 : m->n4, local = v6 ? v - c4 : v, w = n * m->flows;
 
 	h->ttl = m->first + (__u32)(local / w);
 	h->flow = m->flow0 + (__u32)(local % w / n);

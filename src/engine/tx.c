@@ -548,7 +548,6 @@ static void tx_note_sent(struct tx *tx)
 		__atomic_store_n(&tx->first_sent_ns, tx_mono_now(), __ATOMIC_RELAXED);
 }
 
-/* The socket's queues were never near full: it dropped nothing, and holds under half. */
 int tx_meminfo(const struct tx *tx, __u32 *mi)
 {
 	socklen_t len = SK_MEMINFO_VARS * sizeof(*mi);
@@ -557,6 +556,7 @@ int tx_meminfo(const struct tx *tx, __u32 *mi)
 	       len < SK_MEMINFO_VARS * sizeof(*mi) ? -1 : 0;
 }
 
+/* The socket's queues were never near full: it dropped nothing, and holds under half. */
 static bool tx_unpressed(const struct tx *tx)
 {
 	__u32 mi[SK_MEMINFO_VARS];
@@ -579,13 +579,6 @@ bool tx_check_stamps(struct tx *tx, __u64 now_mono, __u64 wait_ns)
 	return true;
 }
 
-/*
- * A datagram socket reports each ICMP error it gets once more, as a pending
- * socket error, and the next send fails with it (the kernel checks for one
- * before building the datagram): that probe was never sent, and its
- * failure says nothing about it. Errors an ICMP message maps to are tried
- * again; a real one fails the same way each time and is kept.
- */
 /* Read (and so clear) a datagram socket's pending error; nonzero if there was one. */
 static int tx_clear_pending(const struct tx *tx)
 {
@@ -633,6 +626,13 @@ static bool tx_route_refuses(const struct tx *tx, const struct msghdr *m)
 	return refused != 0;
 }
 
+/*
+ * A datagram socket reports each ICMP error it gets once more, as a pending
+ * socket error, and the next send fails with it (the kernel checks for one
+ * before building the datagram): that probe was never sent, and its
+ * failure says nothing about it. Errors an ICMP message maps to are tried
+ * again; a real one fails the same way each time and is kept.
+ */
 static bool tx_dgram_retry(const struct tx *tx, int err, const struct msghdr *m, struct tx_retry *rt)
 {
 	if (!tx->dgram || ++rt->tries > TX_DGRAM_TRIES_MAX)

@@ -122,6 +122,12 @@ static struct inflight_slot *inflight_live(struct inflight *f, __u64 seq)
 	return s;
 }
 
+void inflight_skip_to(struct inflight *f, __u64 next)
+{
+	if (next > f->tail)
+		f->tail = next;
+}
+
 void inflight_send_failed(struct inflight *f, __u64 seq, int err)
 {
 	struct inflight_slot *s = inflight_live(f, seq);

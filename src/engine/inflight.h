@@ -65,6 +65,12 @@ __u64 inflight_room(const struct inflight *f);
  */
 struct inflight_slot *inflight_push(struct inflight *f, __u64 seq, __u64 idx, __u64 now_mono,
 				    __u64 tx_user_ns);
+/*
+ * Every seq below next that was not pushed never will be: skipped ones count
+ * against the room too until the head passes them, so that a later push can
+ * never land on a live slot a lap behind (a trace skips most of its hops).
+ */
+void inflight_skip_to(struct inflight *f, __u64 next);
 /* The kernel refused probe seq's send. */
 void inflight_send_failed(struct inflight *f, __u64 seq, int err);
 /* A kernel TX stamp for stamp key (low 32 bits of seq). */

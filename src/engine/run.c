@@ -305,6 +305,7 @@ static void run_build_job(struct run *r, struct sender_job *j, __u32 n, __u64 no
 		inflight_push(&r->inf, p, idx, now, tx_user);
 		j->seq[m++] = p;
 	}
+	inflight_skip_to(&r->inf, sch->next);
 	j->n = m;
 	pacer_commit(&r->pacer, m);
 	r->t_last_send = now;

@@ -51,6 +51,14 @@ static int run_epoll(struct run *r)
 	return 0;
 }
 
+/*
+ * Retries and traces skip positions (hosts that answered, hops past a path's
+ * end), and a skipped one holds its slot until the head passes it: with room
+ * for one timeout's probes only, a retry round of a mostly alive /16 would be
+ * paced by the ring, not the rate. Room for a round's positions, up to this.
+ */
+#define RUN_INFLIGHT_SKIP_MAX (1ULL << 18)
+
 static __u64 run_inflight_capacity(const struct run *r, __u64 total)
 {
 	const struct pacer *p = &r->pacer;
@@ -58,6 +66,10 @@ static __u64 run_inflight_capacity(const struct run *r, __u64 total)
 	__u64 want = p->den ? (__u64)((unsigned __int128)r->o->timeout_ns * p->den /
 				     p->num_ns) + 1 + r->o->batch
 			    : RUN_INFLIGHT_MAX;
+	__u64 round = r->ntargets < RUN_INFLIGHT_SKIP_MAX ? r->ntargets : RUN_INFLIGHT_SKIP_MAX;
+
+	if ((r->o->retries || r->trace) && want < round)
+		want = round;
 
 	if (want > total)
 		want = total;

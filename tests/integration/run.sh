@@ -1058,6 +1058,23 @@ test_empty_retry_rounds_take_no_time() {
 	expect_eq "probes (one: the host answered)" "$(summary_field probes "$out")" 1
 }
 
+# -r over a mostly alive /16 and a silent /24: the retry round skips the 65,536 that
+# answered, faster than the ring of one timeout's probes turns over. Its room was counted
+# from the last probe pushed, not the last position skipped: a retry landed on a live
+# slot a lap behind, that probe never resolved, and the run never ended (not even on
+# SIGTERM). Each silent host is tried twice, every probe in its bucket.
+test_retry_round_skipping_a_16_ends() {
+	local out=$TMP/retry16.ndjson code
+	timeout -s KILL 40 ip netns exec rp-probe "$RP" -q -r 1 -t 200 --format ndjson \
+		198.19.0.0/16 198.18.150.0/24 >"$out" 2>/dev/null
+	code=$?
+	expect_eq "exit code (within 40 s)" $code 1
+	expect_eq alive "$(summary_field alive_hosts "$out")" 65536
+	expect_eq probes "$(summary_field probes "$out")" $((65536 + 2 * 256))
+	expect_eq "no reply" "$(summary_field no_reply "$out")" 512
+	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
+}
+
 test_interface_vanishes() {
 	local out=$TMP/vanish.ndjson pid code base
 	base=$(tx_packets)

@@ -224,6 +224,30 @@ static void test_sequence_gaps(void **s)
 	assert_int_equal(f.open, 1);
 }
 
+/*
+ * Skipped sequence numbers at the end of a batch count against the room: a
+ * trace skips most hops of a wave, and with room counted from the last push
+ * the next batch's pushes wrapped onto live slots (seq 8 onto seq 0's), whose
+ * probes then never resolved and the run never ended.
+ */
+static void test_skipped_tail_takes_room(void **s)
+{
+	inflight_push(&f, 0, 10, 0, 1000);
+	inflight_skip_to(&f, 8); /* 1..7 skipped: the ring is full */
+	assert_int_equal(inflight_room(&f), 0);
+	inflight_skip_to(&f, 3); /* never backwards */
+	assert_int_equal(f.tail, 8);
+	inflight_retire(&f, 50 * MS, false); /* seq 0 still waits */
+	assert_int_equal(inflight_room(&f), 0);
+	assert_int_equal(f.open, 1);
+	inflight_retire(&f, 200 * MS, false); /* its timeout: the head passes the gap too */
+	assert_int_equal(ngot, 1);
+	assert_int_equal(got[0].status, RINGPING_NO_REPLY);
+	assert_int_equal(f.head, 8);
+	assert_int_equal(inflight_room(&f), 8);
+	assert_int_equal(f.open, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +260,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_send_failed_and_force, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_step_never_negative, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sequence_gaps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_skipped_tail_takes_room, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release_pending_when_stamps_stop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_user_stamp_flagged, setup, teardown),
 	};

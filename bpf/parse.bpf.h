@@ -68,6 +68,9 @@ static __always_inline __u32 rp_off(__u32 off)
 const volatile __u64 rp_key0 = 0;
 const volatile __u64 rp_key1 = 0;
 const volatile __u8 rp_trace = 0; /* probes of a trace (rp_tag_ok) */
+/* A trace's transport: 0 (ICMP echo), RP_IPPROTO_UDP or RP_IPPROTO_TCP; and its destination port. */
+const volatile __u8 rp_trace_proto = 0;
+const volatile __u16 rp_trace_port = 0;
 
 static __always_inline __u32 rp_rd16(const __u8 *b, __u32 off)
 {
@@ -177,6 +180,34 @@ static __always_inline bool rp_tag_ok(const __u8 *b, __u32 icmp, struct rp_recor
 }
 
 /*
+ * A UDP or TCP probe of a trace (ringping_abi.h): ours is the port the run
+ * sent from, theirs the one it sent to, seq32 the UDP checksum or the TCP
+ * sequence number. Out of line for the same reason as rp_addr_hash.
+ */
+static __noinline bool rp_l4_ok(struct rp_record *r, __u32 ours, __u32 theirs, __u32 seq32)
+{
+	__u64 h;
+
+	r->qseq = (__u16)seq32;
+	if (theirs != rp_trace_port)
+		return false;
+	h = rp_addr_hash(r->target, RP_TRACE_FLOW(seq32 & 0xffff), 3);
+	if (ours != RP_TRACE_SPORT(h))
+		return false;
+	return rp_trace_proto != RP_IPPROTO_TCP || seq32 == RP_TRACE_TCPSEQ(h, seq32 & 0xffff);
+}
+
+/* The quoted probe at off (8 bytes there): one of ours to r->target? */
+static __always_inline bool rp_quote_ok(const __u8 *b, __u32 off, __u32 echo, struct rp_record *r)
+{
+	if (rp_trace_proto == RP_IPPROTO_UDP)
+		return rp_l4_ok(r, rp_rd16(b, off), rp_rd16(b, off + 2), rp_rd16(b, off + 6));
+	if (rp_trace_proto == RP_IPPROTO_TCP)
+		return rp_l4_ok(r, rp_rd16(b, off), rp_rd16(b, off + 2), rp_rd32(b, off + 4));
+	return b[RP_OFF(off)] == echo && rp_tag_ok(b, off, r);
+}
+
+/*
  * seq and cookie from the (quoted) payload, when it is there. The cookie is
  * checked here, not only in userspace: a sender who learnt one probe's tag
  * (it is fixed per target) can forge answers at will, and every record it
@@ -216,6 +247,72 @@ static __always_inline bool rp_icmp_csum(const __u8 *b, __u32 n, __u32 icmp, __u
 	return rp_csum_ok(b, icmp, len);
 }
 
+/*
+ * A transport checksum's pseudo-header: the addresses (words 4-byte words at
+ * off: 2 for IPv4, 8 for IPv6), the length and the protocol, summed in host
+ * order like the message (network-order words swapped).
+ */
+static __always_inline __u64 rp_pseudo_sum(const __u8 *b, __u32 off, __u32 words, __u32 len, __u32 proto)
+{
+	__u64 sum = __builtin_bswap16((__u16)(len >> 16)) + __builtin_bswap16((__u16)len) +
+		    __builtin_bswap16((__u16)proto);
+	const __u8 *a = &b[RP_OFF(off)];
+	__u32 i;
+
+#pragma unroll
+	for (i = 0; i < 8; i++)
+		if (i < words)
+			sum += *(const __u32 *)&a[4 * i];
+	return sum;
+}
+
+static __always_inline bool rp_is_tcp(__u32 proto)
+{
+	return rp_trace_proto == RP_IPPROTO_TCP && proto == RP_IPPROTO_TCP;
+}
+
+#define RP_TCP_SYN 0x02
+#define RP_TCP_RST 0x04
+#define RP_TCP_ACK 0x10
+
+/*
+ * A TCP trace's destination answers its SYN with a SYN-ACK, or with a RST
+ * where nothing listens; either acknowledges the probe's sequence number plus
+ * one, which names the probe as a quote's would (rp_l4_ok). r->target is the
+ * packet's source; psum its pseudo-header's sum.
+ */
+static __always_inline int rp_parse_tcp(const __u8 *b, __u32 n, __u32 tcp, __u32 len, __u64 psum,
+					struct rp_record *r)
+{
+	__u32 fl;
+
+	if (len < 20 || tcp + 20 > n)
+		return RP_V_MALFORMED;
+	fl = b[RP_OFF(tcp + 13)];
+	if (!(fl & RP_TCP_ACK) || !(fl & (RP_TCP_SYN | RP_TCP_RST)))
+		return RP_V_NOT_OURS;
+	if (!rp_l4_ok(r, rp_rd16(b, tcp + 2), rp_rd16(b, tcp), rp_rd32(b, tcp + 8) - 1))
+		return RP_V_NOT_OURS;
+	/*
+	 * Linux leaves a segment's checksum to the device (CHECKSUM_PARTIAL): on
+	 * a veth or from the host itself the field still holds the pseudo-
+	 * header's folded sum, which the stack trusts. Summed in host order,
+	 * that sum's bytes are the field's swapped.
+	 */
+	if (tcp + len > n) {
+		r->flags |= RP_REC_F_CSUM_UNCHECKED;
+	} else if (!rp_csum_ok_from(b, tcp, len, psum)) {
+		if (rp_fold(psum) != __builtin_bswap16((__u16)rp_rd16(b, tcp + 16)))
+			return RP_V_MALFORMED;
+		r->flags |= RP_REC_F_CSUM_UNCHECKED;
+	}
+	__builtin_memcpy(r->from, r->target, RP_ADDR_LEN);
+	r->kind = RP_KIND_REPLY;
+	r->flags |= RP_REC_F_TCP;
+	r->info = fl;
+	return RP_V_REPLY;
+}
+
 static __always_inline int rp_parse_reply(const __u8 *b, __u32 n, __u32 l3, __u32 icmp,
 					  __u32 len, struct rp_record *r)
 {
@@ -242,15 +339,13 @@ static __always_inline int rp_parse_error(const __u8 *b, __u32 n, __u32 l3, __u3
 	qhl = (b[RP_OFF(q)] & 0xf) * 4;
 	if (qhl < 20)
 		return RP_V_MALFORMED;
-	if (b[RP_OFF(q + 9)] != RP_IPPROTO_ICMP)
+	if (b[RP_OFF(q + 9)] != (rp_trace_proto ? rp_trace_proto : RP_IPPROTO_ICMP))
 		return RP_V_NOT_OURS;
 	qicmp = q + qhl;
 	if (len < 8 + qhl + 8 || qicmp + 8 > n)
 		return RP_V_MALFORMED;
-	if (b[RP_OFF(qicmp)] != RP_ICMP_ECHO)
-		return RP_V_NOT_OURS;
 	rp_addr4(r->target, b, q + 16);
-	if (!rp_tag_ok(b, qicmp, r))
+	if (!rp_quote_ok(b, qicmp, RP_ICMP_ECHO, r))
 		return RP_V_NOT_OURS;
 	if (!rp_icmp_csum(b, n, icmp, len, r))
 		return RP_V_MALFORMED;
@@ -261,6 +356,8 @@ static __always_inline int rp_parse_error(const __u8 *b, __u32 n, __u32 l3, __u3
 	else if (r->icmp_type == RP_ICMP_PARAMETERPROB)
 		r->info = b[RP_OFF(icmp + 4)];
 	/* Quoting 8 bytes is fine (routers may); quoting a payload we never sent is not. */
+	if (rp_trace_proto == RP_IPPROTO_TCP) /* a bare SYN: no payload to check */
+		return RP_V_ERROR;
 	return rp_read_payload(b, n, qicmp + 8, len - 8 - qhl - 8, r) ? RP_V_ERROR : RP_V_FORGED;
 }
 
@@ -280,7 +377,7 @@ static __always_inline int rp_parse_ipv4(const __u8 *b, __u32 n, __u32 pkt_len, 
 	/* XDP runs before the stack checks the header; a reply it would drop is not a reply. */
 	if (!rp_csum_ok(b, l3, hl))
 		return RP_V_MALFORMED;
-	if (b[RP_OFF(l3 + 9)] != RP_IPPROTO_ICMP)
+	if (b[RP_OFF(l3 + 9)] != RP_IPPROTO_ICMP && !rp_is_tcp(b[RP_OFF(l3 + 9)]))
 		return RP_V_NOT_OURS;
 	/* Fragments are reassembled by the stack; XDP sees them before that. */
 	if (rp_rd16(b, l3 + 6) & 0x3fff)
@@ -292,6 +389,10 @@ static __always_inline int rp_parse_ipv4(const __u8 *b, __u32 n, __u32 pkt_len, 
 
 	r->family = 4;
 	r->ttl = b[RP_OFF(l3 + 8)];
+	if (b[RP_OFF(l3 + 9)] == RP_IPPROTO_TCP) {
+		rp_addr4(r->target, b, l3 + 12);
+		return rp_parse_tcp(b, n, icmp, len, rp_pseudo_sum(b, l3 + 12, 2, len, RP_IPPROTO_TCP), r);
+	}
 	r->icmp_type = b[RP_OFF(icmp)];
 	r->icmp_code = b[RP_OFF(icmp + 1)];
 	switch (r->icmp_type) {
@@ -342,25 +443,16 @@ static __always_inline int rp_v6_walk(const __u8 *b, __u32 n, __u32 end, __u32 *
 }
 
 /*
- * ICMPv6's checksum covers a pseudo-header: both addresses, the length and
- * 58, summed in host order like the message (network-order words swapped).
+ * ICMPv6's checksum covers a pseudo-header (rp_pseudo_sum) with next header 58.
  */
 static __always_inline bool rp_icmp6_csum(const __u8 *b, __u32 n, __u32 l3, __u32 icmp, __u32 len,
 					  bool frag, struct rp_record *r)
 {
-	__u64 sum = __builtin_bswap16((__u16)(len >> 16)) + __builtin_bswap16((__u16)len) +
-		    __builtin_bswap16(RP_IPPROTO_ICMPV6);
-	const __u8 *a = &b[RP_OFF(l3 + 8)];
-	__u32 i;
-
 	if (frag || icmp + len > n) {
 		r->flags |= RP_REC_F_CSUM_UNCHECKED;
 		return true;
 	}
-#pragma unroll
-	for (i = 0; i < 8; i++) /* source and destination: 32 bytes at l3 + 8 */
-		sum += *(const __u32 *)&a[4 * i];
-	return rp_csum_ok_from(b, icmp, len, sum);
+	return rp_csum_ok_from(b, icmp, len, rp_pseudo_sum(b, l3 + 8, 8, len, RP_IPPROTO_ICMPV6));
 }
 
 static __always_inline void rp_addr6(__u8 *dst, const __u8 *b, __u32 off)
@@ -409,14 +501,12 @@ static __always_inline int rp_parse_error6(const __u8 *b, __u32 n, __u32 l3, __u
 	v = rp_v6_walk(b, n, end, &qoff, &qnh, &qfrag);
 	if (v >= 0)
 		return v;
-	if (qnh != RP_IPPROTO_ICMPV6)
+	if (qnh != (rp_trace_proto ? rp_trace_proto : RP_IPPROTO_ICMPV6))
 		return RP_V_NOT_OURS;
 	if (qoff + 8 > n || qoff + 8 > end)
 		return RP_V_MALFORMED;
-	if (b[RP_OFF(qoff)] != RP_ICMP6_ECHO_REQUEST)
-		return RP_V_NOT_OURS;
 	rp_addr6(r->target, b, q + 24);
-	if (rp_addr_mapped(r->target) || !rp_tag_ok(b, qoff, r))
+	if (rp_addr_mapped(r->target) || !rp_quote_ok(b, qoff, RP_ICMP6_ECHO_REQUEST, r))
 		return RP_V_NOT_OURS;
 	if (!rp_icmp6_csum(b, n, l3, icmp, len, frag, r))
 		return RP_V_MALFORMED;
@@ -424,6 +514,8 @@ static __always_inline int rp_parse_error6(const __u8 *b, __u32 n, __u32 l3, __u
 	r->kind = RP_KIND_ERROR;
 	if (r->icmp_type == RP_ICMP6_PKT_TOOBIG || r->icmp_type == RP_ICMP6_PARAMPROB)
 		r->info = rp_rd32(b, icmp + 4); /* the MTU, or the pointer */
+	if (rp_trace_proto == RP_IPPROTO_TCP)
+		return RP_V_ERROR;
 	return rp_read_payload(b, n, qoff + 8, end - qoff - 8, r) ? RP_V_ERROR : RP_V_FORGED;
 }
 
@@ -450,7 +542,7 @@ static __always_inline int rp_parse_ipv6(const __u8 *b, __u32 n, __u32 pkt_len, 
 	 * checksum covers: never credited unchecked. Reassembled by the stack, it
 	 * reaches the socket program whole (in XDP mode too, see rp_sock_min_len).
 	 */
-	if (nh != RP_IPPROTO_ICMPV6 || frag)
+	if (frag || (nh != RP_IPPROTO_ICMPV6 && !rp_is_tcp(nh)))
 		return RP_V_NOT_OURS;
 	icmp = off;
 	len = end - icmp;
@@ -458,6 +550,12 @@ static __always_inline int rp_parse_ipv6(const __u8 *b, __u32 n, __u32 pkt_len, 
 		return RP_V_MALFORMED;
 	r->family = 6;
 	r->ttl = b[RP_OFF(l3 + 7)];
+	if (nh == RP_IPPROTO_TCP) {
+		rp_addr6(r->target, b, l3 + 8);
+		if (rp_addr_mapped(r->target))
+			return RP_V_NOT_OURS;
+		return rp_parse_tcp(b, n, icmp, len, rp_pseudo_sum(b, l3 + 8, 8, len, RP_IPPROTO_TCP), r);
+	}
 	r->icmp_type = b[RP_OFF(icmp)];
 	r->icmp_code = b[RP_OFF(icmp + 1)];
 	switch (r->icmp_type) {

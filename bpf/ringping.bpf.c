@@ -139,7 +139,9 @@ static __always_inline int rp_xdp_frame(struct rp_scratch *s, __u32 n, __u32 pkt
 	else
 		v = RP_V_NOT_OURS;
 	v = rp_emit(v, &s->rec);
-	return (v == RP_V_REPLY && rp_xdp_drop) ? RP_XDP_DROP : RP_XDP_PASS;
+	/* A TCP answer goes on to the stack, whose RST ends the destination's half-open connection. */
+	return (v == RP_V_REPLY && rp_xdp_drop && !(s->rec.flags & RP_REC_F_TCP)) ? RP_XDP_DROP
+										   : RP_XDP_PASS;
 }
 
 SEC("xdp")

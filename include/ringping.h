@@ -83,14 +83,16 @@ struct ringping_probe {
 	struct ringping_addr from; /* who answered (the reporting router for errors) */
 	__u8 ttl;		/* TTL / hop limit of the answer */
 	__u8 icmp_type, icmp_code;
-	__u32 info;		/* next-hop MTU (frag needed, packet too big) or parameter-problem pointer */
+	__u32 info;		/* next-hop MTU (frag needed, packet too big) or parameter-problem
+				 * pointer; a TCP trace's answer from its destination: its TCP flags */
 	int err;		/* RINGPING_SEND_FAILED: -errno */
 	bool tx_user;		/* the RTT rests on a userspace stamp: no kernel TX stamp came
 				 * (or, in dgram mode, no kernel RX stamp) */
 	__u64 target_index;	/* the target's index (ringping_target) */
 	__u16 icmp_id, icmp_seq; /* the echo request's identifier and sequence (keyed, see README;
-				  * dgram mode: the identifier is the kernel's, reported as 0) */
-	__u32 bytes;		/* ICMP bytes sent (header and data) */
+				  * dgram mode: the identifier is the kernel's, reported as 0; a UDP
+				  * or TCP trace: the source port, and the name its probe carries) */
+	__u32 bytes;		/* ICMP bytes sent (header and data; a UDP or TCP trace's: its header and data) */
 	__u32 trace_ttl;	/* a trace: the TTL / hop limit the probe went out with (else 0) */
 	__u32 trace_flow;	/* a trace: its flow */
 };
@@ -173,6 +175,9 @@ enum ringping_send_path {
  */
 enum ringping_mode { RINGPING_MODE_AUTO, RINGPING_MODE_BPF, RINGPING_MODE_DGRAM };
 
+/* What a trace's probes are (opts.trace_proto). */
+enum ringping_trace_proto { RINGPING_TRACE_ICMP, RINGPING_TRACE_UDP, RINGPING_TRACE_TCP };
+
 enum ringping_log_level { RINGPING_LOG_WARN, RINGPING_LOG_INFO, RINGPING_LOG_DEBUG };
 
 /* A diagnostic line (with its newline) from the engine or libbpf beneath it. */
@@ -240,10 +245,20 @@ struct ringping_opts {
 	 * of (ringping_hop() decodes one); any answer is the hop's reply, a
 	 * time-exceeded error above all. TTLs past a target's echo reply are
 	 * not probed again. BPF mode and the raw send path only.
+	 *
+	 * trace_proto chooses the probes: RINGPING_TRACE_ICMP (echo requests),
+	 * RINGPING_TRACE_UDP (to trace_port, 0: 33434; the destination's port
+	 * unreachable is its answer, and the probe's status then alive) or
+	 * RINGPING_TRACE_TCP (a SYN to trace_port, 0: 80; a SYN-ACK or RST is the
+	 * answer). UDP and TCP probes go out from one source address per family
+	 * (src/src6 if set, else the kernel's choice for the first target), as
+	 * their checksums cover it.
 	 */
 	bool trace;
 	__u32 first_hop, max_hops;
 	__u32 trace_flow, trace_flows;
+	enum ringping_trace_proto trace_proto;
+	__u16 trace_port;
 };
 
 /* A trace's limits: its probes carry TTL and flow in 6 bits each. */

@@ -26,6 +26,8 @@ enum rp_rec_flags {
 	RP_REC_F_PAYLOAD = 1 << 0,	  /* seq and cookie were read from the (quoted) payload */
 	RP_REC_F_CSUM_UNCHECKED = 1 << 1, /* ICMP message longer than the copy window */
 	RP_REC_F_RX_USER = 1 << 2,	  /* datagram path: no kernel RX stamp, a userspace one */
+	RP_REC_F_TCP = 1 << 3,		  /* a TCP trace's answer from its destination: SYN-ACK or
+					   * RST (flags in info), named by its acknowledgment */
 };
 
 /*
@@ -93,6 +95,27 @@ struct rp_payload {
 #define RP_TRACE_MAX_TTL 63
 #define RP_TRACE_MAX_FLOWS 64
 #define RP_TRACE_COMP_OFF (8 + RP_PAYLOAD_LEN) /* the two balancing bytes, in the ICMP message */
+
+/*
+ * A trace over UDP or TCP (rp_trace_proto) names its probes in the first 8
+ * bytes of the transport header, all a router must quote. With
+ * h = H(key, target, flow, 3) (rp_hash.h), per flow:
+ *   source port      RP_TRACE_SPORT(h), destination port the run's port: the
+ *                    fields load balancers hash, fixed within a flow;
+ *   UDP checksum     RP_TRACE_SEQ(flow, ttl, query), the two bytes after the
+ *                    payload (RP_TRACE_COMP_OFF, as for ICMP) making it come out so;
+ *   TCP sequence     RP_TRACE_TCPSEQ(h, RP_TRACE_SEQ(...)): a SYN-ACK or RST from
+ *                    the destination acknowledges it plus one.
+ * A UDP probe's payload is an echo request's (seq and cookie); a TCP probe is a
+ * bare SYN whose timestamp option's TSval is the run's sequence number's low
+ * 32 bits (RP_TCP_TSVAL_OFF), which its looped TX stamp is keyed by.
+ */
+#define RP_TRACE_SPORT(h) ((__u16)(0x8000 | (((h) >> 16) & 0x7fff)))
+#define RP_TRACE_TCPSEQ(h, seq16) ((__u32)((((h) >> 32) & 0xffff) << 16) | (__u32)(seq16))
+#define RP_TCP_SYN_LEN 40	/* header (20) + MSS, SACK permitted, timestamps, NOP, window scale */
+#define RP_TCP_TSVAL_OFF 28	/* in the SYN: 20 + MSS (4) + SACK permitted (2) + kind, length */
+#define RP_IPPROTO_TCP 6
+#define RP_IPPROTO_UDP 17
 /*
  * Bytes the BPF program copies out of a packet before parsing: Ethernet with
  * two VLAN tags (22) + outer IPv4 with options (60) + ICMP (8) + quoted IPv4

@@ -12,7 +12,9 @@
  *          to one probe and makes forged payloads detectable.
  * trace  = low 16 bits of H(k, addr, flow, 3): a trace's ICMP identifier, the
  *          same for every probe of one flow to one target (Paris traceroute);
- *          the sequence field names the probe (RP_TRACE_SEQ in ringping_abi.h).
+ *          the sequence field names the probe (RP_TRACE_SEQ in ringping_abi.h);
+ *          a UDP or TCP trace takes its ports and TCP sequence numbers from
+ *          the whole 64 bits (RP_TRACE_SPORT, RP_TRACE_TCPSEQ).
  */
 #ifndef RP_HASH_H
 #define RP_HASH_H
@@ -78,9 +80,15 @@ static inline __attribute__((always_inline)) __u64 rp_cookie(__u64 k0, __u64 k1,
 	return rp_siphash4(k0, k1, rp_addr_word(addr16), rp_addr_word(addr16 + 8), seq, 2);
 }
 
+/* H(k, addr, flow, 3): a UDP or TCP trace's ports and sequence numbers come from it too. */
+static inline __attribute__((always_inline)) __u64 rp_trace_hash(__u64 k0, __u64 k1, const __u8 *addr16, __u32 flow)
+{
+	return rp_siphash4(k0, k1, rp_addr_word(addr16), rp_addr_word(addr16 + 8), flow, 3);
+}
+
 static inline __attribute__((always_inline)) __u16 rp_trace_id(__u64 k0, __u64 k1, const __u8 *addr16, __u32 flow)
 {
-	return (__u16)rp_siphash4(k0, k1, rp_addr_word(addr16), rp_addr_word(addr16 + 8), flow, 3);
+	return (__u16)rp_trace_hash(k0, k1, addr16, flow);
 }
 
 #endif /* RP_HASH_H */

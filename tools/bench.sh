@@ -184,25 +184,27 @@ print(p, h, c)'
 	fi | awk -v n="$1" -v w="$wall" -v r="$rss" '{ printf "%-24s %7.2f %8d %8d %8d %7.0f\n", n, w, $1, $2, $3, r / 1024 }'
 }
 
-# The trace lab's /20 (4,096 targets, 7 hops, r5 silent) traced by ringping and scamper (Paris ICMP, a
-# window of every target, 1 s per hop) at 10,000 probes/s (scamper's most), and by ringping unpaced.
+# The trace lab's /20 (4,096 targets, 7 hops, r5 silent) traced by ringping and scamper (Paris ICMP
+# and UDP, and TCP SYNs; a window of every target, 1 s per hop) at 10,000 probes/s (scamper's most),
+# and by ringping unpaced.
 trace_bench() {
-	local r t=$TMP/tr
+	local r p t=$TMP/tr
 	"$here/tracelab.sh" up "$BUILD/quote8" || return
 	seq 0 4095 | awk '{printf "198.18.%d.%d\n", 80 + int($1 / 256), $1 % 256}' >"$TMP/t20"
 	printf '%-24s %7s %8s %8s %8s %7s\n' tool wall_s probes answered reached rss_MB
 	for r in $(seq "$ROUNDS"); do
-		for rate in 10000 0; do
+		for p in icmp:10000 icmp:0 udp:10000 tcp:10000; do
 			/usr/bin/time -f "wall %e\nrss %M" -o "$t.time" ip netns exec rt-probe "$BUILD/ringping" trace \
-				-q 1 --rate $rate --format ndjson 198.18.80.0/20 >"$t.ndjson" 2>/dev/null
-			trace_row "ringping-trace-$rate" "$t.ndjson" "$t.time"
+				--proto "${p%:*}" -q 1 --rate "${p#*:}" --format ndjson 198.18.80.0/20 >"$t.ndjson" 2>/dev/null
+			trace_row "ringping-${p%:*}-${p#*:}" "$t.ndjson" "$t.time"
 		done
-		if command -v scamper >/dev/null; then
+		command -v scamper >/dev/null || continue
+		for p in icmp-paris udp-paris tcp; do
 			rm -f "$t.warts"
 			/usr/bin/time -f "wall %e\nrss %M" -o "$t.time" ip netns exec rt-probe scamper -O warts \
-				-o "$t.warts" -p 10000 -w 4096 -c "trace -P icmp-paris -q 1 -w 1" -f "$TMP/t20" 2>/dev/null
-			trace_row scamper-10000 "$t.warts" "$t.time"
-		fi
+				-o "$t.warts" -p 10000 -w 4096 -c "trace -P $p -q 1 -w 1" -f "$TMP/t20" 2>/dev/null
+			trace_row "scamper-$p-10000" "$t.warts" "$t.time"
+		done
 	done | sort -s -k1,1
 	"$here/tracelab.sh" down
 }

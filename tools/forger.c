@@ -27,6 +27,8 @@
  *   tedst      a trace's time exceeded quoting 8 bytes of the probe, renamed to TTL 5,
  *              to the address after the probe's (its identifier is the target's)
  *   tekey      the same, to the probe's own address, its identifier changed (a wrong key)
+ *              (tedst and tekey answer UDP and TCP probes too; tekey changes their source port)
+ *   tcprst     a RST from the target of a TCP probe, acknowledging it with a wrong key
  *
  * Usage: forger -m MODE [-k COPIES] [-d MS] [-t SECONDS] [-n MAX_FRAMES] IFACE PREFIX
  * PREFIX: an IPv4 block, or an IPv6 /64.
@@ -53,11 +55,11 @@
 
 enum fg_mode { FG_TAGONLY, FG_BADCOOKIE, FG_BADSEQ, FG_BADQUOTE, FG_MAPPED6, FG_TRUNCATED, FG_FLOOD,
 	       FG_LATE, FG_BLIND, FG_BADIPSUM, FG_BADLEN, FG_SHORTIHL, FG_EXTCHAIN, FG_QUOTE8,
-	       FG_QUOTEBAD, FG_FRAG, FG_TEDST, FG_TEKEY, FG__MODES };
+	       FG_QUOTEBAD, FG_FRAG, FG_TEDST, FG_TEKEY, FG_TCPRST, FG__MODES };
 static const char *const fg_modes[] = { "tagonly", "badcookie", "badseq", "badquote", "mapped6",
 					"truncated", "flood", "late", "blind", "badipsum", "badlen",
 					"shortihl", "extchain", "quote8", "quotebad", "frag", "tedst",
-					"tekey" };
+					"tekey", "tcprst" };
 
 #define FG_QUEUE 4096 /* late answers waiting */
 
@@ -234,8 +236,8 @@ static size_t fg_error(const struct fg *g, int fam, const uint8_t *req, const ui
 		q[hl + 7] = (uint8_t)((q[hl + 7] & 0x0f) | 0x50), q[hl + 6] &= 0xfc;
 	if (g->mode == FG_TEDST)
 		q[fam == 4 ? 19 : 39] ^= 1;
-	else if (g->mode == FG_TEKEY)
-		q[hl + 4] ^= 0x5a;
+	else if (g->mode == FG_TEKEY) /* ICMP: the identifier; UDP, TCP: the source port */
+		q[hl + (q[fam == 4 ? 9 : 6] == (fam == 4 ? 1 : 58) ? 4 : 1)] ^= 0x5a;
 	if (g->mode == FG_BADQUOTE)
 		q[hl + 16] ^= 0x10;
 	else if (g->mode == FG_QUOTEBAD)
@@ -319,6 +321,43 @@ static void fg_send_frags(struct fg *g, const uint8_t *out, size_t len)
 }
 
 /* An echo request to PREFIX in frame f: its IP header, its message and length, its family. */
+/* A trace's UDP or TCP probe the mode answers (tedst, tekey: both; tcprst: TCP). */
+static bool fg_l4(const struct fg *g, int proto)
+{
+	if (g->mode == FG_TCPRST)
+		return proto == 6;
+	return (g->mode == FG_TEDST || g->mode == FG_TEKEY) && (proto == 6 || proto == 17);
+}
+
+/* A RST-ACK from the target of the TCP probe (req: IP header, tcp: its segment), the ack's key wrong. */
+static size_t fg_tcprst(int fam, const uint8_t *req, const uint8_t *tcp, uint8_t *out)
+{
+	size_t hl = fam == 4 ? 20 : 40, i;
+	uint8_t *ip = out + 14, *t = ip + hl;
+	uint32_t ack = ((uint32_t)tcp[4] << 24 | (uint32_t)tcp[5] << 16 | (uint32_t)tcp[6] << 8 | tcp[7]) + 1;
+	uint32_t sum = 6 + 20;
+
+	ack ^= 0x5a000000;
+	memset(t, 0, 20);
+	memcpy(t, tcp + 2, 2);
+	memcpy(t + 2, tcp, 2);
+	fg_put16(t + 8, (uint16_t)(ack >> 16));
+	fg_put16(t + 10, (uint16_t)ack);
+	t[12] = 5 << 4, t[13] = 0x14;
+	if (fam == 4) {
+		fg_ip4(ip, req + 16, req + 12, 20);
+		ip[9] = 6, ip[10] = ip[11] = 0;
+		fg_put16(ip + 10, tool_csum(ip, 20, 0));
+	} else {
+		fg_ip6(ip, req + 24, req + 8, 20);
+		ip[6] = 6;
+	}
+	for (i = fam == 4 ? 12 : 8; i < (fam == 4 ? 20u : 40u); i += 2)
+		sum += (uint32_t)ip[i] << 8 | ip[i + 1];
+	fg_put16(t + 16, tool_csum(t, 20, sum));
+	return 14 + hl + 20;
+}
+
 static int fg_request(const struct fg *g, const uint8_t *f, size_t len, const uint8_t **icmp,
 		      size_t *n)
 {
@@ -327,14 +366,17 @@ static int fg_request(const struct fg *g, const uint8_t *f, size_t len, const ui
 	size_t ihl;
 
 	if (g->family == 6) {
-		if (len < 14 + 40 + 8 || f[12] != 0x86 || f[13] != 0xdd || ip[6] != 58 ||
-		    memcmp(ip + 24, g->net6, 8))
+		if (len < 14 + 40 + 8 || f[12] != 0x86 || f[13] != 0xdd ||
+		    (ip[6] != 58 && !fg_l4(g, ip[6])) || memcmp(ip + 24, g->net6, 8))
 			return 0;
 		*icmp = ip + 40;
 		*n = len - 14 - 40;
-		return (*icmp)[0] == 128 ? 6 : 0;
+		if (g->mode == FG_TCPRST)
+			return ip[6] == 6 ? 6 : 0;
+		return (*icmp)[0] == 128 || ip[6] != 58 ? 6 : 0;
 	}
-	if (len < 14 + 20 + 8 || f[12] != 0x08 || f[13] != 0x00 || (ip[0] >> 4) != 4 || ip[9] != 1)
+	if (len < 14 + 20 + 8 || f[12] != 0x08 || f[13] != 0x00 || (ip[0] >> 4) != 4 ||
+	    (ip[9] != 1 && !fg_l4(g, ip[9])))
 		return 0;
 	ihl = (ip[0] & 0xf) * 4u;
 	memcpy(&dst, ip + 16, 4);
@@ -342,7 +384,9 @@ static int fg_request(const struct fg *g, const uint8_t *f, size_t len, const ui
 		return 0;
 	*icmp = ip + ihl;
 	*n = len - 14 - ihl;
-	return (*icmp)[0] == 8 ? 4 : 0;
+	if (g->mode == FG_TCPRST)
+		return ip[9] == 6 ? 4 : 0;
+	return (*icmp)[0] == 8 || ip[9] != 1 ? 4 : 0;
 }
 
 /* One frame from rp-t0: an echo request to PREFIX gets its forgeries. */
@@ -360,8 +404,10 @@ static void fg_frame(struct fg *g, const uint8_t *f, size_t len)
 	memcpy(out, f + 6, 6); /* back to the prober's MAC, from ours */
 	memcpy(out + 6, f, 6);
 	memcpy(out + 12, f + 12, 2);
-	if (g->mode == FG_BADQUOTE || g->mode == FG_QUOTE8 || g->mode == FG_QUOTEBAD ||
-	    g->mode == FG_TEDST || g->mode == FG_TEKEY)
+	if (g->mode == FG_TCPRST)
+		olen = fg_tcprst(fam, f + 14, icmp, out);
+	else if (g->mode == FG_BADQUOTE || g->mode == FG_QUOTE8 || g->mode == FG_QUOTEBAD ||
+		 g->mode == FG_TEDST || g->mode == FG_TEKEY)
 		olen = fg_error(g, fam, f + 14, icmp, n, out);
 	else if (g->mode == FG_MAPPED6)
 		olen = fg_mapped6(f + 14, icmp, n, out);

@@ -15,11 +15,17 @@
 #   hop 5  r5   silent: it forwards, but sends no time-exceeded error
 #   hop 6  r6   198.18.64.46   2001:db8:64:b::2   quotes only 8 bytes of the probe
 #              (its kernel drops what arrives with TTL 1; tools/quote8 answers for it)
-#   hop 7  rt-dst: every address of 198.18.80.0/20 and 2001:db8:80::/116 answers echo
+#   hop 7  rt-dst: every address of 198.18.80.0/20 and 2001:db8:80::/116 answers echo,
+#              UDP (port unreachable) and TCP (RST). Held by local routes, except
+#              2001:db8:80::7, an address of its own: Linux sends ICMPv6 errors about a
+#              packet to an address held only by a route from the interface's address
+#              (echo replies from the probed one), so only there a UDP trace's end is
+#              the target's address.
 #
 # r1 and r3 balance per flow, as a router that hashes the first bytes of the
 # transport header does: nftables' jhash of (source, destination, ICMP checksum
-# and identifier) picks the next hop (a mark, and a routing table per mark).
+# and identifier; UDP and TCP ports) picks the next hop (a mark, and a routing
+# table per mark).
 # Linux's own multipath hash would see only the addresses of an ICMP packet.
 # The links from r3 to the r4s have a 1400-byte MTU.
 # Link k joins side A (198.18.64.4k+1, 2001:db8:64:k::1) to side B (.4k+2, ::2).
@@ -81,8 +87,10 @@ balance() {
 table inet rt_ecmp {
 	chain pre {
 		type filter hook prerouting priority mangle; policy accept;
-		ip daddr $TGT4 meta mark set jhash ip saddr . ip daddr . @th,16,32 mod $n seed 0x5 offset 1
-		ip6 daddr $TGT6 meta mark set jhash ip6 saddr . ip6 daddr . @th,16,32 mod $n seed 0x5 offset 1
+		ip daddr $TGT4 meta l4proto icmp meta mark set jhash ip saddr . ip daddr . @th,16,32 mod $n seed 0x5 offset 1
+		ip6 daddr $TGT6 meta l4proto icmpv6 meta mark set jhash ip6 saddr . ip6 daddr . @th,16,32 mod $n seed 0x5 offset 1
+		ip daddr $TGT4 meta l4proto { udp, tcp } meta mark set jhash ip saddr . ip daddr . @th,0,32 mod $n seed 0x5 offset 1
+		ip6 daddr $TGT6 meta l4proto { udp, tcp } meta mark set jhash ip6 saddr . ip6 daddr . @th,0,32 mod $n seed 0x5 offset 1
 	}
 }
 EOF
@@ -117,6 +125,7 @@ lab_routes() {
 		route r4c 10 2 && back r4c 7 1 &&
 		route r5 11 2 && back r5 8 1 && route r6 12 2 && back r6 11 1 &&
 		in_ns dst ip route add local $TGT4 dev lo && in_ns dst ip -6 route add local $TGT6 dev lo &&
+		in_ns dst ip -6 addr add 2001:db8:80::7/128 dev lo nodad &&
 		in_ns dst ip route add 198.18.64.0/18 via "$(a4 12 1)" &&
 		in_ns dst ip -6 route add 2001:db8:64::/48 via "$(a6 12 1)"
 }
@@ -150,7 +159,7 @@ lab_up() {
 	for ns in $ALL_NS; do ip netns add "$ns" || return 1; done
 	for ns in $ALL_NS; do ip netns exec "$ns" ip link set lo up || return 1; done
 	for r in $ROUTERS; do router "$r" || return 1; done
-	in_ns dst sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 || return 1
+	router dst || return 1 # its ICMP limits lifted too: port unreachables for a UDP trace
 	lab_links && lab_routes && lab_quirks || return 1
 	in_ns r6 "$q8" -i a11 -t 3600 >/dev/null 2>&1 &
 	lab_wait

@@ -73,6 +73,7 @@ static enum cli_result cli_xdp_mode(struct cli_ctx *c, const struct cli_opt *opt
 static enum cli_result cli_send_path(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_mode(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_format(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_proto(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_version(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_help(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 
@@ -133,6 +134,10 @@ static const struct cli_opt cli_opts[] = {
 	  NUM(flow, 0, RINGPING_TRACE_MAX_FLOWS - 1), TRACE },
 	{ "flows", 0, "K", "trace: trace K flows from --flow on, each on its own (default 1)",
 	  NUM(flows, 1, RINGPING_TRACE_MAX_FLOWS), TRACE },
+	{ "proto", 0, "P", "trace: icmp (echo requests, default), udp (to --port, 33434) or tcp (SYN to --port, 80)",
+	  FN(cli_proto), TRACE },
+	{ "port", 0, "N", "trace: the destination port of UDP and TCP probes (fixed, as Paris traceroute's)",
+	  NUM(port, 1, 65535), TRACE },
 	{ "rate", 0, "PPS", "probes per second (default 10000; 0 = as fast as possible)",
 	  NUM(rate, 0, 100000000), GIVEN(rate_set), BOTH },
 	{ "seed", 0, "N", "seed of the random probing order (default: random)",
@@ -192,9 +197,10 @@ static void cli_left(const struct cli_opt *c, char *buf, size_t len)
 
 static const char cli_trace_synopsis[] =
 	"Every TARGET (as above) at each TTL from --first-hop to --max-hops, --queries\n"
-	"probes per hop, stopping past the destination: the routers on the way, with\n"
-	"kernel-stamped RTTs. Probes keep one flow (Paris traceroute). Exit: 0 every\n"
-	"target reached, 1 some not, 2 a name did not resolve, 3 bad arguments, 4 system failure.\n";
+	"probes per hop (ICMP echo, UDP or TCP SYN: --proto), stopping past the\n"
+	"destination: the routers on the way, with kernel-stamped RTTs. Probes keep\n"
+	"one flow (Paris traceroute). Exit: 0 every target reached, 1 some not, 2 a\n"
+	"name did not resolve, 3 bad arguments, 4 system failure.\n";
 
 static void cli_usage_of(FILE *f, unsigned cmd)
 {
@@ -444,6 +450,20 @@ static enum cli_result cli_mode(struct cli_ctx *c, const struct cli_opt *opt, co
 	       CLI_BAD;
 }
 
+static enum cli_result cli_proto(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	static const char *const protos[] = { "icmp", "udp", "tcp" }; /* enum ringping_trace_proto's order */
+
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(arg, protos[i])) {
+			c->o->proto = i;
+			return CLI_RUN;
+		}
+	return snprintf(c->err, c->errlen, "bad value '%s' for --%s: expected icmp, udp or tcp", arg,
+			opt->name),
+	       CLI_BAD;
+}
+
 static enum cli_result cli_format(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
 {
 	if (output_parse_format(arg, &c->o->out.format))
@@ -524,6 +544,9 @@ static enum cli_result cli_check_trace(struct cli_ctx *c)
 				o->flows, RINGPING_TRACE_MAX_FLOWS - 1), CLI_BAD;
 	if (o->loop && o->count > 1)
 		return snprintf(c->err, c->errlen, "'-c' and '-l' exclude each other"), CLI_BAD;
+	if (o->port && o->proto == RINGPING_TRACE_ICMP)
+		return snprintf(c->err, c->errlen, "--port %u: ICMP probes have no port (--proto udp or tcp)",
+				o->port), CLI_BAD;
 	o->trace_report = o->count > 1 || o->loop;
 	if (!o->trace_report)
 		o->count = o->queries;

@@ -59,6 +59,8 @@ struct rp_opts {
 	__u32 max_hops, first_hop; /* -m, -f: the TTLs probed */
 	__u32 queries;	     /* -q: probes per hop, each shown */
 	__u32 flow, flows;   /* --flow, --flows */
+	int proto;	     /* --proto: enum ringping_trace_proto */
+	__u32 port;	     /* --port; 0: the protocol's default */
 	bool trace_report;   /* -c N > 1: per-hop statistics instead of each probe */
 };
 

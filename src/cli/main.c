@@ -154,6 +154,7 @@ static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct
 			     : o->verbose ? RINGPING_LOG_INFO : RINGPING_LOG_WARN,
 		.trace = o->trace, .first_hop = o->first_hop, .max_hops = o->max_hops,
 		.trace_flow = o->flow, .trace_flows = o->flows,
+		.trace_proto = (enum ringping_trace_proto)o->proto, .trace_port = (__u16)o->port,
 	};
 	/* A trace's queries go out back to back (at --rate); its -c rounds a second apart, as mtr's. */
 	if (o->trace && !o->trace_report) {

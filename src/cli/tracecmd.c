@@ -51,6 +51,9 @@ static void tc_json_probe(struct tracecmd *t, const struct ringping_probe *p)
 	if (p->status != RINGPING_NO_REPLY && p->status != RINGPING_SEND_FAILED)
 		fprintf(t->f, ",\"from\":\"%s\",\"icmp_type\":%u,\"icmp_code\":%u",
 			ringping_addr_str(&p->from, from, sizeof(from)), p->icmp_type, p->icmp_code);
+	/* A TCP trace's destination answered: how (its flags are in info). */
+	if (t->o->proto == RINGPING_TRACE_TCP && p->status == RINGPING_ALIVE)
+		fprintf(t->f, ",\"tcp\":\"%s\"", p->info & 0x04 ? "rst" : "syn-ack");
 	if (p->rtt_ns >= 0)
 		fprintf(t->f, ",\"rtt_ms\":%.3f", p->rtt_ns / 1e6);
 	if (p->status == RINGPING_SEND_FAILED)

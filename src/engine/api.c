@@ -102,6 +102,8 @@ static void api_defaults(struct ringping_opts *o)
 		o->first_hop = o->first_hop ?: 1;
 		o->max_hops = o->max_hops ?: 30;
 		o->trace_flows = o->trace_flows ?: 1;
+		if (!o->trace_port && o->trace_proto != RINGPING_TRACE_ICMP)
+			o->trace_port = o->trace_proto == RINGPING_TRACE_UDP ? 33434 : 80;
 	}
 }
 
@@ -132,7 +134,8 @@ static int api_check_trace(const struct ringping_opts *o)
 	      api_range("first_hop", o->first_hop, 1, o->max_hops) ?:
 	      api_range("trace_flow", o->trace_flow, 0, RP_TRACE_MAX_FLOWS - 1) ?:
 	      api_range("trace_flows", o->trace_flows, 1, RP_TRACE_MAX_FLOWS - o->trace_flow) ?:
-	      api_range("size", o->size, PROBE_TRACE_MIN_DATA, 65000);
+	      api_range("size", o->size, PROBE_TRACE_MIN_DATA, 65000) ?:
+	      api_range("trace_proto", o->trace_proto, RINGPING_TRACE_ICMP, RINGPING_TRACE_TCP);
 	if (err)
 		return err;
 	if (o->retries)

@@ -18,7 +18,8 @@
 static int loader_rx_socket(int family, int proto, struct bpf_program *p, const char *ifname)
 {
 	int prog = bpf_program__fd(p), fd, err;
-	const char *what = family == AF_INET ? "ICMP" : "ICMPv6";
+	const char *what = proto == IPPROTO_TCP ? (family == AF_INET ? "TCP" : "TCPv6")
+			   : family == AF_INET ? "ICMP" : "ICMPv6";
 
 	fd = socket(family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, proto);
 	if (fd < 0) {
@@ -42,8 +43,33 @@ fail:
 	return err;
 }
 
+/*
+ * A TCP trace's answers from its destinations (SYN-ACK, RST) are TCP: a raw
+ * TCP socket per family is handed a copy of each, for the same programs.
+ */
+static int loader_open_tcp(struct loader *l, const struct loader_cfg *cfg)
+{
+	if (cfg->v4) {
+		l->tcp_fd = loader_rx_socket(AF_INET, IPPROTO_TCP, l->skel->progs.rp_sock, cfg->ifname);
+		if (l->tcp_fd < 0)
+			return l->tcp_fd;
+	}
+	if (cfg->v6) {
+		l->tcp6_fd = loader_rx_socket(AF_INET6, IPPROTO_TCP, l->skel->progs.rp_sock6, cfg->ifname);
+		if (l->tcp6_fd < 0)
+			return l->tcp6_fd;
+	}
+	return 0;
+}
+
 static int loader_open_socket(struct loader *l, const struct loader_cfg *cfg)
 {
+	if (cfg->trace_proto == IPPROTO_TCP) {
+		int err = loader_open_tcp(l, cfg);
+
+		if (err)
+			return err;
+	}
 	if (cfg->v4) {
 		l->sock_fd = loader_rx_socket(AF_INET, IPPROTO_ICMP, l->skel->progs.rp_sock, cfg->ifname);
 		if (l->sock_fd < 0)
@@ -154,7 +180,7 @@ int loader_open(struct loader *l, const struct loader_cfg *cfg)
 	int err;
 
 	memset(l, 0, sizeof(*l));
-	l->sock_fd = l->sock6_fd = -1;
+	l->sock_fd = l->sock6_fd = l->tcp_fd = l->tcp6_fd = -1;
 	l->xdp_link_fd = -1;
 	l->skel = ringping_bpf__open();
 	if (!l->skel) {
@@ -166,6 +192,8 @@ int loader_open(struct loader *l, const struct loader_cfg *cfg)
 	l->skel->rodata->rp_key1 = cfg->key1;
 	l->skel->rodata->rp_xdp_drop = cfg->xdp_drop;
 	l->skel->rodata->rp_trace = cfg->trace;
+	l->skel->rodata->rp_trace_proto = cfg->trace ? (__u8)cfg->trace_proto : 0;
+	l->skel->rodata->rp_trace_port = cfg->trace_port;
 	l->skel->rodata->rp_rb_flags = cfg->rb_no_wakeup ? BPF_RB_NO_WAKEUP : 0;
 	loader_probe(l, cfg);
 	l->skel->rodata->rp_clock_mono = l->rx_mono;
@@ -242,7 +270,11 @@ void loader_close(struct loader *l)
 		close(l->sock_fd);
 	if (l->sock6_fd >= 0)
 		close(l->sock6_fd);
-	l->sock_fd = l->sock6_fd = -1;
+	if (l->tcp_fd >= 0)
+		close(l->tcp_fd);
+	if (l->tcp6_fd >= 0)
+		close(l->tcp6_fd);
+	l->sock_fd = l->sock6_fd = l->tcp_fd = l->tcp6_fd = -1;
 	ringping_bpf__destroy(l->skel);
 	l->skel = NULL;
 }

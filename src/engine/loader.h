@@ -26,6 +26,8 @@ struct loader_cfg {
 	bool rb_no_wakeup;    /* records never wake the consumer: it polls */
 	bool v4, v6;	      /* socket mode: open the ICMP and/or ICMPv6 receive socket */
 	bool trace;	      /* a trace's probes (rp_trace) */
+	int trace_proto;      /* its transport: 0 (ICMP), IPPROTO_UDP or IPPROTO_TCP */
+	__u16 trace_port;     /* UDP and TCP: the destination port */
 };
 
 struct loader {
@@ -33,6 +35,7 @@ struct loader {
 	int xdp_link_fd; /* the bpf_link; closing its last fd detaches the program */
 	int sock_fd;  /* raw ICMP receive socket carrying the socket filter, or -1 */
 	int sock6_fd; /* raw ICMPv6 receive socket with its filter, or -1 */
+	int tcp_fd, tcp6_fd; /* a TCP trace: raw TCP receive sockets with the same filters, or -1 */
 	int ifindex;
 	int counters_fd;
 	bool rx_mono;  /* records carry CLOCK_MONOTONIC receive times, not CLOCK_TAI */

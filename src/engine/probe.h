@@ -22,6 +22,10 @@ struct probe_tmpl {
 	__u32 len;	/* ICMP message bytes: 8 + data */
 	__u32 base_sum; /* one's-complement sum of the template with tag and payload zero */
 	__u8 *bytes;	/* the template */
+	int proto;	/* a trace's transport: 0 (ICMP echo), IPPROTO_UDP or IPPROTO_TCP */
+	__u16 port;	/* UDP and TCP: the destination port */
+	/* UDP and TCP: the source address of each family, for the checksum's pseudo-header. */
+	struct ringping_addr src4, src6;
 };
 
 /* data: ICMP data bytes, RP_PAYLOAD_LEN..PROBE_MAX_DATA. 0 or -errno. */
@@ -43,6 +47,18 @@ struct probe_hop {
  */
 void probe_build_trace(const struct probe_tmpl *t, __u8 *buf, const struct ringping_addr *dst,
 		       __u64 seq, const struct probe_hop *h);
+/*
+ * A UDP or TCP trace's template (proto IPPROTO_UDP: data bytes as
+ * probe_init; IPPROTO_TCP: a bare SYN of RP_TCP_SYN_LEN bytes), to port.
+ * Set src4/src6 before building: the kernel sends these as they are.
+ */
+int probe_init_l4(struct probe_tmpl *t, const struct probe_key *key, __u32 data, int proto, __u16 port);
+/*
+ * A UDP or TCP trace's probe for (dst, seq) at hop h (ringping_abi.h): ports
+ * fixed per flow, the hop in the UDP checksum or the TCP sequence number.
+ */
+void probe_build_trace_l4(const struct probe_tmpl *t, __u8 *buf, const struct ringping_addr *dst,
+			  __u64 seq, const struct probe_hop *h);
 /* True if the record's cookie is the one we sent to its target with its seq. */
 bool probe_cookie_ok(const struct probe_key *key, const struct rp_record *r);
 /* Internet checksum of a buffer (for tests and the template). */

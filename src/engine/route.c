@@ -314,3 +314,36 @@ out:
 	close(fd);
 	return e;
 }
+
+int route_source(const struct ringping_addr *dst, const char *ifname, unsigned scope_id,
+		 struct ringping_addr *src)
+{
+	union {
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} sa = { 0 };
+	bool v4 = addr_is_v4(dst);
+	socklen_t len = v4 ? sizeof(sa.v4) : sizeof(sa.v6);
+	int fd = socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (v4) {
+		sa.v4 = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(9) };
+		memcpy(&sa.v4.sin_addr, dst->b + 12, 4);
+	} else {
+		sa.v6 = (struct sockaddr_in6){ .sin6_family = AF_INET6, .sin6_port = htons(9),
+					       .sin6_scope_id = scope_id };
+		memcpy(&sa.v6.sin6_addr, dst->b, 16);
+	}
+	if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, strlen(ifname) + 1))
+		err = -errno;
+	if (!err && (connect(fd, (struct sockaddr *)&sa, len) || getsockname(fd, (struct sockaddr *)&sa, &len)))
+		err = -errno;
+	if (!err && v4)
+		addr_from_v4(src, ntohl(sa.v4.sin_addr.s_addr));
+	else if (!err)
+		memcpy(src->b, &sa.v6.sin6_addr, 16);
+	close(fd);
+	return err;
+}

@@ -31,4 +31,12 @@ struct route_link {
 int route_resolve(const struct ringping_addr *first, const struct ringping_addr *last, const char *ifname,
 		  const struct ringping_addr *src, struct route_link *out, char *err, size_t errlen);
 
+/*
+ * The kernel's source address for dst (through ifname if not NULL; scope_id
+ * for a link-local IPv6 dst), from a connected UDP socket: connect() sends
+ * nothing. 0 or -errno.
+ */
+int route_source(const struct ringping_addr *dst, const char *ifname, unsigned scope_id,
+		 struct ringping_addr *src);
+
 #endif

@@ -48,18 +48,37 @@ static void run_track(struct run *r, __u64 idx, const struct ringping_probe *res
 	hoststats_sent(&r->hs, idx);
 }
 
-/* A trace's probe: which hop, its identifier and sequence field; an echo reply marks its target's distance. */
+/*
+ * A UDP probe's destination answers with a port unreachable: that is its
+ * reply. Only the end host sends one (routers forward), but not always from
+ * the probed address (Linux answers for an address it holds by a local route
+ * from the interface's), so whoever sent it, as traceroute has it.
+ */
+static bool run_udp_end(const struct run *r, const struct ringping_probe *p)
+{
+	return r->tmpl.proto == IPPROTO_UDP && p->status == RINGPING_UNREACHABLE &&
+	       p->icmp_code == (addr_is_v4(&p->target) ? 3 : 4);
+}
+
+/*
+ * A trace's probe: which hop, its identifier (a UDP or TCP probe's: its
+ * source port) and sequence field; an answer from the destination marks its
+ * target's distance.
+ */
 static void run_emit_trace(struct run *r, __u64 idx, struct ringping_probe *p)
 {
 	struct probe_hop h;
-	__u64 t;
+	__u64 t, hash;
 
 	trace_split(&r->tm, idx, &t, &h);
 	targets_addr(r->t, t, &p->target);
 	p->trace_ttl = h.ttl;
 	p->trace_flow = h.flow;
-	p->icmp_id = rp_trace_id(r->key.k0, r->key.k1, p->target.b, h.flow);
+	hash = rp_trace_hash(r->key.k0, r->key.k1, p->target.b, h.flow);
+	p->icmp_id = r->tmpl.proto ? RP_TRACE_SPORT(hash) : (__u16)hash;
 	p->icmp_seq = RP_TRACE_SEQ(h.flow, h.ttl, p->round);
+	if (run_udp_end(r, p))
+		p->status = RINGPING_ALIVE;
 	if (p->status == RINGPING_ALIVE && !r->tm.reached[t]) {
 		r->tm.reached[t] = 1;
 		r->alive_hosts++; /* targets reached */
@@ -276,7 +295,10 @@ static void run_build_probe(struct run *r, struct sender_job *j, __u32 m, __u64 
 	buf = tx_prepare(&j->b, m, &a, (__u32)p);
 	if (r->trace) {
 		h.query = (__u32)sched_round(&r->sch, p);
-		probe_build_trace(&r->tmpl, buf, &a, p, &h);
+		if (r->tmpl.proto)
+			probe_build_trace_l4(&r->tmpl, buf, &a, p, &h);
+		else
+			probe_build_trace(&r->tmpl, buf, &a, p, &h);
 		tx_set_ttl(&j->b, m, &a, (int)h.ttl);
 	} else {
 		probe_build(&r->tmpl, buf, &a, p);

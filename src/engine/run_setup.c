@@ -139,6 +139,9 @@ static int run_setup_bpf(struct run *r)
 		.v4 = r->t->count4 > 0,
 		.v6 = r->t->count4 < r->t->count,
 		.trace = r->trace,
+		.trace_proto = !r->trace ? 0 : o->trace_proto == RINGPING_TRACE_UDP ? IPPROTO_UDP
+					 : o->trace_proto == RINGPING_TRACE_TCP ? IPPROTO_TCP : 0,
+		.trace_port = o->trace_port,
 	};
 
 	return rx_open(&r->rx, &lc, &r->key, run_quote_seq, run_on_record, r);
@@ -272,6 +275,39 @@ static int run_tx_cfgs(struct run *r)
 	return o->send_path == RINGPING_SEND_PACKET ? run_setup_link(r) : 0;
 }
 
+/*
+ * A UDP or TCP trace's checksums cover the source address: one per family,
+ * the one given or the kernel's choice for the family's first target, and
+ * the send sockets bound to it so that the kernel sends from no other.
+ */
+static int run_setup_l4(struct run *r)
+{
+	const struct ringping_opts *o = r->o;
+	int proto = o->trace_proto == RINGPING_TRACE_UDP ? IPPROTO_UDP : IPPROTO_TCP, err;
+	struct tx_cfg *tc[2] = { &r->tc, &r->tc6 };
+	struct ringping_addr *src[2] = { &r->tmpl.src4, &r->tmpl.src6 }, first;
+	__u64 at[2] = { 0, r->t->count4 }, end[2] = { r->t->count4, r->t->count };
+	char buf[ADDR_STRLEN];
+
+	err = probe_init_l4(&r->tmpl, &r->key, o->size, proto, o->trace_port);
+	if (err)
+		return err;
+	for (int i = 0; i < 2; i++) {
+		tc[i]->proto = proto;
+		tc[i]->pkt_len = r->tmpl.len;
+		if (at[i] == end[i])
+			continue;
+		targets_addr(r->t, at[i], &first);
+		if (tc[i]->src)
+			*src[i] = *tc[i]->src;
+		else if ((err = route_source(&first, o->ifname, r->t->scope_id, src[i])))
+			return engine_fail(r->e, err, "no source address for %s: %s",
+					   addr_str(&first, buf, sizeof(buf)), strerror(-err));
+		tc[i]->src = src[i];
+	}
+	return 0;
+}
+
 /* Set up: nothing this thread does from here on needs a capability it keeps not. */
 static int run_drop_caps(struct run *r)
 {
@@ -305,7 +341,10 @@ int run_setup(struct run *r)
 	if (o->keep_rtts && run_setup_rtts(r))
 		return -ENOMEM;
 	err = run_tx_cfgs(r);
-	err = err ?: probe_init(&r->tmpl, &r->key, o->size);
+	if (!err && r->trace && o->trace_proto != RINGPING_TRACE_ICMP)
+		err = run_setup_l4(r);
+	else
+		err = err ?: probe_init(&r->tmpl, &r->key, o->size);
 	err = err ?: inflight_init(&r->inf, run_inflight_capacity(r, r->sch.total),
 				   o->timeout_ns, run_emit, r);
 	err = err ?: run_setup_jobs(r);

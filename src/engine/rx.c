@@ -29,10 +29,13 @@ int rx_handle(void *ctx, void *data, size_t len)
 	if (rec->flags & RP_REC_F_PAYLOAD) {
 		err = probe_cookie_ok(rx->key, rec) ? 0 : -EINVAL;
 		seq = rec->seq;
-	} else if (rec->kind == RP_KIND_REPLY) {
-		err = -EINVAL; /* a reply echoes the payload: a bare tag answers nothing */
+	} else if (rec->kind == RP_KIND_REPLY && !(rec->flags & RP_REC_F_TCP)) {
+		err = -EINVAL; /* an echo reply echoes the payload: a bare tag answers nothing */
 	} else {
-		/* An error quoting 8 bytes: BPF checked its tag, the order names the probe. */
+		/*
+		 * An error quoting 8 bytes, or a TCP trace's SYN-ACK or RST: BPF
+		 * checked its tag, the order names the probe.
+		 */
 		err = rx->find_seq(rx->ctx, rec, &seq);
 	}
 	if (err) {

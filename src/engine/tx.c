@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <sys/timex.h>
 #include <linux/errqueue.h>
+#include <linux/filter.h>
 #include <linux/icmp.h>
 #include <linux/if_packet.h>
 #include <netinet/icmp6.h>
@@ -78,7 +79,8 @@ static int tx_ip6_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 	int err = 0;
 
 	ICMP6_FILTER_SETBLOCKALL(&none);
-	if (!cfg->dgram && setsockopt(tx->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &none, sizeof(none)))
+	if (!cfg->dgram && !cfg->proto &&
+	    setsockopt(tx->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &none, sizeof(none)))
 		pr_debug("ICMP6_FILTER: %s\n", strerror(errno));
 	if (cfg->ttl)
 		err = tx_setsockopt(tx->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, cfg->ttl,
@@ -88,15 +90,30 @@ static int tx_ip6_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 	return err;
 }
 
+/*
+ * A raw UDP or TCP socket is handed a copy of every datagram or segment of its
+ * protocol the host receives; we never read them, so a filter refuses all.
+ */
+static int tx_refuse_all(int fd)
+{
+	struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { .len = 1, .filter = &drop };
+
+	if (!setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)))
+		return 0;
+	pr_warn("SO_ATTACH_FILTER (send socket): %s\n", strerror(errno));
+	return -errno;
+}
+
 /* The raw path's IP-level options; the packet path has TTL and TOS in its frame template. */
 static int tx_ip_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 {
-	if (cfg->family == AF_INET6)
-		return tx_ip6_sockopts(tx, cfg);
 	struct icmp_filter none = { .data = ~0U }; /* we never read from this socket */
-	int err = 0;
+	int err = cfg->proto ? tx_refuse_all(tx->fd) : 0;
 
-	if (!cfg->dgram && setsockopt(tx->fd, SOL_RAW, ICMP_FILTER, &none, sizeof(none)))
+	if (err || cfg->family == AF_INET6)
+		return err ?: tx_ip6_sockopts(tx, cfg);
+	if (!cfg->dgram && !cfg->proto && setsockopt(tx->fd, SOL_RAW, ICMP_FILTER, &none, sizeof(none)))
 		pr_debug("ICMP_FILTER: %s\n", strerror(errno));
 	if (cfg->ttl)
 		err = tx_setsockopt(tx->fd, IPPROTO_IP, IP_TTL, cfg->ttl, "IP_TTL");
@@ -379,7 +396,7 @@ static int tx_socket(const struct tx_cfg *cfg)
 		fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	else
 		fd = socket(v6 ? AF_INET6 : AF_INET, (cfg->dgram ? SOCK_DGRAM : SOCK_RAW) | SOCK_CLOEXEC,
-			    v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+			    cfg->proto ? cfg->proto : v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
 	if (fd >= 0)
 		return fd;
 	err = -errno;
@@ -388,7 +405,8 @@ static int tx_socket(const struct tx_cfg *cfg)
 	else
 		pr_warn("%s socket: %s%s\n",
 			cfg->link ? "packet" : cfg->dgram ? (v6 ? "ICMPv6 datagram" : "ICMP datagram")
-						      : (v6 ? "raw ICMPv6" : "raw ICMP"),
+			: cfg->proto ? (cfg->proto == IPPROTO_TCP ? "raw TCP" : "raw UDP")
+			: (v6 ? "raw ICMPv6" : "raw ICMP"),
 			strerror(-err), err == -EPERM && !cfg->dgram ? " (needs CAP_NET_RAW)" : "");
 	return err;
 }
@@ -403,6 +421,7 @@ int tx_open(struct tx *tx, const struct tx_cfg *cfg)
 	tx->tai_off_ns = tx_tai_offset();
 	tx->dgram = cfg->dgram;
 	tx->family = cfg->family;
+	tx->proto = cfg->proto;
 	tx->fd = tx_socket(cfg);
 	if (tx->fd < 0)
 		return tx->fd;
@@ -711,7 +730,8 @@ __u32 tx_send(struct tx *tx, struct tx_batch *b, __u32 n)
 /*
  * A looped frame ends with the ICMP message we sent (a frame being sent has no
  * trailer), whatever link header is in front: the key is the probe's sequence
- * number at the start of its data. A cut or foreign copy gives no key.
+ * number at the start of its data (a UDP probe's too; a TCP probe's is its
+ * TSval). A cut or foreign copy gives no key.
  */
 static bool tx_looped_key(const struct tx *tx, const struct mmsghdr *mm, __u32 *key)
 {
@@ -722,7 +742,13 @@ static bool tx_looped_key(const struct tx *tx, const struct mmsghdr *mm, __u32 *
 	    tx->pkt_len < 8 + sizeof(seq))
 		return false;
 	icmp = (const __u8 *)mm->msg_hdr.msg_iov->iov_base + mm->msg_len - tx->pkt_len;
-	if (icmp[0] != ICMP_ECHO && icmp[0] != ICMP6_ECHO_REQUEST)
+	if (tx->proto == IPPROTO_TCP) {
+		const __u8 *ts = icmp + RP_TCP_TSVAL_OFF;
+
+		*key = ((__u32)ts[0] << 24) | ((__u32)ts[1] << 16) | ((__u32)ts[2] << 8) | ts[3];
+		return true;
+	}
+	if (!tx->proto && icmp[0] != ICMP_ECHO && icmp[0] != ICMP6_ECHO_REQUEST)
 		return false;
 	memcpy(&seq, icmp + 8, sizeof(seq)); /* host order, as probe_build wrote it */
 	*key = (__u32)seq;

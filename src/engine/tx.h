@@ -48,6 +48,7 @@ struct tx_cfg {
 	const struct route_link *link; /* non-NULL: packet send path on this link */
 	__u32 pkt_len;		     /* ICMP bytes per probe (looped stamps find the probe by it) */
 	bool dgram;		     /* an ICMP datagram ("ping") socket: no privilege needed */
+	int proto;		     /* raw sockets: 0 (ICMP), or a trace's IPPROTO_UDP / IPPROTO_TCP */
 	const char *no_bpf;	     /* dgram chosen for want of these capabilities (for messages) */
 };
 
@@ -99,6 +100,7 @@ struct tx {
 	bool *said_looped;	     /* shared by a run's sockets: the looped-stamp notice once a run */
 	bool dgram;		     /* an ICMP datagram socket: replies and ICMP errors come here */
 	int family;		     /* AF_INET or AF_INET6 */
+	int proto;		     /* as tx_cfg's */
 	tx_icmp_fn on_icmp;	     /* datagram sockets: where ICMP errors go (set before sending) */
 	void *icmp_ctx;
 	__u32 drops_seen;	     /* datagram sockets: SK_MEMINFO_DROPS when last read */

@@ -38,6 +38,9 @@ static struct fixture fx;
 /* The trace group: programs loaded with rp_trace, probes built as a trace's (this hop). */
 static bool fx_trace;
 static const struct probe_hop *trace_hop;
+/* The UDP and TCP trace groups: the transport and port loaded (rp_trace_proto, rp_trace_port). */
+static int fx_proto;
+static __u16 fx_port;
 
 /* ---- frame building ---- */
 
@@ -855,6 +858,8 @@ static int group_setup(void **state)
 	fx.skel->rodata->rp_key1 = key.k1;
 	fx.skel->rodata->rp_xdp_drop = 1;
 	fx.skel->rodata->rp_trace = fx_trace;
+	fx.skel->rodata->rp_trace_proto = (__u8)fx_proto;
+	fx.skel->rodata->rp_trace_port = fx_port;
 	/* As the loader does: what the kernel lacks decides the clock and the XDP copy. */
 	fx.skel->rodata->rp_clock_mono =
 		libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_ktime_get_tai_ns, NULL) != 1;
@@ -971,6 +976,325 @@ static int trace_group_setup(void **state)
 	return group_setup(state);
 }
 
+/* ---- a UDP or TCP trace's probes (rp_trace_proto) ---- */
+
+static void put32(__u8 *p, __u32 v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xffff);
+}
+
+static __u32 get32(const __u8 *p)
+{
+	return (__u32)p[0] << 24 | (__u32)p[1] << 16 | (__u32)p[2] << 8 | p[3];
+}
+
+/* Our UDP or TCP probe at hop5 to dst, from 198.18.0.1 or me6, as ringping builds it. */
+static size_t l4_probe(__u8 *out, const struct ringping_addr *dst, __u64 seq)
+{
+	struct probe_tmpl t;
+	size_t len;
+
+	assert_int_equal(probe_init_l4(&t, &key, 56, fx_proto, fx_port), 0);
+	addr4(&t.src4, 0xc6120001);
+	memcpy(t.src6.b, me6, 16);
+	probe_build_trace_l4(&t, out, dst, seq, &hop5);
+	len = t.len;
+	probe_free(&t);
+	return len;
+}
+
+/* Internet checksum of a transport message with its pseudo-header (addresses of alen bytes). */
+static __u16 l4_csum(const __u8 *src, const __u8 *dst, size_t alen, __u8 proto, const __u8 *m,
+		     size_t len)
+{
+	__u32 sum = probe_csum_add(probe_csum_add(0, src, alen), dst, alen) + proto + (__u32)len;
+
+	sum = probe_csum_add(sum, m, len);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)~sum;
+}
+
+/* An ICMP error from `from` quoting quote bytes of our probe to target (198.18.x.y). */
+static void l4_error_frame(struct frame *f, __u8 type, __u8 code, __u32 from, __u32 target,
+			   __u64 seq, size_t quote)
+{
+	__u8 probe[128], msg[MAX_FRAME];
+	struct ringping_addr a;
+	size_t plen, qhl, mlen;
+
+	addr4(&a, target);
+	plen = l4_probe(probe, &a, seq);
+	quote = quote < plen ? quote : plen;
+	memset(msg, 0, 8);
+	msg[0] = type;
+	msg[1] = code;
+	qhl = ip4(msg + 8, 0xc6120001, target, plen, 0, 1);
+	msg[8 + 9] = (__u8)fx_proto;
+	fix_ip_csum(msg + 8);
+	memcpy(msg + 8 + qhl, probe, quote);
+	mlen = 8 + qhl + quote;
+	fix_icmp_csum(msg, mlen);
+	eth(f, 0);
+	f->len += ip4(f->b + f->len, from, 0xc6120001, mlen, 0, 64);
+	memcpy(f->b + f->len, msg, mlen);
+	f->len += mlen;
+}
+
+/* The same from router6 about our probe to host (IPv6). */
+static void l4_error6_frame(struct frame *f, __u8 type, __u8 code, unsigned host, __u64 seq, size_t quote)
+{
+	__u8 probe[128], msg[MAX_FRAME];
+	struct ringping_addr a;
+	size_t plen, mlen = 8;
+
+	tgt6(a.b, host);
+	plen = l4_probe(probe, &a, seq);
+	quote = quote < plen ? quote : plen;
+	memset(msg, 0, 8);
+	msg[0] = type;
+	msg[1] = code;
+	mlen += ip6(msg + mlen, me6, a.b, plen, (__u8)fx_proto, 1);
+	memcpy(msg + mlen, probe, quote);
+	mlen += quote;
+	fix_icmp6_csum(msg, mlen, router6, me6);
+	eth6(f);
+	f->len += ip6(f->b + f->len, router6, me6, mlen, 58, 64);
+	memcpy(f->b + f->len, msg, mlen);
+	f->len += mlen;
+}
+
+/*
+ * The target's TCP answer to our SYN (flags), acknowledging its sequence
+ * number plus one plus ack_off; checksummed, or left as a device would finish
+ * it (partial: the pseudo-header's folded sum).
+ */
+static void tcp_answer_frame(struct frame *f, bool v6, unsigned host, __u8 flags, __u32 ack_off,
+			     bool partial)
+{
+	__u8 syn[64], seg[20], t[16], me[4] = { 198, 18, 0, 1 };
+	struct ringping_addr a;
+	__u32 sum;
+
+	if (v6)
+		tgt6(a.b, host);
+	else
+		addr4(&a, 0xc6126400 | host);
+	memcpy(t, v6 ? a.b : a.b + 12, v6 ? 16 : 4);
+	l4_probe(syn, &a, 5);
+	memset(seg, 0, sizeof(seg));
+	memcpy(seg, syn + 2, 2);
+	memcpy(seg + 2, syn, 2);
+	put32(seg + 8, get32(syn + 4) + 1 + ack_off);
+	seg[12] = 5 << 4;
+	seg[13] = flags;
+	sum = probe_csum_add(probe_csum_add(0, t, v6 ? 16 : 4), v6 ? me6 : me, v6 ? 16 : 4) + 6 + 20;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	put16(seg + 16, partial ? sum : l4_csum(t, v6 ? me6 : me, v6 ? 16 : 4, 6, seg, 20));
+	if (v6) {
+		eth6(f);
+		f->len += ip6(f->b + f->len, t, me6, 20, 6, 60);
+	} else {
+		eth(f, 0);
+		f->len += ip4(f->b + f->len, 0xc6126400 | host, 0xc6120001, 20, 0, 60);
+		f->b[14 + 9] = 6;
+		fix_ip_csum(f->b + 14);
+	}
+	memcpy(f->b + f->len, seg, 20);
+	f->len += 20;
+}
+
+/* Time exceeded quoting a whole UDP probe, then 8 bytes of it; the destination's port unreachable. */
+static void test_udp_quotes(void **state)
+{
+	struct frame f;
+	size_t quote[] = { 128, 8 };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		reset_counters();
+		l4_error_frame(&f, 11, 0, 0xc6120002, 0xc6126407, 1234, quote[i]);
+		assert_int_equal(run(XDP, &f), XDP_PASS);
+		assert_int_equal(run(SOCK, &f), 0);
+		assert_int_equal(fx.nrecs, 2);
+		assert_int_equal(fx.recs[0].kind, RP_KIND_ERROR);
+		assert_int_equal(fx.recs[0].qseq, RP_TRACE_SEQ(2, 5, 17));
+		assert_int_equal(!!(fx.recs[0].flags & RP_REC_F_PAYLOAD), i == 0);
+		if (i == 0)
+			assert_int_equal(fx.recs[0].seq, 1234);
+		assert_addr4(fx.recs[0].target, 0xc6126407);
+		assert_addr4(fx.recs[0].from, 0xc6120002);
+		assert_counts(0, 2, 0, 0);
+	}
+	reset_counters();
+	l4_error_frame(&f, 3, 3, 0xc6126407, 0xc6126407, 77, 128);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 1);
+	assert_int_equal(fx.recs[0].icmp_code, 3);
+	assert_int_equal(fx.recs[0].seq, 77);
+	assert_counts(0, 1, 0, 0);
+}
+
+/*
+ * UDP forgeries: a quote whose source port is not its destination's (a wrong
+ * key), another destination port, another destination; an ICMP trace probe,
+ * which a UDP trace never sends; a payload whose cookie is wrong.
+ */
+static void test_udp_forgeries(void **state)
+{
+	struct frame f;
+	size_t q = 14 + 20 + 8 + 20; /* the quoted UDP header in the frame */
+	size_t flip[] = { q + 1, q + 3, 14 + 20 + 8 + 19 };
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		l4_error_frame(&f, 11, 0, 0xc6120002, 0xc6126407, 1, 8);
+		f.b[flip[i]] ^= 1;
+		fix_ip_csum(f.b + 14 + 28);
+		fix_icmp_csum(f.b + 14 + 20, 8 + 20 + 8);
+		assert_int_equal(run(XDP, &f), XDP_PASS);
+	}
+	trace_hop = &hop5;
+	error_frame(&f, 11, 0, 0xc6120002, 0xc6126407, 1, 64, 0);
+	trace_hop = NULL;
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_counts(0, 0, 4, 0);
+	l4_error_frame(&f, 11, 0, 0xc6120002, 0xc6126407, 1, 128);
+	f.b[q + 8 + 8] ^= 0x10; /* the cookie */
+	fix_icmp_csum(f.b + 14 + 20, f.len - 14 - 20);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 0);
+	assert_int_equal(counters().forged, 1);
+}
+
+static void test_udp_errors6(void **state)
+{
+	struct frame f;
+
+	l4_error6_frame(&f, 3, 0, 7, 31, 128);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	l4_error6_frame(&f, 1, 4, 7, 32, 8);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 2);
+	assert_int_equal(fx.recs[0].kind, RP_KIND_ERROR);
+	assert_int_equal(fx.recs[0].seq, 31);
+	assert_int_equal(fx.recs[0].qseq, RP_TRACE_SEQ(2, 5, 17));
+	assert_int_equal(fx.recs[1].qseq, RP_TRACE_SEQ(2, 5, 17));
+	assert_false(fx.recs[1].flags & RP_REC_F_PAYLOAD);
+	l4_error6_frame(&f, 3, 0, 7, 33, 8);
+	f.b[14 + 40 + 8 + 40] ^= 0x40; /* the quoted source port */
+	fix_icmp6_csum(f.b + 14 + 40, 8 + 40 + 8, router6, me6);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_counts(0, 2, 1, 0);
+}
+
+/* Time exceeded quoting a TCP probe: 8 bytes name it (a bare SYN has no payload to check). */
+static void test_tcp_quotes(void **state)
+{
+	struct frame f;
+	size_t quote[] = { 40, 8 };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		l4_error_frame(&f, 11, 0, 0xc6120002, 0xc6126407, 1234, quote[i]);
+		assert_int_equal(run(XDP, &f), XDP_PASS);
+	}
+	assert_int_equal(fx.nrecs, 2);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(fx.recs[i].kind, RP_KIND_ERROR);
+		assert_int_equal(fx.recs[i].qseq, RP_TRACE_SEQ(2, 5, 17));
+		assert_false(fx.recs[i].flags & RP_REC_F_PAYLOAD);
+	}
+	l4_error_frame(&f, 11, 0, 0xc6120002, 0xc6126407, 1, 8);
+	f.b[14 + 20 + 8 + 20 + 4] ^= 1; /* the sequence number's keyed half */
+	fix_icmp_csum(f.b + 14 + 20, 8 + 20 + 8);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_counts(0, 2, 1, 0);
+}
+
+/*
+ * The destination's RST and SYN-ACK are its answers, in XDP and the socket
+ * program alike, and XDP passes them on (the stack's RST closes the other
+ * side's half-open connection); one a device was to checksum is taken too.
+ */
+static void test_tcp_answers(void **state)
+{
+	struct frame f;
+
+	tcp_answer_frame(&f, false, 7, 0x14, 0, false);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	tcp_answer_frame(&f, false, 7, 0x12, 0, false);
+	assert_int_equal(run(SOCK, &f), 0);
+	tcp_answer_frame(&f, false, 7, 0x12, 0, true);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 3);
+	assert_int_equal(fx.recs[0].kind, RP_KIND_REPLY);
+	assert_true(fx.recs[0].flags & RP_REC_F_TCP);
+	assert_false(fx.recs[0].flags & RP_REC_F_CSUM_UNCHECKED);
+	assert_int_equal(fx.recs[0].info, 0x14);
+	assert_int_equal(fx.recs[0].qseq, RP_TRACE_SEQ(2, 5, 17));
+	assert_addr4(fx.recs[0].target, 0xc6126407);
+	assert_addr4(fx.recs[0].from, 0xc6126407);
+	assert_int_equal(fx.recs[1].info, 0x12);
+	assert_true(fx.recs[2].flags & RP_REC_F_CSUM_UNCHECKED);
+	assert_counts(3, 0, 0, 0);
+}
+
+/* Not answers: a wrong key in the acknowledgment, a RST without ACK, another port, a bad checksum. */
+static void test_tcp_answer_forgeries(void **state)
+{
+	struct frame f;
+
+	tcp_answer_frame(&f, false, 7, 0x14, 0x10000, false);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	tcp_answer_frame(&f, false, 7, 0x04, 0, false);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	tcp_answer_frame(&f, false, 7, 0x14, 0, false);
+	f.b[14 + 20] ^= 1; /* the source port: not the one probed */
+	f.b[14 + 20 + 17] ^= 1;
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	tcp_answer_frame(&f, false, 7, 0x14, 0, false);
+	f.b[14 + 20 + 17] ^= 1;
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_int_equal(fx.nrecs, 0);
+	assert_counts(0, 0, 3, 1);
+}
+
+static void test_tcp6(void **state)
+{
+	struct frame f;
+
+	tcp_answer_frame(&f, true, 7, 0x14, 0, false);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(run(SOCK6, &f), 0);
+	l4_error6_frame(&f, 3, 0, 7, 31, 8);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 3);
+	assert_int_equal(fx.recs[0].kind, RP_KIND_REPLY);
+	assert_int_equal(fx.recs[1].kind, RP_KIND_REPLY);
+	assert_int_equal(fx.recs[2].kind, RP_KIND_ERROR);
+	assert_int_equal(fx.recs[2].qseq, RP_TRACE_SEQ(2, 5, 17));
+	tcp_answer_frame(&f, true, 7, 0x14, 0x10000, false);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_counts(2, 1, 1, 0);
+}
+
+static int udp_group_setup(void **state)
+{
+	fx_trace = true;
+	fx_proto = 17, fx_port = 33434;
+	return group_setup(state);
+}
+
+static int tcp_group_setup(void **state)
+{
+	fx_trace = true;
+	fx_proto = 6, fx_port = 80;
+	return group_setup(state);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1011,6 +1335,20 @@ int main(void)
 		cmocka_unit_test_setup(test_trace_errors6, setup),
 	};
 
+	const struct CMUnitTest udp[] = {
+		cmocka_unit_test_setup(test_udp_quotes, setup),
+		cmocka_unit_test_setup(test_udp_forgeries, setup),
+		cmocka_unit_test_setup(test_udp_errors6, setup),
+	};
+	const struct CMUnitTest tcp[] = {
+		cmocka_unit_test_setup(test_tcp_quotes, setup),
+		cmocka_unit_test_setup(test_tcp_answers, setup),
+		cmocka_unit_test_setup(test_tcp_answer_forgeries, setup),
+		cmocka_unit_test_setup(test_tcp6, setup),
+	};
+
 	return cmocka_run_group_tests_name("bpf", tests, group_setup, group_teardown) |
-	       cmocka_run_group_tests_name("bpf-trace", trace, trace_group_setup, group_teardown);
+	       cmocka_run_group_tests_name("bpf-trace", trace, trace_group_setup, group_teardown) |
+	       cmocka_run_group_tests_name("bpf-trace-udp", udp, udp_group_setup, group_teardown) |
+	       cmocka_run_group_tests_name("bpf-trace-tcp", tcp, tcp_group_setup, group_teardown);
 }

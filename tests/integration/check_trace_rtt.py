@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """A trace's hop RTTs against a capture on the prober's link. In the capture
-(pcap, nanosecond stamps, Ethernet) each echo request is keyed by its
-destination and ICMP sequence field (flow, TTL, query: a trace's probes name
-themselves there), and so is what answered it: an echo reply by its source
-and sequence, a time-exceeded or unreachable error by the destination and
-sequence of the probe it quotes. ringping's NDJSON names each probe by
+(pcap, nanosecond stamps, Ethernet) each probe is keyed by its destination and
+the name its transport header carries at bytes 6-7 (flow, TTL, query: the ICMP
+sequence field, the UDP checksum, the low half of the TCP sequence number),
+and so is what answered it: an echo reply by its source and sequence, a TCP
+RST or SYN-ACK by its source and acknowledgment less one, a time-exceeded or
+unreachable error by the destination and name of the probe it quotes. ringping's NDJSON names each probe by
 (target, flow, ttl, query); its rtt_ms must equal the capture's answer time
 less its request time: the median difference within MEDIAN_US microseconds,
 every one within MAX_US (the two stamp a packet at nearby points of the stack).
@@ -39,12 +40,30 @@ def ip_parts(b):
     return (ipaddress.ip_address(b[8:24]), ipaddress.ip_address(b[24:40]), b[6], b[40:])
 
 
+def name16(b):
+    return struct.unpack(">H", b[6:8])[0]
+
+
+def tcp_event(src, dst, tcp):
+    """A SYN is a request; a RST or SYN-ACK acknowledging one an answer."""
+    flags, ack = tcp[13], struct.unpack(">I", tcp[8:12])[0]
+    if flags & 0x3F == 0x02:
+        return "req", (dst, name16(tcp))
+    if flags & 0x10 and flags & 0x06:
+        return "ans", (src, (ack - 1) & 0xFFFF)
+    return None
+
+
 def events(path):
-    """Requests and answers: (time, 'req'|'ans', (target, seq16))."""
+    """Requests and answers: (time, 'req'|'ans', (target, name16))."""
     for t, f in packets(path):
         if len(f) < 14 + 28 or f[12:14] not in (b"\x08\x00", b"\x86\xdd"):
             continue
         src, dst, proto, icmp = ip_parts(f[14:])
+        if proto == 17 and len(icmp) >= 8:
+            yield t, "req", (dst, name16(icmp))
+        if proto == 6 and len(icmp) >= 20 and tcp_event(src, dst, icmp):
+            yield (t,) + tcp_event(src, dst, icmp)
         if proto not in (1, 58) or len(icmp) < 8:
             continue
         typ, seq = icmp[0], struct.unpack(">H", icmp[6:8])[0]
@@ -55,7 +74,7 @@ def events(path):
         elif (proto == 1 and typ in (3, 11)) or (proto == 58 and typ in (1, 3)):
             qsrc, qdst, _, qicmp = ip_parts(icmp[8:])
             if len(qicmp) >= 8:
-                yield t, "ans", (qdst, struct.unpack(">H", qicmp[6:8])[0])
+                yield t, "ans", (qdst, name16(qicmp))
 
 
 def main():

@@ -1450,13 +1450,26 @@ test_trace_bad_options() {
 	expect_eq "flows past 63: exit" $? 3
 	rp trace --mode dgram 198.18.200.1 >/dev/null 2>&1
 	expect_eq "dgram: exit" $? 3
+	err=$(rp trace --proto sctp 198.18.200.1 2>&1 >/dev/null)
+	expect_eq "proto sctp: exit" $? 3
+	expect_eq "proto sctp: message" "$err" \
+		"ringping: bad value 'sctp' for --proto: expected icmp, udp or tcp (try --help)"
+	err=$(rp trace --port 53 198.18.200.1 2>&1 >/dev/null)
+	expect_eq "port with ICMP: exit" $? 3
+	expect_eq "port with ICMP: message" "$err" \
+		"ringping: --port 53: ICMP probes have no port (--proto udp or tcp) (try --help)"
+	rp trace --proto udp --port 0 198.18.200.1 >/dev/null 2>&1
+	expect_eq "port 0: exit" $? 3
+	rp --proto udp 198.18.200.1 >/dev/null 2>&1
+	expect_eq "--proto in a sweep: exit" $? 3
 }
 
-# The trace lab's chain, hop by hop, in both receive modes and families: r1; r2a or r2b
-# (a per-flow split); r3 through the same branch; one of r4a-c; r5 silent (*); r6, which
-# quotes only 8 bytes of each probe and is still named at TTL 6; then the target.
+# The trace lab's chain, hop by hop, for ICMP, UDP and TCP probes, in both receive modes
+# and families: r1; r2a or r2b (a per-flow split); r3 through the same branch; one of
+# r4a-c; r5 silent (*); r6, which quotes only 8 bytes of each probe and is still named at
+# TTL 6; then the target (its echo reply, port unreachable or RST).
 test_trace_chain() {
-	local m out re4 re6
+	local m p out re4 re6
 	tracelab_up || return
 	re4='^trace to 198\.18\.80\.7, flow 0, 30 hops max
  1  198\.18\.64\.2( +[0-9.]+ ms){3}
@@ -1476,44 +1489,57 @@ $'
  6  2001:db8:64:b::2( +[0-9.]+ ms){3}
  7  2001:db8:80::7( +[0-9.]+ ms){3}
 $'
-	for m in "" "--xdp p0"; do
-		# shellcheck disable=SC2086
-		out=$(rt trace $m -t 300 198.18.80.7 2>/dev/null)
-		expect_eq "${m:-socket}: exit" $? 0
-		printf '%s\n' "$out" | tr '\n' '\r' | grep -qP "$(printf '%s' "$re4" | tr '\n' '\r')" ||
-			fail "${m:-socket}: IPv4 path:"$'\n'"$out"
-		# shellcheck disable=SC2086
-		out=$(rt trace $m -t 300 2001:db8:80::7 2>/dev/null)
-		printf '%s\n' "$out" | tr '\n' '\r' | grep -qP "$(printf '%s' "$re6" | tr '\n' '\r')" ||
-			fail "${m:-socket}: IPv6 path:"$'\n'"$out"
+	for p in icmp udp tcp; do
+		for m in "" "--xdp p0"; do
+			# shellcheck disable=SC2086
+			out=$(rt trace --proto $p $m -t 300 198.18.80.7 2>/dev/null)
+			expect_eq "$p ${m:-socket}: exit" $? 0
+			printf '%s\n' "$out" | tr '\n' '\r' | grep -qP "$(printf '%s' "$re4" | tr '\n' '\r')" ||
+				fail "$p ${m:-socket}: IPv4 path:"$'\n'"$out"
+			# shellcheck disable=SC2086
+			out=$(rt trace --proto $p $m -t 300 2001:db8:80::7 2>/dev/null)
+			expect_eq "$p ${m:-socket}: exit (IPv6)" $? 0
+			printf '%s\n' "$out" | tr '\n' '\r' | grep -qP "$(printf '%s' "$re6" | tr '\n' '\r')" ||
+				fail "$p ${m:-socket}: IPv6 path:"$'\n'"$out"
+		done
 	done
 	no_progs_left
 }
 
-# Paris: 100 traces, each with its own key (so its own flow identifier and checksum),
-# see one interface per hop each, never a mix; and together both of r1's next hops,
-# so the split is real.
+# Paris: 100 traces, each with its own key (so its own flow identifier and checksum, or
+# for UDP and TCP, 30 each, its own source port), see one interface per hop each, never
+# a mix; and together both of r1's next hops, so the split is real.
 test_trace_one_flow_one_path() {
-	local i seen=$TMP/paths bad=0
+	local i p n seen=$TMP/paths bad
 	tracelab_up || return
-	: >"$seen"
-	for i in $(seq 1 100); do
-		rt trace --format ndjson -q 3 -m 4 198.18.80.9 2>/dev/null |
-			grep '"type":"probe"' | grep -o '"ttl":[0-9]*,"query":[0-9]*,"status":"[a-z-]*","from":"[0-9.]*"' |
-			sed -E 's/"query":[0-9]*,//' | sort -u >"$TMP/one"
-		[ "$(wc -l <"$TMP/one")" -eq 4 ] || bad=$((bad + 1))
-		cat "$TMP/one" >>"$seen"
+	for p in icmp:100 udp:30 tcp:30; do
+		n=${p#*:} p=${p%:*} bad=0
+		: >"$seen"
+		for i in $(seq 1 "$n"); do
+			rt trace --proto "$p" --format ndjson -q 3 -m 4 198.18.80.9 2>/dev/null |
+				grep '"type":"probe"' | grep -o '"ttl":[0-9]*,"query":[0-9]*,"status":"[a-z-]*","from":"[0-9.]*"' |
+				sed -E 's/"query":[0-9]*,//' | sort -u >"$TMP/one"
+			[ "$(wc -l <"$TMP/one")" -eq 4 ] || bad=$((bad + 1))
+			cat "$TMP/one" >>"$seen"
+		done
+		expect_eq "$p: traces that saw two interfaces at one hop (or missed one)" $bad 0
+		expect_eq "$p: r1's next hops seen over the $n" "$(grep '^"ttl":2,' "$seen" | sort -u | wc -l)" 2
 	done
-	expect_eq "traces that saw two interfaces at one hop (or missed one)" $bad 0
-	expect_eq "r1's next hops seen over the 100" "$(grep '^"ttl":2,' "$seen" | sort -u | wc -l)" 2
 }
 
 # --flows 32 finds every interface of both splits, each flow on one path with its own
-# statistics. MDA's rule (Veitch et al.) stops after 16 probes for 95% confidence that
+# statistics (and UDP and TCP flows, balanced by their ports, every interface too). MDA's rule (Veitch et al.) stops after 16 probes for 95% confidence that
 # a hop has no more than 3 next hops; 32 flows miss one of 3 with odds under 1e-5.
 test_trace_flows_find_every_interface() {
-	local out=$TMP/flows.ndjson
+	local out=$TMP/flows.ndjson p
 	tracelab_up || return
+	for p in udp tcp; do # the same interfaces for probes balanced by their ports
+		rt trace --proto $p --flows 32 -q 1 -m 7 -t 300 --format ndjson 198.18.80.3 >"$out" 2>/dev/null
+		expect_eq "$p: exit" $? 0
+		expect_eq "$p: router interfaces" "$(grep '"type":"interface"' "$out" | grep -o '"address":"[^"]*"' |
+			cut -d'"' -f4 | sort -t. -k4n | paste -sd' ')" \
+			"198.18.64.2 198.18.64.6 198.18.64.10 198.18.64.14 198.18.64.18 198.18.64.22 198.18.64.26 198.18.64.30 198.18.64.46"
+	done
 	rt trace --flows 32 -q 2 -m 7 -t 300 --format ndjson 198.18.80.3 >"$out" 2>/dev/null
 	expect_eq exit $? 0
 	expect_eq "hop 2 interfaces" "$(grep '"type":"hop"' "$out" | grep '"ttl":2,' | grep -o '"from":"[^"]*"' | sort -u | paste -sd' ')" \
@@ -1541,64 +1567,76 @@ test_trace_flows_find_every_interface() {
 }
 
 # Forged time-exceeded errors for the silent hop (TTL 5), from a forger in r1 that sees
-# every probe: quoting the probe with the next address as its destination, or with its
-# identifier changed (a wrong key). Each is counted as not ours; the hop stays silent.
+# every probe (ICMP, UDP, TCP): quoting the probe with the next address as its
+# destination, or with its identifier or source port changed (a wrong key); and RSTs
+# from the target acknowledging a TCP probe with a wrong key. Each is counted as not
+# ours; the hop stays silent and the target (6 hops away at most) unreached.
 test_trace_forgeries_never_a_hop() {
-	local out=$TMP/tforge.ndjson mode pid
+	local out=$TMP/tforge.ndjson mode pid p
 	tracelab_up || return
-	for mode in tedst tekey; do
+	for p in icmp:tedst icmp:tekey udp:tedst udp:tekey tcp:tedst tcp:tekey tcp:tcprst; do
+		mode=${p#*:} p=${p%:*}
 		ip netns exec rt-r1 "$(dirname "$RP")/forger" -m "$mode" -t 20 a0 198.18.80.0/24 >"$TMP/forger.out" &
 		pid=$!
 		sleep 0.3
-		rt trace -q 3 -m 6 -t 500 --format ndjson 198.18.80.11 >"$out" 2>/dev/null
+		rt trace --proto "$p" -q 3 -m 6 -t 500 --format ndjson 198.18.80.11 >"$out" 2>/dev/null
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
-		expect_eq "$mode: hop 5 answered" "$(grep '"type":"probe"' "$out" | grep -c '"ttl":5,.*"from"')" 0
+		expect_eq "$p $mode: hop 5 answered" "$(grep '"type":"probe"' "$out" | grep -c '"ttl":5,.*"from"')" 0
+		expect_eq "$p $mode: answers from the target short of it" \
+			"$(grep '"type":"probe"' "$out" | grep -c '"from":"198.18.80.11"')" 0
 		[ "$(summary_field not_ours "$out")" -ge 15 ] ||
-			fail "$mode: not_ours $(summary_field not_ours "$out") (18 forgeries: one per probe)"
-		expect_eq "$mode: invalid" "$(summary_field invalid "$out")" 0
-		expect_eq "$mode: unaccounted" "$(summary_field unaccounted "$out")" 0
+			fail "$p $mode: not_ours $(summary_field not_ours "$out") (18 forgeries: one per probe)"
+		expect_eq "$p $mode: invalid" "$(summary_field invalid "$out")" 0
+		expect_eq "$p $mode: unaccounted" "$(summary_field unaccounted "$out")" 0
 	done
 }
 
 # Many targets: the /20 behind the chain, one query per hop, TTL by TTL at 10,000
-# probes/s. Every (target, hop) pair that can answer does (6 hops x 4096; r5 is silent),
-# every target is reached, and no TTL past a target's distance is probed: 7 x 4096
-# probes, within the 1.2 x (hops x targets) the issue allows.
+# probes/s, with ICMP, UDP and TCP probes. Every (target, hop) pair that can answer
+# does (6 hops x 4096; r5 is silent), every target is reached, and no TTL past a
+# target's distance is probed: 7 x 4096 probes, within the 1.2 x (hops x targets)
+# the issue allows.
 test_trace_many_targets() {
-	local out=$TMP/t20.ndjson
+	local out=$TMP/t20.ndjson p
 	tracelab_up || return
-	rt trace -q 1 -t 500 --format ndjson 198.18.80.0/20 >"$out" 2>/dev/null
-	expect_eq exit $? 0
-	expect_eq reached "$(summary_field reached "$out")" 4096
-	expect_eq "probes sent" "$(summary_field sent "$out")" $((7 * 4096))
-	expect_eq "answered" "$(summary_field answered "$out")" $((6 * 4096))
-	expect_eq "hops with a responder" "$(grep '"type":"hop"' "$out" | grep -c '"from"')" $((6 * 4096))
-	expect_eq "silent hop 5" "$(grep '"type":"hop"' "$out" | grep '"ttl":5,' | grep -c '"from"')" 0
-	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
+	for p in icmp udp tcp; do
+		rt trace --proto $p -q 1 -t 500 --format ndjson 198.18.80.0/20 >"$out" 2>/dev/null
+		expect_eq "$p: exit" $? 0
+		expect_eq "$p: reached" "$(summary_field reached "$out")" 4096
+		expect_eq "$p: probes sent" "$(summary_field sent "$out")" $((7 * 4096))
+		expect_eq "$p: answered" "$(summary_field answered "$out")" $((6 * 4096))
+		expect_eq "$p: hops with a responder" "$(grep '"type":"hop"' "$out" | grep -c '"from"')" $((6 * 4096))
+		expect_eq "$p: silent hop 5" "$(grep '"type":"hop"' "$out" | grep '"ttl":5,' | grep -c '"from"')" 0
+		expect_eq "$p: unaccounted" "$(summary_field unaccounted "$out")" 0
+	done
 }
 
 # Hop RTTs are the kernel's: each probe's rtt_ms equals, within microseconds, its answer's
 # time less its request's in a capture on the prober's link (tools: check_trace_rtt.py),
-# for routers, the 8-byte quoting hop and the destinations, both families.
+# for routers, the 8-byte quoting hop and the destinations, both families, ICMP, UDP and
+# TCP probes.
 test_trace_rtt_match_capture() {
-	local out=$TMP/trtt.ndjson pcap=$TMP/trtt.pcap pid
+	local out=$TMP/trtt.ndjson pcap=$TMP/trtt.pcap pid p
 	tracelab_up || return
-	ip netns exec rt-probe tcpdump -i p0 -n -U --immediate-mode --time-stamp-precision=nano -s 200 \
-		-B 262144 -w "$pcap" icmp or icmp6 2>"$TMP/trtt.tcpdump" &
-	pid=$!
-	wait_until 5 grep -q 'listening on' "$TMP/trtt.tcpdump" || fail "tcpdump did not start"
-	rt trace -q 3 -t 300 --format ndjson 198.18.80.5 2001:db8:80::5 >"$out" 2>/dev/null
-	file_stable "$pcap" || fail "capture file still growing"
-	kill -INT $pid
-	wait $pid
-	grep -q '^0 packets dropped by kernel' "$TMP/trtt.tcpdump" || fail "capture dropped: $(cat "$TMP/trtt.tcpdump")"
-	expect_eq "userspace send times" "$(summary_field tx_user_stamps "$out")" 0
-	python3 "$here/check_trace_rtt.py" "$pcap" "$out" 10 500 >"$TMP/trtt.check" 2>&1 ||
-		fail "$(cat "$TMP/trtt.check")"
-	# 6 answering hops x 3 queries x 2 targets, and any probe past a destination sent
-	# before its distance was known (the destination answers those too).
-	[ "$(awk '/^checked/ { print $2 }' "$TMP/trtt.check")" -ge 36 ] || fail "$(cat "$TMP/trtt.check")"
+	for p in icmp udp tcp; do
+		ip netns exec rt-probe tcpdump -i p0 -n -U --immediate-mode --time-stamp-precision=nano -s 200 \
+			-B 262144 -w "$pcap" icmp or icmp6 or udp or tcp 2>"$TMP/trtt.tcpdump" &
+		pid=$!
+		wait_until 5 grep -q 'listening on' "$TMP/trtt.tcpdump" || fail "$p: tcpdump did not start"
+		rt trace --proto $p -q 3 -t 300 --format ndjson 198.18.80.5 2001:db8:80::5 >"$out" 2>/dev/null
+		file_stable "$pcap" || fail "$p: capture file still growing"
+		kill -INT $pid
+		wait $pid
+		grep -q '^0 packets dropped by kernel' "$TMP/trtt.tcpdump" ||
+			fail "$p: capture dropped: $(cat "$TMP/trtt.tcpdump")"
+		expect_eq "$p: userspace send times" "$(summary_field tx_user_stamps "$out")" 0
+		python3 "$here/check_trace_rtt.py" "$pcap" "$out" 10 500 >"$TMP/trtt.check" 2>&1 ||
+			fail "$p: $(cat "$TMP/trtt.check")"
+		# 6 answering hops x 3 queries x 2 targets, and any probe past a destination sent
+		# before its distance was known (the destination answers those too).
+		[ "$(awk '/^checked/ { print $2 }' "$TMP/trtt.check")" -ge 36 ] || fail "$p: $(cat "$TMP/trtt.check")"
+	done
 }
 
 test_nothing_left_behind() {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "cm.h"
+#include <errno.h>
 #include <string.h>
+#include <netinet/in.h>
 #include "probe.h"
 #include "rp_hash.h"
 
@@ -140,6 +142,76 @@ static void test_trace_probes_keep_their_flow(void **s)
 	probe_free(&t);
 }
 
+/* The transport checksum of m with its pseudo-header from src to dst: 0 if it verifies. */
+static __u16 l4_check(const struct ringping_addr *src, const struct ringping_addr *dst, int proto,
+		      const __u8 *m, size_t len)
+{
+	size_t off = addr_is_v4(dst) ? 12 : 0;
+	__u32 sum = probe_csum_add(probe_csum_add(0, src->b + off, 16 - off), dst->b + off, 16 - off);
+
+	sum = probe_csum_add(sum + (__u32)proto + (__u32)len, m, len);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)~sum;
+}
+
+/*
+ * UDP and TCP: within a flow the ports never change; the UDP checksum is the
+ * hop's name, the TCP sequence number's low half is, and its high half the
+ * flow's keyed one; TSval is the run's sequence number; both families'
+ * messages verify with their pseudo-headers; flows take other ports.
+ */
+static void test_trace_l4_probes(void **s)
+{
+	static const int protos[] = { IPPROTO_UDP, IPPROTO_TCP };
+	struct ringping_addr dst[2];
+	__u16 ports[2][3];
+	__u8 buf[8 + 56];
+	struct probe_tmpl t;
+	__u64 hash;
+	__u32 ttl, q, flow;
+	int i, d;
+
+	addr_from_v4(&dst[0], 0xc6130102);
+	assert_int_equal(addr_parse("2001:db8::7", &dst[1]), 0);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(probe_init_l4(&t, &key, 56, protos[i], 4242), 0);
+		assert_int_equal(t.len, protos[i] == IPPROTO_UDP ? 64 : RP_TCP_SYN_LEN);
+		addr_from_v4(&t.src4, 0xc6120001);
+		assert_int_equal(addr_parse("2001:db8::1", &t.src6), 0);
+		for (d = 0; d < 2; d++)
+			for (flow = 0; flow < 3; flow++)
+				for (ttl = 1; ttl <= RP_TRACE_MAX_TTL; ttl += 9)
+					for (q = 0; q < 20; q += 7) {
+						struct probe_hop h = { flow, ttl, q };
+						__u16 name = RP_TRACE_SEQ(flow, ttl, q), sport;
+
+						probe_build_trace_l4(&t, buf, &dst[d], 5000 + ttl, &h);
+						hash = rp_trace_hash(key.k0, key.k1, dst[d].b, flow);
+						sport = (__u16)(buf[0] << 8 | buf[1]);
+						assert_int_equal(sport, RP_TRACE_SPORT(hash));
+						assert_int_equal(buf[2] << 8 | buf[3], 4242);
+						assert_int_equal(l4_check(d ? &t.src6 : &t.src4, &dst[d], protos[i], buf,
+									  t.len), 0);
+						if (protos[i] == IPPROTO_UDP) {
+							assert_int_equal(buf[6] << 8 | buf[7], name);
+							assert_int_equal(buf[4] << 8 | buf[5], t.len);
+						} else {
+							assert_int_equal((__u32)buf[4] << 24 | (__u32)buf[5] << 16 |
+									 (__u32)buf[6] << 8 | buf[7],
+									 RP_TRACE_TCPSEQ(hash, name));
+							assert_int_equal(buf[13], 0x02);
+							assert_int_equal(buf[RP_TCP_TSVAL_OFF + 3], (5000 + ttl) & 0xff);
+						}
+						ports[d][flow] = sport;
+					}
+		for (d = 0; d < 2; d++)
+			assert_true(ports[d][0] != ports[d][1] && ports[d][1] != ports[d][2]);
+		probe_free(&t);
+	}
+	assert_int_equal(probe_init_l4(&t, &key, 56, IPPROTO_ICMP, 1), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +220,7 @@ int main(void)
 		cmocka_unit_test(test_tags_differ_per_target),
 		cmocka_unit_test(test_siphash_vector),
 		cmocka_unit_test(test_bad_sizes),
+		cmocka_unit_test(test_trace_l4_probes),
 		cmocka_unit_test(test_trace_probes_keep_their_flow),
 	};
 

@@ -311,6 +311,7 @@ static void run_build_job(struct run *r, struct sender_job *j, __u32 n, __u64 no
 {
 	struct sched *sch = &r->sch;
 	__u64 tx_user = tx_tai_now(), end = sch->next + n, fam_end = sched_family_end(sch, sch->next);
+	__u64 start = sch->next;
 	__u32 m = 0;
 
 	j->fam = sched_family(sch, sch->next);
@@ -329,7 +330,12 @@ static void run_build_job(struct run *r, struct sender_job *j, __u32 n, __u64 no
 	}
 	inflight_skip_to(&r->inf, sch->next);
 	j->n = m;
-	pacer_commit(&r->pacer, m);
+	/*
+	 * A trace's -c rounds are paced by -p (a round of every hop per period):
+	 * a hop past its path's end takes its time slot too, or the rounds would
+	 * come as much faster as most hops are skipped (4 a second, not 1).
+	 */
+	pacer_commit(&r->pacer, r->trace && r->multi && r->o->period_ns ? (__u32)(sch->next - start) : m);
 	r->t_last_send = now;
 }
 

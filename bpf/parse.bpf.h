@@ -313,6 +313,40 @@ static __always_inline int rp_parse_tcp(const __u8 *b, __u32 n, __u32 tcp, __u32
 	return RP_V_REPLY;
 }
 
+/*
+ * RFC 4884 extensions follow an ICMP error's original datagram field: qlen
+ * bytes long (the header's length field), at least 128; a field of 0 from a
+ * router older than RFC 4884 means 128 when the message is long enough (as
+ * traceroute reads RFC 4950's). An MPLS label stack object (class 1, type 1)
+ * first in the structure is copied into the record, RP_MPLS_MAX entries at
+ * most, to the bottom of the stack.
+ */
+static __always_inline void rp_mpls(const __u8 *b, __u32 n, __u32 icmp, __u32 len, __u32 qlen,
+				    struct rp_record *r)
+{
+	__u32 e, olen, i, o;
+
+	if (qlen && qlen < 128)
+		return;
+	qlen = qlen ? qlen : 128;
+	e = icmp + 8 + qlen;
+	if (8 + qlen + 8 > len || e + 8 > n || (b[RP_OFF(e)] >> 4) != 2)
+		return;
+	olen = rp_rd16(b, e + 4);
+	if (b[RP_OFF(e + 6)] != 1 || b[RP_OFF(e + 7)] != 1 || olen < 8 || 8 + qlen + 4 + olen > len)
+		return;
+#pragma unroll
+	for (i = 0; i < RP_MPLS_MAX; i++) {
+		o = e + 8 + 4 * i;
+		if (4 + 4 * (i + 1) > olen || o + 4 > n)
+			break;
+		r->mpls[i] = rp_rd32(b, o);
+		r->nlabels = (__u8)(i + 1);
+		if (r->mpls[i] & 0x100) /* bottom of stack */
+			break;
+	}
+}
+
 static __always_inline int rp_parse_reply(const __u8 *b, __u32 n, __u32 l3, __u32 icmp,
 					  __u32 len, struct rp_record *r)
 {
@@ -351,6 +385,8 @@ static __always_inline int rp_parse_error(const __u8 *b, __u32 n, __u32 l3, __u3
 		return RP_V_MALFORMED;
 	rp_addr4(r->from, b, l3 + 12);
 	r->kind = RP_KIND_ERROR;
+	r->qttl = b[RP_OFF(q + 8)];
+	rp_mpls(b, n, icmp, len, 4 * (__u32)b[RP_OFF(icmp + 5)], r);
 	if (r->icmp_type == RP_ICMP_DEST_UNREACH)
 		r->info = rp_rd16(b, icmp + 6);
 	else if (r->icmp_type == RP_ICMP_PARAMETERPROB)
@@ -512,6 +548,10 @@ static __always_inline int rp_parse_error6(const __u8 *b, __u32 n, __u32 l3, __u
 		return RP_V_MALFORMED;
 	rp_addr6(r->from, b, l3 + 8);
 	r->kind = RP_KIND_ERROR;
+	r->qttl = b[RP_OFF(q + 7)];
+	/* Packet too big and parameter problem hold 32-bit values where the others have a length. */
+	if (r->icmp_type == RP_ICMP6_DEST_UNREACH || r->icmp_type == RP_ICMP6_TIME_EXCEEDED)
+		rp_mpls(b, n, icmp, len, 8 * (__u32)b[RP_OFF(icmp + 4)], r);
 	if (r->icmp_type == RP_ICMP6_PKT_TOOBIG || r->icmp_type == RP_ICMP6_PARAMPROB)
 		r->info = rp_rd32(b, icmp + 4); /* the MTU, or the pointer */
 	if (rp_trace_proto == RP_IPPROTO_TCP)

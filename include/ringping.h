@@ -72,6 +72,8 @@ enum ringping_status {
 /* "alive", "unreachable", "time-exceeded", "icmp-error", "no-reply", "send-failed". */
 RINGPING_API const char *ringping_status_name(enum ringping_status st);
 
+#define RINGPING_MPLS_MAX 4
+
 /* One probe's outcome, handed to the probe callback exactly once. */
 struct ringping_probe {
 	struct ringping_addr target;
@@ -95,6 +97,9 @@ struct ringping_probe {
 	__u32 bytes;		/* ICMP bytes sent (header and data; a UDP or TCP trace's: its header and data) */
 	__u32 trace_ttl;	/* a trace: the TTL / hop limit the probe went out with (else 0) */
 	__u32 trace_flow;	/* a trace: its flow */
+	__u8 quoted_ttl;	/* ICMP errors: the TTL / hop limit in the quoted header of the probe */
+	__u8 mpls_count;	/* MPLS label stack entries the error carried (RFC 4950), at most 4 */
+	__u32 mpls[RINGPING_MPLS_MAX]; /* each as sent: label << 12 | TC << 9 | S << 8 | TTL */
 };
 
 /* Errors of one ICMP type and code from one router. */

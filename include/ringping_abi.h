@@ -30,6 +30,9 @@ enum rp_rec_flags {
 					   * RST (flags in info), named by its acknowledgment */
 };
 
+/* MPLS label stack entries kept from an ICMP error's extension (RFC 4950). */
+#define RP_MPLS_MAX 4
+
 /*
  * One matched packet. Written by BPF into the ring buffer, read once by the
  * consumer. The receive time comes from bpf_ktime_get_tai_ns() (CLOCK_TAI);
@@ -49,7 +52,10 @@ struct rp_record {
 	__u8 flags;		   /* enum rp_rec_flags */
 	__u16 qseq;		   /* the (quoted) echo request's ICMP sequence field */
 	__u32 info;		   /* next-hop MTU (frag needed), pointer (param problem) */
-	__u32 pad1;
+	__u8 qttl;		   /* ICMP errors: the TTL / hop limit of the quoted IP header */
+	__u8 nlabels;		   /* MPLS label stack entries the error carried (RFC 4950) */
+	__u16 pad1;
+	__u32 mpls[RP_MPLS_MAX];   /* those entries: label 20 bits, TC 3, S 1, TTL 8 */
 };
 
 /*
@@ -119,7 +125,9 @@ struct rp_payload {
 /*
  * Bytes the BPF program copies out of a packet before parsing: Ethernet with
  * two VLAN tags (22) + outer IPv4 with options (60) + ICMP (8) + quoted IPv4
- * with options (60) + quoted ICMP (8) + payload (16) = 174, rounded up.
+ * with options (60) + quoted ICMP (8) + payload (16) = 174, rounded up. An
+ * MPLS extension after a 128-byte quote (RFC 4884) fits behind Ethernet, an
+ * IPv6 header and ICMPv6 (190) with its headers (8) and 4 entries (16): 214.
  */
 #define RP_COPY_LEN 256
 

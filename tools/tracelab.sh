@@ -9,6 +9,8 @@
 #
 #   hop 1  r1   198.18.64.2    2001:db8:64:0::2
 #   hop 2  r2a  198.18.64.6    2001:db8:64:1::2   or r2b 198.18.64.10  2001:db8:64:2::2
+#              (r2b is on an MPLS path: its errors carry label 100, RFC 4950; tools/quote8
+#              -m answers for its kernel, which drops what arrives with TTL 1)
 #   hop 3  r3   198.18.64.14   2001:db8:64:3::2   (from r2a; 198.18.64.18, 2001:db8:64:4::2 from r2b:
 #              errors come from the interface the probe came in on)
 #   hop 4  r4a  198.18.64.22   2001:db8:64:5::2   or r4b .26 / :6::2, or r4c .30 / :7::2
@@ -21,6 +23,9 @@
 #              packet to an address held only by a route from the interface's address
 #              (echo replies from the probed one), so only there a UDP trace's end is
 #              the target's address.
+#
+# r1 rate-limits the time-exceeded errors it sends about probes to 2001:db8:80::100 -
+# ::1ff (3 at once, then 1 a second), as routers commonly do; the rest go out at once.
 #
 # r1 and r3 balance per flow, as a router that hashes the first bytes of the
 # transport header does: nftables' jhash of (source, destination, ICMP checksum
@@ -130,8 +135,30 @@ lab_routes() {
 		in_ns dst ip -6 route add 2001:db8:64::/48 via "$(a6 12 1)"
 }
 
-# r5 sends no time-exceeded; r6's kernel never sees a TTL of 1 (quote8 answers those).
+# Packets arriving with TTL (hop limit) 1 never reach the kernel of router $1: quote8 answers them.
+no_ttl1() {
+	in_ns "$1" nft -f - <<'EOF'
+table inet rt_quote8 {
+	chain pre {
+		type filter hook prerouting priority raw; policy accept;
+		ip ttl 1 drop
+		ip6 hoplimit 1 ip6 daddr != ff00::/8 drop
+	}
+}
+EOF
+}
+
+# r5 sends no time-exceeded; r6's and r2b's kernels never see a TTL of 1 (quote8 answers
+# those); r1 rate-limits its errors about 2001:db8:80::1xx (the quoted destination's byte 14).
 lab_quirks() {
+	in_ns r1 nft -f - <<'EOF' &&
+table inet rt_ratelimit {
+	chain out {
+		type filter hook output priority 0; policy accept;
+		icmpv6 type time-exceeded @th,368,8 0x01 limit rate over 1/second burst 3 packets drop
+	}
+}
+EOF
 	in_ns r5 nft -f - <<'EOF' &&
 table inet rt_silent {
 	chain out {
@@ -141,15 +168,7 @@ table inet rt_silent {
 	}
 }
 EOF
-	in_ns r6 nft -f - <<'EOF'
-table inet rt_quote8 {
-	chain pre {
-		type filter hook prerouting priority raw; policy accept;
-		ip ttl 1 drop
-		ip6 hoplimit 1 ip6 daddr != ff00::/8 drop
-	}
-}
-EOF
+	no_ttl1 r6 && no_ttl1 r2b
 }
 
 lab_up() {
@@ -162,6 +181,7 @@ lab_up() {
 	router dst || return 1 # its ICMP limits lifted too: port unreachables for a UDP trace
 	lab_links && lab_routes && lab_quirks || return 1
 	in_ns r6 "$q8" -i a11 -t 3600 >/dev/null 2>&1 &
+	in_ns r2b "$q8" -i a2 -t 3600 -m 100 >/dev/null 2>&1 &
 	lab_wait
 }
 

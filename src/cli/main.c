@@ -93,6 +93,11 @@ static void main_on_probe(void *ctx, const struct ringping_probe *p)
 static void main_on_interim(void *ctx, struct ringping *e)
 {
 	struct main_ctx *m = ctx;
+
+	if (m->o->trace) {
+		tracecmd_interim(e);
+		return;
+	}
 	struct ringping_summary s;
 	struct ringping_host h;
 	struct ringping_addr a;
@@ -161,6 +166,8 @@ static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct
 		eo->period_ns = 0;
 		eo->rate = o->rate;
 	}
+	if (tracecmd_live(o, STDOUT_FILENO))
+		eo->interim_ns = 1000000000ULL; /* mtr's display: redrawn once a second */
 }
 
 /* An --exclude token that is not an address, CIDR or range may name a file. */

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "tracecmd.h"
 #include "tracetopo.h"
 #include "warn.h"
@@ -20,12 +21,15 @@ struct tc_query {
 	double rtt_ms;
 	__u8 status, code;
 	bool set;
+	__u8 nlabels;
+	__u32 mpls[RINGPING_MPLS_MAX];
 };
 
 struct tracecmd {
 	const struct rp_opts *o;
 	struct ringping *e;
 	FILE *f;
+	bool live;		/* a report redrawn in place each second (a terminal) */
 	__u32 hops;		/* TTLs per path */
 	__u32 q;		/* slots per hop: each query, or the last answer (report) */
 	__u64 nhops;
@@ -40,6 +44,18 @@ static const char *tc_status(__u8 st)
 	return ringping_status_name((enum ringping_status)st);
 }
 
+/* An MPLS label stack entry's fields (RFC 3032): label, traffic class, bottom of stack, TTL. */
+#define TC_MPLS_FIELDS(e) (e) >> 12, ((e) >> 9) & 7, ((e) >> 8) & 1, (e) & 0xff
+
+static void tc_json_mpls(FILE *f, const __u32 *mpls, unsigned n)
+{
+	fputs(",\"mpls\":[", f);
+	for (unsigned i = 0; i < n; i++)
+		fprintf(f, "%s{\"label\":%u,\"tc\":%u,\"s\":%u,\"ttl\":%u}", i ? "," : "",
+			TC_MPLS_FIELDS(mpls[i]));
+	fputc(']', f);
+}
+
 static void tc_json_probe(struct tracecmd *t, const struct ringping_probe *p)
 {
 	char a[RINGPING_ADDRSTRLEN], from[RINGPING_ADDRSTRLEN];
@@ -51,6 +67,11 @@ static void tc_json_probe(struct tracecmd *t, const struct ringping_probe *p)
 	if (p->status != RINGPING_NO_REPLY && p->status != RINGPING_SEND_FAILED)
 		fprintf(t->f, ",\"from\":\"%s\",\"icmp_type\":%u,\"icmp_code\":%u",
 			ringping_addr_str(&p->from, from, sizeof(from)), p->icmp_type, p->icmp_code);
+	if (p->status != RINGPING_ALIVE && p->status != RINGPING_NO_REPLY &&
+	    p->status != RINGPING_SEND_FAILED)
+		fprintf(t->f, ",\"quoted_ttl\":%u", p->quoted_ttl);
+	if (p->mpls_count)
+		tc_json_mpls(t->f, p->mpls, p->mpls_count);
 	/* A TCP trace's destination answered: how (its flags are in info). */
 	if (t->o->proto == RINGPING_TRACE_TCP && p->status == RINGPING_ALIVE)
 		fprintf(t->f, ",\"tcp\":\"%s\"", p->info & 0x04 ? "rst" : "syn-ack");
@@ -77,7 +98,8 @@ static void tc_on_probe(void *ctx, const struct ringping_probe *p)
 	s = &t->qs[p->target_index * t->q + slot];
 	*s = (struct tc_query){ .from = p->from, .rtt_ms = p->rtt_ns >= 0 ? p->rtt_ns / 1e6 : NAN,
 				.status = (__u8)p->status, .code = p->icmp_code,
-				.set = true };
+				.set = true, .nlabels = p->mpls_count };
+	memcpy(s->mpls, p->mpls, sizeof(s->mpls));
 }
 
 /* Each (target, flow)'s hops in TTL order, from the engine's own numbering. */
@@ -129,6 +151,15 @@ static const char *tc_mark(const struct tc_query *s, bool v6)
 	return v6 ? (s->code < 8 ? v6m[s->code] : "!X") : (s->code < 16 ? v4[s->code] : "!X");
 }
 
+/* A responder's MPLS label stack after its address, as traceroute -e prints it. */
+static void tc_text_mpls(FILE *f, const struct tc_query *s)
+{
+	for (unsigned i = 0; i < s->nlabels; i++)
+		fprintf(f, "%s" "MPLS:L=%u,E=%u,S=%u,T=%u", i ? "/" : " <", TC_MPLS_FIELDS(s->mpls[i]));
+	if (s->nlabels)
+		fputc('>', f);
+}
+
 static void tc_text_hop(struct tracecmd *t, __u64 hop, __u32 ttl, bool v6)
 {
 	char a[RINGPING_ADDRSTRLEN];
@@ -144,8 +175,10 @@ static void tc_text_hop(struct tracecmd *t, __u64 hop, __u32 ttl, bool v6)
 			fputs(" *", t->f);
 			continue;
 		}
-		if (s->status != RINGPING_SEND_FAILED && (!last || memcmp(last, &s->from, sizeof(*last))))
+		if (s->status != RINGPING_SEND_FAILED && (!last || memcmp(last, &s->from, sizeof(*last)))) {
 			fprintf(t->f, " %s", ringping_addr_str(&s->from, a, sizeof(a)));
+			tc_text_mpls(t->f, s);
+		}
 		if (s->status != RINGPING_SEND_FAILED)
 			last = &s->from;
 		m = tc_mark(s, v6);
@@ -316,6 +349,33 @@ static void tc_summary(struct tracecmd *t, __u64 ntargets, __u64 reached, const 
 			" sends failed\n", (uint64_t)s->dropped_locally, (uint64_t)s->send_failed);
 }
 
+/* ANSI: cursor home, clear the screen. */
+#define TC_CLEAR "\033[H\033[2J"
+
+/* The trace the interim callback redraws: the CLI runs one at a time. */
+static struct tracecmd *tc_live_cmd;
+static __u64 tc_live_targets;
+
+bool tracecmd_live(const struct rp_opts *o, int fd)
+{
+	return o->trace && o->trace_report && o->out.format == OUT_TEXT && !o->out.path && isatty(fd);
+}
+
+/* mtr's display: the report so far, from the top of the screen (once a second, -c and -l). */
+void tracecmd_interim(struct ringping *e)
+{
+	struct tracecmd *t = tc_live_cmd;
+	__u64 tgt;
+
+	if (!t || t->e != e || tc_paths(t))
+		return;
+	fputs(TC_CLEAR, t->f);
+	for (tgt = 0; tgt < tc_live_targets; tgt++)
+		for (__u32 f = t->o->flow; f < t->o->flow + t->o->flows; f++)
+			tc_print_path(t, tgt, f);
+	fflush(t->f);
+}
+
 /* After the run: every path, then the summary; 0 if every target was reached. */
 static int tc_report(struct tracecmd *t, __u64 ntargets)
 {
@@ -325,6 +385,8 @@ static int tc_report(struct tracecmd *t, __u64 ntargets)
 
 	if (tc_paths(t) || ringping_summary(t->e, &s))
 		return RP_EXIT_SYSTEM;
+	if (t->live) /* the last table in the place of the live one */
+		fputs(TC_CLEAR, t->f);
 	if (t->o->out.format == OUT_CSV)
 		fputs(TC_CSV_HEADER, t->f);
 	for (tgt = 0; tgt < ntargets; tgt++) {
@@ -358,7 +420,11 @@ int tracecmd_probe(const struct rp_opts *o, struct ringping *e, __u64 ntargets,
 		cli_warn("out of memory for %" PRIu64 " hops\n", (uint64_t)t.nhops);
 		goto out;
 	}
+	t.live = tracecmd_live(o, fileno(t.f));
+	tc_live_cmd = t.live ? &t : NULL;
+	tc_live_targets = ntargets;
 	err = ringping_run(e, tc_on_probe, &t);
+	tc_live_cmd = NULL;
 	if (err)
 		on_fail(fail_ctx, e);
 	code = err ? RP_EXIT_SYSTEM : tc_report(&t, ntargets);

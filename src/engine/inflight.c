@@ -6,6 +6,8 @@
 
 #define INFLIGHT_MAX (1ULL << 31)
 
+_Static_assert(RP_MPLS_MAX == RINGPING_MPLS_MAX, "the public MPLS entries are the ABI's");
+
 const char *ringping_status_name(enum ringping_status st)
 {
 	static const char *const names[RINGPING_STATUS__COUNT] = {
@@ -98,6 +100,9 @@ static void slot_resolve(struct inflight *f, struct inflight_slot *s, enum ringp
 		res.icmp_type = s->icmp_type;
 		res.icmp_code = s->icmp_code;
 		res.info = s->info;
+		res.quoted_ttl = s->qttl;
+		res.mpls_count = s->nlabels;
+		memcpy(res.mpls, s->mpls, sizeof(res.mpls));
 		res.tx_user = !s->tx_kernel || s->rx_user;
 		res.rx_ns = s->rx_ns;
 		f->c.tx_user += res.tx_user;
@@ -173,6 +178,9 @@ enum answer_verdict inflight_answer(struct inflight *f, __u64 seq, const struct 
 	s->icmp_code = r->icmp_code;
 	s->family = r->family;
 	s->info = r->info;
+	s->qttl = r->qttl;
+	s->nlabels = r->nlabels <= RP_MPLS_MAX ? r->nlabels : RP_MPLS_MAX;
+	memcpy(s->mpls, r->mpls, sizeof(s->mpls));
 	s->rx_user = !!(r->flags & RP_REC_F_RX_USER);
 	s->state = SLOT_PENDING;
 	if (s->tx_kernel || !f->kstamp)

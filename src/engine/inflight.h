@@ -28,6 +28,8 @@ struct inflight_slot {
 	struct ringping_addr from;
 	__u32 info;
 	__u8 state, tx_kernel, rx_user, ttl, icmp_type, icmp_code, family;
+	__u8 qttl, nlabels;	 /* ICMP errors: the quoted TTL, MPLS entries (RFC 4950) */
+	__u32 mpls[RP_MPLS_MAX];
 };
 
 /* How a record fared against the ring. */

@@ -55,6 +55,12 @@ static void put16(__u8 *p, unsigned v)
 	p[1] = v;
 }
 
+static void put32(__u8 *p, __u32 v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xffff);
+}
+
 static void addr4(struct ringping_addr *a, __u32 v)
 {
 	addr_from_v4(a, v);
@@ -970,6 +976,83 @@ static void test_trace_errors6(void **state)
 	assert_counts(1, 1, 0, 0);
 }
 
+/*
+ * Time exceeded quoting our probe to 198.18.100.7 (or host 7 over IPv6),
+ * padded to 128 bytes, with an RFC 4950 extension of two label stack
+ * entries (100, then 200 at the bottom); lenfield: the original datagram
+ * field's length as the header says it (RFC 4884; 0 as older routers send),
+ * version: the extension's.
+ */
+static void mpls_error_frame(struct frame *f, bool v6, unsigned lenfield, unsigned version)
+{
+	__u8 msg[MAX_FRAME], t[16], *e = msg + 8 + 128;
+	size_t plen;
+
+	memset(msg, 0, sizeof(msg));
+	msg[0] = v6 ? 3 : 11;
+	tgt6(t, 7);
+	if (v6) {
+		plen = probe6_bytes(msg + 8 + 40, t, 41);
+		ip6(msg + 8, me6, t, plen, 58, 1);
+		msg[4] = (__u8)(lenfield / 8);
+	} else {
+		plen = probe_bytes(msg + 8 + 20, 0xc6126407, 41);
+		ip4(msg + 8, 0xc6120001, 0xc6126407, plen, 0, 1);
+		msg[5] = (__u8)(lenfield / 4);
+	}
+	e[0] = (__u8)(version << 4);
+	put16(e + 4, 4 + 8);
+	e[6] = 1, e[7] = 1;
+	put32(e + 8, 100 << 12 | 1);
+	put32(e + 12, 200 << 12 | 1 << 8 | 1);
+	put16(e + 2, probe_csum(e, 16));
+	if (v6) {
+		fix_icmp6_csum(msg, 8 + 128 + 16, router6, me6);
+		eth6(f);
+		f->len += ip6(f->b + f->len, router6, me6, 8 + 128 + 16, 58, 64);
+	} else {
+		fix_icmp_csum(msg, 8 + 128 + 16);
+		eth(f, 0);
+		f->len += ip4(f->b + f->len, 0xc6120002, 0xc6120001, 8 + 128 + 16, 0, 64);
+	}
+	memcpy(f->b + f->len, msg, 8 + 128 + 16);
+	f->len += 8 + 128 + 16;
+}
+
+/*
+ * A router's MPLS label stack (RFC 4950) comes with its error, whether the
+ * header gives the original datagram's length (RFC 4884) or not; a structure
+ * of another version is none. The quoted TTL comes too.
+ */
+static void test_trace_mpls(void **state)
+{
+	struct frame f;
+	unsigned i;
+
+	trace_hop = &hop5;
+	mpls_error_frame(&f, false, 128, 2);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	mpls_error_frame(&f, false, 0, 2);
+	assert_int_equal(run(SOCK, &f), 0);
+	mpls_error_frame(&f, true, 128, 2);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(run(SOCK6, &f), 0);
+	mpls_error_frame(&f, false, 128, 1);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	trace_hop = NULL;
+	assert_int_equal(fx.nrecs, 5);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(fx.recs[i].kind, RP_KIND_ERROR);
+		assert_int_equal(fx.recs[i].seq, 41);
+		assert_int_equal(fx.recs[i].qttl, 1);
+		assert_int_equal(fx.recs[i].nlabels, 2);
+		assert_int_equal(fx.recs[i].mpls[0], 100 << 12 | 1);
+		assert_int_equal(fx.recs[i].mpls[1], 200 << 12 | 1 << 8 | 1);
+	}
+	assert_int_equal(fx.recs[4].nlabels, 0);
+	assert_counts(0, 5, 0, 0);
+}
+
 static int trace_group_setup(void **state)
 {
 	fx_trace = true;
@@ -977,12 +1060,6 @@ static int trace_group_setup(void **state)
 }
 
 /* ---- a UDP or TCP trace's probes (rp_trace_proto) ---- */
-
-static void put32(__u8 *p, __u32 v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
-}
 
 static __u32 get32(const __u8 *p)
 {
@@ -1333,6 +1410,7 @@ int main(void)
 		cmocka_unit_test_setup(test_trace_time_exceeded, setup),
 		cmocka_unit_test_setup(test_trace_forgeries, setup),
 		cmocka_unit_test_setup(test_trace_errors6, setup),
+		cmocka_unit_test_setup(test_trace_mpls, setup),
 	};
 
 	const struct CMUnitTest udp[] = {

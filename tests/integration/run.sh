@@ -1390,7 +1390,7 @@ test_trace_ndjson() {
 	local out=$TMP/trace.ndjson
 	rp trace --format ndjson 198.18.200.1 >"$out" 2>/dev/null
 	expect_eq exit $? 0
-	expect_eq "probes at TTL 1" "$(grep -c '"type":"probe","target":"198.18.200.1","flow":0,"ttl":1,"query":[0-2],"status":"time-exceeded","from":"198.18.0.2","icmp_type":11,"icmp_code":0,"rtt_ms"' "$out")" 3
+	expect_eq "probes at TTL 1" "$(grep -c '"type":"probe","target":"198.18.200.1","flow":0,"ttl":1,"query":[0-2],"status":"time-exceeded","from":"198.18.0.2","icmp_type":11,"icmp_code":0,"quoted_ttl":1,"rtt_ms"' "$out")" 3
 	expect_eq "probes at TTL 2" "$(grep -c '"type":"probe","target":"198.18.200.1","flow":0,"ttl":2,"query":[0-2],"status":"alive","from":"198.18.200.1","icmp_type":0' "$out")" 3
 	expect_eq "hop records" "$(grep -c '"type":"hop"' "$out")" 2
 	grep -q '"type":"hop","target":"198.18.200.1","flow":0,"ttl":2,"sent":3,"received":3,"loss_pct":0.00,"from":"198.18.200.1","status":"alive"' "$out" ||
@@ -1469,7 +1469,8 @@ test_trace_bad_options() {
 }
 
 # The trace lab's chain, hop by hop, for ICMP, UDP and TCP probes, in both receive modes
-# and families: r1; r2a or r2b (a per-flow split); r3 through the same branch; one of
+# and families: r1; r2a or r2b (a per-flow split; r2b's errors carry an MPLS label stack,
+# shown as traceroute -e does); r3 through the same branch; one of
 # r4a-c; r5 silent (*); r6, which quotes only 8 bytes of each probe and is still named at
 # TTL 6; then the target (its echo reply, port unreachable or RST).
 test_trace_chain() {
@@ -1477,7 +1478,7 @@ test_trace_chain() {
 	tracelab_up || return
 	re4='^trace to 198\.18\.80\.7, flow 0, 30 hops max
  1  198\.18\.64\.2( +[0-9.]+ ms){3}
- 2  198\.18\.64\.(6|10)( +[0-9.]+ ms){3}
+ 2  198\.18\.64\.(6|10 <MPLS:L=100,E=0,S=1,T=1>)( +[0-9.]+ ms){3}
  3  198\.18\.64\.(14|18)( +[0-9.]+ ms){3}
  4  198\.18\.64\.(22|26|30)( +[0-9.]+ ms){3}
  5  \* \* \*
@@ -1486,7 +1487,7 @@ test_trace_chain() {
 $'
 	re6='^trace to 2001:db8:80::7, flow 0, 30 hops max
  1  2001:db8:64::2( +[0-9.]+ ms){3}
- 2  2001:db8:64:[12]::2( +[0-9.]+ ms){3}
+ 2  2001:db8:64:(1::2|2::2 <MPLS:L=100,E=0,S=1,T=1>)( +[0-9.]+ ms){3}
  3  2001:db8:64:[34]::2( +[0-9.]+ ms){3}
  4  2001:db8:64:[567]::2( +[0-9.]+ ms){3}
  5  \* \* \*
@@ -1568,6 +1569,63 @@ test_trace_flows_find_every_interface() {
 	grep -q '"type":"link","from":"198.18.64.30","to":"198.18.64.46"' "$out" &&
 		fail "a link across the silent hop"
 	return 0
+}
+
+# mtr's display: to a terminal, -c redraws the report in place once a second (from the top
+# of the screen) and leaves the final one; to a pipe, the report once and no escapes.
+test_trace_report_live_on_a_terminal() {
+	local out=$TMP/live.out n
+	tracelab_up || return
+	timeout -s KILL 30 script -q -e -c "ip netns exec rt-probe $RP trace -c 4 -t 300 198.18.80.7" \
+		"$out" >/dev/null 2>&1
+	expect_eq exit $? 0
+	n=$(grep -o $'\033\\[H\033\\[2J' "$out" | wc -l)
+	[ "$n" -ge 3 ] || fail "cleared $n times in 4 rounds a second apart"
+	tr -d '\r' <"$out" | awk 'BEGIN { RS = "\033\\[H\033\\[2J" } END { print }' >"$TMP/live.last"
+	grep -qE '^  7  198\.18\.80\.7 +0\.0% +4 ' "$TMP/live.last" ||
+		fail "final screen: $(cat "$TMP/live.last")"
+	expect_eq "escapes to a pipe" "$(rt trace -c 2 -t 300 198.18.80.7 2>/dev/null | grep -c $'\033')" 0
+}
+
+# RFC 4950: r2b's errors carry the label stack of the path the probe came in on (label
+# 100, bottom of stack, TTL 1): its probes' records have it, no other's do; in text it
+# follows the address. Every time-exceeded error quotes the probe as it arrived, TTL 1.
+test_trace_mpls_and_quoted_ttl() {
+	local out=$TMP/mpls.ndjson a p
+	tracelab_up || return
+	for a in 198.18.80.7=198.18.64.10 2001:db8:80::7=2001:db8:64:2::2; do
+		p=${a#*=} a=${a%=*}
+		rt trace --flows 16 -q 1 -m 7 -t 300 --format ndjson "$a" >"$out" 2>/dev/null
+		expect_eq "$a: exit" $? 0
+		[ "$(grep '"type":"probe"' "$out" | grep -c "\"from\":\"$p\"")" -ge 1 ] ||
+			fail "$a: no flow through r2b"
+		expect_eq "$a: r2b's probes with the label stack" \
+			"$(grep '"type":"probe"' "$out" | grep "\"from\":\"$p\"" |
+				grep -vc '"mpls":\[{"label":100,"tc":0,"s":1,"ttl":1}\]')" 0
+		expect_eq "$a: others with one" "$(grep '"mpls"' "$out" | grep -vc "\"from\":\"$p\"")" 0
+		expect_eq "$a: time exceeded quoting a TTL other than 1" \
+			"$(grep '"type":"probe".*"status":"time-exceeded"' "$out" | grep -vc '"quoted_ttl":1,')" 0
+	done
+	rt trace --flows 16 -q 1 -m 3 -t 300 198.18.80.7 2>/dev/null |
+		grep -q '^ 2  198\.18\.64\.10 <MPLS:L=100,E=0,S=1,T=1>  [0-9.]* ms$' ||
+		fail "text: no label stack after r2b's address"
+}
+
+# A router that rate-limits its errors (r1, about 2001:db8:80::1xx: 3 at once, then 1 a
+# second): 10 queries at once get 3 or 4 answers at hop 1 and all 10 at every later hop
+# that answers; the loss is that hop's alone, every probe in its bucket, the target reached.
+test_trace_rate_limited_hop() {
+	local out=$TMP/rl.ndjson got
+	tracelab_up || return
+	rt trace -q 10 -m 7 -t 300 --format ndjson 2001:db8:80::123 >"$out" 2>/dev/null
+	expect_eq exit $? 0
+	got=$(grep '"type":"hop"' "$out" | grep -o '"ttl":[0-9]*,"sent":[0-9]*,"received":[0-9]*' | tr '\n' ' ')
+	case $got in
+	'"ttl":1,"sent":10,"received":'[34]' "ttl":2,"sent":10,"received":10 "ttl":3,"sent":10,"received":10 "ttl":4,"sent":10,"received":10 "ttl":5,"sent":10,"received":0 "ttl":6,"sent":10,"received":10 "ttl":7,"sent":10,"received":10 ') ;;
+	*) fail "hops: $got" ;;
+	esac
+	expect_eq unaccounted "$(summary_field unaccounted "$out")" 0
+	expect_eq invalid "$(summary_field invalid "$out")" 0
 }
 
 # Forged time-exceeded errors for the silent hop (TTL 5), from a forger in r1 that sees

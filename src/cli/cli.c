@@ -436,32 +436,32 @@ static enum cli_result cli_send_path(struct cli_ctx *c, const struct cli_opt *op
 	return cli_choice(c, opt, arg, "raw", "packet", &c->o->send_packet);
 }
 
-static enum cli_result cli_mode(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+/* arg as one of three names (an enum's order): its index into *out, or the error naming all three. */
+static enum cli_result cli_choice3(struct cli_ctx *c, const struct cli_opt *opt, const char *arg,
+				   const char *const names[3], int *out)
 {
-	static const char *const modes[] = { "auto", "bpf", "dgram" }; /* enum ringping_mode's order */
-
 	for (int i = 0; i < 3; i++)
-		if (!strcmp(arg, modes[i])) {
-			c->o->mode = i;
+		if (!strcmp(arg, names[i])) {
+			*out = i;
 			return CLI_RUN;
 		}
-	return snprintf(c->err, c->errlen, "bad value '%s' for --%s: expected auto, bpf or dgram", arg,
-			opt->name),
+	return snprintf(c->err, c->errlen, "bad value '%s' for --%s: expected %s, %s or %s", arg,
+			opt->name, names[0], names[1], names[2]),
 	       CLI_BAD;
+}
+
+static enum cli_result cli_mode(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	static const char *const modes[3] = { "auto", "bpf", "dgram" }; /* enum ringping_mode's order */
+
+	return cli_choice3(c, opt, arg, modes, &c->o->mode);
 }
 
 static enum cli_result cli_proto(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
 {
-	static const char *const protos[] = { "icmp", "udp", "tcp" }; /* enum ringping_trace_proto's order */
+	static const char *const protos[3] = { "icmp", "udp", "tcp" }; /* enum ringping_trace_proto's */
 
-	for (int i = 0; i < 3; i++)
-		if (!strcmp(arg, protos[i])) {
-			c->o->proto = i;
-			return CLI_RUN;
-		}
-	return snprintf(c->err, c->errlen, "bad value '%s' for --%s: expected icmp, udp or tcp", arg,
-			opt->name),
-	       CLI_BAD;
+	return cli_choice3(c, opt, arg, protos, &c->o->proto);
 }
 
 static enum cli_result cli_format(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <time.h>
 #include <bpf/libbpf.h>
@@ -29,7 +30,7 @@ int rx_handle(void *ctx, void *data, size_t len)
 	if (rec->flags & RP_REC_F_PAYLOAD) {
 		err = probe_cookie_ok(rx->key, rec) ? 0 : -EINVAL;
 		seq = rec->seq;
-	} else if (rec->kind == RP_KIND_REPLY && !(rec->flags & RP_REC_F_TCP)) {
+	} else if (rec->kind == RP_KIND_REPLY && !(rx->tcp_answers && (rec->flags & RP_REC_F_TCP))) {
 		err = -EINVAL; /* an echo reply echoes the payload: a bare tag answers nothing */
 	} else {
 		/*
@@ -60,6 +61,7 @@ int rx_open(struct rx *rx, const struct loader_cfg *cfg, const struct probe_key 
 	rx->find_seq = find_seq;
 	rx->on_record = on_record;
 	rx->ctx = ctx;
+	rx->tcp_answers = cfg->trace && cfg->trace_proto == IPPROTO_TCP;
 	err = loader_open(&rx->ld, cfg);
 	if (err)
 		return err;

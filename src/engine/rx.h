@@ -27,6 +27,7 @@ struct rx {
 	rx_seq_fn find_seq;
 	rx_record_fn on_record;
 	void *ctx;
+	bool tcp_answers;	/* a TCP trace: its SYN-ACKs and RSTs carry no payload */
 	__u64 invalid;		/* records that failed a check: never credited */
 };
 

@@ -99,10 +99,13 @@ static int tx_refuse_all(int fd)
 	struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
 	struct sock_fprog prog = { .len = 1, .filter = &drop };
 
+	int err;
+
 	if (!setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)))
 		return 0;
-	pr_warn("SO_ATTACH_FILTER (send socket): %s\n", strerror(errno));
-	return -errno;
+	err = -errno; /* before the message, which may set errno */
+	pr_warn("SO_ATTACH_FILTER (send socket): %s\n", strerror(-err));
+	return err;
 }
 
 /* The raw path's IP-level options; the packet path has TTL and TOS in its frame template. */

@@ -122,6 +122,35 @@ static void test_quote_records_go_by_the_order(void **st)
 	assert_int_equal(rx.invalid, 1);
 }
 
+/*
+ * A TCP trace's SYN-ACK or RST carries no payload: it goes by the order too,
+ * but only in a run that sent SYNs; anywhere else such a record is refused.
+ */
+static void test_tcp_answers_only_in_a_tcp_trace(void **st)
+{
+	struct rx rx;
+	struct seen s;
+	struct rp_record r;
+
+	t_setup(&rx, &s);
+	t_reply(&r, 0);
+	r.flags = RP_REC_F_TCP;
+	r.cookie = 0;
+	s.quote_seq = 99;
+	rx_handle(&rx, &r, sizeof(r));
+	assert_int_equal(s.quotes, 0);
+	assert_int_equal(rx.invalid, 1);
+	rx.tcp_answers = true;
+	rx_handle(&rx, &r, sizeof(r));
+	assert_int_equal(s.quotes, 1);
+	assert_int_equal(s.records, 1);
+	assert_int_equal(s.seq, 99);
+	r.flags = 0; /* a bare echo reply in a TCP trace: still nothing */
+	rx_handle(&rx, &r, sizeof(r));
+	assert_int_equal(s.records, 1);
+	assert_int_equal(rx.invalid, 2);
+}
+
 /* Kernels that stamp with CLOCK_MONOTONIC: the record reaches the engine on TAI. */
 static void test_monotonic_stamps_moved_to_tai(void **st)
 {
@@ -145,6 +174,7 @@ int main(void)
 		cmocka_unit_test(test_good_record_passes),
 		cmocka_unit_test(test_forged_and_short_records_refused),
 		cmocka_unit_test(test_quote_records_go_by_the_order),
+		cmocka_unit_test(test_tcp_answers_only_in_a_tcp_trace),
 		cmocka_unit_test(test_monotonic_stamps_moved_to_tai),
 	};
 

@@ -227,6 +227,19 @@ static __always_inline bool rp_read_payload(const __u8 *b, __u32 n, __u32 off, _
 	return true;
 }
 
+/*
+ * An error's verdict from what it quotes after the probe's first 8 bytes:
+ * quoting 8 bytes is fine (routers may), quoting a payload we never sent is
+ * not; a TCP probe is a bare SYN, with no payload to check.
+ */
+static __always_inline int rp_quote_verdict(const __u8 *b, __u32 n, __u32 off, __u32 avail,
+					    struct rp_record *r)
+{
+	if (rp_trace_proto == RP_IPPROTO_TCP)
+		return RP_V_ERROR;
+	return rp_read_payload(b, n, off, avail, r) ? RP_V_ERROR : RP_V_FORGED;
+}
+
 /* An echo reply echoes the whole payload: one without it (a bare tag) is no answer. */
 static __always_inline int rp_reply_payload(const __u8 *b, __u32 n, __u32 off, __u32 avail,
 					    struct rp_record *r)
@@ -391,10 +404,7 @@ static __always_inline int rp_parse_error(const __u8 *b, __u32 n, __u32 l3, __u3
 		r->info = rp_rd16(b, icmp + 6);
 	else if (r->icmp_type == RP_ICMP_PARAMETERPROB)
 		r->info = b[RP_OFF(icmp + 4)];
-	/* Quoting 8 bytes is fine (routers may); quoting a payload we never sent is not. */
-	if (rp_trace_proto == RP_IPPROTO_TCP) /* a bare SYN: no payload to check */
-		return RP_V_ERROR;
-	return rp_read_payload(b, n, qicmp + 8, len - 8 - qhl - 8, r) ? RP_V_ERROR : RP_V_FORGED;
+	return rp_quote_verdict(b, n, qicmp + 8, len - 8 - qhl - 8, r);
 }
 
 static __always_inline int rp_parse_ipv4(const __u8 *b, __u32 n, __u32 pkt_len, __u32 l3,
@@ -554,9 +564,7 @@ static __always_inline int rp_parse_error6(const __u8 *b, __u32 n, __u32 l3, __u
 		rp_mpls(b, n, icmp, len, 8 * (__u32)b[RP_OFF(icmp + 4)], r);
 	if (r->icmp_type == RP_ICMP6_PKT_TOOBIG || r->icmp_type == RP_ICMP6_PARAMPROB)
 		r->info = rp_rd32(b, icmp + 4); /* the MTU, or the pointer */
-	if (rp_trace_proto == RP_IPPROTO_TCP)
-		return RP_V_ERROR;
-	return rp_read_payload(b, n, qoff + 8, end - qoff - 8, r) ? RP_V_ERROR : RP_V_FORGED;
+	return rp_quote_verdict(b, n, qoff + 8, end - qoff - 8, r);
 }
 
 /* pkt_len counts from l3 to the end of the packet. */

@@ -93,11 +93,6 @@ static void main_on_probe(void *ctx, const struct ringping_probe *p)
 static void main_on_interim(void *ctx, struct ringping *e)
 {
 	struct main_ctx *m = ctx;
-
-	if (m->o->trace) {
-		tracecmd_interim(e);
-		return;
-	}
 	struct ringping_summary s;
 	struct ringping_host h;
 	struct ringping_addr a;
@@ -122,6 +117,17 @@ static void main_on_interim(void *ctx, struct ringping *e)
 		output_host_text(m->out.diag, &a, &h);
 	}
 	fflush(m->out.diag);
+}
+
+/* The engine's interim callback: a trace redraws its report (mtr's display), a sweep says how far it is. */
+static void main_interim(void *ctx, struct ringping *e)
+{
+	const struct main_ctx *m = ctx;
+
+	if (m->o->trace)
+		tracecmd_interim(e);
+	else
+		main_on_interim(ctx, e);
 }
 
 /* The command line's options as the engine's (its units, its defaults). */
@@ -153,7 +159,7 @@ static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct
 		.batch = o->batch, .sender_threads = o->sender_threads, .ringbuf_mb = o->ringbuf_mb,
 		.host_stats = checks_any(&o->checks) || o->prom_path || o->junit_path,
 		.keep_rtts = o->all_rtts, .interim_ns = o->interim_s * 1000000000ULL,
-		.on_interim = main_on_interim, .interim_ctx = m,
+		.on_interim = main_interim, .interim_ctx = m,
 		.log = main_log, .log_ctx = m,
 		.log_level = o->verbose >= 2 ? RINGPING_LOG_DEBUG
 			     : o->verbose ? RINGPING_LOG_INFO : RINGPING_LOG_WARN,

@@ -30,6 +30,8 @@ struct tracecmd {
 	struct ringping *e;
 	FILE *f;
 	bool live;		/* a report redrawn in place each second (a terminal) */
+	bool paths_known;	/* path[] is filled: the run's numbering, fixed from its start */
+	__u64 ntargets;
 	__u32 hops;		/* TTLs per path */
 	__u32 q;		/* slots per hop: each query, or the last answer (report) */
 	__u64 nhops;
@@ -102,17 +104,18 @@ static void tc_on_probe(void *ctx, const struct ringping_probe *p)
 	memcpy(s->mpls, p->mpls, sizeof(s->mpls));
 }
 
-/* Each (target, flow)'s hops in TTL order, from the engine's own numbering. */
+/* Each (target, flow)'s hops in TTL order, from the engine's own numbering: once a run. */
 static int tc_paths(struct tracecmd *t)
 {
 	__u64 i, tgt;
 	__u32 flow, ttl;
 
-	for (i = 0; i < t->nhops; i++) {
+	for (i = 0; !t->paths_known && i < t->nhops; i++) {
 		if (ringping_hop(t->e, i, &tgt, &flow, &ttl))
 			return -EINVAL;
 		t->path[(tgt * t->o->flows + flow - t->o->flow) * t->hops + ttl - t->o->first_hop] = i;
 	}
+	t->paths_known = true;
 	return 0;
 }
 
@@ -354,34 +357,44 @@ static void tc_summary(struct tracecmd *t, __u64 ntargets, __u64 reached, const 
 
 /* The trace the interim callback redraws: the CLI runs one at a time. */
 static struct tracecmd *tc_live_cmd;
-static __u64 tc_live_targets;
 
 bool tracecmd_live(const struct rp_opts *o, int fd)
 {
 	return o->trace && o->trace_report && o->out.format == OUT_TEXT && !o->out.path && isatty(fd);
 }
 
+/* Every (target, flow)'s path; how many targets were reached on every flow. */
+static __u64 tc_print_paths(struct tracecmd *t)
+{
+	__u64 tgt, reached = 0;
+
+	for (tgt = 0; tgt < t->ntargets; tgt++) {
+		bool all = true;
+
+		for (__u32 f = t->o->flow; f < t->o->flow + t->o->flows; f++)
+			all &= tc_print_path(t, tgt, f);
+		reached += all;
+	}
+	return reached;
+}
+
 /* mtr's display: the report so far, from the top of the screen (once a second, -c and -l). */
 void tracecmd_interim(struct ringping *e)
 {
 	struct tracecmd *t = tc_live_cmd;
-	__u64 tgt;
 
 	if (!t || t->e != e || tc_paths(t))
 		return;
 	fputs(TC_CLEAR, t->f);
-	for (tgt = 0; tgt < tc_live_targets; tgt++)
-		for (__u32 f = t->o->flow; f < t->o->flow + t->o->flows; f++)
-			tc_print_path(t, tgt, f);
+	tc_print_paths(t);
 	fflush(t->f);
 }
 
 /* After the run: every path, then the summary; 0 if every target was reached. */
-static int tc_report(struct tracecmd *t, __u64 ntargets)
+static int tc_report(struct tracecmd *t)
 {
 	struct ringping_summary s;
-	__u64 tgt, reached = 0;
-	__u32 f;
+	__u64 reached;
 
 	if (tc_paths(t) || ringping_summary(t->e, &s))
 		return RP_EXIT_SYSTEM;
@@ -389,26 +402,20 @@ static int tc_report(struct tracecmd *t, __u64 ntargets)
 		fputs(TC_CLEAR, t->f);
 	if (t->o->out.format == OUT_CSV)
 		fputs(TC_CSV_HEADER, t->f);
-	for (tgt = 0; tgt < ntargets; tgt++) {
-		bool all = true;
-
-		for (f = t->o->flow; f < t->o->flow + t->o->flows; f++)
-			all &= tc_print_path(t, tgt, f);
-		reached += all;
-	}
+	reached = tc_print_paths(t);
 	if (t->topo_err)
 		return cli_warn("out of memory for the trace's interfaces and links\n"), RP_EXIT_SYSTEM;
 	tracetopo_json(&t->topo, t->f);
-	tc_summary(t, ntargets, reached, &s);
+	tc_summary(t, t->ntargets, reached, &s);
 	if (fflush(t->f) || ferror(t->f))
 		return cli_warn("writing results: %s\n", strerror(errno)), RP_EXIT_SYSTEM;
-	return reached == ntargets ? RP_EXIT_ALL_ALIVE : RP_EXIT_SOME_DOWN;
+	return reached == t->ntargets ? RP_EXIT_ALL_ALIVE : RP_EXIT_SOME_DOWN;
 }
 
 int tracecmd_probe(const struct rp_opts *o, struct ringping *e, __u64 ntargets,
 		   void (*on_fail)(void *ctx, struct ringping *e), void *fail_ctx)
 {
-	struct tracecmd t = { .o = o, .e = e, .f = stdout };
+	struct tracecmd t = { .o = o, .e = e, .f = stdout, .ntargets = ntargets };
 	int code = RP_EXIT_SYSTEM, err;
 
 	t.hops = o->max_hops - o->first_hop + 1;
@@ -422,12 +429,11 @@ int tracecmd_probe(const struct rp_opts *o, struct ringping *e, __u64 ntargets,
 	}
 	t.live = tracecmd_live(o, fileno(t.f));
 	tc_live_cmd = t.live ? &t : NULL;
-	tc_live_targets = ntargets;
 	err = ringping_run(e, tc_on_probe, &t);
 	tc_live_cmd = NULL;
 	if (err)
 		on_fail(fail_ctx, e);
-	code = err ? RP_EXIT_SYSTEM : tc_report(&t, ntargets);
+	code = err ? RP_EXIT_SYSTEM : tc_report(&t);
 out:
 	free(t.qs);
 	free(t.path);

@@ -44,44 +44,33 @@ fail:
 }
 
 /*
- * A TCP trace's answers from its destinations (SYN-ACK, RST) are TCP: a raw
- * TCP socket per family is handed a copy of each, for the same programs.
+ * A receive socket per family the targets need, of protocols p4 and p6, each
+ * with its family's program. A TCP trace adds a TCP pair: its destinations'
+ * SYN-ACKs and RSTs are TCP, and a raw TCP socket is handed a copy of each.
  */
-static int loader_open_tcp(struct loader *l, const struct loader_cfg *cfg)
+static int loader_open_pair(struct loader *l, const struct loader_cfg *cfg, int p4, int p6, int *fd4,
+			    int *fd6)
 {
 	if (cfg->v4) {
-		l->tcp_fd = loader_rx_socket(AF_INET, IPPROTO_TCP, l->skel->progs.rp_sock, cfg->ifname);
-		if (l->tcp_fd < 0)
-			return l->tcp_fd;
+		*fd4 = loader_rx_socket(AF_INET, p4, l->skel->progs.rp_sock, cfg->ifname);
+		if (*fd4 < 0)
+			return *fd4;
 	}
 	if (cfg->v6) {
-		l->tcp6_fd = loader_rx_socket(AF_INET6, IPPROTO_TCP, l->skel->progs.rp_sock6, cfg->ifname);
-		if (l->tcp6_fd < 0)
-			return l->tcp6_fd;
+		*fd6 = loader_rx_socket(AF_INET6, p6, l->skel->progs.rp_sock6, cfg->ifname);
+		if (*fd6 < 0)
+			return *fd6;
 	}
 	return 0;
 }
 
 static int loader_open_socket(struct loader *l, const struct loader_cfg *cfg)
 {
-	if (cfg->trace_proto == IPPROTO_TCP) {
-		int err = loader_open_tcp(l, cfg);
+	int err = cfg->trace_proto == IPPROTO_TCP
+			  ? loader_open_pair(l, cfg, IPPROTO_TCP, IPPROTO_TCP, &l->tcp_fd, &l->tcp6_fd)
+			  : 0;
 
-		if (err)
-			return err;
-	}
-	if (cfg->v4) {
-		l->sock_fd = loader_rx_socket(AF_INET, IPPROTO_ICMP, l->skel->progs.rp_sock, cfg->ifname);
-		if (l->sock_fd < 0)
-			return l->sock_fd;
-	}
-	if (cfg->v6) {
-		l->sock6_fd = loader_rx_socket(AF_INET6, IPPROTO_ICMPV6, l->skel->progs.rp_sock6,
-					       cfg->ifname);
-		if (l->sock6_fd < 0)
-			return l->sock6_fd;
-	}
-	return 0;
+	return err ?: loader_open_pair(l, cfg, IPPROTO_ICMP, IPPROTO_ICMPV6, &l->sock_fd, &l->sock6_fd);
 }
 
 /*

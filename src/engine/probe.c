@@ -141,8 +141,24 @@ static const __u8 probe_syn_opts[RP_TCP_SYN_LEN - 20] = {
 	2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 3, 7,
 };
 
-int probe_init_l4(struct probe_tmpl *t, const struct probe_key *key, __u32 data, int proto, __u16 port)
+static void put_be32(__u8 *p, __u32 v)
 {
+	put_be16(p, (__u16)(v >> 16));
+	put_be16(p + 2, (__u16)v);
+}
+
+/* An address's bytes in a checksum: IPv4's 4, IPv6's 16. */
+static __u32 probe_addr_sum(__u32 sum, const struct ringping_addr *a)
+{
+	size_t off = addr_is_v4(a) ? 12 : 0;
+
+	return probe_csum_add(sum, a->b + off, 16 - off);
+}
+
+int probe_init_l4(struct probe_tmpl *t, const struct probe_key *key, __u32 data, int proto, __u16 port,
+		  const struct ringping_addr *src4, const struct ringping_addr *src6)
+{
+	const struct ringping_addr *src[2] = { src4, src6 };
 	int err;
 
 	if (proto != IPPROTO_UDP && proto != IPPROTO_TCP)
@@ -153,47 +169,35 @@ int probe_init_l4(struct probe_tmpl *t, const struct probe_key *key, __u32 data,
 	t->proto = proto;
 	t->port = port;
 	if (proto == IPPROTO_UDP) {
-		t->bytes[0] = 0; /* the template's echo type: UDP's first byte is a port's */
-		return 0;
+		/* Ports, length, checksum, seq, cookie and the balance: a probe's own. */
+		memset(t->bytes, 0, RP_TRACE_COMP_OFF + 2);
+	} else {
+		t->len = RP_TCP_SYN_LEN;
+		memset(t->bytes, 0, t->len);
+		t->bytes[12] = (RP_TCP_SYN_LEN / 4) << 4; /* data offset */
+		t->bytes[13] = 0x02;			  /* SYN */
+		t->bytes[14] = 0xfa, t->bytes[15] = 0xf0;  /* window 64240, as Linux's first */
+		memcpy(t->bytes + 20, probe_syn_opts, sizeof(probe_syn_opts));
 	}
-	t->len = RP_TCP_SYN_LEN;
-	memset(t->bytes, 0, t->len);
-	t->bytes[12] = (RP_TCP_SYN_LEN / 4) << 4; /* data offset */
-	t->bytes[13] = 0x02;			  /* SYN */
-	t->bytes[14] = 0xfa, t->bytes[15] = 0xf0;  /* window 64240, as Linux's first */
-	memcpy(t->bytes + 20, probe_syn_opts, sizeof(probe_syn_opts));
+	t->base_sum = probe_csum_add(0, t->bytes, t->len);
+	for (int i = 0; i < 2; i++)
+		t->fixed_sum[i] = !src[i] ? 0 : probe_addr_sum(t->base_sum, src[i]) + (t->len >> 16) +
+						  (t->len & 0xffff) + (__u32)proto;
 	return 0;
-}
-
-static void put_be32(__u8 *p, __u32 v)
-{
-	put_be16(p, (__u16)(v >> 16));
-	put_be16(p + 2, (__u16)v);
-}
-
-/* The transport pseudo-header's sum: both addresses, the length, the protocol. */
-static __u32 probe_pseudo_sum(const struct probe_tmpl *t, const struct ringping_addr *dst, __u32 len)
-{
-	bool v4 = addr_is_v4(dst);
-	const __u8 *src = v4 ? t->src4.b : t->src6.b;
-	size_t off = v4 ? 12 : 0;
-
-	return probe_csum_add(probe_csum_add(0, src + off, 16 - off), dst->b + off, 16 - off) +
-	       (len >> 16) + (len & 0xffff) + (__u32)t->proto;
 }
 
 /*
  * UDP: the checksum field is the hop's name, and the two bytes after the
  * payload make the datagram's sum come out so (Paris traceroute's UDP).
  * TCP: the hop's name in the sequence number, the run's in TSval; the
- * checksum is the segment's own.
+ * checksum is the segment's own. Only the bytes a probe writes are summed.
  */
 void probe_build_trace_l4(const struct probe_tmpl *t, __u8 *buf, const struct ringping_addr *dst,
 			  __u64 seq, const struct probe_hop *h)
 {
 	__u64 hash = rp_trace_hash(t->key.k0, t->key.k1, dst->b, h->flow);
 	__u16 name = RP_TRACE_SEQ(h->flow, h->ttl, h->query), cur;
-	__u32 psum = probe_pseudo_sum(t, dst, t->len);
+	__u32 sum = probe_addr_sum(t->fixed_sum[!addr_is_v4(dst)], dst);
 
 	memcpy(buf, t->bytes, t->len);
 	put_be16(buf, RP_TRACE_SPORT(hash));
@@ -201,14 +205,14 @@ void probe_build_trace_l4(const struct probe_tmpl *t, __u8 *buf, const struct ri
 	if (t->proto == IPPROTO_TCP) {
 		put_be32(buf + 4, RP_TRACE_TCPSEQ(hash, name));
 		put_be32(buf + RP_TCP_TSVAL_OFF, (__u32)seq);
-		put_be16(buf + 16, csum_fold(probe_csum_add(psum, buf, t->len)));
+		sum = probe_csum_add(probe_csum_add(sum, buf, 8), buf + RP_TCP_TSVAL_OFF, 4);
+		put_be16(buf + 16, csum_fold(sum));
 		return;
 	}
 	put_be16(buf + 4, (__u16)t->len);
-	put_be16(buf + RP_TRACE_COMP_OFF, 0);
 	put_le64(buf + 8, seq);
 	put_le64(buf + 16, rp_cookie(t->key.k0, t->key.k1, dst->b, seq));
-	cur = csum_sum16(probe_csum_add(psum, buf, t->len));
+	cur = csum_sum16(probe_csum_add(sum, buf, RP_TRACE_COMP_OFF));
 	/* The sum of all but the checksum must be ~name: the balance is ~name - cur. */
 	put_be16(buf + RP_TRACE_COMP_OFF, csum_sum16((__u32)(__u16)~name + (__u16)~cur));
 	put_be16(buf + 6, name);

@@ -24,8 +24,12 @@ struct probe_tmpl {
 	__u8 *bytes;	/* the template */
 	int proto;	/* a trace's transport: 0 (ICMP echo), IPPROTO_UDP or IPPROTO_TCP */
 	__u16 port;	/* UDP and TCP: the destination port */
-	/* UDP and TCP: the source address of each family, for the checksum's pseudo-header. */
-	struct ringping_addr src4, src6;
+	/*
+	 * UDP and TCP, per family (IPv4, IPv6): the sum of what the checksum
+	 * covers and no probe changes: the template (base_sum: the bytes a probe
+	 * writes zero) and the pseudo-header's source, length and protocol.
+	 */
+	__u32 fixed_sum[2];
 };
 
 /* data: ICMP data bytes, RP_PAYLOAD_LEN..PROBE_MAX_DATA. 0 or -errno. */
@@ -49,10 +53,12 @@ void probe_build_trace(const struct probe_tmpl *t, __u8 *buf, const struct ringp
 		       __u64 seq, const struct probe_hop *h);
 /*
  * A UDP or TCP trace's template (proto IPPROTO_UDP: data bytes as
- * probe_init; IPPROTO_TCP: a bare SYN of RP_TCP_SYN_LEN bytes), to port.
- * Set src4/src6 before building: the kernel sends these as they are.
+ * probe_init; IPPROTO_TCP: a bare SYN of RP_TCP_SYN_LEN bytes), to port,
+ * from src4 and src6 (NULL: that family is not probed): the kernel sends
+ * these probes as they are, checksums and all.
  */
-int probe_init_l4(struct probe_tmpl *t, const struct probe_key *key, __u32 data, int proto, __u16 port);
+int probe_init_l4(struct probe_tmpl *t, const struct probe_key *key, __u32 data, int proto, __u16 port,
+		  const struct ringping_addr *src4, const struct ringping_addr *src6);
 /*
  * A UDP or TCP trace's probe for (dst, seq) at hop h (ringping_abi.h): ports
  * fixed per flow, the hop in the UDP checksum or the TCP sequence number.

@@ -232,35 +232,11 @@ static int rt_check(const struct rt_hop *a, const struct rt_hop *b, const struct
 	return 0;
 }
 
-/*
- * IPv6 routes often carry no preferred source: the kernel's choice for dst,
- * from a connected UDP socket (connect() sends nothing).
- */
-static int rt_src_for(const struct rt_ip *dst, int oif, __u8 *src)
-{
-	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	memcpy(&sa.sin6_addr, dst->b, 16);
-	sa.sin6_port = htons(9);
-	if (oif && setsockopt(fd, SOL_SOCKET, SO_BINDTOIFINDEX, &oif, sizeof(oif)))
-		err = -errno;
-	if (!err && (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-		     getsockname(fd, (struct sockaddr *)&sa, &len)))
-		err = -errno;
-	if (!err)
-		memcpy(src, &sa.sin6_addr, 16);
-	close(fd);
-	return err;
-}
-
 int route_resolve(const struct ringping_addr *first, const struct ringping_addr *last, const char *ifname,
 		  const struct ringping_addr *src, struct route_link *out, char *err, size_t errlen)
 {
 	struct rt_ip d1, d2, s, gw;
+	struct ringping_addr s6;
 	struct rt_hop a, b;
 	int fd, oif = ifname ? (int)if_nametoindex(ifname) : 0, e;
 
@@ -290,9 +266,11 @@ int route_resolve(const struct ringping_addr *first, const struct ringping_addr 
 		memcpy(out->src, s.b, s.len);
 	else if (!rt_ip_zero(a.src))
 		memcpy(out->src, a.src, 16);
-	else if (d1.family == AF_INET6 && (e = rt_src_for(&d1, a.oif, out->src))) {
+	else if (d1.family == AF_INET6 && (e = route_source(first, a.oif, 0, &s6))) {
 		snprintf(err, errlen, "packet send path: no IPv6 source: %s", strerror(-e));
 		goto out;
+	} else if (d1.family == AF_INET6) {
+		memcpy(out->src, s6.b, 16); /* IPv6 routes often carry no preferred source */
 	}
 	e = rt_iface(out);
 	if (e) {
@@ -315,7 +293,7 @@ out:
 	return e;
 }
 
-int route_source(const struct ringping_addr *dst, const char *ifname, unsigned scope_id,
+int route_source(const struct ringping_addr *dst, int ifindex, unsigned scope_id,
 		 struct ringping_addr *src)
 {
 	union {
@@ -336,7 +314,7 @@ int route_source(const struct ringping_addr *dst, const char *ifname, unsigned s
 					       .sin6_scope_id = scope_id };
 		memcpy(&sa.v6.sin6_addr, dst->b, 16);
 	}
-	if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, strlen(ifname) + 1))
+	if (ifindex && setsockopt(fd, SOL_SOCKET, SO_BINDTOIFINDEX, &ifindex, sizeof(ifindex)))
 		err = -errno;
 	if (!err && (connect(fd, (struct sockaddr *)&sa, len) || getsockname(fd, (struct sockaddr *)&sa, &len)))
 		err = -errno;

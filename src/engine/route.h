@@ -32,11 +32,11 @@ int route_resolve(const struct ringping_addr *first, const struct ringping_addr 
 		  const struct ringping_addr *src, struct route_link *out, char *err, size_t errlen);
 
 /*
- * The kernel's source address for dst (through ifname if not NULL; scope_id
- * for a link-local IPv6 dst), from a connected UDP socket: connect() sends
- * nothing. 0 or -errno.
+ * The kernel's source address for dst (through interface ifindex if not 0;
+ * scope_id for a link-local IPv6 dst), from a connected UDP socket: connect()
+ * sends nothing. 0 or -errno.
  */
-int route_source(const struct ringping_addr *dst, const char *ifname, unsigned scope_id,
+int route_source(const struct ringping_addr *dst, int ifindex, unsigned scope_id,
 		 struct ringping_addr *src);
 
 #endif

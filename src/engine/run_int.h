@@ -43,6 +43,7 @@ struct run {
 	struct sched sch;	       /* the order, the plan, and how far it went */
 	struct probe_tmpl tmpl;
 	struct tx_cfg tc, tc6;
+	struct ringping_addr l4_src[2]; /* a UDP or TCP trace's sources, IPv4 and IPv6 (run_setup_l4) */
 	struct route_link link; /* --send-path packet */
 	struct senders snd;
 	struct sender_job *jobs, *free_jobs;

@@ -2,6 +2,7 @@
 /* A run's set-up and teardown: plan, pacer, sockets, BPF, jobs; released at its end. */
 #include <errno.h>
 #include <math.h>
+#include <net/if.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,29 +284,31 @@ static int run_tx_cfgs(struct run *r)
 static int run_setup_l4(struct run *r)
 {
 	const struct ringping_opts *o = r->o;
-	int proto = o->trace_proto == RINGPING_TRACE_UDP ? IPPROTO_UDP : IPPROTO_TCP, err;
 	struct tx_cfg *tc[2] = { &r->tc, &r->tc6 };
-	struct ringping_addr *src[2] = { &r->tmpl.src4, &r->tmpl.src6 }, first;
-	__u64 at[2] = { 0, r->t->count4 }, end[2] = { r->t->count4, r->t->count };
+	__u64 first[2] = { 0, r->t->count4 }, end[2] = { r->t->count4, r->t->count };
+	int ifindex = o->ifname ? (int)if_nametoindex(o->ifname) : 0, err;
+	struct ringping_addr dst;
 	char buf[ADDR_STRLEN];
 
-	err = probe_init_l4(&r->tmpl, &r->key, o->size, proto, o->trace_port);
-	if (err)
-		return err;
 	for (int i = 0; i < 2; i++) {
-		tc[i]->proto = proto;
-		tc[i]->pkt_len = r->tmpl.len;
-		if (at[i] == end[i])
+		if (first[i] == end[i])
 			continue;
-		targets_addr(r->t, at[i], &first);
+		targets_addr(r->t, first[i], &dst);
 		if (tc[i]->src)
-			*src[i] = *tc[i]->src;
-		else if ((err = route_source(&first, o->ifname, r->t->scope_id, src[i])))
+			r->l4_src[i] = *tc[i]->src;
+		else if ((err = route_source(&dst, ifindex, r->t->scope_id, &r->l4_src[i])))
 			return engine_fail(r->e, err, "no source address for %s: %s",
-					   addr_str(&first, buf, sizeof(buf)), strerror(-err));
-		tc[i]->src = src[i];
+					   addr_str(&dst, buf, sizeof(buf)), strerror(-err));
+		tc[i]->src = &r->l4_src[i];
 	}
-	return 0;
+	err = probe_init_l4(&r->tmpl, &r->key, o->size,
+			    o->trace_proto == RINGPING_TRACE_UDP ? IPPROTO_UDP : IPPROTO_TCP, o->trace_port,
+			    r->tc.src, r->tc6.src);
+	for (int i = 0; !err && i < 2; i++) {
+		tc[i]->proto = r->tmpl.proto;
+		tc[i]->pkt_len = r->tmpl.len;
+	}
+	return err;
 }
 
 /* Set up: nothing this thread does from here on needs a capability it keeps not. */

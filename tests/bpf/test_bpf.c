@@ -1069,12 +1069,13 @@ static __u32 get32(const __u8 *p)
 /* Our UDP or TCP probe at hop5 to dst, from 198.18.0.1 or me6, as ringping builds it. */
 static size_t l4_probe(__u8 *out, const struct ringping_addr *dst, __u64 seq)
 {
+	struct ringping_addr src4, src6;
 	struct probe_tmpl t;
 	size_t len;
 
-	assert_int_equal(probe_init_l4(&t, &key, 56, fx_proto, fx_port), 0);
-	addr4(&t.src4, 0xc6120001);
-	memcpy(t.src6.b, me6, 16);
+	addr4(&src4, 0xc6120001);
+	memcpy(src6.b, me6, 16);
+	assert_int_equal(probe_init_l4(&t, &key, 56, fx_proto, fx_port, &src4, &src6), 0);
 	probe_build_trace_l4(&t, out, dst, seq, &hop5);
 	len = t.len;
 	probe_free(&t);

@@ -164,7 +164,7 @@ static __u16 l4_check(const struct ringping_addr *src, const struct ringping_add
 static void test_trace_l4_probes(void **s)
 {
 	static const int protos[] = { IPPROTO_UDP, IPPROTO_TCP };
-	struct ringping_addr dst[2];
+	struct ringping_addr dst[2], src[2];
 	__u16 ports[2][3];
 	__u8 buf[8 + 56];
 	struct probe_tmpl t;
@@ -174,11 +174,11 @@ static void test_trace_l4_probes(void **s)
 
 	addr_from_v4(&dst[0], 0xc6130102);
 	assert_int_equal(addr_parse("2001:db8::7", &dst[1]), 0);
+	addr_from_v4(&src[0], 0xc6120001);
+	assert_int_equal(addr_parse("2001:db8::1", &src[1]), 0);
 	for (i = 0; i < 2; i++) {
-		assert_int_equal(probe_init_l4(&t, &key, 56, protos[i], 4242), 0);
+		assert_int_equal(probe_init_l4(&t, &key, 56, protos[i], 4242, &src[0], &src[1]), 0);
 		assert_int_equal(t.len, protos[i] == IPPROTO_UDP ? 64 : RP_TCP_SYN_LEN);
-		addr_from_v4(&t.src4, 0xc6120001);
-		assert_int_equal(addr_parse("2001:db8::1", &t.src6), 0);
 		for (d = 0; d < 2; d++)
 			for (flow = 0; flow < 3; flow++)
 				for (ttl = 1; ttl <= RP_TRACE_MAX_TTL; ttl += 9)
@@ -191,7 +191,7 @@ static void test_trace_l4_probes(void **s)
 						sport = (__u16)(buf[0] << 8 | buf[1]);
 						assert_int_equal(sport, RP_TRACE_SPORT(hash));
 						assert_int_equal(buf[2] << 8 | buf[3], 4242);
-						assert_int_equal(l4_check(d ? &t.src6 : &t.src4, &dst[d], protos[i], buf,
+						assert_int_equal(l4_check(&src[d], &dst[d], protos[i], buf,
 									  t.len), 0);
 						if (protos[i] == IPPROTO_UDP) {
 							assert_int_equal(buf[6] << 8 | buf[7], name);
@@ -209,7 +209,7 @@ static void test_trace_l4_probes(void **s)
 			assert_true(ports[d][0] != ports[d][1] && ports[d][1] != ports[d][2]);
 		probe_free(&t);
 	}
-	assert_int_equal(probe_init_l4(&t, &key, 56, IPPROTO_ICMP, 1), -EINVAL);
+	assert_int_equal(probe_init_l4(&t, &key, 56, IPPROTO_ICMP, 1, NULL, NULL), -EINVAL);
 }
 
 int main(void)

@@ -44,10 +44,10 @@ ALL_KERNELS="5.10 6.1 6.12 host"
 # A full-rate sweep queues tens of thousands of requests at the guest's slow lab
 # target: the guests wait 10 s for each answer instead of 1 s. Counts must not change.
 GUEST_SWEEP_TIMEOUT_MS=10000
-# The packet path outruns the guest's lab target at full rate (its ICMP socket's send
-# buffer overflows with replies not yet received): the guests pace it. The raw path's
-# sweeps stay unpaced (--rate 0).
-GUEST_PACKET_RATE=20000
+# The packet path, XDP mode and datagram sockets outrun the guest's lab target at full
+# rate (its ICMP socket's send buffer overflows with replies not yet received): the
+# guests pace them. The raw path's socket-mode sweeps stay unpaced (--rate 0).
+GUEST_SWEEP_RATE=20000
 
 die() { echo "vmtest: $*" >&2; exit 1; }
 
@@ -156,7 +156,7 @@ vm_boot() {
 }
 
 # The suite, as run inside a guest (and natively for "host"); $2: the sweeps' timeout (ms),
-# $3: the packet path's sweep rate (empty: the tests' own).
+# $3: the paced sweeps' rate (empty: the tests' own).
 write_job() {
 	cat >"$1" <<EOF
 #!/bin/bash
@@ -164,7 +164,7 @@ cd '$top' || exit 1
 out=\${VMOUT:-/vmout}
 uname -r >"\$out/kernel"
 '$BUILD/test_bpf' >"\$out/bpf.log" 2>&1; echo \$? >"\$out/bpf.rc"
-RP_TESTS='$(echo $LAB_TESTS)' RP_SWEEP_TIMEOUT_MS='$2' RP_PACKET_SWEEP_RATE='$3' RP_SWEEP_RECONCILE='${3:+1}' \\
+RP_TESTS='$(echo $LAB_TESTS)' RP_SWEEP_TIMEOUT_MS='$2' RP_GUEST_SWEEP_RATE='$3' RP_SWEEP_RECONCILE='${3:+1}' \\
 	tests/integration/run.sh '$BUILD/ringping' >"\$out/lab.log" 2>&1
 echo \$? >"\$out/lab.rc"
 EOF
@@ -208,7 +208,7 @@ run_one() {
 		if [ "$k" = host ]; then
 			write_job "$out/job" "" ""
 		else
-			write_job "$out/job" "$GUEST_SWEEP_TIMEOUT_MS" "$GUEST_PACKET_RATE"
+			write_job "$out/job" "$GUEST_SWEEP_TIMEOUT_MS" "$GUEST_SWEEP_RATE"
 		fi
 	fi
 	if [ "$k" = host ]; then

@@ -264,6 +264,14 @@ struct ringping_opts {
 	__u32 trace_flow, trace_flows;
 	enum ringping_trace_proto trace_proto;
 	__u16 trace_port;
+	/*
+	 * Every further answer to a probe already answered (a duplicate): its
+	 * own result (who sent it, its TTL, its RTT from the probe's send
+	 * time), on the run's thread, while the probe's slot lasts (its
+	 * timeout). Not for traces. NULL: duplicates are only counted.
+	 */
+	ringping_probe_fn on_duplicate;
+	void *duplicate_ctx;
 };
 
 /* A trace's limits: its probes carry TTL and flow in 6 bits each. */

@@ -89,28 +89,49 @@ static enum ringping_status slot_status(const struct inflight_slot *s)
 	return s->icmp_type == 3 ? RINGPING_UNREACHABLE : s->icmp_type == 11 ? RINGPING_TIME_EXCEEDED : RINGPING_ERROR;
 }
 
+/* An answer's record into its slot. */
+static void slot_take(struct inflight_slot *s, const struct rp_record *r)
+{
+	s->rx_ns = r->rx_ns;
+	memcpy(s->from.b, r->from, RP_ADDR_LEN);
+	s->ttl = r->ttl;
+	s->icmp_type = r->kind == RP_KIND_REPLY ? 0 : r->icmp_type;
+	s->icmp_code = r->icmp_code;
+	s->family = r->family;
+	s->info = r->info;
+	s->qttl = r->qttl;
+	s->nlabels = r->nlabels <= RP_MPLS_MAX ? r->nlabels : RP_MPLS_MAX;
+	memcpy(s->mpls, r->mpls, sizeof(s->mpls));
+	s->rx_user = !!(r->flags & RP_REC_F_RX_USER);
+}
+
+/* The answer's fields of a result; its RTT stays -1 when a clock step put rx before tx. */
+static void slot_fill(const struct inflight_slot *s, struct ringping_probe *res)
+{
+	res->from = s->from;
+	res->ttl = s->ttl;
+	res->icmp_type = s->icmp_type;
+	res->icmp_code = s->icmp_code;
+	res->info = s->info;
+	res->quoted_ttl = s->qttl;
+	res->mpls_count = s->nlabels;
+	memcpy(res->mpls, s->mpls, sizeof(res->mpls));
+	res->tx_user = !s->tx_kernel || s->rx_user;
+	res->rx_ns = s->rx_ns;
+	/* Clock steps between the two stamps must never yield a negative RTT. */
+	if (s->rx_ns >= s->tx_ns)
+		res->rtt_ns = (__s64)(s->rx_ns - s->tx_ns);
+}
+
 static void slot_resolve(struct inflight *f, struct inflight_slot *s, enum ringping_status st, int err)
 {
 	struct ringping_probe res = { .seq = s->seq, .status = st, .rtt_ns = -1, .err = err,
 				 .tx_ns = s->tx_ns };
 
 	if (s->state == SLOT_PENDING) {
-		res.from = s->from;
-		res.ttl = s->ttl;
-		res.icmp_type = s->icmp_type;
-		res.icmp_code = s->icmp_code;
-		res.info = s->info;
-		res.quoted_ttl = s->qttl;
-		res.mpls_count = s->nlabels;
-		memcpy(res.mpls, s->mpls, sizeof(res.mpls));
-		res.tx_user = !s->tx_kernel || s->rx_user;
-		res.rx_ns = s->rx_ns;
+		slot_fill(s, &res);
 		f->c.tx_user += res.tx_user;
-		/* Clock steps between the two stamps must never yield a negative RTT. */
-		if (s->rx_ns >= s->tx_ns)
-			res.rtt_ns = (__s64)(s->rx_ns - s->tx_ns);
-		else
-			f->c.rtt_bad++;
+		f->c.rtt_bad += res.rtt_ns < 0;
 	}
 	f->c.by_status[st]++;
 	s->state = SLOT_DONE;
@@ -171,21 +192,27 @@ enum answer_verdict inflight_answer(struct inflight *f, __u64 seq, const struct 
 	/* Past the timeout is late, whatever the record says: never credited. */
 	if (r->rx_ns > s->tx_ns && r->rx_ns - s->tx_ns > f->timeout_ns)
 		return f->c.late++, ANS_LATE;
-	s->rx_ns = r->rx_ns;
-	memcpy(s->from.b, r->from, RP_ADDR_LEN);
-	s->ttl = r->ttl;
-	s->icmp_type = r->kind == RP_KIND_REPLY ? 0 : r->icmp_type;
-	s->icmp_code = r->icmp_code;
-	s->family = r->family;
-	s->info = r->info;
-	s->qttl = r->qttl;
-	s->nlabels = r->nlabels <= RP_MPLS_MAX ? r->nlabels : RP_MPLS_MAX;
-	memcpy(s->mpls, r->mpls, sizeof(s->mpls));
-	s->rx_user = !!(r->flags & RP_REC_F_RX_USER);
+	slot_take(s, r);
 	s->state = SLOT_PENDING;
 	if (s->tx_kernel || !f->kstamp)
 		slot_resolve(f, s, slot_status(s), 0);
 	return ANS_OK;
+}
+
+int inflight_duplicate(const struct inflight *f, __u64 seq, const struct rp_record *r,
+		       struct ringping_probe *out)
+{
+	const struct inflight_slot *live = inflight_live((struct inflight *)f, seq);
+	struct inflight_slot s;
+
+	if (!live || live->state == SLOT_WAIT)
+		return -ENOENT;
+	s = *live;
+	slot_take(&s, r);
+	*out = (struct ringping_probe){ .seq = seq, .status = slot_status(&s), .rtt_ns = -1,
+					.tx_ns = s.tx_ns };
+	slot_fill(&s, out);
+	return 0;
 }
 
 void inflight_retire(struct inflight *f, __u64 now_mono, bool force)

@@ -79,6 +79,13 @@ void inflight_send_failed(struct inflight *f, __u64 seq, int err);
 void inflight_tx_stamp(struct inflight *f, __u32 key, __u64 tai_ns);
 /* A validated record for probe seq. */
 enum answer_verdict inflight_answer(struct inflight *f, __u64 seq, const struct rp_record *r);
+/*
+ * A further answer (ANS_DUPLICATE) to probe seq, as a result of its own: the
+ * answer's fields, the first answer's send time. 0, or -ENOENT when the slot
+ * is gone or has not been answered yet.
+ */
+int inflight_duplicate(const struct inflight *f, __u64 seq, const struct rp_record *r,
+		       struct ringping_probe *out);
 /* Free slots from the head whose time is up; force: resolve everything now. */
 void inflight_retire(struct inflight *f, __u64 now_mono, bool force);
 /* Deadline of the oldest live slot, or 0 if none. */

@@ -88,23 +88,30 @@ static void run_emit_trace(struct run *r, __u64 idx, struct ringping_probe *p)
 		trace_reached(&r->tm, t, h.ttl);
 }
 
+/* What a result says of its probe beyond the ring's slot: round, target, bytes, identifiers. */
+static void run_complete(struct run *r, __u64 idx, struct ringping_probe *p)
+{
+	__u32 tag;
+
+	p->round = sched_round(&r->sch, p->seq);
+	p->target_index = idx;
+	p->bytes = r->tmpl.len;
+	if (r->trace) {
+		run_emit_trace(r, idx, p);
+	} else {
+		targets_addr(r->t, idx, &p->target);
+		tag = rp_tag(r->key.k0, r->key.k1, p->target.b);
+		p->icmp_id = r->dgram ? 0 : (__u16)(tag >> 16); /* datagram sockets: the kernel's */
+		p->icmp_seq = (__u16)tag;
+	}
+}
+
 void run_emit(void *ctx, __u64 idx, const struct ringping_probe *res)
 {
 	struct run *r = ctx;
 	struct ringping_probe full = *res;
-	__u32 tag;
 
-	full.round = sched_round(&r->sch, full.seq);
-	full.target_index = idx;
-	full.bytes = r->tmpl.len;
-	if (r->trace) {
-		run_emit_trace(r, idx, &full);
-	} else {
-		targets_addr(r->t, idx, &full.target);
-		tag = rp_tag(r->key.k0, r->key.k1, full.target.b);
-		full.icmp_id = r->dgram ? 0 : (__u16)(tag >> 16); /* datagram sockets: the kernel's */
-		full.icmp_seq = (__u16)tag;
-	}
+	run_complete(r, idx, &full);
 	if (r->fn)
 		r->fn(r->fn_ctx, &full);
 	if (r->track)
@@ -161,11 +168,25 @@ int run_quote_seq(void *ctx, const struct rp_record *rec, __u64 *seq)
 	return r->trace ? -EINVAL : 0;
 }
 
+/* A further answer to an answered probe, to the caller who asked for each (ping's DUP! lines). */
+static void run_duplicate(struct run *r, __u64 seq, const struct rp_record *rec)
+{
+	struct ringping_probe p;
+
+	if (r->trace || inflight_duplicate(&r->inf, seq, rec, &p))
+		return;
+	run_complete(r, r->inf.v[seq & r->inf.mask].idx, &p);
+	r->o->on_duplicate(r->o->duplicate_ctx, &p);
+}
+
 void run_on_record(void *ctx, __u64 seq, const struct rp_record *rec)
 {
 	struct run *r = ctx;
+	enum answer_verdict v = inflight_answer(&r->inf, seq, rec);
 
-	run_track_extra(r, rec, inflight_answer(&r->inf, seq, rec));
+	if (v == ANS_DUPLICATE && r->o->on_duplicate)
+		run_duplicate(r, seq, rec);
+	run_track_extra(r, rec, v);
 }
 
 void run_on_stamp(void *ctx, __u32 key, __u64 tai_ns)

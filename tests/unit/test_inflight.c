@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cm.h"
+#include <errno.h>
 #include <string.h>
 #include "inflight.h"
 
@@ -53,6 +54,31 @@ static void test_reply_after_stamp_resolves_once(void **s)
 	assert_int_equal(f.c.duplicates, 1);
 	assert_int_equal(ngot, 1);
 	assert_int_equal(f.open, 0);
+}
+
+/* A duplicate is a result of its own: its sender, TTL and RTT, from the first answer's send time. */
+static void test_duplicate_as_its_own_result(void **s)
+{
+	struct rp_record r = rec(RP_KIND_REPLY, 0, 5000), d = rec(RP_KIND_REPLY, 0, 7000);
+	struct ringping_probe p;
+
+	inflight_push(&f, 3, 42, 0, 1000);
+	assert_int_equal(inflight_duplicate(&f, 3, &r, &p), -ENOENT); /* not answered yet */
+	inflight_tx_stamp(&f, 3, 2000);
+	assert_int_equal(inflight_answer(&f, 3, &r), ANS_OK);
+	d.ttl = 60;
+	d.from[15] = 10;
+	assert_int_equal(inflight_answer(&f, 3, &d), ANS_DUPLICATE);
+	assert_int_equal(inflight_duplicate(&f, 3, &d, &p), 0);
+	assert_int_equal(p.seq, 3);
+	assert_int_equal(p.status, RINGPING_ALIVE);
+	assert_int_equal(p.rtt_ns, 5000);
+	assert_int_equal(p.ttl, 60);
+	assert_int_equal(p.from.b[15], 10);
+	assert_int_equal(ngot, 1); /* the probe itself resolved once */
+	assert_int_equal(inflight_duplicate(&f, 4, &d, &p), -ENOENT); /* no such probe */
+	inflight_retire(&f, 200 * MS, false);
+	assert_int_equal(inflight_duplicate(&f, 3, &d, &p), -ENOENT); /* its slot is gone */
 }
 
 static void test_reply_waits_for_stamp(void **s)
@@ -252,6 +278,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_reply_after_stamp_resolves_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_as_its_own_result, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reply_waits_for_stamp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_stamp_falls_back_at_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_and_no_reply, setup, teardown),

@@ -41,7 +41,7 @@ OBJS := $(ENGINE_OBJS) $(CLI_OBJS) $(PIC_OBJS)
 ENGINE_INC := -Isrc/engine -fvisibility=hidden
 CLI_INC := -Isrc/cli
 SKEL := $(OUTPUT)/ringping.skel.h
-UNIT_TESTS := targets permute pacer probe inflight stats output cli tx hoststats checks rxclock schedule rx dgram trace
+UNIT_TESTS := targets permute pacer probe inflight stats output cli tx hoststats checks rxclock schedule rx dgram trace ping_fmt
 UNIT_BINS := $(patsubst %,$(OUTPUT)/test_%,$(UNIT_TESTS))
 
 .DELETE_ON_ERROR:
@@ -208,6 +208,7 @@ $(OUTPUT)/test_output: $(OUTPUT)/t_output.o $(OUTPUT)/output.o $(OUTPUT)/output_
 $(OUTPUT)/test_tx: $(OUTPUT)/t_tx.o $(OUTPUT)/tx.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
 $(OUTPUT)/test_hoststats: $(OUTPUT)/t_hoststats.o $(OUTPUT)/hoststats.o $(OUTPUT)/addr.o
 $(OUTPUT)/test_checks: $(OUTPUT)/t_checks.o $(OUTPUT)/checks.o
+$(OUTPUT)/test_ping_fmt: $(OUTPUT)/t_ping_fmt.o $(OUTPUT)/ping_fmt.o
 $(OUTPUT)/test_rxclock: $(OUTPUT)/t_rxclock.o $(OUTPUT)/rxclock.o
 $(OUTPUT)/test_rx: $(OUTPUT)/t_rx.o $(OUTPUT)/rx.o $(OUTPUT)/loader.o $(OUTPUT)/rxclock.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
 $(OUTPUT)/test_dgram: $(OUTPUT)/t_dgram.o $(OUTPUT)/dgram.o $(OUTPUT)/rx.o $(OUTPUT)/loader.o $(OUTPUT)/rxclock.o $(OUTPUT)/tx.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o $(OUTPUT)/log.o

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * ringping.8 from its template: @OPTIONS@ becomes the option table,
- * @TRACE_OPTIONS@ the trace's own options, @VERSION@ the version.
+ * @TRACE_OPTIONS@ the trace's own options, @PING_OPTIONS@ ping's,
+ * @VERSION@ the version.
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +24,8 @@ int main(int argc, char **argv)
 			cli_usage_man(stdout);
 		else if (!strcmp(line, "@TRACE_OPTIONS@\n"))
 			cli_usage_man_trace(stdout);
+		else if (!strcmp(line, "@PING_OPTIONS@\n"))
+			cli_usage_man_ping(stdout);
 		else if (v)
 			printf("%.*s%s%s", (int)(v - line), line, RINGPING_VERSION, v + 9);
 		else

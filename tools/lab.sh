@@ -31,6 +31,7 @@
 #
 # Impairments, for the statistics tests (nftables in rp-tgt, table rp_impair):
 #   impair loss PCT PREFIX   drop PCT % of the echo requests to PREFIX, at random
+#   impair every N PREFIX    drop every Nth echo request to PREFIX (N-1 pass, 1 is lost)
 #   impair dup PREFIX        send every echo reply from PREFIX twice
 #   impair off               remove them all
 #
@@ -244,6 +245,11 @@ lab_impair() {
 			impair_rule input ip daddr "${3:?PREFIX}" icmp type echo-request \
 				numgen random mod 10000 "<" "$bp" drop
 		fi ;;
+	every)
+		# Deterministic loss: every Nth echo request to PREFIX is dropped, the first N-1 pass.
+		case "${2:-}" in ''|*[!0-9]*|0|1) echo "lab: impair every N PREFIX: bad N '${2:-}'" >&2; return 2 ;; esac
+		impair_rule input ip daddr "${3:?PREFIX}" icmp type echo-request \
+			numgen inc mod "$2" == $(($2 - 1)) drop ;;
 	dup)
 		impair_rule output ip saddr "${2:?PREFIX}" icmp type echo-reply \
 			dup to 198.18.0.1 device rp-t0 ;;
@@ -251,7 +257,7 @@ lab_impair() {
 		in_ns $NS_TGT nft delete table ip rp_impair 2>/dev/null
 		return 0 ;;
 	*)
-		echo "usage: $0 impair loss PCT PREFIX | dup PREFIX | off" >&2
+		echo "usage: $0 impair loss PCT PREFIX | every N PREFIX | dup PREFIX | off" >&2
 		return 2 ;;
 	esac
 }

@@ -21,7 +21,7 @@ struct cli_ctx {
 	struct rp_opts *o;
 	char *err;
 	size_t errlen;
-	unsigned cmd; /* CMD_SWEEP or CMD_TRACE */
+	unsigned cmd; /* CMD_SWEEP, CMD_TRACE or CMD_PING */
 };
 
 struct cli_opt;
@@ -33,6 +33,7 @@ enum cli_kind {
 	K_COUNT, /* int at off += 1 (-v) */
 	K_NUM,	 /* unsigned integer of SZ bytes at off, in [min, max] */
 	K_REAL,	 /* double at off, in [0, max] */
+	K_SECS,	 /* seconds, fractions allowed, in [0, max]: __u64 nanoseconds at off */
 	K_STR,	 /* const char * at off */
 	K_FN,	 /* fn does it */
 };
@@ -50,15 +51,19 @@ struct cli_opt {
 	unsigned cmds;		/* the commands that take it (CMD_*); 0: the sweep only */
 };
 
-/* The commands: "ringping [options] TARGET..." (a sweep) and "ringping trace ...". */
+/* The commands: "ringping [options] TARGET..." (a sweep), "ringping trace ..." and "ringping ping ...". */
 #define CMD_SWEEP 1u
 #define CMD_TRACE 2u
+#define CMD_PING 4u
 #define BOTH .cmds = CMD_SWEEP | CMD_TRACE
+#define ALL .cmds = CMD_SWEEP | CMD_TRACE | CMD_PING
 #define TRACE .cmds = CMD_TRACE
+#define PING .cmds = CMD_PING
 
 #define FLAG(f) .kind = K_FLAG, .off = OFF(f)
 #define NUM(f, lo, hi) .kind = K_NUM, .off = OFF(f), .size = SZ(f), .min = (lo), .max = (hi)
 #define REAL(f, hi) .kind = K_REAL, .off = OFF(f), .max = (hi)
+#define SECS(f, hi) .kind = K_SECS, .off = OFF(f), .max = (hi)
 #define STR(f) .kind = K_STR, .off = OFF(f)
 #define GIVEN(f) .given = OFF(f) + 1
 #define FN(f) .kind = K_FN, .fn = (f)
@@ -76,12 +81,14 @@ static enum cli_result cli_format(struct cli_ctx *c, const struct cli_opt *opt, 
 static enum cli_result cli_proto(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_version(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_help(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_tos(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_ping_iface(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 
 static const struct cli_opt cli_opts[] = {
 	{ "ipv4", '4', NULL, "IPv4 only: names resolve to A records, IPv6 targets are refused",
-	  .kind = K_CONST, .off = OFF(family), .min = 4, BOTH },
+	  .kind = K_CONST, .off = OFF(family), .min = 4, ALL },
 	{ "ipv6", '6', NULL, "IPv6 only: names resolve to AAAA records, IPv4 targets are refused",
-	  .kind = K_CONST, .off = OFF(family), .min = 6, BOTH },
+	  .kind = K_CONST, .off = OFF(family), .min = 6, ALL },
 	{ "force", 0, NULL, "allow more than 2^24 IPv6 targets (up to 2^48)", FLAG(force) },
 	{ "file", 'f', "FILE", "read targets from FILE ('-' = stdin)", FN(cli_list) },
 	{ "exclude", 0, "T", "leave out an address, CIDR, range, or a file of them", FN(cli_list) },
@@ -89,6 +96,24 @@ static const struct cli_opt cli_opts[] = {
 	  NUM(count, 1, 1000000) },
 	{ "count", 'c', "N", "trace: N rounds of every hop, reported as per-hop statistics (mtr's report)",
 	  NUM(count, 1, 1000000), TRACE },
+	{ "count", 'c', "N", "send N probes (default: until Ctrl-C, or -w)", NUM(count, 1, 1000000),
+	  GIVEN(count_set), PING },
+	{ "interval", 'i', "SECS", "seconds between probes (default 1; fractions allowed; under 0.002 only as root)",
+	  SECS(ping_interval_ns, 3600), PING },
+	{ "timeout", 'W', "SECS", "wait this long for each reply (default 10; 0: an hour, the longest)",
+	  SECS(ping_timeout_ns, 3600), PING },
+	{ "deadline", 'w', "SECS", "stop after SECS, however many probes went out or came back",
+	  SECS(ping_deadline_ns, 31536000), PING },
+	{ "size", 's', "BYTES", "ICMP data bytes per probe (16..65000, default 56)", NUM(size, 16, 65000), PING },
+	{ "ttl", 't', "N", "IP TTL / IPv6 hop limit of the probes (1..255)", NUM(ttl, 1, 255), PING },
+	{ "tos", 'Q', "TOS", "IP TOS / IPv6 traffic class byte (decimal or 0x hex)", FN(cli_tos), PING },
+	{ "interface", 'I', "IFACE|ADDR", "send on interface IFACE, or from source address ADDR",
+	  FN(cli_ping_iface), PING },
+	{ "numeric", 'n', NULL, "addresses only: no names looked up", FLAG(numeric), PING },
+	{ "quiet", 'q', NULL, "only the first line and the statistics", FLAG(out.quiet), PING },
+	{ "timestamp", 'D', NULL, "start each answer's line with the Unix time [seconds.microseconds]",
+	  FLAG(out.timestamps), PING },
+	{ "audible", 'a', NULL, "ring the terminal's bell at each reply", FLAG(audible), PING },
 	{ "vcount", 'C', "N", "as -c N, and report every RTT of each host (fping's -C)",
 	  NUM(count, 1, 1000000), .fn = cli_vcount },
 	{ "loop", 'l', NULL, "probe until stopped (Ctrl-C), as -c without end", FLAG(loop) },
@@ -148,8 +173,8 @@ static const struct cli_opt cli_opts[] = {
 	{ "size", 'b', "BYTES", "ICMP data bytes per probe (16..65000, default 56)", NUM(size, 16, 65000), BOTH },
 	{ "interface", 'I', "IFACE", "send and receive on IFACE only", STR(iface), BOTH },
 	{ "src", 'S', "ADDR", "source address of the probes (once per family)", FN(cli_source), BOTH },
-	{ "xdp", 0, "IFACE", "receive with XDP on IFACE instead of a socket filter", STR(xdp_iface), BOTH },
-	{ "xdp-mode", 0, "MODE", "native (default) or generic", FN(cli_xdp_mode), BOTH },
+	{ "xdp", 0, "IFACE", "receive with XDP on IFACE instead of a socket filter", STR(xdp_iface), ALL },
+	{ "xdp-mode", 0, "MODE", "native (default) or generic", FN(cli_xdp_mode), ALL },
 	{ "xdp-pass", 0, NULL, "let matched replies reach the stack (default: drop them after recording)",
 	  FLAG(xdp_pass) },
 	{ "format", 0, "FMT", "text (default), csv or ndjson", FN(cli_format), BOTH },
@@ -158,7 +183,7 @@ static const struct cli_opt cli_opts[] = {
 	{ "unreach", 'u', NULL, "show only targets that did not answer", FLAG(out.unreach_only) },
 	{ "quiet", 'q', NULL, "no per-target results, only the summary", FLAG(out.quiet) },
 	{ "mode", 0, "MODE", "auto (default: bpf with the privileges for it, else dgram), bpf (BPF receive "
-	  "program, raw sockets) or dgram (ICMP datagram sockets: no root needed)", FN(cli_mode), BOTH },
+	  "program, raw sockets) or dgram (ICMP datagram sockets: no root needed)", FN(cli_mode), ALL },
 	{ "send-path", 0, "PATH", "raw (default: raw ICMP socket) or packet (AF_PACKET frames to the targets' gateway)",
 	  FN(cli_send_path) },
 	{ "batch", 0, "N", "probes per sendmmsg call (1..1024, default 64)", NUM(batch, 1, 1024), BOTH },
@@ -166,9 +191,9 @@ static const struct cli_opt cli_opts[] = {
 	  NUM(sender_threads, 0, 64), GIVEN(threads_set), BOTH },
 	{ "ringbuf-size", 0, "MB", "BPF ring buffer size, power of two (default 16)",
 	  NUM(ringbuf_mb, 1, 1024), .fn = cli_pow2, BOTH },
-	{ "verbose", 'v', NULL, "more diagnostics (twice: libbpf debug)", .kind = K_COUNT, .off = OFF(verbose), BOTH },
-	{ "version", 'V', NULL, "print the version and exit", FN(cli_version), BOTH },
-	{ "help", 'h', NULL, "print this help and exit", FN(cli_help), BOTH },
+	{ "verbose", 'v', NULL, "more diagnostics (twice: libbpf debug)", .kind = K_COUNT, .off = OFF(verbose), ALL },
+	{ "version", 'V', NULL, "print the version and exit", FN(cli_version), ALL },
+	{ "help", 'h', NULL, "print this help and exit", FN(cli_help), ALL },
 };
 
 #define CLI_NOPTS (sizeof(cli_opts) / sizeof(cli_opts[0]))
@@ -202,6 +227,12 @@ static const char cli_trace_synopsis[] =
 	"one flow (Paris traceroute). Exit: 0 every target reached, 1 some not, 2 a\n"
 	"name did not resolve, 3 bad arguments, 4 system failure.\n";
 
+static const char cli_ping_synopsis[] =
+	"DESTINATION (one address or host name) probed as iputils ping(8) does, with\n"
+	"its option letters and its lines; the RTTs are kernel stamps. Exit: 0 a reply\n"
+	"came, 1 none did (or fewer than -c by -w), 2 any other error. ping's -A -b -B\n"
+	"-e -f -F -l -L -m -M -N -O -p -r -R -S -T -U are not supported yet.\n";
+
 static void cli_usage_of(FILE *f, unsigned cmd)
 {
 	size_t i;
@@ -209,9 +240,12 @@ static void cli_usage_of(FILE *f, unsigned cmd)
 
 	if (cmd == CMD_TRACE)
 		fprintf(f, "Usage: ringping trace [options] TARGET...\n%s\nOptions:\n", cli_trace_synopsis);
+	else if (cmd == CMD_PING)
+		fprintf(f, "Usage: ringping ping [options] DESTINATION\n%s\nOptions:\n", cli_ping_synopsis);
 	else
 		fprintf(f, "Usage: ringping [options] TARGET...\n       ringping trace [options] TARGET... "
-			"(ringping trace --help)\n%s\nOptions:\n", cli_synopsis);
+			"(ringping trace --help)\n       ringping ping [options] DESTINATION "
+			"(ringping ping --help)\n%s\nOptions:\n", cli_synopsis);
 	for (i = 0; i < CLI_NOPTS; i++) {
 		if (!cli_takes(&cli_opts[i], cmd))
 			continue;
@@ -271,6 +305,11 @@ void cli_usage_man(FILE *f)
 void cli_usage_man_trace(FILE *f)
 {
 	cli_man(f, CMD_TRACE, true);
+}
+
+void cli_usage_man_ping(FILE *f)
+{
+	cli_man(f, CMD_PING, false);
 }
 
 static const struct cli_opt *cli_find(int val, unsigned cmd)
@@ -344,6 +383,38 @@ static enum cli_result cli_real(struct cli_ctx *c, const struct cli_opt *opt, co
 	return opt->fn ? opt->fn(c, opt, arg) : CLI_RUN;
 }
 
+/* Seconds as ping takes them ("0.2", "5"): nanoseconds, in [0, max] seconds. */
+static enum cli_result cli_secs(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	char *end;
+	double v;
+	__u64 ns;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || *arg == '-' || *arg == '+' || !(v >= 0 && v <= (double)opt->max))
+		return snprintf(c->err, c->errlen, "bad value '%s' for -%c: expected seconds 0..%g", arg,
+				opt->val, (double)opt->max), CLI_BAD;
+	ns = (__u64)(v * 1e9 + 0.5);
+	memcpy(cli_field(c, opt), &ns, sizeof(ns));
+	return CLI_RUN;
+}
+
+/* A TOS byte, decimal or 0x hex (ping's -Q). */
+static enum cli_result cli_tos(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 0);
+	if (errno || end == arg || *end || *arg == '-' || v > 255)
+		return snprintf(c->err, c->errlen, "bad value '%s' for -Q: expected 0..255 (or 0x00..0xff)",
+				arg), CLI_BAD;
+	c->o->tos = (int)v;
+	return CLI_RUN;
+}
+
 static enum cli_result cli_vcount(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
 {
 	c->o->all_rtts = true;
@@ -412,6 +483,17 @@ static enum cli_result cli_source(struct cli_ctx *c, const struct cli_opt *opt, 
 	else
 		c->o->src6 = arg;
 	return CLI_RUN;
+}
+
+/* ping's -I: an address is the source, anything else an interface. */
+static enum cli_result cli_ping_iface(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	struct ringping_addr a;
+
+	if (ringping_addr_parse(arg, &a))
+		return *arg ? (c->o->iface = arg, CLI_RUN)
+			    : (snprintf(c->err, c->errlen, "empty value for -I"), CLI_BAD);
+	return cli_source(c, opt, arg);
 }
 
 /* A two-word option: *second is whether arg named the second word. */
@@ -486,11 +568,19 @@ static enum cli_result cli_help(struct cli_ctx *c, const struct cli_opt *opt, co
 	return CLI_EXIT_OK;
 }
 
+/* iputils ping's letters "ringping ping" does not take yet: said so, not "unknown". */
+static const char cli_ping_later[] = "AbBCdeEfFlLmMNOprRSTU3";
+
 /* One option: the setter its kind names. */
 static enum cli_result cli_one(struct cli_ctx *c, int val, const char *arg, const char *tok)
 {
 	const struct cli_opt *opt = cli_find(val, c->cmd);
 
+	if (!opt && c->cmd == CMD_PING && tok[0] == '-' && tok[1] && tok[1] != '-' && !tok[2] &&
+	    strchr(cli_ping_later, tok[1])) {
+		snprintf(c->err, c->errlen, "ping's option '%s' is not supported yet", tok);
+		return CLI_BAD;
+	}
 	if (!opt) {
 		snprintf(c->err, c->errlen, "unknown or incomplete option '%s'", tok);
 		return CLI_BAD;
@@ -501,6 +591,7 @@ static enum cli_result cli_one(struct cli_ctx *c, int val, const char *arg, cons
 	case K_COUNT: ++*(int *)cli_field(c, opt); return CLI_RUN;
 	case K_NUM: return cli_number(c, opt, arg);
 	case K_REAL: return cli_real(c, opt, arg);
+	case K_SECS: return cli_secs(c, opt, arg);
 	case K_STR:
 		if (!*arg) /* an empty name would mean "any" to the kernel, silently */
 			return snprintf(c->err, c->errlen, "empty value for --%s", opt->name), CLI_BAD;
@@ -529,6 +620,8 @@ static void cli_defaults(struct rp_opts *o)
 	o->first_hop = 1;
 	o->queries = 3;
 	o->flows = 1;
+	o->ping_interval_ns = 1000000000ULL;
+	o->ping_timeout_ns = 10000000000ULL;
 }
 
 /* A trace: its numbers together, and -c (a report) or -q (each probe shown). */
@@ -555,12 +648,31 @@ static enum cli_result cli_check_trace(struct cli_ctx *c)
 	return CLI_RUN;
 }
 
+/* ping: one destination, ping's defaults, and its rule for short intervals. */
+static enum cli_result cli_check_ping(struct cli_ctx *c)
+{
+	struct rp_opts *o = c->o;
+
+	if (o->ntargets != 1)
+		return snprintf(c->err, c->errlen, o->ntargets ? "one destination only, not '%s' too"
+							    : "no destination", o->ntargets ? o->targets[1] : ""),
+		       CLI_BAD;
+	/* iputils' rule, and why: an unprivileged user must not flood (ping(8), -i). */
+	if (o->ping_interval_ns < 2000000 && getuid() != 0)
+		return snprintf(c->err, c->errlen, "cannot flood; minimal interval allowed for user is 2ms"),
+		       CLI_BAD;
+	o->sender_threads = 0;
+	return CLI_RUN;
+}
+
 static enum cli_result cli_check(struct cli_ctx *c, int argc, char **argv)
 {
 	struct rp_opts *o = c->o;
 
 	o->targets = argv + optind;
 	o->ntargets = argc - optind;
+	if (o->ping)
+		return cli_check_ping(c);
 	if (!o->ntargets && !o->nfiles)
 		return snprintf(c->err, c->errlen, "no targets (give addresses, CIDRs or -f FILE)"),
 		       CLI_BAD;
@@ -611,10 +723,11 @@ enum cli_result cli_parse(int argc, char **argv, struct rp_opts *o, char *err, s
 	int val, idx;
 
 	cli_defaults(o);
-	/* "ringping trace ...": the trace's options, from the word after it on. */
-	if (argc > 1 && !strcmp(argv[1], "trace")) {
-		o->trace = true;
-		c.cmd = CMD_TRACE;
+	/* "ringping trace ..." or "ringping ping ...": that command's options, from the word after it on. */
+	if (argc > 1 && (!strcmp(argv[1], "trace") || !strcmp(argv[1], "ping"))) {
+		o->trace = argv[1][0] == 't';
+		o->ping = !o->trace;
+		c.cmd = o->trace ? CMD_TRACE : CMD_PING;
 		argv++;
 		argc--;
 	}

@@ -62,9 +62,14 @@ struct rp_opts {
 	int proto;	     /* --proto: enum ringping_trace_proto */
 	__u32 port;	     /* --port; 0: the protocol's default */
 	bool trace_report;   /* -c N > 1: per-hop statistics instead of each probe */
+	/* ringping ping: iputils ping's options, where they mean something else than ours */
+	bool ping;
+	bool count_set;	     /* -c: N probes; else until Ctrl-C or -w */
+	__u64 ping_interval_ns, ping_timeout_ns, ping_deadline_ns; /* -i, -W, -w */
+	bool numeric, audible; /* -n, -a */
 };
 
-/* Exit codes, as fping's. */
+/* Exit codes, as fping's ("ringping ping" has ping's: 0 a reply came, 1 none, 2 any error). */
 enum rp_exit {
 	RP_EXIT_ALL_ALIVE = 0,
 	RP_EXIT_SOME_DOWN = 1,
@@ -84,5 +89,7 @@ void cli_usage(FILE *f);
 void cli_usage_man(FILE *f);
 /* The options only "ringping trace" takes, the same way. */
 void cli_usage_man_trace(FILE *f);
+/* The options of "ringping ping", the same way. */
+void cli_usage_man_ping(FILE *f);
 
 #endif

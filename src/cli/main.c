@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "hostreport.h"
 #include "output.h"
+#include "pingcmd.h"
 #include "safefile.h"
 #include "tracecmd.h"
 #include "warn.h"
@@ -323,12 +324,14 @@ int main(int argc, char **argv)
 		return 0;
 	case CLI_BAD:
 		cli_warn("%s (try --help)\n", err_msg);
-		return RP_EXIT_USAGE;
+		return o.ping ? 2 : RP_EXIT_USAGE; /* ping's exit code for any error */
 	default:
 		break;
 	}
 	m.o = &o;
 	main_engine_opts(&o, &m, &eo);
+	if (o.ping)
+		return pingcmd_main(&o, &eo);
 	err = ringping_open(&e, &eo);
 	if (err) {
 		cli_warn("%s\n", ringping_errmsg(NULL));

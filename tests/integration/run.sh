@@ -1702,6 +1702,104 @@ test_trace_rtt_match_capture() {
 	done
 }
 
+# ---- ringping ping beside iputils ping(8) ----
+
+# What may differ between two runs of ping itself: RTTs, the run's time, -D's
+# stamps, the figures of the rtt and ipg/ewma lines. Everything else must match.
+ping_norm() {
+	sed -E -e 's/time=[0-9.]+ ms/time=T ms/' -e 's/, time [0-9]+ms/, time Tms/' \
+		-e 's#^rtt min/avg/max/mdev = [0-9./]+ ms#rtt min/avg/max/mdev = X ms#' \
+		-e 's#ipg/ewma [0-9./]+ ms#ipg/ewma X ms#' -e 's/^\[[0-9]+\.[0-9]{6}\] /[T] /'
+}
+
+# The lab as a case wants it, set afresh before each tool's run: "-" (none),
+# "every:N:PREFIX" (every Nth request lost) or "dup:PREFIX" (every reply twice).
+ping_impair() {
+	"$LAB" impair off
+	case $1 in
+	every:*) IFS=: read -r _ n p <<<"$1"; "$LAB" impair every "$n" "$p" ;;
+	dup:*) "$LAB" impair dup "${1#dup:}" ;;
+	esac
+}
+
+# ping_case IMPAIR ARGS...: iputils ping, then ringping ping (with $PING_EXTRA),
+# the same arguments against the same lab host: exit codes and output lines the same.
+ping_case() {
+	local imp=$1 a=$TMP/ping.want b=$TMP/ping.got ca cb
+	shift
+	ping_impair "$imp"
+	timeout -s KILL 30 ip netns exec rp-probe ping "$@" >"$a" 2>"$a.err"; ca=$?
+	ping_impair "$imp"
+	rp ping $PING_EXTRA "$@" >"$b" 2>"$b.err"; cb=$?
+	"$LAB" impair off
+	expect_eq "ping $*: exit code" $cb $ca
+	# Diagnostics name their program and say it their own way: both or neither.
+	expect_eq "ping $*: a diagnostic" "$([ -s "$b.err" ] && echo yes || echo no)" \
+		"$([ -s "$a.err" ] && echo yes || echo no)" || cat "$b.err"
+	if ! diff <(ping_norm <"$a") <(ping_norm <"$b") >"$TMP/ping.diff"; then
+		fail "ping $*: lines differ from iputils' (< iputils, > ringping):"
+		sed 's/^/    /' "$TMP/ping.diff"
+	fi
+}
+
+ping_cases() {
+	ping_case - -c 3 -i 0.2 198.19.0.1
+	ping_case - -c 3 -i 0.2 2001:db8:1::1
+	ping_case - -c 2 -i 0.2 -W 1 198.18.100.1
+	ping_case - -c 2 -i 0.2 -W 1 2001:db8:100::1
+	ping_case - -c 2 -i 0.2 -t 1 198.18.200.1
+	ping_case - -c 2 -i 0.2 -t 1 2001:db8:200::1
+	ping_case - -c 2 -i 0.2 -W 1 198.18.150.1
+	ping_case - -c 2 -i 0.2 -W 1 2001:db8:150::1
+	ping_case every:3:198.19.0.9 -c 6 -i 0.2 -W 1 198.19.0.9
+	ping_case dup:198.19.0.5 -c 3 -i 0.2 198.19.0.5
+	ping_case - -c 1 v4.lab
+	ping_case - -c 1 v6.lab
+	ping_case - -c 1 dual.lab
+	ping_case - -c 1 -n v4.lab
+	ping_case - -c 3 -i 0.2 -q 198.19.0.1
+	ping_case - -c 2 -i 0.2 -q -W 1 198.18.100.1
+	ping_case - -c 2 -i 0.2 -D 198.19.0.1
+	ping_case - -c 2 -i 0.2 -a 2001:db8:1::2
+	ping_case - -c 2 -i 0.2 -s 1000 198.19.0.1
+	ping_case - -c 2 -i 0.2 -s 100 -t 9 -Q 0x10 2001:db8:1::1
+	ping_case - -c 1 -I rp-p0 198.19.0.1
+	ping_case - -c 1 -I 198.18.0.1 198.19.0.1
+	ping_case - -c 5 -i 0 198.19.0.1
+	ping_case - -c 1 nosuch.lab
+	ping_case - -c 1 -x 198.19.0.1
+}
+
+# Socket mode and XDP mode give iputils' lines, IPv4 and IPv6: answers, errors,
+# silence, loss and duplicates injected by the lab, names, -q -D -a -s -t -Q -I -i 0.
+test_ping_matches_iputils() {
+	PING_EXTRA= ping_cases
+	PING_EXTRA="--xdp rp-p0" ping_cases
+}
+
+# ping's deadline ends the run at -w whatever is in flight; ping's exit codes.
+test_ping_deadline_and_exits() {
+	local t0 t1 out=$TMP/pingw
+	t0=$(date +%s%N)
+	rp ping -w 1 -i 0.2 198.18.150.1 >"$out" 2>&1
+	expect_eq "-w on silence: exit" $? 1
+	t1=$(date +%s%N)
+	[ $(((t1 - t0) / 1000000)) -lt 2500 ] || fail "-w 1 took $(((t1 - t0) / 1000000)) ms"
+	grep -qE '^[5-6] packets transmitted, 0 received, 100% packet loss' "$out" || fail "-w 1: $(cat "$out")"
+	rp ping -w 1 -i 0.2 198.19.0.1 >"$out" 2>&1
+	expect_eq "-w on a live host: exit" $? 0
+	rp ping -c 2 -w 1 -i 0.2 198.19.0.1 >/dev/null 2>&1
+	expect_eq "-c 2 -w 1 answered: exit" $? 0
+	rp ping -c 1 -s 8 198.19.0.1 >"$out" 2>&1
+	expect_eq "-s 8: exit" $? 2
+	grep -q "bad value '8' for --size" "$out" || fail "-s 8: $(cat "$out")"
+	rp ping -c 1 198.19.0.1 198.19.0.2 >"$out" 2>&1
+	expect_eq "two destinations: exit" $? 2
+	rp ping -c 1 -f 198.19.0.1 >"$out" 2>&1
+	expect_eq "-f: exit" $? 2
+	grep -q "ping's option '-f' is not supported yet" "$out" || fail "-f: $(cat "$out")"
+}
+
 test_nothing_left_behind() {
 	no_progs_left
 	[ -e /etc/netns/rp-probe/hosts ] || fail "lab host names missing while the lab is up"

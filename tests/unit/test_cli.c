@@ -90,11 +90,48 @@ static void test_bad_values_name_the_token(void **s)
 	assert_non_null(strstr(err, "no targets"));
 }
 
+/* "ringping ping": ping's letters and units, one destination, ping's words for what it lacks. */
+static void test_ping_options(void **s)
+{
+	assert_int_equal(PARSE("ping", "-c", "3", "-i", "0.2", "-W", "1.5", "-w", "4", "-t", "9", "-Q", "0x10",
+			       "-I", "rp-p0", "-s", "100", "-n", "-q", "-D", "-a", "198.19.0.1"),
+			 CLI_RUN);
+	assert_true(o.ping);
+	assert_false(o.trace);
+	assert_true(o.count_set);
+	assert_int_equal(o.count, 3);
+	assert_int_equal(o.ping_interval_ns, 200000000);
+	assert_int_equal(o.ping_timeout_ns, 1500000000);
+	assert_int_equal(o.ping_deadline_ns, 4000000000ULL);
+	assert_int_equal(o.ttl, 9);
+	assert_int_equal(o.tos, 16);
+	assert_string_equal(o.iface, "rp-p0");
+	assert_int_equal(o.size, 100);
+	assert_true(o.numeric && o.out.quiet && o.out.timestamps && o.audible);
+	assert_int_equal(PARSE("ping", "-I", "2001:db8::1", "2001:db8:1::1"), CLI_RUN);
+	assert_string_equal(o.src6, "2001:db8::1");
+	assert_null(o.iface);
+	assert_false(o.count_set); /* until Ctrl-C */
+	assert_int_equal(o.ping_interval_ns, 1000000000);
+	assert_int_equal(o.ping_timeout_ns, 10000000000ULL);
+	assert_int_equal(PARSE("ping", "-i", "-1", "198.19.0.1"), CLI_BAD);
+	assert_string_equal(err, "bad value '-1' for -i: expected seconds 0..3600");
+	assert_int_equal(PARSE("ping", "-Q", "256", "198.19.0.1"), CLI_BAD);
+	assert_int_equal(PARSE("ping", "-f", "198.19.0.1"), CLI_BAD);
+	assert_string_equal(err, "ping's option '-f' is not supported yet");
+	assert_int_equal(PARSE("ping", "198.19.0.1", "198.19.0.2"), CLI_BAD);
+	assert_string_equal(err, "one destination only, not '198.19.0.2' too");
+	assert_int_equal(PARSE("ping"), CLI_BAD);
+	assert_string_equal(err, "no destination");
+	assert_int_equal(PARSE("ping", "--rate", "5", "198.19.0.1"), CLI_BAD); /* the sweep's, not ping's */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_ping_options),
 		cmocka_unit_test(test_bad_values_name_the_token),
 	};
 

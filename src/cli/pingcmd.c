@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ringping ping: ping(8)'s command line and lines over the engine. The
+ * engine sends at -i, waits -W for each answer and hands back every probe
+ * once (and each duplicate through on_duplicate); this module only counts
+ * as ping counts and prints as ping prints. The sequence number printed is
+ * ping's (1, 2, ...), not the keyed one on the wire (README, ringping ping).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <net/if.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include "ping_fmt.h"
+#include "pingcmd.h"
+#include "warn.h"
+
+#define PING_NAMES 16 /* answering addresses whose names are kept */
+
+struct ping_name {
+	struct ringping_addr a;
+	char text[NI_MAXHOST + RINGPING_ADDRSTRLEN + 4];
+};
+
+struct ping_ctx {
+	const struct rp_opts *o;
+	struct ping_stats st;
+	struct ringping_addr dst;
+	int family;
+	bool numeric;		 /* -n, or a literal destination (as ping: no names then) */
+	char host[NI_MAXHOST];	 /* the statistics' name: ping's "hostname" */
+	struct ping_name names[PING_NAMES];
+	int nnames;
+};
+
+/* The engine the signal handlers reach; set while it runs. */
+static struct ringping *volatile ping_engine;
+
+static void ping_on_stop(int sig)
+{
+	(void)sig;
+	if (ping_engine)
+		ringping_cancel(ping_engine);
+}
+
+static void ping_on_quit(int sig)
+{
+	(void)sig;
+	if (ping_engine)
+		ringping_interim(ping_engine);
+}
+
+/* Ctrl-C, SIGTERM and -w's alarm end the run (the statistics follow); SIGQUIT asks for the status line. */
+static int ping_signals(__u64 deadline_ns)
+{
+	struct sigaction sa = { .sa_handler = ping_on_stop }, sq = { .sa_handler = ping_on_quit };
+	struct itimerval it = { 0 };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	sigemptyset(&sq.sa_mask);
+	sigaction(SIGQUIT, &sq, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (!deadline_ns)
+		return 0;
+	it.it_value.tv_sec = (time_t)(deadline_ns / 1000000000ULL);
+	it.it_value.tv_usec = (suseconds_t)(deadline_ns % 1000000000ULL / 1000);
+	return setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* An address as ping shows it: "name (addr)" when names are wanted, kept per address. */
+static const char *ping_addr(struct ping_ctx *c, const struct ringping_addr *a)
+{
+	char num[RINGPING_ADDRSTRLEN], name[NI_MAXHOST];
+	struct sockaddr_storage ss = { 0 };
+	struct ping_name *n;
+	socklen_t sl;
+	int i;
+
+	for (i = 0; i < c->nnames; i++)
+		if (!memcmp(&c->names[i].a, a, sizeof(*a)))
+			return c->names[i].text;
+	n = &c->names[c->nnames < PING_NAMES ? c->nnames++ : PING_NAMES - 1];
+	n->a = *a;
+	ringping_addr_str(a, num, sizeof(num));
+	if (c->numeric) {
+		snprintf(n->text, sizeof(n->text), "%s", num);
+		return n->text;
+	}
+	if (ringping_addr_family(a) == 4) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr, a->b + 12, 4);
+		sl = sizeof(*s4);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, a->b, 16);
+		sl = sizeof(*s6);
+	}
+	if (getnameinfo((struct sockaddr *)&ss, sl, name, sizeof(name), NULL, 0, 0))
+		snprintf(name, sizeof(name), "%s", num);
+	snprintf(n->text, sizeof(n->text), "%s (%s)", name, num);
+	return n->text;
+}
+
+/* -D: the time the line is printed, as ping's [seconds.microseconds]. */
+static void ping_stamp(const struct ping_ctx *c)
+{
+	struct timespec ts;
+
+	if (!c->o->out.timestamps)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	printf("[%lld.%06ld] ", (long long)ts.tv_sec, ts.tv_nsec / 1000);
+}
+
+/* A reply (or, dup, a further one): counted, and its line unless -q. */
+static void ping_reply(struct ping_ctx *c, const struct ringping_probe *p, bool dup)
+{
+	long us = p->rtt_ns >= 0 ? (long)(p->rtt_ns / 1000) : 0;
+	char rtt[32];
+
+	if (dup)
+		c->st.repeats++;
+	else
+		c->st.received++;
+	ping_stats_add(&c->st, us);
+	if (c->o->out.quiet)
+		return;
+	ping_fmt_rtt(rtt, sizeof(rtt), us);
+	ping_stamp(c);
+	printf("%u bytes from %s: icmp_seq=%u ttl=%u time=%s ms%s%s\n", p->bytes, ping_addr(c, &p->from),
+	       (unsigned)((p->round + 1) & 0xffff), p->ttl, rtt, dup ? " (DUP!)" : "",
+	       c->o->audible ? "\a" : "");
+}
+
+static void ping_error(struct ping_ctx *c, const struct ringping_probe *p)
+{
+	char what[96];
+
+	c->st.errors++;
+	if (c->o->out.quiet)
+		return;
+	ping_fmt_error(what, sizeof(what), c->family, p->icmp_type, p->icmp_code, p->info);
+	ping_stamp(c);
+	printf("From %s icmp_seq=%u %s\n", ping_addr(c, &p->from), (unsigned)((p->round + 1) & 0xffff), what);
+}
+
+static void ping_on_probe(void *ctx, const struct ringping_probe *p)
+{
+	struct ping_ctx *c = ctx;
+
+	switch (p->status) {
+	case RINGPING_ALIVE: ping_reply(c, p, false); break;
+	case RINGPING_NO_REPLY: break;
+	case RINGPING_SEND_FAILED: cli_warn("sendmsg: %s\n", strerror(-p->err)); break;
+	default: ping_error(c, p); break;
+	}
+	fflush(stdout);
+}
+
+/* ping stops listening once -c replies are in: a duplicate after that is not its to see. */
+static void ping_on_duplicate(void *ctx, const struct ringping_probe *p)
+{
+	struct ping_ctx *c = ctx;
+
+	if (p->status != RINGPING_ALIVE || (c->o->count_set && c->st.received >= (long)c->o->count))
+		return;
+	ping_reply(c, p, true);
+	fflush(stdout);
+}
+
+/* SIGQUIT: ping's one-line status on stderr. */
+static void ping_on_interim(void *ctx, struct ringping *e)
+{
+	struct ping_ctx *c = ctx;
+	struct ringping_summary s;
+
+	if (ringping_summary(e, &s))
+		return;
+	c->st.transmitted = (long)s.sent;
+	ping_fmt_status(stderr, &c->st);
+}
+
+/* The destination: ping's first address of it, and the name its statistics go by. 0 or ping's 2. */
+static int ping_resolve(struct ping_ctx *c, const char *token)
+{
+	struct addrinfo hints = { .ai_family = c->o->family == 4 ? AF_INET : c->o->family == 6 ? AF_INET6 : AF_UNSPEC,
+				  .ai_socktype = SOCK_DGRAM, .ai_flags = AI_CANONNAME };
+	struct addrinfo *ai;
+	int err = getaddrinfo(token, NULL, &hints, &ai);
+
+	if (err) {
+		cli_warn("%s: %s\n", token, gai_strerror(err));
+		return 2;
+	}
+	c->family = ai->ai_family == AF_INET6 ? 6 : 4;
+	memset(&c->dst, 0, sizeof(c->dst));
+	if (c->family == 4) {
+		c->dst.b[10] = c->dst.b[11] = 0xff;
+		memcpy(c->dst.b + 12, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
+	} else {
+		memcpy(c->dst.b, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
+	}
+	/* ping names IPv4 statistics by the canonical name, IPv6 ones by the word given. */
+	snprintf(c->host, sizeof(c->host), "%s",
+		 c->family == 4 && ai->ai_canonname ? ai->ai_canonname : token);
+	c->numeric = c->o->numeric || !ringping_addr_parse(token, &(struct ringping_addr){ 0 });
+	freeaddrinfo(ai);
+	return 0;
+}
+
+/* -I: the source the probes leave from, as ping's first line names it (the kernel's pick on IFACE). */
+static void ping_source(const struct ping_ctx *c, char *buf, size_t len)
+{
+	const char *given = c->family == 4 ? c->o->src : c->o->src6;
+	struct sockaddr_in6 d = { .sin6_family = AF_INET6, .sin6_port = htons(1025) }, s;
+	socklen_t sl = sizeof(s);
+	int fd;
+
+	if (given) {
+		snprintf(buf, len, "%s", given);
+		return;
+	}
+	snprintf(buf, len, "?");
+	memcpy(&d.sin6_addr, c->dst.b, 16);
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	/* A UDP connect picks the source a probe would get: nothing is sent. */
+	if (!setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c->o->iface, (socklen_t)strlen(c->o->iface)) &&
+	    !connect(fd, (struct sockaddr *)&d, sizeof(d)) && !getsockname(fd, (struct sockaddr *)&s, &sl)) {
+		struct ringping_addr a;
+
+		memcpy(a.b, &s.sin6_addr, 16);
+		ringping_addr_str(&a, buf, len);
+	}
+	close(fd);
+}
+
+/* "PING host (addr) 56(84) bytes of data." or, IPv6, "PING host(addr) 56 data bytes". */
+static void ping_header(struct ping_ctx *c, const char *token)
+{
+	char num[RINGPING_ADDRSTRLEN], src[RINGPING_ADDRSTRLEN];
+	const struct rp_opts *o = c->o;
+
+	ringping_addr_str(&c->dst, num, sizeof(num));
+	if (c->family == 4)
+		printf("PING %s (%s) ", c->host, num);
+	else
+		printf("PING %s(%s) ", token, ping_addr(c, &c->dst));
+	if (o->iface || (c->family == 4 ? o->src : o->src6)) {
+		ping_source(c, src, sizeof(src));
+		printf("from %s %s: ", src, o->iface ? o->iface : "");
+	}
+	if (c->family == 4)
+		printf("%u(%u) bytes of data.\n", o->size, o->size + 28);
+	else
+		printf("%u data bytes\n", o->size);
+	fflush(stdout);
+}
+
+/* main's engine options turned to ping's: its count, interval, timeout, deadline; one target, unpaced. */
+static void ping_engine_opts(struct ping_ctx *c, struct ringping_opts *eo)
+{
+	const struct rp_opts *o = c->o;
+
+	eo->count = o->count_set ? o->count : 1;
+	eo->loop = !o->count_set;
+	eo->period_ns = o->ping_interval_ns;
+	eo->interval_ns = 0;
+	eo->rate = 0;
+	eo->timeout_ns = o->ping_timeout_ns ? o->ping_timeout_ns : 3600000000000ULL;
+	eo->deadline_ns = o->ping_deadline_ns;
+	eo->retries = 0;
+	eo->sender_threads = 0;
+	eo->host_stats = false;
+	eo->keep_rtts = false;
+	eo->interim_ns = 0;
+	eo->on_interim = ping_on_interim;
+	eo->interim_ctx = c;
+	eo->on_duplicate = ping_on_duplicate;
+	eo->duplicate_ctx = c;
+	eo->keep_caps = 0;
+	eo->trace = false;
+}
+
+/* ping's exit: 0 a reply came (and, with -w and -c, as many as -c), 1 not, 2 the run failed. */
+static int ping_finish(struct ping_ctx *c, struct ringping *e, int err)
+{
+	struct ringping_summary s;
+
+	if (ringping_summary(e, &s))
+		return 2;
+	c->st.transmitted = (long)s.sent;
+	ping_fmt_summary(stdout, c->host, &c->st, (long)(s.elapsed_s * 1000), c->o->ping_interval_ns == 0,
+			 (long)(s.elapsed_s * 1e6));
+	if (fflush(stdout) || ferror(stdout))
+		return 2;
+	if (err)
+		return 2;
+	if (!c->st.received || (c->o->ping_deadline_ns && c->o->count_set && c->st.received < (long)c->o->count))
+		return 1;
+	return 0;
+}
+
+int pingcmd_main(const struct rp_opts *o, struct ringping_opts *eo)
+{
+	struct ping_ctx c = { .o = o };
+	struct ringping *e = NULL;
+	char num[RINGPING_ADDRSTRLEN];
+	int err, code;
+
+	code = ping_resolve(&c, o->targets[0]);
+	if (code)
+		return code;
+	ping_engine_opts(&c, eo);
+	err = ringping_open(&e, eo);
+	if (err)
+		return cli_warn("%s\n", ringping_errmsg(NULL)), 2;
+	ringping_addr_str(&c.dst, num, sizeof(num));
+	err = ringping_add(e, num);
+	if (err) {
+		cli_warn("%s\n", ringping_errmsg(e));
+		ringping_close(e);
+		return 2;
+	}
+	ping_header(&c, o->targets[0]);
+	ping_engine = e;
+	if (ping_signals(o->ping_deadline_ns))
+		cli_warn("-w: %s\n", strerror(errno));
+	err = ringping_run(e, ping_on_probe, &c);
+	ping_engine = NULL;
+	if (err)
+		cli_warn("%s\n", ringping_errmsg(e));
+	code = ping_finish(&c, e, err);
+	ringping_close(e);
+	return code;
+}

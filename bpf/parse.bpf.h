@@ -23,6 +23,8 @@ enum rp_verdict {
 	RP_V_REPLY,
 	RP_V_ERROR,
 	RP_V_FORGED,	/* our tag, but not the payload we sent: never recorded */
+	RP_V_FRAG,	/* the first fragment of an echo reply: its sender in r->from, its
+			 * identifier and sequence in r->info (rp_frag_key); not a reply yet */
 };
 
 /*
@@ -96,6 +98,21 @@ static __always_inline void rp_addr4(__u8 *dst, const __u8 *b, __u32 off)
 	dst[10] = 0xff;
 	dst[11] = 0xff;
 	__builtin_memcpy(dst + 12, &b[RP_OFF(off)], 4);
+}
+
+/*
+ * The first fragment of a datagram (split on a link narrower than ours, or
+ * by its sender): if it starts an echo reply, its sender and the reply's
+ * identifier and sequence as they stand, so that the reply can be known
+ * again once the stack has put it together.
+ */
+static __always_inline int rp_first_frag(const __u8 *b, __u32 n, __u32 icmp, __u8 reply_type,
+					 struct rp_record *r)
+{
+	if (icmp + 8 > n || b[RP_OFF(icmp)] != reply_type)
+		return RP_V_NOT_OURS;
+	__builtin_memcpy(&r->info, &b[RP_OFF(icmp + 4)], 4);
+	return RP_V_FRAG;
 }
 
 /* Fold a sum of 16-bit words, carried in 64 bits, to 16 bits. */
@@ -407,8 +424,9 @@ static __always_inline int rp_parse_error(const __u8 *b, __u32 n, __u32 l3, __u3
 	return rp_quote_verdict(b, n, qicmp + 8, len - 8 - qhl - 8, r);
 }
 
+/* frags (XDP, a constant): note first fragments of echo replies (RP_V_FRAG). */
 static __always_inline int rp_parse_ipv4(const __u8 *b, __u32 n, __u32 pkt_len, __u32 l3,
-					 struct rp_record *r)
+					 struct rp_record *r, bool frags)
 {
 	__u32 hl, tot, icmp, len;
 
@@ -425,10 +443,15 @@ static __always_inline int rp_parse_ipv4(const __u8 *b, __u32 n, __u32 pkt_len, 
 		return RP_V_MALFORMED;
 	if (b[RP_OFF(l3 + 9)] != RP_IPPROTO_ICMP && !rp_is_tcp(b[RP_OFF(l3 + 9)]))
 		return RP_V_NOT_OURS;
-	/* Fragments are reassembled by the stack; XDP sees them before that. */
-	if (rp_rd16(b, l3 + 6) & 0x3fff)
-		return RP_V_NOT_OURS;
 	icmp = l3 + hl;
+	/* Fragments are reassembled by the stack; XDP sees them before that (rp_frags). */
+	if (rp_rd16(b, l3 + 6) & 0x3fff) {
+		if (!frags || (rp_rd16(b, l3 + 6) & 0x3fff) != 0x2000 ||
+		    b[RP_OFF(l3 + 9)] != RP_IPPROTO_ICMP)
+			return RP_V_NOT_OURS;
+		rp_addr4(r->from, b, l3 + 12);
+		return rp_first_frag(b, n, icmp, RP_ICMP_ECHOREPLY, r);
+	}
 	len = tot - hl;
 	if (len < 8 || icmp + 8 > n)
 		return RP_V_MALFORMED;
@@ -567,9 +590,9 @@ static __always_inline int rp_parse_error6(const __u8 *b, __u32 n, __u32 l3, __u
 	return rp_quote_verdict(b, n, qoff + 8, end - qoff - 8, r);
 }
 
-/* pkt_len counts from l3 to the end of the packet. */
+/* pkt_len counts from l3 to the end of the packet; frags as for IPv4. */
 static __always_inline int rp_parse_ipv6(const __u8 *b, __u32 n, __u32 pkt_len, __u32 l3,
-					 struct rp_record *r)
+					 struct rp_record *r, bool frags)
 {
 	__u32 plen, off = l3 + 40, nh, icmp, len, end;
 	bool frag = false;
@@ -588,8 +611,12 @@ static __always_inline int rp_parse_ipv6(const __u8 *b, __u32 n, __u32 pkt_len, 
 	/*
 	 * A first fragment holds the ICMPv6 header but not the whole message its
 	 * checksum covers: never credited unchecked. Reassembled by the stack, it
-	 * reaches the socket program whole (in XDP mode too, see rp_sock_min_len).
+	 * reaches the socket program whole (in XDP mode too: rp_frags).
 	 */
+	if (frags && frag && nh == RP_IPPROTO_ICMPV6) {
+		rp_addr6(r->from, b, l3 + 8);
+		return rp_first_frag(b, n, off, RP_ICMP6_ECHO_REPLY, r);
+	}
 	if (frag || (nh != RP_IPPROTO_ICMPV6 && !rp_is_tcp(nh)))
 		return RP_V_NOT_OURS;
 	icmp = off;

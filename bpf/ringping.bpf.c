@@ -33,12 +33,39 @@ struct {
 	__uint(max_entries, 1 << 24); /* resized by the loader */
 } rp_events SEC(".maps");
 
+/*
+ * A slot per possible CPU (the loader sets max_entries), each a cache line,
+ * in a map userspace mmaps: it reads the counters with no bpf() call, which
+ * kernels before 6.5 refuse once privileges are dropped (a per-CPU array can
+ * only be read by one).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, struct rp_counters);
 } rp_counters_map SEC(".maps");
+
+/*
+ * Echo replies that reach us in fragments no larger than our interface's MTU
+ * (split on a narrower link on the way): XDP sees only their fragments, and
+ * notes each first one's sender, identifier and sequence here; the socket
+ * program then takes the reply the stack reassembled when it finds (and
+ * removes) its note. Anything else XDP has seen whole. LRU: notes of replies
+ * never completed (or forged) age out.
+ */
+struct rp_frag_key {
+	__u8 from[RP_ADDR_LEN];
+	__u32 idseq;	/* the echo reply's identifier and sequence, as on the wire */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct rp_frag_key);
+	__type(value, __u8);
+} rp_frags SEC(".maps");
 
 /*
  * Twice the copy window, so masked offsets plus a few bytes stay in bounds; and
@@ -86,7 +113,41 @@ __noinline int rp_parse6(__u32 n, __u32 pkt_len, __u32 l3)
 
 	if (!s)
 		return RP_V_MALFORMED;
-	return rp_parse_ipv6(s->b, n, pkt_len, l3, &s->rec);
+	return rp_parse_ipv6(s->b, n, pkt_len, l3, &s->rec, true);
+}
+
+/*
+ * The socket program's: it only ever sees datagrams the stack put together,
+ * so it has no fragments to note, and leaves that code out (a socket
+ * filter's size is charged to net.core.optmem_max: 20 KiB before Linux 6.x).
+ */
+__noinline int rp_parse6_sock(__u32 n, __u32 pkt_len)
+{
+	struct rp_scratch *s = rp_scratch_get();
+
+	if (!s)
+		return RP_V_MALFORMED;
+	return rp_parse_ipv6(s->b, n, pkt_len, 0, &s->rec, false);
+}
+
+static __always_inline void rp_frag_note(const struct rp_record *rec)
+{
+	struct rp_frag_key k;
+	__u8 one = 1;
+
+	__builtin_memcpy(k.from, rec->from, RP_ADDR_LEN);
+	k.idseq = rec->info;
+	bpf_map_update_elem(&rp_frags, &k, &one, BPF_ANY);
+}
+
+/* A reassembled echo reply XDP noted the first fragment of: true once (the note goes). */
+static __always_inline bool rp_frag_claim(const __u8 *from, const __u8 *icmp8)
+{
+	struct rp_frag_key k;
+
+	__builtin_memcpy(k.from, from, RP_ADDR_LEN);
+	__builtin_memcpy(&k.idseq, icmp8 + 4, 4);
+	return bpf_map_delete_elem(&rp_frags, &k) == 0;
 }
 
 /* Count the verdict and emit the record; returns the verdict, or -1 on ring full. */
@@ -94,9 +155,12 @@ static __always_inline int rp_emit(int verdict, const struct rp_record *rec)
 {
 	struct rp_counters *c;
 	struct rp_record *out;
-	__u32 zero = 0;
+	__u32 cpu = bpf_get_smp_processor_id(), zero = 0;
 
-	c = bpf_map_lookup_elem(&rp_counters_map, &zero);
+	/* Slot 0 when a loader left fewer slots than CPUs: counted all the same. */
+	c = bpf_map_lookup_elem(&rp_counters_map, &cpu);
+	if (!c)
+		c = bpf_map_lookup_elem(&rp_counters_map, &zero);
 	if (!c)
 		return verdict;
 	switch (verdict) {
@@ -109,6 +173,10 @@ static __always_inline int rp_emit(int verdict, const struct rp_record *rec)
 	case RP_V_FORGED:
 		c->forged++;
 		return verdict;
+	case RP_V_FRAG:
+		rp_frag_note(rec);
+		c->not_ours++; /* not a reply yet: the socket program counts the whole one */
+		return RP_V_NOT_OURS;
 	}
 	out = bpf_ringbuf_reserve(&rp_events, sizeof(*out), 0);
 	if (!out) {
@@ -133,7 +201,7 @@ static __always_inline int rp_xdp_frame(struct rp_scratch *s, __u32 n, __u32 pkt
 
 	l3 = rp_parse_eth(s->b, n, &proto);
 	if (l3 && proto == RP_ETH_P_IP)
-		v = rp_parse_ipv4(s->b, n, pkt_len, l3, &s->rec);
+		v = rp_parse_ipv4(s->b, n, pkt_len, l3, &s->rec, true);
 	else if (l3 && proto == RP_ETH_P_IPV6)
 		v = rp_parse6(n, pkt_len, l3);
 	else
@@ -201,11 +269,39 @@ int rp_xdp_dpa(struct xdp_md *ctx)
 /*
  * In XDP mode the socket programs sit on raw sockets too, for what XDP
  * cannot see whole: replies that came in fragments (XDP runs before
- * reassembly). Only a datagram longer than the interface's MTU (set here
- * before load) must have been fragmented; anything else XDP has seen, and
- * recording it again would count a duplicate. 0 in socket mode: all.
+ * reassembly). A datagram longer than the interface's MTU (set here before
+ * load) must have been fragmented; a shorter one only if XDP noted its first
+ * fragment (rp_frags). Anything else XDP has seen, and recording it again
+ * would count a duplicate. 0 in socket mode: all.
  */
 const volatile __u32 rp_sock_min_len = 0;
+
+/* XDP mode, an IPv4 datagram no longer than the MTU: an echo reply XDP saw in fragments? */
+static __always_inline bool rp_sock_reassembled4(struct __sk_buff *skb)
+{
+	__u8 h[20], icmp[8], from[RP_ADDR_LEN];
+	__u32 hl;
+
+	if (bpf_skb_load_bytes(skb, 0, h, sizeof(h)) || h[9] != RP_IPPROTO_ICMP)
+		return false;
+	hl = (h[0] & 0xf) * 4;
+	if (bpf_skb_load_bytes(skb, hl, icmp, sizeof(icmp)) || icmp[0] != RP_ICMP_ECHOREPLY)
+		return false;
+	__builtin_memset(from, 0, 10);
+	from[10] = from[11] = 0xff;
+	__builtin_memcpy(from + 12, h + 12, 4);
+	return rp_frag_claim(from, icmp);
+}
+
+/* The same for IPv6 (h: its header; the socket's data starts at the ICMPv6 header). */
+static __always_inline bool rp_sock_reassembled6(struct __sk_buff *skb, const __u8 *h)
+{
+	__u8 icmp[8];
+
+	if (bpf_skb_load_bytes(skb, 0, icmp, sizeof(icmp)) || icmp[0] != RP_ICMP6_ECHO_REPLY)
+		return false;
+	return rp_frag_claim(h + 8, icmp);
+}
 
 /*
  * Attached to the raw receive socket, where data starts at the IP header.
@@ -218,7 +314,7 @@ int rp_sock(struct __sk_buff *skb)
 	struct rp_scratch *s;
 	__u64 n;
 
-	if (skb->len <= rp_sock_min_len) /* XDP mode: XDP saw this one whole */
+	if (skb->len <= rp_sock_min_len && !rp_sock_reassembled4(skb)) /* XDP mode: XDP saw it whole */
 		return 0;
 	s = rp_scratch_new();
 	if (!s)
@@ -228,7 +324,7 @@ int rp_sock(struct __sk_buff *skb)
 		n = RP_COPY_LEN;
 	if (n < 20 || bpf_skb_load_bytes(skb, 0, s->b, n))
 		return 0;
-	rp_emit(rp_parse_ipv4(s->b, n, skb->len, 0, &s->rec), &s->rec);
+	rp_emit(rp_parse_ipv4(s->b, n, skb->len, 0, &s->rec, false), &s->rec);
 	return 0;
 }
 
@@ -247,7 +343,7 @@ int rp_sock6(struct __sk_buff *skb)
 	if (!s || bpf_skb_load_bytes_relative(skb, 0, s->b, 40, BPF_HDR_START_NET))
 		return 0;
 	total = 40 + rp_rd16(s->b, 4);
-	if (total <= rp_sock_min_len) /* XDP mode: XDP saw this one whole */
+	if (total <= rp_sock_min_len && !rp_sock_reassembled6(skb, s->b)) /* XDP mode: XDP saw it whole */
 		return 0;
 	n = total < RP_COPY_LEN ? total : RP_COPY_LEN;
 	/* Always true; hidden from clang so that the verifier of 5.10 sees the bounds. */
@@ -255,7 +351,7 @@ int rp_sock6(struct __sk_buff *skb)
 	if (n < 40 || n > RP_COPY_LEN ||
 	    bpf_skb_load_bytes_relative(skb, 0, s->b, n, BPF_HDR_START_NET))
 		return 0;
-	rp_emit(rp_parse6((__u32)n, (__u32)total, 0), &s->rec);
+	rp_emit(rp_parse6_sock((__u32)n, (__u32)total), &s->rec);
 	return 0;
 }
 

@@ -122,6 +122,7 @@ int main(int argc, char **argv)
 		return 3;
 	s->rodata->rp_key0 = key.k0;
 	s->rodata->rp_key1 = key.k1;
+	bpf_map__set_max_entries(s->maps.rp_counters_map, (__u32)libbpf_num_possible_cpus());
 	if (ringping_bpf__load(s)) {
 		fprintf(stderr, "bpf_cost: loading the BPF object failed (root?)\n");
 		goto out;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <linux/if_link.h>
@@ -164,6 +165,29 @@ static void loader_probe(struct loader *l, const struct loader_cfg *cfg)
 			"direct packet access (linear part only)\n");
 }
 
+static size_t loader_counters_len(const struct loader *l)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	return ((size_t)l->ncounters * sizeof(struct rp_counters) + page - 1) / page * page;
+}
+
+/* The counters' slots, mapped read-only while this process may still do so. */
+static int loader_map_counters(struct loader *l)
+{
+	void *p = mmap(NULL, loader_counters_len(l), PROT_READ, MAP_SHARED,
+		       bpf_map__fd(l->skel->maps.rp_counters_map), 0);
+	int err;
+
+	if (p == MAP_FAILED) {
+		err = -errno;
+		pr_warn("mmap of the BPF counters: %s\n", strerror(-err));
+		return err;
+	}
+	l->counters = p;
+	return 0;
+}
+
 int loader_open(struct loader *l, const struct loader_cfg *cfg)
 {
 	int err;
@@ -187,6 +211,13 @@ int loader_open(struct loader *l, const struct loader_cfg *cfg)
 	loader_probe(l, cfg);
 	l->skel->rodata->rp_clock_mono = l->rx_mono;
 	bpf_map__set_max_entries(l->skel->maps.rp_events, cfg->ringbuf_bytes);
+	l->ncounters = libbpf_num_possible_cpus();
+	if (l->ncounters < 1) {
+		err = l->ncounters < 0 ? l->ncounters : -EINVAL;
+		pr_warn("possible CPUs: %s\n", strerror(-err));
+		goto fail;
+	}
+	bpf_map__set_max_entries(l->skel->maps.rp_counters_map, (__u32)l->ncounters);
 	/* Load only the programs this mode, this kernel and the targets' families use. */
 	bpf_program__set_autoload(l->skel->progs.rp_xdp, cfg->mode == LOADER_XDP && !l->xdp_dpa);
 	bpf_program__set_autoload(l->skel->progs.rp_xdp_dpa, cfg->mode == LOADER_XDP && l->xdp_dpa);
@@ -201,8 +232,8 @@ int loader_open(struct loader *l, const struct loader_cfg *cfg)
 			err == -EPERM ? " (needs CAP_BPF and CAP_NET_ADMIN, or root)" : "");
 		goto fail;
 	}
-	l->counters_fd = bpf_map__fd(l->skel->maps.rp_counters_map);
-	err = cfg->mode == LOADER_XDP ? loader_open_xdp(l, cfg) : 0;
+	err = loader_map_counters(l);
+	err = err ?: cfg->mode == LOADER_XDP ? loader_open_xdp(l, cfg) : 0;
 	err = err ?: loader_open_socket(l, cfg);
 	if (err)
 		goto fail;
@@ -219,33 +250,22 @@ int loader_ringbuf_fd(const struct loader *l)
 
 int loader_counters(const struct loader *l, struct rp_counters *out)
 {
-	int ncpu = libbpf_num_possible_cpus(), i, err = 0;
-	struct rp_counters *v;
-	__u32 zero = 0;
+	int i;
 
 	memset(out, 0, sizeof(*out));
-	if (ncpu < 0)
-		return ncpu;
-	/* The struct is 64-byte aligned: calloc's 16 would be a misaligned access. */
-	v = aligned_alloc(_Alignof(struct rp_counters), ncpu * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	memset(v, 0, ncpu * sizeof(*v));
-	if (bpf_map_lookup_elem(l->counters_fd, &zero, v)) {
-		err = -errno;
-		goto out;
+	if (!l->counters)
+		return -ENODEV;
+	for (i = 0; i < l->ncounters; i++) {
+		const volatile struct rp_counters *v = &l->counters[i];
+
+		out->reply += v->reply;
+		out->error += v->error;
+		out->not_ours += v->not_ours;
+		out->malformed += v->malformed;
+		out->rb_full += v->rb_full;
+		out->forged += v->forged;
 	}
-	for (i = 0; i < ncpu; i++) {
-		out->reply += v[i].reply;
-		out->error += v[i].error;
-		out->not_ours += v[i].not_ours;
-		out->malformed += v[i].malformed;
-		out->rb_full += v[i].rb_full;
-		out->forged += v[i].forged;
-	}
-out:
-	free(v);
-	return err;
+	return 0;
 }
 
 void loader_close(struct loader *l)
@@ -264,6 +284,9 @@ void loader_close(struct loader *l)
 	if (l->tcp6_fd >= 0)
 		close(l->tcp6_fd);
 	l->sock_fd = l->sock6_fd = l->tcp_fd = l->tcp6_fd = -1;
+	if (l->counters)
+		munmap((void *)l->counters, loader_counters_len(l));
+	l->counters = NULL;
 	ringping_bpf__destroy(l->skel);
 	l->skel = NULL;
 }

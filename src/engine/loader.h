@@ -37,7 +37,8 @@ struct loader {
 	int sock6_fd; /* raw ICMPv6 receive socket with its filter, or -1 */
 	int tcp_fd, tcp6_fd; /* a TCP trace: raw TCP receive sockets with the same filters, or -1 */
 	int ifindex;
-	int counters_fd;
+	const volatile struct rp_counters *counters; /* the counters map, mmapped: a slot per CPU */
+	int ncounters;
 	bool rx_mono;  /* records carry CLOCK_MONOTONIC receive times, not CLOCK_TAI */
 	bool xdp_dpa;  /* XDP copies by direct packet access (no bpf_xdp_load_bytes) */
 };
@@ -46,7 +47,7 @@ struct loader {
 int loader_open(struct loader *l, const struct loader_cfg *cfg);
 /* Fd of the records ring buffer map, for ring_buffer__new(). */
 int loader_ringbuf_fd(const struct loader *l);
-/* Sum the per-CPU counters into *out. 0 or -errno. */
+/* Sum the per-CPU counters into *out (no bpf() call: fine without privilege). 0 or -errno. */
 int loader_counters(const struct loader *l, struct rp_counters *out);
 /* Detach and free; NULL-safe, idempotent. */
 void loader_close(struct loader *l);

@@ -300,32 +300,31 @@ static int on_rec(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+/* The counters' slots, one per CPU, summed as the loader sums them. */
 static struct rp_counters counters(void)
 {
-	int ncpu = libbpf_num_possible_cpus(), i;
-	struct rp_counters v[ncpu], sum = { 0 };
-	__u32 zero = 0;
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(fx.skel->maps.rp_counters_map);
+	struct rp_counters v, sum = { 0 };
 
-	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(fx.skel->maps.rp_counters_map), &zero, v), 0);
-	for (i = 0; i < ncpu; i++) {
-		sum.reply += v[i].reply;
-		sum.error += v[i].error;
-		sum.not_ours += v[i].not_ours;
-		sum.malformed += v[i].malformed;
-		sum.rb_full += v[i].rb_full;
-		sum.forged += v[i].forged;
+	for (__u32 i = 0; i < (__u32)ncpu; i++) {
+		assert_int_equal(bpf_map_lookup_elem(fd, &i, &v), 0);
+		sum.reply += v.reply;
+		sum.error += v.error;
+		sum.not_ours += v.not_ours;
+		sum.malformed += v.malformed;
+		sum.rb_full += v.rb_full;
+		sum.forged += v.forged;
 	}
 	return sum;
 }
 
 static void reset_counters(void)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct rp_counters v[ncpu];
-	__u32 zero = 0;
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(fx.skel->maps.rp_counters_map);
+	struct rp_counters v = { 0 };
 
-	memset(v, 0, sizeof(v));
-	assert_int_equal(bpf_map_update_elem(bpf_map__fd(fx.skel->maps.rp_counters_map), &zero, v, 0), 0);
+	for (__u32 i = 0; i < (__u32)ncpu; i++)
+		assert_int_equal(bpf_map_update_elem(fd, &i, &v, 0), 0);
 	ring_buffer__consume(fx.rb);
 	fx.nrecs = fx.total = 0;
 }
@@ -603,8 +602,31 @@ static void test_truncated_and_malformed(void **state)
 	assert_counts(0, 0, 0, n);
 }
 
+/* rp_frags' key, as ringping.bpf.c lays it out: the sender, then the echo identifier and sequence. */
+struct frag_key {
+	__u8 from[16];
+	__u8 idseq[4];
+};
+
+/* Whether XDP noted an echo reply's first fragment: sender (16 bytes), its ICMP header. */
+static bool frag_noted(const __u8 *from, const __u8 *icmp)
+{
+	struct frag_key k;
+	__u8 v;
+
+	memcpy(k.from, from, 16);
+	memcpy(k.idseq, icmp + 4, 4);
+	return bpf_map_lookup_elem(bpf_map__fd(fx.skel->maps.rp_frags), &k, &v) == 0;
+}
+
+/*
+ * A first fragment passes on, unrecorded, for the stack to reassemble; XDP
+ * notes who sent it and its identifier and sequence (rp_frags), by which the
+ * socket program knows the whole reply later. A later fragment is no note.
+ */
 static void test_fragment_passes(void **state)
 {
+	__u8 from[16] = { [10] = 0xff, [11] = 0xff };
 	struct frame f;
 
 	reply_frame(&f, 0xc613000a, 1, 0, 0);
@@ -613,6 +635,15 @@ static void test_fragment_passes(void **state)
 	assert_int_equal(run(XDP, &f), XDP_PASS);
 	assert_int_equal(fx.nrecs, 0);
 	assert_counts(0, 0, 1, 0);
+	memcpy(from + 12, f.b + 14 + 12, 4);
+	assert_true(frag_noted(from, f.b + 14 + 20));
+	/* Another target (the identifier and sequence are its keyed tag): a later fragment. */
+	reply_frame(&f, 0xc613000b, 2, 0, 0);
+	f.b[14 + 6] = 0x20, f.b[14 + 7] = 0x10; /* more fragments, offset 16 * 8 */
+	fix_ip_csum(f.b + 14);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	memcpy(from + 12, f.b + 14 + 12, 4);
+	assert_false(frag_noted(from, f.b + 14 + 20));
 }
 
 /*
@@ -815,9 +846,11 @@ static void test_fragments6(void **state)
 	/* Its checksum covers fragments not here: passed on, credited once reassembled. */
 	f.b[f.len - 1] ^= 0xff; /* and a checksum that could not be checked anyway */
 	assert_int_equal(run(XDP, &f), XDP_PASS);
-	reply6_frame(&f, 3, 6, 1, 44);
+	assert_true(frag_noted(f.b + 14 + 8, f.b + 14 + 48)); /* the reassembled reply's note */
+	reply6_frame(&f, 4, 6, 1, 44);
 	f.b[14 + 40 + 2] = 0, f.b[14 + 40 + 3] = 0x08; /* offset 1 (8 bytes): never ICMPv6 */
 	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_false(frag_noted(f.b + 14 + 8, f.b + 14 + 48));
 	assert_int_equal(fx.nrecs, 0);
 	assert_counts(0, 0, 2, 0);
 }
@@ -873,6 +906,7 @@ static int group_setup(void **state)
 	bpf_program__set_autoload(fx.skel->progs.rp_xdp, fx.both_xdp);
 	fx.xdp = fx.both_xdp ? fx.skel->progs.rp_xdp : fx.skel->progs.rp_xdp_dpa;
 	bpf_map__set_max_entries(fx.skel->maps.rp_events, 1 << 16);
+	bpf_map__set_max_entries(fx.skel->maps.rp_counters_map, (__u32)libbpf_num_possible_cpus());
 	if (ringping_bpf__load(fx.skel))
 		return -1;
 	fx.rb = ring_buffer__new(bpf_map__fd(fx.skel->maps.rp_events), on_rec, NULL, NULL);

@@ -29,7 +29,7 @@ MEM=${VMTEST_MEM:-3G}
 TIMEOUT=${VMTEST_TIMEOUT:-1500}
 # The lab tests run in every kernel: each receive mode (socket filter, XDP native
 # and generic), each send path (raw, packet), each family, error classification,
-# the stamp-keying test, and the clean-exit tests. The rest exercise userspace
+# the stamp-keying test, the trace and ping tests, and the clean-exit tests. The rest exercise userspace
 # only (statistics, outputs, option parsing), which no kernel changes.
 LAB_TESTS=${VMTEST_TESTS:-"test_sweep_socket_mode test_sweep_xdp_mode test_sweep6_socket_mode
  test_sweep6_xdp_mode test_sweep_packet_path test_sweep6_packet_path_xdp
@@ -38,7 +38,7 @@ LAB_TESTS=${VMTEST_TESTS:-"test_sweep_socket_mode test_sweep_xdp_mode test_sweep
  test_stamps_keyed_across_failed_sends test_stamps_keyed_when_kernel_refuses_keys
  test_xdp_fragmented_replies test_interface_vanishes test_xdp_detached_after_sigkill
  test_refuses_foreign_xdp test_dgram_sweeps_unprivileged test_dgram_errors_classified
- test_dgram_stamps_keyed_across_failed_sends test_dgram_route_refusals_fail test_trace_paths_text test_trace_chain test_caps_dropped_after_setup
+ test_dgram_stamps_keyed_across_failed_sends test_dgram_route_refusals_fail test_trace_paths_text test_trace_chain test_ping_matches_iputils test_caps_dropped_after_setup
  test_file_caps_let_a_user_run_bpf test_nothing_left_behind"}
 ALL_KERNELS="5.10 6.1 6.12 host"
 # A full-rate sweep queues tens of thousands of requests at the guest's slow lab

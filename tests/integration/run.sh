@@ -1752,7 +1752,10 @@ ping_case() {
 	# Diagnostics name their program and say it their own way: both or neither.
 	expect_eq "ping $*: a diagnostic" "$([ -s "$b.err" ] && echo yes || echo no)" \
 		"$([ -s "$a.err" ] && echo yes || echo no)" || cat "$b.err"
-	if ! diff <(ping_norm <"$a") <(ping_norm <"$b") >"$TMP/ping.diff"; then
+	# Files, not <(...): an emulated guest may have no /dev/fd.
+	ping_norm <"$a" >"$a.norm"
+	ping_norm <"$b" >"$b.norm"
+	if ! diff "$a.norm" "$b.norm" >"$TMP/ping.diff"; then
 		fail "ping $*: lines differ from iputils' (< iputils, > ringping):"
 		sed 's/^/    /' "$TMP/ping.diff"
 	fi
@@ -1781,7 +1784,9 @@ ping_cases() {
 	ping_case - -c 2 -i 0.2 -s 100 -t 9 -Q 0x10 2001:db8:1::1
 	ping_case - -c 1 -I rp-p0 198.19.0.1
 	ping_case - -c 1 -I 198.18.0.1 198.19.0.1
-	ping_case - -c 5 -i 0 198.19.0.1
+	# Back to back, an emulated guest's ping may have two probes out at once ("pipe 2"):
+	# a matter of the guest's speed, not of its kernel, so only the host runs it.
+	[ -n "${RP_GUEST_SWEEP_RATE:-}" ] || ping_case - -c 5 -i 0 198.19.0.1
 	ping_case - -c 1 nosuch.lab
 	ping_case - -c 1 -x 198.19.0.1
 }

@@ -180,6 +180,17 @@ enum ringping_send_path {
  */
 enum ringping_mode { RINGPING_MODE_AUTO, RINGPING_MODE_BPF, RINGPING_MODE_DGRAM };
 
+/*
+ * Path MTU discovery for the probes (opts.pmtu): the kernel's default (DF set,
+ * IPv4 probes larger than a path MTU it learned are fragmented), DONT (never
+ * DF), WANT (that default, said explicitly), DO (DF, never fragmented: larger
+ * probes fail to send with EMSGSIZE once the MTU is known, and a router's
+ * fragmentation needed / packet too big reports it first) or PROBE (DF, the
+ * learned MTU ignored). IP_MTU_DISCOVER's and IPV6_MTU_DISCOVER's modes.
+ */
+enum ringping_pmtu {
+	RINGPING_PMTU_DEFAULT, RINGPING_PMTU_DONT, RINGPING_PMTU_WANT, RINGPING_PMTU_DO, RINGPING_PMTU_PROBE,
+};
 /* What a trace's probes are (opts.trace_proto). */
 enum ringping_trace_proto { RINGPING_TRACE_ICMP, RINGPING_TRACE_UDP, RINGPING_TRACE_TCP };
 
@@ -272,6 +283,7 @@ struct ringping_opts {
 	 */
 	ringping_probe_fn on_duplicate;
 	void *duplicate_ctx;
+	enum ringping_pmtu pmtu;	/* path MTU discovery and the DF bit; 0: the kernel's default */
 };
 
 /* A trace's limits: its probes carry TTL and flow in 6 bits each. */

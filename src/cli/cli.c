@@ -83,6 +83,8 @@ static enum cli_result cli_version(struct cli_ctx *c, const struct cli_opt *opt,
 static enum cli_result cli_help(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_tos(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_ping_iface(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_dontfrag(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_ping_pmtu(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 
 static const struct cli_opt cli_opts[] = {
 	{ "ipv4", '4', NULL, "IPv4 only: names resolve to A records, IPv6 targets are refused",
@@ -114,6 +116,9 @@ static const struct cli_opt cli_opts[] = {
 	{ "timestamp", 'D', NULL, "start each answer's line with the Unix time [seconds.microseconds]",
 	  FLAG(out.timestamps), PING },
 	{ "audible", 'a', NULL, "ring the terminal's bell at each reply", FLAG(audible), PING },
+	{ "pmtudisc", 'M', "MODE", "path MTU discovery: do (DF, never fragment), want (DF, fragment past a "
+	  "known MTU: the kernel's default), dont (no DF) or probe (DF, known MTU ignored)",
+	  FN(cli_ping_pmtu), PING },
 	{ "vcount", 'C', "N", "as -c N, and report every RTT of each host (fping's -C)",
 	  NUM(count, 1, 1000000), .fn = cli_vcount },
 	{ "loop", 'l', NULL, "probe until stopped (Ctrl-C), as -c without end", FLAG(loop) },
@@ -169,6 +174,8 @@ static const struct cli_opt cli_opts[] = {
 	  NUM(seed, 0, UINT64_MAX), GIVEN(seed_set), BOTH },
 	{ "timeout", 't', "MS", "wait this long for each reply (default 1000)", NUM(timeout_ms, 1, 3600000), BOTH },
 	{ "ttl", 'H', "N", "IP TTL of the probes (1..255)", NUM(ttl, 1, 255) },
+	{ "dontfrag", 'M', NULL, "never fragment (DF): a probe larger than the path's MTU gets 'frag needed' / "
+	  "'packet too big' (its MTU in the result), then fails to send", FN(cli_dontfrag), BOTH },
 	{ "tos", 'O', "N", "IP TOS byte of the probes (0..255)", NUM(tos, 0, 255) },
 	{ "size", 'b', "BYTES", "ICMP data bytes per probe (16..65000, default 56)", NUM(size, 16, 65000), BOTH },
 	{ "interface", 'I', "IFACE", "send and receive on IFACE only", STR(iface), BOTH },
@@ -231,7 +238,7 @@ static const char cli_ping_synopsis[] =
 	"DESTINATION (one address or host name) probed as iputils ping(8) does, with\n"
 	"its option letters and its lines; the RTTs are kernel stamps. Exit: 0 a reply\n"
 	"came, 1 none did (or fewer than -c by -w), 2 any other error. ping's -A -b -B\n"
-	"-e -f -F -l -L -m -M -N -O -p -r -R -S -T -U are not supported yet.\n";
+	"-e -f -F -l -L -m -N -O -p -r -R -S -T -U are not supported yet.\n";
 
 static void cli_usage_of(FILE *f, unsigned cmd)
 {
@@ -539,6 +546,26 @@ static enum cli_result cli_mode(struct cli_ctx *c, const struct cli_opt *opt, co
 	return cli_choice3(c, opt, arg, modes, &c->o->mode);
 }
 
+static enum cli_result cli_dontfrag(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	c->o->pmtu = RINGPING_PMTU_DO;
+	return CLI_RUN;
+}
+
+/* ping's -M: its four words, enum ringping_pmtu's order past the default. */
+static enum cli_result cli_ping_pmtu(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	static const char *const modes[] = { "dont", "want", "do", "probe" };
+
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(arg, modes[i])) {
+			c->o->pmtu = RINGPING_PMTU_DONT + i;
+			return CLI_RUN;
+		}
+	return snprintf(c->err, c->errlen, "bad value '%s' for -M: expected do, want, dont or probe", arg),
+	       CLI_BAD;
+}
+
 static enum cli_result cli_proto(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
 {
 	static const char *const protos[3] = { "icmp", "udp", "tcp" }; /* enum ringping_trace_proto's */
@@ -569,7 +596,7 @@ static enum cli_result cli_help(struct cli_ctx *c, const struct cli_opt *opt, co
 }
 
 /* iputils ping's letters "ringping ping" does not take yet: said so, not "unknown". */
-static const char cli_ping_later[] = "AbBCdeEfFlLmMNOprRSTU3";
+static const char cli_ping_later[] = "AbBCdeEfFlLmNOprRSTU3";
 
 /* One option: the setter its kind names. */
 static enum cli_result cli_one(struct cli_ctx *c, int val, const char *arg, const char *tok)

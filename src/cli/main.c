@@ -167,6 +167,7 @@ static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct
 		.trace = o->trace, .first_hop = o->first_hop, .max_hops = o->max_hops,
 		.trace_flow = o->flow, .trace_flows = o->flows,
 		.trace_proto = (enum ringping_trace_proto)o->proto, .trace_port = (__u16)o->port,
+		.pmtu = (enum ringping_pmtu)o->pmtu,
 	};
 	/* A trace's queries go out back to back (at --rate); its -c rounds a second apart, as mtr's. */
 	if (o->trace && !o->trace_report) {

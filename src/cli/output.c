@@ -259,7 +259,7 @@ static const struct out_field probe_fields[] = {
 	{ "host", f_host, true }, { "seq", f_seq }, { "round", f_round },
 	{ "status", f_status, true }, { "rtt_ms", f_rtt }, { "tx_time", f_tx },
 	{ "rx_time", f_rx }, { "ttl", f_ttl }, { "icmp_type", f_type }, { "icmp_code", f_code },
-	{ "from", f_from, true },
+	{ "from", f_from, true }, { "mtu", f_mtu, false, true }, { "error", f_error, true, true },
 };
 
 const struct out_table out_result_fields = { "result", result_fields,

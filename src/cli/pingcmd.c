@@ -36,6 +36,7 @@ struct ping_ctx {
 	char host[NI_MAXHOST];	 /* the statistics' name: ping's "hostname" */
 	struct ping_name names[PING_NAMES];
 	int nnames;
+	long local_errors;	 /* sends the kernel refused as larger than the path MTU (-M do) */
 };
 
 /* The engine the signal handlers reach; set while it runs. */
@@ -156,6 +157,48 @@ static void ping_error(struct ping_ctx *c, const struct ringping_probe *p)
 	printf("From %s icmp_seq=%u %s\n", ping_addr(c, &p->from), (unsigned)((p->round + 1) & 0xffff), what);
 }
 
+/* The path MTU the kernel knows for the destination (a connected UDP socket's IP_MTU); 0: unknown. */
+static unsigned ping_path_mtu(const struct ping_ctx *c)
+{
+	struct sockaddr_in6 d = { .sin6_family = AF_INET6, .sin6_port = htons(1025) };
+	bool v4 = c->family == 4;
+	int fd, mtu = 0;
+	socklen_t l = sizeof(mtu);
+
+	memcpy(&d.sin6_addr, c->dst.b, 16);
+	fd = socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	if (v4) {
+		struct sockaddr_in d4 = { .sin_family = AF_INET, .sin_port = htons(1025) };
+
+		memcpy(&d4.sin_addr, c->dst.b + 12, 4);
+		if (connect(fd, (struct sockaddr *)&d4, sizeof(d4)) || getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &l))
+			mtu = 0;
+	} else if (connect(fd, (struct sockaddr *)&d, sizeof(d)) ||
+		   getsockopt(fd, IPPROTO_IPV6, IPV6_MTU, &mtu, &l)) {
+		mtu = 0;
+	}
+	close(fd);
+	return mtu > 0 ? (unsigned)mtu : 0;
+}
+
+/*
+ * A send the kernel refused: with -M do, larger than the path MTU it knows,
+ * which ping counts as sent and as an error, in its own words per family.
+ */
+static void ping_send_failed(struct ping_ctx *c, const struct ringping_probe *p)
+{
+	if (p->err != -EMSGSIZE) {
+		cli_warn("sendmsg: %s\n", strerror(-p->err));
+		return;
+	}
+	c->local_errors++;
+	c->st.errors++;
+	cli_warn(c->family == 4 ? "local error: message too long, mtu=%u\n"
+				: "local error: message too long, mtu: %u\n", ping_path_mtu(c));
+}
+
 static void ping_on_probe(void *ctx, const struct ringping_probe *p)
 {
 	struct ping_ctx *c = ctx;
@@ -163,7 +206,7 @@ static void ping_on_probe(void *ctx, const struct ringping_probe *p)
 	switch (p->status) {
 	case RINGPING_ALIVE: ping_reply(c, p, false); break;
 	case RINGPING_NO_REPLY: break;
-	case RINGPING_SEND_FAILED: cli_warn("sendmsg: %s\n", strerror(-p->err)); break;
+	case RINGPING_SEND_FAILED: ping_send_failed(c, p); break;
 	default: ping_error(c, p); break;
 	}
 	fflush(stdout);
@@ -188,7 +231,7 @@ static void ping_on_interim(void *ctx, struct ringping *e)
 
 	if (ringping_summary(e, &s))
 		return;
-	c->st.transmitted = (long)s.sent;
+	c->st.transmitted = (long)s.sent + c->local_errors;
 	ping_fmt_status(stderr, &c->st);
 }
 
@@ -302,7 +345,7 @@ static int ping_finish(struct ping_ctx *c, struct ringping *e, int err)
 
 	if (ringping_summary(e, &s))
 		return 2;
-	c->st.transmitted = (long)s.sent;
+	c->st.transmitted = (long)s.sent + c->local_errors;
 	ping_fmt_summary(stdout, c->host, &c->st, (long)(s.elapsed_s * 1000), c->o->ping_interval_ns == 0,
 			 (long)(s.elapsed_s * 1e6));
 	if (fflush(stdout) || ferror(stdout))

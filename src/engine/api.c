@@ -120,7 +120,8 @@ static int api_check_numbers(const struct ringping_opts *o)
 	       api_range("batch", o->batch, 1, 1024) ?:
 	       api_range("sender_threads", (__u64)o->sender_threads, 0, 64) ?:
 	       api_range("ringbuf_mb", o->ringbuf_mb, 1, 1024) ?:
-	       api_range("rate", o->rate, 0, 100000000);
+	       api_range("rate", o->rate, 0, 100000000) ?:
+	       api_range("pmtu", o->pmtu, RINGPING_PMTU_DEFAULT, RINGPING_PMTU_PROBE);
 }
 
 /* A trace: TTLs and flows fit the sequence field's 6 bits each (ringping_abi.h). */

@@ -269,6 +269,7 @@ static int run_tx_cfgs(struct run *r)
 				 .ifname = o->ifname, .src = e->src_set ? &e->src : NULL,
 				 .scope_id = r->t->scope_id, .pkt_len = 8 + o->size };
 	r->tc.dgram = r->dgram;
+	r->tc.pmtu = o->pmtu;
 	r->tc.no_bpf = r->no_bpf[0] ? r->no_bpf : NULL;
 	r->tc6 = r->tc; /* the same settings, but for the family and its source */
 	r->tc6.family = AF_INET6;

@@ -72,7 +72,16 @@ static int tx_setsockopt(int fd, int level, int name, int val, const char *what)
 	return err;
 }
 
-/* The IPv6 socket: hop limit, traffic class, and nothing ever queued to read. */
+/* enum ringping_pmtu past DEFAULT is IP_PMTUDISC_* plus one (IPV6_PMTUDISC_* has the same numbers). */
+_Static_assert(IP_PMTUDISC_DONT == RINGPING_PMTU_DONT - 1 && IP_PMTUDISC_PROBE == RINGPING_PMTU_PROBE - 1 &&
+		       IPV6_PMTUDISC_DO == RINGPING_PMTU_DO - 1,
+	       "enum ringping_pmtu follows IP_PMTUDISC_*");
+static int tx_pmtudisc(const struct tx_cfg *cfg)
+{
+	return (int)cfg->pmtu - 1;
+}
+
+/* The IPv6 socket: hop limit, traffic class, path MTU discovery, and nothing ever queued to read. */
 static int tx_ip6_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 {
 	struct icmp6_filter none;
@@ -87,6 +96,9 @@ static int tx_ip6_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 				    "IPV6_UNICAST_HOPS");
 	if (cfg->tos >= 0)
 		err = err ?: tx_setsockopt(tx->fd, IPPROTO_IPV6, IPV6_TCLASS, cfg->tos, "IPV6_TCLASS");
+	if (cfg->pmtu)
+		err = err ?: tx_setsockopt(tx->fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, tx_pmtudisc(cfg),
+					   "IPV6_MTU_DISCOVER");
 	return err;
 }
 
@@ -122,6 +134,8 @@ static int tx_ip_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 		err = tx_setsockopt(tx->fd, IPPROTO_IP, IP_TTL, cfg->ttl, "IP_TTL");
 	if (cfg->tos >= 0)
 		err = err ?: tx_setsockopt(tx->fd, IPPROTO_IP, IP_TOS, cfg->tos, "IP_TOS");
+	if (cfg->pmtu)
+		err = err ?: tx_setsockopt(tx->fd, IPPROTO_IP, IP_MTU_DISCOVER, tx_pmtudisc(cfg), "IP_MTU_DISCOVER");
 	return err;
 }
 
@@ -257,7 +271,8 @@ static void tx_frame_template(struct tx_batch *b, __u8 *f, const struct tx_cfg *
 	ip[0] = 0x45;
 	ip[1] = cfg->tos >= 0 ? (__u8)cfg->tos : 0;
 	ip[2] = tot >> 8, ip[3] = (__u8)tot;
-	ip[6] = 0x40; /* DF, as the raw path sends by default (path MTU discovery) */
+	/* DF, as the raw path sends by default (path MTU discovery), unless told never to set it. */
+	ip[6] = cfg->pmtu == RINGPING_PMTU_DONT ? 0 : 0x40;
 	ip[8] = cfg->ttl ? (__u8)cfg->ttl : 64;
 	ip[9] = IPPROTO_ICMP;
 	memcpy(ip + 12, l->src, 4);

@@ -980,6 +980,28 @@ test_xdp_fragmented_replies() {
 	ip -n rp-probe -6 route flush cache
 }
 
+# -M (fping's): DF, never fragmented. Behind the lab's 1280-byte link a 1400-byte probe
+# first meets the router's "frag needed" (MTU 1280 in the result), then the kernel's
+# refusal (EMSGSIZE: send failed, the reason in the record); without -M the kernel
+# fragments the probes past the MTU it learned (test_xdp_fragmented_replies).
+test_dontfrag() {
+	local out=$TMP/df.ndjson rx
+	for rx in "" "--xdp rp-p0"; do
+		ip -n rp-probe route flush cache
+		rp -M -c 3 -p 200 -b 1400 --per-probe --format ndjson $rx 198.18.200.1 >"$out" 2>/dev/null
+		expect_eq "-M $rx: unreachable" "$(num unreachable "$out")" 1
+		expect_eq "-M $rx: MTU reported" "$(grep -c '"mtu":1280' "$out")" 1
+		expect_eq "-M $rx: send failed" "$(num send_failed "$out")" 2
+		expect_eq "-M $rx: the reason" "$(grep -c '"error":"Message too long"' "$out")" 2
+	done
+	# The packet path's frames pass no path MTU the kernel learned: every probe
+	# goes out with DF and meets the router's "frag needed".
+	ip -n rp-probe route flush cache
+	rp -M -c 3 -p 200 -b 1400 --per-probe --format ndjson --send-path packet 198.18.200.1 >"$out" 2>/dev/null
+	expect_eq "-M packet path: MTU reported" "$(grep -c '"mtu":1280' "$out")" 3
+	ip -n rp-probe route flush cache
+}
+
 # getrandom, epoll and eventfd failing: exit 4 with a word on what failed, not silence.
 test_system_call_failures_say_so() {
 	local shim err code call
@@ -1732,6 +1754,10 @@ ping_norm() {
 # "every:N:PREFIX" (every Nth request lost) or "dup:PREFIX" (every reply twice).
 ping_impair() {
 	"$LAB" impair off
+	# The path MTU rp-probe learned from the last run would turn a router's
+	# "frag needed" into a local error: every run starts without it.
+	ip -n rp-probe route flush cache
+	ip -n rp-probe -6 route flush cache
 	case $1 in
 	every:*) IFS=: read -r _ n p <<<"$1"; "$LAB" impair every "$n" "$p" ;;
 	dup:*) "$LAB" impair dup "${1#dup:}" ;;
@@ -1787,12 +1813,19 @@ ping_cases() {
 	# Back to back, an emulated guest's ping may have two probes out at once ("pipe 2"):
 	# a matter of the guest's speed, not of its kernel, so only the host runs it.
 	[ -n "${RP_GUEST_SWEEP_RATE:-}" ] || ping_case - -c 5 -i 0 198.19.0.1
+	# Behind the lab's 1280-byte link: the router's error first, then the kernel's own.
+	ping_case - -c 3 -i 0.2 -M do -s 1400 198.18.200.1
+	ping_case - -c 3 -i 0.2 -M do -s 1400 2001:db8:200::1
+	ping_case - -c 2 -i 0.2 -M want -s 1400 198.18.200.1
+	ping_case - -c 2 -i 0.2 -M dont -s 1400 198.18.200.1
+	ping_case - -c 5 -i 0 198.19.0.1
 	ping_case - -c 1 nosuch.lab
 	ping_case - -c 1 -x 198.19.0.1
 }
 
 # Socket mode and XDP mode give iputils' lines, IPv4 and IPv6: answers, errors,
-# silence, loss and duplicates injected by the lab, names, -q -D -a -s -t -Q -I -i 0.
+# silence, loss and duplicates injected by the lab, names, -q -D -a -s -t -Q -I -i 0,
+# and -M behind the lab's 1280-byte link.
 test_ping_matches_iputils() {
 	PING_EXTRA= ping_cases
 	PING_EXTRA="--xdp rp-p0" ping_cases

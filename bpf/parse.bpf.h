@@ -74,6 +74,22 @@ const volatile __u8 rp_trace = 0; /* probes of a trace (rp_tag_ok) */
 const volatile __u8 rp_trace_proto = 0;
 const volatile __u16 rp_trace_port = 0;
 
+/*
+ * A reply whose tag is not its sender's may answer a broadcast or multicast
+ * probe: its tag then names the target in rp_groups, and its payload is
+ * checked against that target. Off (pruned by the verifier) without groups.
+ */
+const volatile __u8 rp_has_groups = 0;
+/* XDP mode: the interface's MTU, for the socket programs beside XDP (ringping.bpf.c); 0 in socket mode. */
+const volatile __u32 rp_sock_min_len = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RP_GROUPS_MAX);
+	__type(key, __u32);
+	__type(value, struct rp_group);
+} rp_groups SEC(".maps");
+
 static __always_inline __u32 rp_rd16(const __u8 *b, __u32 off)
 {
 	const __u8 *p = &b[RP_OFF(off)];
@@ -194,6 +210,28 @@ static __always_inline bool rp_tag_ok(const __u8 *b, __u32 icmp, struct rp_recor
 	/* One call site per check: the socket programs must stay small (rp_addr_hash). */
 	h = rp_addr_hash(r->target, rp_trace ? RP_TRACE_FLOW(seq16) : 0, rp_trace ? 3 : 1);
 	return rp_trace ? id == (__u16)h : ((id << 16) | seq16) == (__u32)h;
+}
+
+/*
+ * The broadcast or multicast target a reply's tag names (the sender stays in
+ * r->from). xdp: the XDP program asks. In XDP mode the socket programs leave
+ * groups to XDP (pruned): a 20 KiB socket filter budget (net.core.optmem_max
+ * before Linux 6.9) has no room for them, so a broadcast reply that came in
+ * fragments is not seen there.
+ */
+static __always_inline bool rp_group(const __u8 *b, __u32 icmp, struct rp_record *r, bool xdp)
+{
+	const struct rp_group *g;
+	__u32 tag;
+
+	if (!rp_has_groups || (!xdp && rp_sock_min_len))
+		return false;
+	tag = rp_rd32(b, icmp + 4);
+	g = bpf_map_lookup_elem(&rp_groups, &tag);
+	if (!g)
+		return false;
+	__builtin_memcpy(r->target, g->addr, RP_ADDR_LEN);
+	return true;
 }
 
 /*
@@ -378,14 +416,14 @@ static __always_inline void rp_mpls(const __u8 *b, __u32 n, __u32 icmp, __u32 le
 }
 
 static __always_inline int rp_parse_reply(const __u8 *b, __u32 n, __u32 l3, __u32 icmp,
-					  __u32 len, struct rp_record *r)
+					  __u32 len, struct rp_record *r, bool xdp)
 {
 	rp_addr4(r->target, b, l3 + 12);
-	if (!rp_tag_ok(b, icmp, r))
+	__builtin_memcpy(r->from, r->target, RP_ADDR_LEN);
+	if (!rp_tag_ok(b, icmp, r) && !rp_group(b, icmp, r, xdp))
 		return RP_V_NOT_OURS;
 	if (!rp_icmp_csum(b, n, icmp, len, r))
 		return RP_V_MALFORMED;
-	__builtin_memcpy(r->from, r->target, RP_ADDR_LEN);
 	r->kind = RP_KIND_REPLY;
 	return rp_reply_payload(b, n, icmp + 8, len - 8, r);
 }
@@ -466,7 +504,7 @@ static __always_inline int rp_parse_ipv4(const __u8 *b, __u32 n, __u32 pkt_len, 
 	r->icmp_code = b[RP_OFF(icmp + 1)];
 	switch (r->icmp_type) {
 	case RP_ICMP_ECHOREPLY:
-		return rp_parse_reply(b, n, l3, icmp, len, r);
+		return rp_parse_reply(b, n, l3, icmp, len, r, frags);
 	case RP_ICMP_DEST_UNREACH:
 	case RP_ICMP_TIME_EXCEEDED:
 	case RP_ICMP_PARAMETERPROB:
@@ -542,14 +580,14 @@ static __always_inline bool rp_addr_mapped(const __u8 *a)
 }
 
 static __always_inline int rp_parse_reply6(const __u8 *b, __u32 n, __u32 l3, __u32 icmp,
-					   __u32 len, bool frag, struct rp_record *r)
+					   __u32 len, bool frag, struct rp_record *r, bool xdp)
 {
 	rp_addr6(r->target, b, l3 + 8);
-	if (rp_addr_mapped(r->target) || !rp_tag_ok(b, icmp, r))
+	__builtin_memcpy(r->from, r->target, RP_ADDR_LEN);
+	if (rp_addr_mapped(r->target) || (!rp_tag_ok(b, icmp, r) && !rp_group(b, icmp, r, xdp)))
 		return RP_V_NOT_OURS;
 	if (!rp_icmp6_csum(b, n, l3, icmp, len, frag, r))
 		return RP_V_MALFORMED;
-	__builtin_memcpy(r->from, r->target, RP_ADDR_LEN);
 	r->kind = RP_KIND_REPLY;
 	return rp_reply_payload(b, n, icmp + 8, len - 8, r);
 }
@@ -635,7 +673,7 @@ static __always_inline int rp_parse_ipv6(const __u8 *b, __u32 n, __u32 pkt_len, 
 	r->icmp_code = b[RP_OFF(icmp + 1)];
 	switch (r->icmp_type) {
 	case RP_ICMP6_ECHO_REPLY:
-		return rp_parse_reply6(b, n, l3, icmp, len, frag, r);
+		return rp_parse_reply6(b, n, l3, icmp, len, frag, r, frags);
 	case RP_ICMP6_DEST_UNREACH:
 	case RP_ICMP6_PKT_TOOBIG:
 	case RP_ICMP6_TIME_EXCEEDED:

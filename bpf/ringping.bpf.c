@@ -47,6 +47,9 @@ struct {
 	__type(value, struct rp_counters);
 } rp_counters_map SEC(".maps");
 
+/* Where counts go if the counters map has no slot for this CPU (never, as the loader sizes it). */
+struct rp_counters rp_counters_spill;
+
 /*
  * Echo replies that reach us in fragments no larger than our interface's MTU
  * (split on a narrower link on the way): XDP sees only their fragments, and
@@ -155,14 +158,12 @@ static __always_inline int rp_emit(int verdict, const struct rp_record *rec)
 {
 	struct rp_counters *c;
 	struct rp_record *out;
-	__u32 cpu = bpf_get_smp_processor_id(), zero = 0;
+	__u32 cpu = bpf_get_smp_processor_id();
 
-	/* Slot 0 when a loader left fewer slots than CPUs: counted all the same. */
+	/* A loader that left fewer slots than CPUs loses counts, never records. */
 	c = bpf_map_lookup_elem(&rp_counters_map, &cpu);
 	if (!c)
-		c = bpf_map_lookup_elem(&rp_counters_map, &zero);
-	if (!c)
-		return verdict;
+		c = &rp_counters_spill;
 	switch (verdict) {
 	case RP_V_NOT_OURS:
 		c->not_ours++;
@@ -272,11 +273,11 @@ int rp_xdp_dpa(struct xdp_md *ctx)
  * reassembly). A datagram longer than the interface's MTU (set here before
  * load) must have been fragmented; a shorter one only if XDP noted its first
  * fragment (rp_frags). Anything else XDP has seen, and recording it again
- * would count a duplicate. 0 in socket mode: all.
+ * would count a duplicate. rp_sock_min_len (parse.bpf.h) is 0 in socket mode: all.
+ *
+ * Here: XDP mode, an IPv4 datagram no longer than the MTU: an echo reply XDP
+ * saw in fragments?
  */
-const volatile __u32 rp_sock_min_len = 0;
-
-/* XDP mode, an IPv4 datagram no longer than the MTU: an echo reply XDP saw in fragments? */
 static __always_inline bool rp_sock_reassembled4(struct __sk_buff *skb)
 {
 	__u8 h[20], icmp[8], from[RP_ADDR_LEN];
@@ -314,7 +315,8 @@ int rp_sock(struct __sk_buff *skb)
 	struct rp_scratch *s;
 	__u64 n;
 
-	if (skb->len <= rp_sock_min_len && !rp_sock_reassembled4(skb)) /* XDP mode: XDP saw it whole */
+	/* XDP mode (rp_sock_min_len set: socket mode prunes this): XDP saw it whole, or noted it. */
+	if (rp_sock_min_len && skb->len <= rp_sock_min_len && !rp_sock_reassembled4(skb))
 		return 0;
 	s = rp_scratch_new();
 	if (!s)
@@ -343,7 +345,7 @@ int rp_sock6(struct __sk_buff *skb)
 	if (!s || bpf_skb_load_bytes_relative(skb, 0, s->b, 40, BPF_HDR_START_NET))
 		return 0;
 	total = 40 + rp_rd16(s->b, 4);
-	if (total <= rp_sock_min_len && !rp_sock_reassembled6(skb, s->b)) /* XDP mode: XDP saw it whole */
+	if (rp_sock_min_len && total <= rp_sock_min_len && !rp_sock_reassembled6(skb, s->b))
 		return 0;
 	n = total < RP_COPY_LEN ? total : RP_COPY_LEN;
 	/* Always true; hidden from clang so that the verifier of 5.10 sees the bounds. */

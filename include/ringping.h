@@ -284,6 +284,15 @@ struct ringping_opts {
 	ringping_probe_fn on_duplicate;
 	void *duplicate_ctx;
 	enum ringping_pmtu pmtu;	/* path MTU discovery and the DF bit; 0: the kernel's default */
+	/*
+	 * Broadcast and multicast targets (ping -b): IPv4 multicast and limited
+	 * broadcast, the broadcast address of a local IPv4 subnet, IPv6
+	 * multicast (ff02::1%eth0): every host that answers, from whatever
+	 * address, is checked against the probe's payload; the first answer is
+	 * the probe's, each further one a duplicate (on_duplicate, with its
+	 * sender in from). At most 64 such targets; BPF mode, the raw send path.
+	 */
+	bool broadcast;
 };
 
 /* A trace's limits: its probes carry TTL and flow in 6 bits each. */

@@ -86,6 +86,16 @@ struct rp_payload {
 #define RP_PAYLOAD_LEN 16
 
 /*
+ * Broadcast and multicast targets (many hosts answer one probe, each from its
+ * own address): userspace lists each under its tag, the echo request's
+ * identifier << 16 | sequence, in the rp_groups map before attaching.
+ */
+#define RP_GROUPS_MAX 64
+struct rp_group {
+	__u8 addr[RP_ADDR_LEN];
+};
+
+/*
  * A trace's probes (rp_trace set before load) name themselves in the ICMP
  * sequence field, which a router quoting only 8 bytes still returns: the flow
  * (6 bits), the TTL it was sent with (6 bits) and the query (4 bits, modulo

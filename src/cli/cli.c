@@ -116,6 +116,8 @@ static const struct cli_opt cli_opts[] = {
 	{ "timestamp", 'D', NULL, "start each answer's line with the Unix time [seconds.microseconds]",
 	  FLAG(out.timestamps), PING },
 	{ "audible", 'a', NULL, "ring the terminal's bell at each reply", FLAG(audible), PING },
+	{ "broadcast", 'b', NULL, "allow an IPv4 broadcast destination (every host that answers is shown)",
+	  FLAG(broadcast), PING },
 	{ "pmtudisc", 'M', "MODE", "path MTU discovery: do (DF, never fragment), want (DF, fragment past a "
 	  "known MTU: the kernel's default), dont (no DF) or probe (DF, known MTU ignored)",
 	  FN(cli_ping_pmtu), PING },
@@ -174,6 +176,8 @@ static const struct cli_opt cli_opts[] = {
 	  NUM(seed, 0, UINT64_MAX), GIVEN(seed_set), BOTH },
 	{ "timeout", 't', "MS", "wait this long for each reply (default 1000)", NUM(timeout_ms, 1, 3600000), BOTH },
 	{ "ttl", 'H', "N", "IP TTL of the probes (1..255)", NUM(ttl, 1, 255) },
+	{ "broadcast", 0, NULL, "allow broadcast and multicast targets (198.18.77.255, ff02::1%eth0): every "
+	  "host that answers one is shown, checked by the probe's payload", FLAG(broadcast) },
 	{ "dontfrag", 'M', NULL, "never fragment (DF): a probe larger than the path's MTU gets 'frag needed' / "
 	  "'packet too big' (its MTU in the result), then fails to send", FN(cli_dontfrag), BOTH },
 	{ "tos", 'O', "N", "IP TOS byte of the probes (0..255)", NUM(tos, 0, 255) },
@@ -237,8 +241,8 @@ static const char cli_trace_synopsis[] =
 static const char cli_ping_synopsis[] =
 	"DESTINATION (one address or host name) probed as iputils ping(8) does, with\n"
 	"its option letters and its lines; the RTTs are kernel stamps. Exit: 0 a reply\n"
-	"came, 1 none did (or fewer than -c by -w), 2 any other error. ping's -A -b -B\n"
-	"-e -f -F -l -L -m -N -O -p -r -R -S -T -U are not supported yet.\n";
+	"came, 1 none did (or fewer than -c by -w), 2 any other error. ping's -A -B -e\n"
+	"-f -F -l -L -m -N -O -p -r -R -S -T -U are not supported yet.\n";
 
 static void cli_usage_of(FILE *f, unsigned cmd)
 {
@@ -596,7 +600,7 @@ static enum cli_result cli_help(struct cli_ctx *c, const struct cli_opt *opt, co
 }
 
 /* iputils ping's letters "ringping ping" does not take yet: said so, not "unknown". */
-static const char cli_ping_later[] = "AbBCdeEfFlLmNOprRSTU3";
+static const char cli_ping_later[] = "ABCdeEfFlLmNOprRSTU3";
 
 /* One option: the setter its kind names. */
 static enum cli_result cli_one(struct cli_ctx *c, int val, const char *arg, const char *tok)

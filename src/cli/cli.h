@@ -68,6 +68,7 @@ struct rp_opts {
 	__u64 ping_interval_ns, ping_timeout_ns, ping_deadline_ns; /* -i, -W, -w */
 	bool numeric, audible; /* -n, -a */
 	int pmtu;	     /* -M: enum ringping_pmtu */
+	bool broadcast;	     /* --broadcast, ping's -b: many hosts may answer a target */
 };
 
 /* Exit codes, as fping's ("ringping ping" has ping's: 0 a reply came, 1 none, 2 any error). */

@@ -90,6 +90,15 @@ static void main_on_probe(void *ctx, const struct ringping_probe *p)
 	output_result(&m->out, p);
 }
 
+/* --broadcast: every further host that answered a broadcast or multicast target. */
+static void main_on_responder(void *ctx, const struct ringping_probe *p)
+{
+	struct main_ctx *m = ctx;
+
+	if (p->status == RINGPING_ALIVE)
+		output_responder(&m->out, p);
+}
+
 /* SIGQUIT or -Q: the statistics so far on stderr, as fping prints them. */
 static void main_on_interim(void *ctx, struct ringping *e)
 {
@@ -167,7 +176,8 @@ static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct
 		.trace = o->trace, .first_hop = o->first_hop, .max_hops = o->max_hops,
 		.trace_flow = o->flow, .trace_flows = o->flows,
 		.trace_proto = (enum ringping_trace_proto)o->proto, .trace_port = (__u16)o->port,
-		.pmtu = (enum ringping_pmtu)o->pmtu,
+		.pmtu = (enum ringping_pmtu)o->pmtu, .broadcast = o->broadcast,
+		.on_duplicate = o->broadcast ? main_on_responder : NULL, .duplicate_ctx = m,
 	};
 	/* A trace's queries go out back to back (at --rate); its -c rounds a second apart, as mtr's. */
 	if (o->trace && !o->trace_report) {

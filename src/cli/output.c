@@ -103,6 +103,20 @@ void output_result(struct output *o, const struct ringping_probe *r)
 		o->ops->result(o, &w);
 }
 
+void output_responder(struct output *o, const struct ringping_probe *r)
+{
+	char host[RINGPING_ADDRSTRLEN], from[RINGPING_ADDRSTRLEN];
+	struct out_row w = { o, r, host, from };
+
+	if (!output_wanted(o, r))
+		return;
+	if (!o->ops->responder)
+		return output_result(o, r);
+	ringping_addr_str(&r->target, host, sizeof(host));
+	ringping_addr_str(&r->from, from, sizeof(from));
+	o->ops->responder(o, &w);
+}
+
 void output_host(struct output *o, const struct ringping_addr *addr, const struct ringping_host *s)
 {
 	char host[RINGPING_ADDRSTRLEN];
@@ -230,9 +244,12 @@ static const char *f_code(const struct out_row *w, char *b, size_t n)
 	return out_has_icmp(w->r) ? f_u64(b, n, w->r->icmp_code) : NULL;
 }
 
+/* Who answered: a router's error, or a host answering for a broadcast or multicast target. */
 static const char *f_from(const struct out_row *w, char *b, size_t n)
 {
-	return out_has_icmp(w->r) ? w->from : NULL;
+	bool other = memcmp(&w->r->from, &w->r->target, sizeof(w->r->from)) != 0;
+
+	return out_has_icmp(w->r) || (w->r->status == RINGPING_ALIVE && other) ? w->from : NULL;
 }
 
 static const char *f_mtu(const struct out_row *w, char *b, size_t n)
@@ -262,6 +279,13 @@ static const struct out_field probe_fields[] = {
 	{ "from", f_from, true }, { "mtu", f_mtu, false, true }, { "error", f_error, true, true },
 };
 
+static const struct out_field responder_fields[] = {
+	{ "host", f_host, true }, { "from", f_from, true }, { "seq", f_seq }, { "round", f_round },
+	{ "rtt_ms", f_rtt }, { "rx_time", f_rx }, { "ttl", f_ttl },
+};
+
+const struct out_table out_responder_fields = { "responder", responder_fields,
+						sizeof(responder_fields) / sizeof(responder_fields[0]) };
 const struct out_table out_result_fields = { "result", result_fields,
 					     sizeof(result_fields) / sizeof(result_fields[0]) };
 const struct out_table out_probe_fields = { "probe", probe_fields,

@@ -45,6 +45,11 @@ int output_parse_format(const char *s, enum out_format *f);
 /* 0, or -errno with a one-line reason in why. */
 int output_open(struct output *o, const struct output_cfg *cfg, char *why, size_t len);
 void output_result(struct output *o, const struct ringping_probe *r);
+/*
+ * Another host that answered a broadcast or multicast target's probe: text
+ * and CSV as a result (or -c probe) row of its own, NDJSON a "responder" record.
+ */
+void output_responder(struct output *o, const struct ringping_probe *r);
 void output_summary(struct output *o, const struct ringping_summary *s);
 /* Per-host statistics: one record per host, or with a NULL address the pooled statistics ("aggregate"). */
 void output_host(struct output *o, const struct ringping_addr *host, const struct ringping_host *s);

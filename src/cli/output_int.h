@@ -30,12 +30,14 @@ struct out_table {
 	int n;
 };
 
-extern const struct out_table out_result_fields, out_probe_fields;
+extern const struct out_table out_result_fields, out_probe_fields, out_responder_fields;
 
 struct output_ops {
 	/* A row for one probe: a target's result (one probe each), or one of many (-c, -l). */
 	void (*result)(struct output *o, const struct out_row *w);
 	void (*probe)(struct output *o, const struct out_row *w);
+	/* Another host's answer to a broadcast or multicast probe (NULL: as result or probe). */
+	void (*responder)(struct output *o, const struct out_row *w);
 	/* A host's statistics; host NULL: all hosts pooled. */
 	void (*host)(struct output *o, const char *host, const struct ringping_host *s);
 	/* -C: every RTT of a host (NULL: the format has no such record). */

@@ -36,6 +36,11 @@ static void json_probe(struct output *o, const struct out_row *w)
 	json_row(o, &out_probe_fields, w);
 }
 
+static void json_responder(struct output *o, const struct out_row *w)
+{
+	json_row(o, &out_responder_fields, w);
+}
+
 static void json_host(struct output *o, const char *host, const struct ringping_host *s)
 {
 	FILE *f = o->f;
@@ -117,6 +122,6 @@ static void json_summary(FILE *f, const struct ringping_summary *s)
 }
 
 const struct output_ops output_ndjson_ops = {
-	.result = json_result, .probe = json_probe, .host = json_host, .rtts = json_rtts,
+	.result = json_result, .probe = json_probe, .responder = json_responder, .host = json_host, .rtts = json_rtts,
 	.summary = json_summary,
 };

@@ -17,6 +17,13 @@ static void text_stamp(struct output *o, const struct ringping_probe *r)
 	fprintf(o->f, "[%s] ", t ? t : "-");
 }
 
+/* A reply from another address than the target (a broadcast's or multicast's responder). */
+static void text_from(struct output *o, const struct out_row *w)
+{
+	if (memcmp(&w->r->from, &w->r->target, sizeof(w->r->from)))
+		fprintf(o->f, ", from %s", w->from);
+}
+
 static void text_result(struct output *o, const struct out_row *w)
 {
 	const struct ringping_probe *r = w->r;
@@ -25,9 +32,11 @@ static void text_result(struct output *o, const struct out_row *w)
 	switch (r->status) {
 	case RINGPING_ALIVE:
 		if (r->rtt_ns >= 0)
-			fprintf(o->f, "%s is alive (%.3f ms, ttl %u)\n", w->host, r->rtt_ns / 1e6, r->ttl);
+			fprintf(o->f, "%s is alive (%.3f ms, ttl %u", w->host, r->rtt_ns / 1e6, r->ttl);
 		else
-			fprintf(o->f, "%s is alive (ttl %u)\n", w->host, r->ttl);
+			fprintf(o->f, "%s is alive (ttl %u", w->host, r->ttl);
+		text_from(o, w);
+		fputs(")\n", o->f);
 		break;
 	case RINGPING_UNREACHABLE:
 	case RINGPING_TIME_EXCEEDED:
@@ -57,9 +66,11 @@ static void text_probe(struct output *o, const struct out_row *w)
 	switch (r->status) {
 	case RINGPING_ALIVE:
 		if (r->rtt_ns >= 0)
-			fprintf(o->f, "%.3f ms, ttl %u\n", r->rtt_ns / 1e6, r->ttl);
+			fprintf(o->f, "%.3f ms, ttl %u", r->rtt_ns / 1e6, r->ttl);
 		else
-			fprintf(o->f, "reply, ttl %u\n", r->ttl);
+			fprintf(o->f, "reply, ttl %u", r->ttl);
+		text_from(o, w);
+		fputc('\n', o->f);
 		break;
 	case RINGPING_NO_REPLY:
 		fputs("timed out\n", o->f);

@@ -9,7 +9,7 @@
 
 void ping_stats_add(struct ping_stats *s, long us)
 {
-	if (s->received + s->repeats == 1) { /* the caller counted this one already */
+	if (s->received + s->repeats - s->untimed == 1) { /* the caller counted this one already */
 		s->tmin = s->tmax = us;
 	} else {
 		s->tmin = us < s->tmin ? us : s->tmin;
@@ -116,7 +116,7 @@ static long long ping_isqrt(long long v)
 
 static void ping_fmt_rtts(FILE *f, const struct ping_stats *s)
 {
-	long total = s->received + s->repeats;
+	long total = s->received + s->repeats - s->untimed;
 	long long avg = s->tsum / total, var;
 
 	/* ping's variance: exact while the sum's square fits, else from the mean. */
@@ -143,7 +143,7 @@ void ping_fmt_summary(FILE *f, const char *host, const struct ping_stats *s, lon
 		fprintf(f, ", %g%% packet loss, time %ldms",
 			(double)(s->transmitted - s->received) * 100.0 / (double)s->transmitted, elapsed_ms);
 	fputc('\n', f);
-	if (s->received)
+	if (s->received && s->received + s->repeats > s->untimed)
 		ping_fmt_rtts(f, s);
 	if (s->received && ipg && s->transmitted > 1) {
 		long gap = send_us / (s->transmitted - 1);
@@ -159,8 +159,8 @@ void ping_fmt_status(FILE *f, const struct ping_stats *s)
 	long loss = s->transmitted ? (s->transmitted - s->received) * 100 / s->transmitted : 0;
 
 	fprintf(f, "\r%ld/%ld packets, %ld%% loss", s->received, s->transmitted, loss);
-	if (s->received) {
-		long total = s->received + s->repeats;
+	if (s->received + s->repeats > s->untimed) {
+		long total = s->received + s->repeats - s->untimed;
 		long long avg = s->tsum / total;
 
 		fprintf(f, ", min/avg/ewma/max = %ld.%03ld/%lld.%03lld/%ld.%03ld/%ld.%03ld ms", s->tmin / 1000,

@@ -13,6 +13,7 @@
 /* What ping counts, its RTTs in microseconds as ping keeps them. */
 struct ping_stats {
 	long transmitted, received, repeats, errors;
+	long untimed;		/* replies and duplicates without an RTT (not in the figures) */
 	long long tsum, tsum2;	/* over replies and duplicates, as ping's */
 	long tmin, tmax;
 	long rtt8;		/* ping's moving average, times 8 (its "ewma") */

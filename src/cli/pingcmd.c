@@ -33,6 +33,8 @@ struct ping_ctx {
 	struct ringping_addr dst;
 	int family;
 	bool numeric;		 /* -n, or a literal destination (as ping: no names then) */
+	bool group;		 /* a broadcast or multicast destination: many hosts answer */
+	char zone[IF_NAMESIZE];	 /* "ff02::1%eth0": the destination's zone, shown on link-local addresses */
 	char host[NI_MAXHOST];	 /* the statistics' name: ping's "hostname" */
 	struct ping_name names[PING_NAMES];
 	int nnames;
@@ -76,6 +78,14 @@ static int ping_signals(__u64 deadline_ns)
 	return setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/* fe80::/10, ff01::/16, ff02::/16: addresses whose text carries the zone. */
+static bool ping_scoped(const struct ringping_addr *a)
+{
+	return ringping_addr_family(a) == 6 &&
+	       ((a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80) ||
+		(a->b[0] == 0xff && ((a->b[1] & 0xf) == 1 || (a->b[1] & 0xf) == 2)));
+}
+
 /* An address as ping shows it: "name (addr)" when names are wanted, kept per address. */
 static const char *ping_addr(struct ping_ctx *c, const struct ringping_addr *a)
 {
@@ -92,7 +102,9 @@ static const char *ping_addr(struct ping_ctx *c, const struct ringping_addr *a)
 	n->a = *a;
 	ringping_addr_str(a, num, sizeof(num));
 	if (c->numeric) {
-		snprintf(n->text, sizeof(n->text), "%s", num);
+		/* ping's numeric form of a link-local address carries its zone. */
+		snprintf(n->text, sizeof(n->text), "%s%s%s", num, c->zone[0] && ping_scoped(a) ? "%" : "",
+			 c->zone[0] && ping_scoped(a) ? c->zone : "");
 		return n->text;
 	}
 	if (ringping_addr_family(a) == 4) {
@@ -129,19 +141,32 @@ static void ping_stamp(const struct ping_ctx *c)
 static void ping_reply(struct ping_ctx *c, const struct ringping_probe *p, bool dup)
 {
 	long us = p->rtt_ns >= 0 ? (long)(p->rtt_ns / 1000) : 0;
-	char rtt[32];
+	char rtt[48] = "";
 
 	if (dup)
 		c->st.repeats++;
 	else
 		c->st.received++;
-	ping_stats_add(&c->st, us);
+	/*
+	 * No RTT: the kernel stamps put the answer before the send (the host's
+	 * own answer to its multicast, looped back before the copy on the wire
+	 * was stamped). The line has no time then, as ping's without timing.
+	 */
+	if (p->rtt_ns >= 0)
+		ping_stats_add(&c->st, us);
+	else
+		c->st.untimed++;
 	if (c->o->out.quiet)
 		return;
-	ping_fmt_rtt(rtt, sizeof(rtt), us);
+	if (p->rtt_ns >= 0) {
+		memcpy(rtt, " time=", 6);
+		ping_fmt_rtt(rtt + 6, sizeof(rtt) - 10, us);
+		strcat(rtt, " ms");
+	}
 	ping_stamp(c);
-	printf("%u bytes from %s: icmp_seq=%u ttl=%u time=%s ms%s%s\n", p->bytes, ping_addr(c, &p->from),
-	       (unsigned)((p->round + 1) & 0xffff), p->ttl, rtt, dup ? " (DUP!)" : "",
+	/* ping marks duplicates of a broadcast or multicast probe only with -v: they are its point. */
+	printf("%u bytes from %s: icmp_seq=%u ttl=%u%s%s%s\n", p->bytes, ping_addr(c, &p->from),
+	       (unsigned)((p->round + 1) & 0xffff), p->ttl, rtt, dup && (!c->group || c->o->verbose) ? " (DUP!)" : "",
 	       c->o->audible ? "\a" : "");
 }
 
@@ -258,8 +283,39 @@ static int ping_resolve(struct ping_ctx *c, const char *token)
 	/* ping names IPv4 statistics by the canonical name, IPv6 ones by the word given. */
 	snprintf(c->host, sizeof(c->host), "%s",
 		 c->family == 4 && ai->ai_canonname ? ai->ai_canonname : token);
-	c->numeric = c->o->numeric || !ringping_addr_parse(token, &(struct ringping_addr){ 0 });
+	c->numeric = c->o->numeric || strchr(token, '%') ||
+		     !ringping_addr_parse(token, &(struct ringping_addr){ 0 });
+	if (strchr(token, '%'))
+		snprintf(c->zone, sizeof(c->zone), "%s", strchr(token, '%') + 1);
 	freeaddrinfo(ai);
+	return 0;
+}
+
+/*
+ * Many hosts answer a multicast destination, or an IPv4 broadcast one, which
+ * needs -b as in ping: a UDP connect refuses it (EACCES) without
+ * SO_BROADCAST, which is how ping finds out too. 0 or ping's 2.
+ */
+static int ping_groups(struct ping_ctx *c, struct ringping_opts *eo)
+{
+	struct sockaddr_in d = { .sin_family = AF_INET, .sin_port = htons(1025) };
+	int fd, refused;
+
+	c->group = (c->family == 6 && c->dst.b[0] == 0xff) || (c->family == 4 && (c->dst.b[12] & 0xf0) == 0xe0);
+	if (c->family == 4 && !c->group) {
+		memcpy(&d.sin_addr, c->dst.b + 12, 4);
+		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		refused = fd >= 0 && connect(fd, (struct sockaddr *)&d, sizeof(d)) && errno == EACCES;
+		if (fd >= 0)
+			close(fd);
+		if (refused && !c->o->broadcast)
+			return cli_warn("Do you want to ping broadcast? Then -b. If not, check your local "
+					"firewall rules\n"), 2;
+		if (refused)
+			fprintf(stderr, "WARNING: pinging broadcast address\n");
+		c->group = refused;
+	}
+	eo->broadcast = c->group;
 	return 0;
 }
 
@@ -361,17 +417,22 @@ int pingcmd_main(const struct rp_opts *o, struct ringping_opts *eo)
 {
 	struct ping_ctx c = { .o = o };
 	struct ringping *e = NULL;
-	char num[RINGPING_ADDRSTRLEN];
+	char num[RINGPING_ADDRSTRLEN + IF_NAMESIZE + 1];
 	int err, code;
 
 	code = ping_resolve(&c, o->targets[0]);
 	if (code)
 		return code;
 	ping_engine_opts(&c, eo);
+	code = ping_groups(&c, eo);
+	if (code)
+		return code;
 	err = ringping_open(&e, eo);
 	if (err)
 		return cli_warn("%s\n", ringping_errmsg(NULL)), 2;
 	ringping_addr_str(&c.dst, num, sizeof(num));
+	if (c.zone[0])
+		snprintf(num + strlen(num), sizeof(num) - strlen(num), "%%%s", c.zone);
 	err = ringping_add(e, num);
 	if (err) {
 		cli_warn("%s\n", ringping_errmsg(e));

@@ -11,6 +11,21 @@ bool addr_is_v4(const struct ringping_addr *a)
 	return memcmp(a->b, v4_prefix, sizeof(v4_prefix)) == 0;
 }
 
+bool addr_is_scoped(const struct ringping_addr *a)
+{
+	if (addr_is_v4(a))
+		return false;
+	return (a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80) ||
+	       (a->b[0] == 0xff && ((a->b[1] & 0xf) == 1 || (a->b[1] & 0xf) == 2));
+}
+
+bool addr_is_group(const struct ringping_addr *a)
+{
+	if (!addr_is_v4(a))
+		return a->b[0] == 0xff;
+	return (a->b[12] & 0xf0) == 0xe0 || addr_v4(a) == 0xffffffffU;
+}
+
 void addr_from_v4(struct ringping_addr *a, __u32 host_order)
 {
 	__u32 be = htonl(host_order);

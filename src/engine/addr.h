@@ -16,6 +16,10 @@ _Static_assert(sizeof(struct ringping_addr) == RP_ADDR_LEN, "one address size, B
 #define ADDR_STRLEN 46 /* INET6_ADDRSTRLEN */
 
 bool addr_is_v4(const struct ringping_addr *a);
+/* IPv6 that needs a zone: link-local unicast (fe80::/10) or interface- and link-local multicast (ff01::/16, ff02::/16). */
+bool addr_is_scoped(const struct ringping_addr *a);
+/* Many hosts may answer it: IPv4 multicast (224.0.0.0/4) or limited broadcast, IPv6 multicast (ff00::/8). */
+bool addr_is_group(const struct ringping_addr *a);
 void addr_from_v4(struct ringping_addr *a, __u32 host_order);
 __u32 addr_v4(const struct ringping_addr *a); /* host order */
 u128 addr_to_u128(const struct ringping_addr *a);

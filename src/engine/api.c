@@ -169,6 +169,8 @@ static int api_check(const struct ringping_opts *o)
 	if (o->rx_mode > RINGPING_RX_XDP || o->send_path > RINGPING_SEND_PACKET ||
 	    o->mode > RINGPING_MODE_DGRAM)
 		return api_bad("opts.rx_mode, opts.send_path or opts.mode: unknown value");
+	if (o->broadcast && (o->mode == RINGPING_MODE_DGRAM || o->send_path == RINGPING_SEND_PACKET || o->trace))
+		return api_bad("opts.broadcast: BPF mode and the raw send path only, and no trace");
 	if (o->mode == RINGPING_MODE_DGRAM &&
 	    (o->rx_mode == RINGPING_RX_XDP || o->send_path == RINGPING_SEND_PACKET))
 		return api_bad("opts.mode RINGPING_MODE_DGRAM has no XDP and no packet send path "

@@ -188,6 +188,20 @@ static int loader_map_counters(struct loader *l)
 	return 0;
 }
 
+/* Broadcast and multicast targets under their tags, before any reply can come. */
+static int loader_groups(struct loader *l, const struct loader_cfg *cfg)
+{
+	int fd = bpf_map__fd(l->skel->maps.rp_groups), err;
+
+	for (__u32 i = 0; i < cfg->ngroups; i++)
+		if (bpf_map_update_elem(fd, &cfg->group_tags[i], &cfg->groups[i], BPF_ANY)) {
+			err = -errno;
+			pr_warn("broadcast and multicast targets (rp_groups): %s\n", strerror(-err));
+			return err;
+		}
+	return 0;
+}
+
 int loader_open(struct loader *l, const struct loader_cfg *cfg)
 {
 	int err;
@@ -210,6 +224,7 @@ int loader_open(struct loader *l, const struct loader_cfg *cfg)
 	l->skel->rodata->rp_rb_flags = cfg->rb_no_wakeup ? BPF_RB_NO_WAKEUP : 0;
 	loader_probe(l, cfg);
 	l->skel->rodata->rp_clock_mono = l->rx_mono;
+	l->skel->rodata->rp_has_groups = cfg->ngroups > 0;
 	bpf_map__set_max_entries(l->skel->maps.rp_events, cfg->ringbuf_bytes);
 	l->ncounters = libbpf_num_possible_cpus();
 	if (l->ncounters < 1) {
@@ -232,7 +247,7 @@ int loader_open(struct loader *l, const struct loader_cfg *cfg)
 			err == -EPERM ? " (needs CAP_BPF and CAP_NET_ADMIN, or root)" : "");
 		goto fail;
 	}
-	err = loader_map_counters(l);
+	err = loader_map_counters(l) ?: loader_groups(l, cfg);
 	err = err ?: cfg->mode == LOADER_XDP ? loader_open_xdp(l, cfg) : 0;
 	err = err ?: loader_open_socket(l, cfg);
 	if (err)

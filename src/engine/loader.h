@@ -28,6 +28,9 @@ struct loader_cfg {
 	bool trace;	      /* a trace's probes (rp_trace) */
 	int trace_proto;      /* its transport: 0 (ICMP), IPPROTO_UDP or IPPROTO_TCP */
 	__u16 trace_port;     /* UDP and TCP: the destination port */
+	const __u32 *group_tags;	     /* broadcast and multicast targets: their tags, */
+	const struct rp_group *groups;	     /* and addresses (rp_groups), ngroups of them */
+	__u32 ngroups;
 };
 
 struct loader {

@@ -44,6 +44,9 @@ struct run {
 	struct probe_tmpl tmpl;
 	struct tx_cfg tc, tc6;
 	struct ringping_addr l4_src[2]; /* a UDP or TCP trace's sources, IPv4 and IPv6 (run_setup_l4) */
+	__u32 group_tags[RP_GROUPS_MAX]; /* opts.broadcast: the targets many hosts may answer, */
+	struct rp_group groups[RP_GROUPS_MAX]; /* under their tags (run_setup_groups) */
+	__u32 ngroups;
 	struct route_link link; /* --send-path packet */
 	struct senders snd;
 	struct sender_job *jobs, *free_jobs;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* A run's set-up and teardown: plan, pacer, sockets, BPF, jobs; released at its end. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <math.h>
 #include <net/if.h>
 #include <stdint.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 #include "log.h"
 #include "privs.h"
+#include "rp_hash.h"
 #include "run_int.h"
 
 static int run_epoll_sock(void *ctx, struct tx *tx)
@@ -123,6 +126,71 @@ void run_dgram_drops(struct run *r)
 		senders_each(&r->snd, run_dgram_drops1, &r->dg);
 }
 
+/*
+ * The broadcast addresses of this namespace's IPv4 subnets, at most max: the
+ * kernel makes a subnet's all-ones address a broadcast route whatever the
+ * address's own "brd" says (fib_add_ifaddr), for prefixes up to /30.
+ */
+static int run_local_broadcasts(struct ringping_addr *out, int max)
+{
+	struct ifaddrs *ifa, *i;
+	__u32 a, m;
+	int n = 0;
+
+	if (getifaddrs(&ifa))
+		return 0;
+	for (i = ifa; i && n < max; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !i->ifa_netmask)
+			continue;
+		a = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
+		m = ntohl(((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr);
+		if (~m > 2) /* shorter than /31 */
+			addr_from_v4(&out[n++], a | ~m);
+	}
+	freeifaddrs(ifa);
+	return n;
+}
+
+static int run_add_group(struct run *r, const struct ringping_addr *a)
+{
+	char s[ADDR_STRLEN];
+
+	for (__u32 i = 0; i < r->ngroups; i++)
+		if (!memcmp(r->groups[i].addr, a->b, RP_ADDR_LEN))
+			return 0;
+	if (r->ngroups == RP_GROUPS_MAX)
+		return engine_fail(r->e, -E2BIG, "more than %d broadcast or multicast targets (at %s)",
+				   RP_GROUPS_MAX, addr_str(a, s, sizeof(s)));
+	memcpy(r->groups[r->ngroups].addr, a->b, RP_ADDR_LEN);
+	r->group_tags[r->ngroups++] = rp_tag(r->key.k0, r->key.k1, a->b);
+	return 0;
+}
+
+/*
+ * opts.broadcast: the targets many hosts may answer, for the BPF programs.
+ * Multicast targets are found by walking the set (one a broadcast run is
+ * small); subnet broadcast addresses by looking each up.
+ */
+static int run_setup_groups(struct run *r)
+{
+	struct ringping_addr a, bc[RP_GROUPS_MAX];
+	int nbc, i, err = 0;
+	__u64 idx;
+
+	if (!r->o->broadcast)
+		return 0;
+	nbc = run_local_broadcasts(bc, RP_GROUPS_MAX);
+	for (i = 0; i < nbc && !err; i++)
+		if (!targets_index(r->t, &bc[i], &idx))
+			err = run_add_group(r, &bc[i]);
+	for (idx = 0; idx < r->ntargets && !err; idx++) {
+		targets_addr(r->t, idx, &a);
+		if (addr_is_group(&a))
+			err = run_add_group(r, &a);
+	}
+	return err;
+}
+
 static int run_setup_bpf(struct run *r)
 {
 	const struct ringping_opts *o = r->o;
@@ -143,8 +211,13 @@ static int run_setup_bpf(struct run *r)
 		.trace_proto = !r->trace ? 0 : o->trace_proto == RINGPING_TRACE_UDP ? IPPROTO_UDP
 					 : o->trace_proto == RINGPING_TRACE_TCP ? IPPROTO_TCP : 0,
 		.trace_port = o->trace_port,
+		.group_tags = r->group_tags, .groups = r->groups, .ngroups = r->ngroups,
 	};
+	int err = run_setup_groups(r);
 
+	if (err)
+		return err;
+	lc.ngroups = r->ngroups;
 	return rx_open(&r->rx, &lc, &r->key, run_quote_seq, run_on_record, r);
 }
 
@@ -270,6 +343,7 @@ static int run_tx_cfgs(struct run *r)
 				 .scope_id = r->t->scope_id, .pkt_len = 8 + o->size };
 	r->tc.dgram = r->dgram;
 	r->tc.pmtu = o->pmtu;
+	r->tc.broadcast = o->broadcast;
 	r->tc.no_bpf = r->no_bpf[0] ? r->no_bpf : NULL;
 	r->tc6 = r->tc; /* the same settings, but for the family and its source */
 	r->tc6.family = AF_INET6;

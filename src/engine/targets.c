@@ -77,7 +77,7 @@ static int targets_check_size(struct targets *t, const char *tok, const struct r
 	return targets_bad(t, tok, why);
 }
 
-/* "fe80::1%eth0": the zone names the interface of a link-local target; one per run. */
+/* "fe80::1%eth0", "ff02::1%eth0": the zone names the interface of a link-local target; one per run. */
 static int targets_zone(struct targets *t, const char *tok, char *s)
 {
 	char *pct = strchr(s, '%');
@@ -91,8 +91,9 @@ static int targets_zone(struct targets *t, const char *tok, char *s)
 	*pct = '\0';
 	/* The address before a zone (the first of a range or block) must be link-local IPv6. */
 	snprintf(addr, sizeof(addr), "%.*s", (int)strcspn(s, "/-"), s);
-	if (addr_parse(addr, &a) || addr_is_v4(&a) || a.b[0] != 0xfe || (a.b[1] & 0xc0) != 0x80)
-		return targets_bad(t, tok, "a zone ('%IFACE') belongs to link-local IPv6 addresses only");
+	if (addr_parse(addr, &a) || !addr_is_scoped(&a))
+		return targets_bad(t, tok, "a zone ('%IFACE') belongs to link-local IPv6 addresses "
+				   "(fe80::/10, ff02::/16) only");
 	idx = if_nametoindex(pct + 1);
 	if (!idx)
 		return targets_bad(t, tok, "no such interface after '%'");

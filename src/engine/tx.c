@@ -136,6 +136,8 @@ static int tx_ip_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 		err = err ?: tx_setsockopt(tx->fd, IPPROTO_IP, IP_TOS, cfg->tos, "IP_TOS");
 	if (cfg->pmtu)
 		err = err ?: tx_setsockopt(tx->fd, IPPROTO_IP, IP_MTU_DISCOVER, tx_pmtudisc(cfg), "IP_MTU_DISCOVER");
+	if (cfg->broadcast)
+		err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_BROADCAST, 1, "SO_BROADCAST");
 	return err;
 }
 
@@ -488,8 +490,8 @@ __u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct ringping_addr *dst, _
 
 		s6->sin6_family = AF_INET6;
 		memcpy(&s6->sin6_addr, dst->b, 16);
-		/* fe80::/10 needs its zone; other scopes ignore it. */
-		s6->sin6_scope_id = (dst->b[0] == 0xfe && (dst->b[1] & 0xc0) == 0x80) ? b->scope_id : 0;
+		/* fe80::/10 and ff02::/16 need their zone; other scopes ignore it. */
+		s6->sin6_scope_id = addr_is_scoped(dst) ? b->scope_id : 0;
 		b->msgs[i].msg_hdr.msg_namelen = sizeof(*s6);
 		return p;
 	}

@@ -51,6 +51,7 @@ struct tx_cfg {
 	int proto;		     /* raw sockets: 0 (ICMP), or a trace's IPPROTO_UDP / IPPROTO_TCP */
 	const char *no_bpf;	     /* dgram chosen for want of these capabilities (for messages) */
 	enum ringping_pmtu pmtu;     /* path MTU discovery; 0: the kernel's default */
+	bool broadcast;		     /* IPv4: SO_BROADCAST (broadcast targets) */
 };
 
 #define TX_FRAME_HDR 34  /* Ethernet (14) + IPv4 (20) in front of each packet-path probe */

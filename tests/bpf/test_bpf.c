@@ -439,6 +439,41 @@ static void test_reply_from_other_address(void **state)
 	assert_counts(0, 0, 1, 0);
 }
 
+/*
+ * A broadcast target (rp_groups): a reply from another host whose tag names
+ * it is its answer, credited to the target with the sender in from; its
+ * payload must still be the one sent to the target. Not listed: not ours.
+ */
+static void test_group_reply(void **state)
+{
+	struct ringping_addr g;
+	struct rp_group v;
+	__u32 tag, bcast = 0xc61303ff, host = 0xc613030b;
+	struct frame f;
+
+	addr4(&g, bcast);
+	memcpy(v.addr, g.b, 16);
+	tag = rp_tag(key.k0, key.k1, g.b);
+	reply_frame(&f, bcast, 7, 0, 0);
+	memcpy(f.b + 14 + 12, &(__u32){ htonl(host) }, 4); /* from a host of the segment */
+	fix_ip_csum(f.b + 14);
+	assert_int_equal(run(SOCK, &f), 0); /* no group listed yet */
+	assert_int_equal(fx.nrecs, 0);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(fx.skel->maps.rp_groups), &tag, &v, 0), 0);
+	assert_int_equal(run(XDP, &f), XDP_DROP);
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_int_equal(fx.nrecs, 2);
+	assert_memory_equal(fx.recs[0].target, g.b, 16);
+	assert_int_equal(fx.recs[0].from[15], 0x0b);
+	assert_int_equal(fx.recs[0].seq, 7);
+	f.b[14 + 20 + 8 + 15] ^= 0xff; /* the cookie's last byte, the sum made right again */
+	fix_icmp_csum(f.b + 14 + 20, f.len - 14 - 20);
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_int_equal(fx.nrecs, 2);
+	assert_int_equal(counters().forged, 1);
+	assert_int_equal(bpf_map_delete_elem(bpf_map__fd(fx.skel->maps.rp_groups), &tag), 0);
+}
+
 static void test_reply_bad_checksum(void **state)
 {
 	struct frame f;
@@ -899,6 +934,7 @@ static int group_setup(void **state)
 	fx.skel->rodata->rp_trace = fx_trace;
 	fx.skel->rodata->rp_trace_proto = (__u8)fx_proto;
 	fx.skel->rodata->rp_trace_port = fx_port;
+	fx.skel->rodata->rp_has_groups = !fx_trace;
 	/* As the loader does: what the kernel lacks decides the clock and the XDP copy. */
 	fx.skel->rodata->rp_clock_mono =
 		libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_ktime_get_tai_ns, NULL) != 1;
@@ -1415,6 +1451,7 @@ int main(void)
 		cmocka_unit_test_setup(test_reply_with_options_and_vlans, setup),
 		cmocka_unit_test_setup(test_other_process_reply, setup),
 		cmocka_unit_test_setup(test_reply_from_other_address, setup),
+		cmocka_unit_test_setup(test_group_reply, setup),
 		cmocka_unit_test_setup(test_reply_bad_checksum, setup),
 		cmocka_unit_test_setup(test_forged_payload_rejected_in_bpf, setup),
 		cmocka_unit_test_setup(test_tag_only_reply_rejected, setup),

@@ -23,6 +23,7 @@ cleanup() {
 	wait 2>/dev/null
 	"$LAB" down
 	"$top/tools/tracelab.sh" down
+	"$top/tools/bcastlab.sh" down
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -1766,13 +1767,15 @@ ping_impair() {
 
 # ping_case IMPAIR ARGS...: iputils ping, then ringping ping (with $PING_EXTRA),
 # the same arguments against the same lab host: exit codes and output lines the same.
+# PING_NS: the lab namespace both run in (default rp-probe); PING_SORT: lines compared
+# as sets, the last probe's responder masked (broadcast: who answers first varies).
 ping_case() {
-	local imp=$1 a=$TMP/ping.want b=$TMP/ping.got ca cb
+	local imp=$1 a=$TMP/ping.want b=$TMP/ping.got ca cb ns=${PING_NS:-rp-probe}
 	shift
 	ping_impair "$imp"
-	timeout -s KILL 30 ip netns exec rp-probe ping "$@" >"$a" 2>"$a.err"; ca=$?
+	timeout -s KILL 30 ip netns exec "$ns" ping "$@" >"$a" 2>"$a.err"; ca=$?
 	ping_impair "$imp"
-	rp ping $PING_EXTRA "$@" >"$b" 2>"$b.err"; cb=$?
+	timeout -s KILL 60 ip netns exec "$ns" "$RP" ping $PING_EXTRA "$@" >"$b" 2>"$b.err"; cb=$?
 	"$LAB" impair off
 	expect_eq "ping $*: exit code" $cb $ca
 	# Diagnostics name their program and say it their own way: both or neither.
@@ -1781,6 +1784,11 @@ ping_case() {
 	# Files, not <(...): an emulated guest may have no /dev/fd.
 	ping_norm <"$a" >"$a.norm"
 	ping_norm <"$b" >"$b.norm"
+	if [ -n "${PING_SORT:-}" ]; then
+		sed -Ei "s/^(64 bytes from )[^ ]+(: icmp_seq=$PING_SORT )/\1R\2/" "$a.norm" "$b.norm"
+		sort -o "$a.norm" "$a.norm"
+		sort -o "$b.norm" "$b.norm"
+	fi
 	if ! diff "$a.norm" "$b.norm" >"$TMP/ping.diff"; then
 		fail "ping $*: lines differ from iputils' (< iputils, > ringping):"
 		sed 's/^/    /' "$TMP/ping.diff"
@@ -1829,6 +1837,47 @@ ping_cases() {
 test_ping_matches_iputils() {
 	PING_EXTRA= ping_cases
 	PING_EXTRA="--xdp rp-p0" ping_cases
+}
+
+# Broadcast and multicast on a segment of three hosts (tools/bcastlab.sh): every
+# responder listed as iputils lists it (the order they answer in aside), in socket
+# and XDP modes; without -b, ping's refusal of a broadcast destination.
+test_ping_broadcast_matches_iputils() {
+	local x
+	"$top/tools/bcastlab.sh" up || { fail "broadcast lab not up"; return; }
+	for x in "" "--xdp rb-p0"; do
+		PING_NS=rb-probe PING_EXTRA=$x PING_SORT=2 ping_case - -b -c 2 -i 0.5 198.18.77.255
+		PING_NS=rb-probe PING_EXTRA=$x PING_SORT=2 ping_case - -c 2 -i 0.5 ff02::1%rb-p0
+		PING_NS=rb-probe PING_EXTRA=$x ping_case - -c 1 198.18.77.255
+	done
+	# Every responder, each once per probe: three hosts, two probes.
+	timeout -s KILL 30 ip netns exec rb-probe "$RP" ping -b -c 3 -i 0.5 198.18.77.255 >"$TMP/bc" 2>/dev/null
+	for x in 11 12 13; do
+		expect_eq "198.18.77.$x answered probe 1" "$(grep -c "from 198.18.77.$x: icmp_seq=1 " "$TMP/bc")" 1
+	done
+	grep -q "^3 packets transmitted, 3 received, +[4-6] duplicates" "$TMP/bc" ||
+		fail "broadcast statistics: $(grep transmitted "$TMP/bc")"
+}
+
+# A sweep's --broadcast: each responder a record of its own (NDJSON "responder"),
+# checked by the payload; IPv4 broadcast and IPv6 multicast, socket and XDP modes.
+test_sweep_broadcast_lists_responders() {
+	local out=$TMP/bsweep.ndjson x
+	"$top/tools/bcastlab.sh" up || { fail "broadcast lab not up"; return; }
+	for x in "" "--xdp rb-p0"; do
+		timeout -s KILL 60 ip netns exec rb-probe "$RP" --broadcast -c 2 -p 500 --per-probe \
+			--format ndjson $x 198.18.77.255 ff02::1%rb-p0 >"$out" 2>/dev/null
+		expect_eq "$x: exit" $? 0
+		expect_eq "$x: IPv4 responders" "$(grep '"host":"198.18.77.255"' "$out" |
+			grep -oE '"from":"198.18.77.1[123]"' | sort -u | wc -l)" 3
+		expect_eq "$x: IPv4 answers" "$(grep '"host":"198.18.77.255"' "$out" | grep -c '"from":')" 6
+		expect_eq "$x: IPv6 responders" "$(grep '"host":"ff02::1"' "$out" |
+			grep -oE '"from":"fe80::[0-9a-f:]+"' | sort -u | wc -l)" 3
+		expect_eq "$x: duplicates" "$(num duplicates "$out")" 8
+		expect_eq "$x: invalid" "$(num invalid "$out")" 0
+	done
+	timeout -s KILL 30 ip netns exec rb-probe "$RP" --broadcast --mode dgram 198.18.77.255 >/dev/null 2>&1
+	expect_eq "--broadcast in dgram mode: exit" $? 3
 }
 
 # ping's deadline ends the run at -w whatever is in flight; ping's exit codes.

@@ -130,6 +130,10 @@ static void test_ping_options(void **s)
 	assert_int_equal(o.pmtu, RINGPING_PMTU_DONT);
 	assert_int_equal(PARSE("ping", "-M", "sometimes", "198.19.0.1"), CLI_BAD);
 	assert_string_equal(err, "bad value 'sometimes' for -M: expected do, want, dont or probe");
+	assert_int_equal(PARSE("ping", "-b", "198.18.77.255"), CLI_RUN);
+	assert_true(o.broadcast);
+	assert_int_equal(PARSE("--broadcast", "198.18.77.255"), CLI_RUN);
+	assert_true(o.broadcast);
 	assert_int_equal(PARSE("-M", "198.19.0.1"), CLI_RUN); /* a sweep's -M is fping's: DF, no argument */
 	assert_int_equal(o.pmtu, RINGPING_PMTU_DO);
 	assert_int_equal(o.ntargets, 1);

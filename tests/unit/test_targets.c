@@ -238,8 +238,10 @@ static void test_ipv6_family_and_zone(void **s)
 	assert_int_equal(targets_add(&t, "fe80::2%nosuchif0", false), -EINVAL);
 	/* A zone only on link-local IPv6: not on IPv4, not on global IPv6. */
 	assert_int_equal(targets_add(&t, "198.19.0.1%lo", false), -EINVAL);
-	assert_non_null(strstr(t.err, "link-local IPv6 addresses only"));
+	assert_non_null(strstr(t.err, "link-local IPv6 addresses (fe80::/10, ff02::/16) only"));
 	assert_int_equal(targets_add(&t, "2001:db8::1%lo", false), -EINVAL);
+	assert_int_equal(targets_add(&t, "ff05::1%lo", false), -EINVAL); /* site-local multicast */
+	assert_int_equal(targets_add(&t, "ff02::1%lo", false), 0);	   /* all nodes on the link */
 	assert_int_equal(targets_add(&t, "fe80::1-fe80::5%lo", false), 0);
 	assert_int_equal(targets_add(&t, "2001:db8::/129", false), -EINVAL);
 	assert_non_null(strstr(t.err, "0..128"));

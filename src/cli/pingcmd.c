@@ -86,11 +86,53 @@ static bool ping_scoped(const struct ringping_addr *a)
 		(a->b[0] == 0xff && ((a->b[1] & 0xf) == 1 || (a->b[1] & 0xf) == 2)));
 }
 
+/* a as a socket address of its own family (port 1025, for a UDP connect); its length. */
+static socklen_t ping_sockaddr(const struct ringping_addr *a, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (ringping_addr_family(a) == 4) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(1025);
+		memcpy(&s4->sin_addr, a->b + 12, 4);
+		return sizeof(*s4);
+	}
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(1025);
+	memcpy(&s6->sin6_addr, a->b, 16);
+	return sizeof(*s6);
+}
+
+/*
+ * A UDP socket connected to the destination (bound to iface if given): the
+ * kernel routes it as it would a probe, and nothing is sent. The fd, or
+ * -errno (EACCES: a broadcast address, without SO_BROADCAST).
+ */
+static int ping_connect(const struct ping_ctx *c, const char *iface)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = ping_sockaddr(&c->dst, &ss);
+	int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0), err;
+
+	if (fd < 0)
+		return -errno;
+	if ((iface && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface, (socklen_t)strlen(iface))) ||
+	    connect(fd, (struct sockaddr *)&ss, sl)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
 /* An address as ping shows it: "name (addr)" when names are wanted, kept per address. */
 static const char *ping_addr(struct ping_ctx *c, const struct ringping_addr *a)
 {
 	char num[RINGPING_ADDRSTRLEN], name[NI_MAXHOST];
-	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_storage ss;
 	struct ping_name *n;
 	socklen_t sl;
 	int i;
@@ -107,19 +149,7 @@ static const char *ping_addr(struct ping_ctx *c, const struct ringping_addr *a)
 			 c->zone[0] && ping_scoped(a) ? c->zone : "");
 		return n->text;
 	}
-	if (ringping_addr_family(a) == 4) {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-
-		s4->sin_family = AF_INET;
-		memcpy(&s4->sin_addr, a->b + 12, 4);
-		sl = sizeof(*s4);
-	} else {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-
-		s6->sin6_family = AF_INET6;
-		memcpy(&s6->sin6_addr, a->b, 16);
-		sl = sizeof(*s6);
-	}
+	sl = ping_sockaddr(a, &ss);
 	if (getnameinfo((struct sockaddr *)&ss, sl, name, sizeof(name), NULL, 0, 0))
 		snprintf(name, sizeof(name), "%s", num);
 	snprintf(n->text, sizeof(n->text), "%s (%s)", name, num);
@@ -185,25 +215,14 @@ static void ping_error(struct ping_ctx *c, const struct ringping_probe *p)
 /* The path MTU the kernel knows for the destination (a connected UDP socket's IP_MTU); 0: unknown. */
 static unsigned ping_path_mtu(const struct ping_ctx *c)
 {
-	struct sockaddr_in6 d = { .sin6_family = AF_INET6, .sin6_port = htons(1025) };
-	bool v4 = c->family == 4;
-	int fd, mtu = 0;
+	int fd = ping_connect(c, NULL), mtu = 0;
 	socklen_t l = sizeof(mtu);
 
-	memcpy(&d.sin6_addr, c->dst.b, 16);
-	fd = socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return 0;
-	if (v4) {
-		struct sockaddr_in d4 = { .sin_family = AF_INET, .sin_port = htons(1025) };
-
-		memcpy(&d4.sin_addr, c->dst.b + 12, 4);
-		if (connect(fd, (struct sockaddr *)&d4, sizeof(d4)) || getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &l))
-			mtu = 0;
-	} else if (connect(fd, (struct sockaddr *)&d, sizeof(d)) ||
-		   getsockopt(fd, IPPROTO_IPV6, IPV6_MTU, &mtu, &l)) {
+	if (c->family == 4 ? getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &l)
+			   : getsockopt(fd, IPPROTO_IPV6, IPV6_MTU, &mtu, &l))
 		mtu = 0;
-	}
 	close(fd);
 	return mtu > 0 ? (unsigned)mtu : 0;
 }
@@ -298,14 +317,13 @@ static int ping_resolve(struct ping_ctx *c, const char *token)
  */
 static int ping_groups(struct ping_ctx *c, struct ringping_opts *eo)
 {
-	struct sockaddr_in d = { .sin_family = AF_INET, .sin_port = htons(1025) };
-	int fd, refused;
+	int fd;
+	bool refused;
 
 	c->group = (c->family == 6 && c->dst.b[0] == 0xff) || (c->family == 4 && (c->dst.b[12] & 0xf0) == 0xe0);
 	if (c->family == 4 && !c->group) {
-		memcpy(&d.sin_addr, c->dst.b + 12, 4);
-		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		refused = fd >= 0 && connect(fd, (struct sockaddr *)&d, sizeof(d)) && errno == EACCES;
+		fd = ping_connect(c, NULL);
+		refused = fd == -EACCES;
 		if (fd >= 0)
 			close(fd);
 		if (refused && !c->o->broadcast)
@@ -323,7 +341,7 @@ static int ping_groups(struct ping_ctx *c, struct ringping_opts *eo)
 static void ping_source(const struct ping_ctx *c, char *buf, size_t len)
 {
 	const char *given = c->family == 4 ? c->o->src : c->o->src6;
-	struct sockaddr_in6 d = { .sin6_family = AF_INET6, .sin6_port = htons(1025) }, s;
+	struct sockaddr_storage s;
 	socklen_t sl = sizeof(s);
 	int fd;
 
@@ -332,18 +350,13 @@ static void ping_source(const struct ping_ctx *c, char *buf, size_t len)
 		return;
 	}
 	snprintf(buf, len, "?");
-	memcpy(&d.sin6_addr, c->dst.b, 16);
-	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	/* The source a probe would get: the connected socket's own address. */
+	fd = ping_connect(c, c->o->iface);
 	if (fd < 0)
 		return;
-	/* A UDP connect picks the source a probe would get: nothing is sent. */
-	if (!setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c->o->iface, (socklen_t)strlen(c->o->iface)) &&
-	    !connect(fd, (struct sockaddr *)&d, sizeof(d)) && !getsockname(fd, (struct sockaddr *)&s, &sl)) {
-		struct ringping_addr a;
-
-		memcpy(a.b, &s.sin6_addr, 16);
-		ringping_addr_str(&a, buf, len);
-	}
+	if (getsockname(fd, (struct sockaddr *)&s, &sl) ||
+	    getnameinfo((struct sockaddr *)&s, sl, buf, (socklen_t)len, NULL, 0, NI_NUMERICHOST))
+		snprintf(buf, len, "?");
 	close(fd);
 }
 

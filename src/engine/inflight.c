@@ -200,7 +200,7 @@ enum answer_verdict inflight_answer(struct inflight *f, __u64 seq, const struct 
 }
 
 int inflight_duplicate(const struct inflight *f, __u64 seq, const struct rp_record *r,
-		       struct ringping_probe *out)
+		       struct ringping_probe *out, __u64 *idx)
 {
 	const struct inflight_slot *live = inflight_live((struct inflight *)f, seq);
 	struct inflight_slot s;
@@ -212,6 +212,7 @@ int inflight_duplicate(const struct inflight *f, __u64 seq, const struct rp_reco
 	*out = (struct ringping_probe){ .seq = seq, .status = slot_status(&s), .rtt_ns = -1,
 					.tx_ns = s.tx_ns };
 	slot_fill(&s, out);
+	*idx = s.idx;
 	return 0;
 }
 

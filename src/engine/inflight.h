@@ -81,11 +81,11 @@ void inflight_tx_stamp(struct inflight *f, __u32 key, __u64 tai_ns);
 enum answer_verdict inflight_answer(struct inflight *f, __u64 seq, const struct rp_record *r);
 /*
  * A further answer (ANS_DUPLICATE) to probe seq, as a result of its own: the
- * answer's fields, the first answer's send time. 0, or -ENOENT when the slot
+ * answer's fields, the first answer's send time; *idx its target index. 0, or -ENOENT when the slot
  * is gone or has not been answered yet.
  */
 int inflight_duplicate(const struct inflight *f, __u64 seq, const struct rp_record *r,
-		       struct ringping_probe *out);
+		       struct ringping_probe *out, __u64 *idx);
 /* Free slots from the head whose time is up; force: resolve everything now. */
 void inflight_retire(struct inflight *f, __u64 now_mono, bool force);
 /* Deadline of the oldest live slot, or 0 if none. */

@@ -172,10 +172,11 @@ int run_quote_seq(void *ctx, const struct rp_record *rec, __u64 *seq)
 static void run_duplicate(struct run *r, __u64 seq, const struct rp_record *rec)
 {
 	struct ringping_probe p;
+	__u64 idx;
 
-	if (r->trace || inflight_duplicate(&r->inf, seq, rec, &p))
+	if (r->trace || inflight_duplicate(&r->inf, seq, rec, &p, &idx))
 		return;
-	run_complete(r, r->inf.v[seq & r->inf.mask].idx, &p);
+	run_complete(r, idx, &p);
 	r->o->on_duplicate(r->o->duplicate_ctx, &p);
 }
 

@@ -61,24 +61,25 @@ static void test_duplicate_as_its_own_result(void **s)
 {
 	struct rp_record r = rec(RP_KIND_REPLY, 0, 5000), d = rec(RP_KIND_REPLY, 0, 7000);
 	struct ringping_probe p;
+	__u64 idx;
 
 	inflight_push(&f, 3, 42, 0, 1000);
-	assert_int_equal(inflight_duplicate(&f, 3, &r, &p), -ENOENT); /* not answered yet */
+	assert_int_equal(inflight_duplicate(&f, 3, &r, &p, &idx), -ENOENT); /* not answered yet */
 	inflight_tx_stamp(&f, 3, 2000);
 	assert_int_equal(inflight_answer(&f, 3, &r), ANS_OK);
 	d.ttl = 60;
 	d.from[15] = 10;
 	assert_int_equal(inflight_answer(&f, 3, &d), ANS_DUPLICATE);
-	assert_int_equal(inflight_duplicate(&f, 3, &d, &p), 0);
+	assert_int_equal(inflight_duplicate(&f, 3, &d, &p, &idx), 0);
 	assert_int_equal(p.seq, 3);
 	assert_int_equal(p.status, RINGPING_ALIVE);
 	assert_int_equal(p.rtt_ns, 5000);
 	assert_int_equal(p.ttl, 60);
 	assert_int_equal(p.from.b[15], 10);
 	assert_int_equal(ngot, 1); /* the probe itself resolved once */
-	assert_int_equal(inflight_duplicate(&f, 4, &d, &p), -ENOENT); /* no such probe */
+	assert_int_equal(inflight_duplicate(&f, 4, &d, &p, &idx), -ENOENT); /* no such probe */
 	inflight_retire(&f, 200 * MS, false);
-	assert_int_equal(inflight_duplicate(&f, 3, &d, &p), -ENOENT); /* its slot is gone */
+	assert_int_equal(inflight_duplicate(&f, 3, &d, &p, &idx), -ENOENT); /* its slot is gone */
 }
 
 static void test_reply_waits_for_stamp(void **s)

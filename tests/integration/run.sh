@@ -973,8 +973,16 @@ test_xdp_fragmented_replies() {
 		ip -n rp-probe route flush cache
 		ip -n rp-probe -6 route flush cache
 		rp -c 3 -p 200 -b 1400 --per-probe --format ndjson $rx 198.18.200.1 2001:db8:200::1 >"$out" 2>/dev/null
-		expect_eq "$rx, split on the way: replied" "$(num replied "$out")" 4
-		expect_eq "$rx, split on the way: MTU errors" "$(grep -c '"status":"unreachable"' "$out")" 2
+		# Every probe a reply or the router's MTU error; each family's first probe
+		# the error, and at least one reply per family (before the fix: none). A
+		# slow guest may send a second probe before the first's error has taught
+		# the kernel the MTU (6.12 under emulation did once): that one is an error too.
+		expect_eq "$rx, split on the way: replies and MTU errors" \
+			$(($(num replied "$out") + $(grep -c '"status":"unreachable"' "$out"))) 6
+		expect_eq "$rx, split on the way: first probes' errors" \
+			"$(grep '"round":0,' "$out" | grep -c '"status":"unreachable"')" 2
+		grep -q '"host":"198.18.200.1".*"status":"alive"' "$out" || fail "$rx, split on the way: no IPv4 reply"
+		grep -q '"host":"2001:db8:200::1".*"status":"alive"' "$out" || fail "$rx, split on the way: no IPv6 reply"
 		expect_eq "$rx, split on the way: duplicates" "$(num duplicates "$out")" 0
 	done
 	ip -n rp-probe route flush cache

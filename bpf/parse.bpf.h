@@ -66,6 +66,8 @@ static __always_inline __u32 rp_off(__u32 off)
 #define RP_ICMP_ECHO 8
 #define RP_ICMP_TIME_EXCEEDED 11
 #define RP_ICMP_PARAMETERPROB 12
+#define RP_ICMP_TIMESTAMP 13
+#define RP_ICMP_TIMESTAMPREPLY 14
 
 const volatile __u64 rp_key0 = 0;
 const volatile __u64 rp_key1 = 0;
@@ -73,6 +75,8 @@ const volatile __u8 rp_trace = 0; /* probes of a trace (rp_tag_ok) */
 /* A trace's transport: 0 (ICMP echo), RP_IPPROTO_UDP or RP_IPPROTO_TCP; and its destination port. */
 const volatile __u8 rp_trace_proto = 0;
 const volatile __u16 rp_trace_port = 0;
+/* What the probes are: RP_PROBE_ECHO, or RP_PROBE_TSTAMP (IPv4 timestamp requests, ringping_abi.h). */
+const volatile __u8 rp_probe = RP_PROBE_ECHO;
 
 /*
  * A reply whose tag is not its sender's may answer a broadcast or multicast
@@ -250,6 +254,26 @@ static __noinline bool rp_l4_ok(struct rp_record *r, __u32 ours, __u32 theirs, _
 	if (ours != RP_TRACE_SPORT(h))
 		return false;
 	return rp_trace_proto != RP_IPPROTO_TCP || seq32 == RP_TRACE_TCPSEQ(h, seq32 & 0xffff);
+}
+
+/*
+ * A timestamp request or reply at icmp (RP_TS_LEN bytes there): its
+ * originate names the probe, its id+seq must be that probe's tag for
+ * r->target. Out of line for the same reason as rp_addr_hash.
+ */
+static __noinline bool rp_ts_ok(const __u8 *b, __u32 icmp, struct rp_record *r)
+{
+	__u32 orig = rp_rd32(b, icmp + 8), tag = rp_rd32(b, icmp + 4);
+
+	r->qseq = (__u16)tag;
+	if (!(orig & ~RP_TS_SEQ_MASK))
+		return false; /* a standard originate: somebody else's request */
+	r->seq = orig & RP_TS_SEQ_MASK;
+	if (tag != (__u32)rp_addr_hash(r->target, r->seq, 4))
+		return false;
+	r->cookie = tag;
+	r->flags |= RP_REC_F_TSTAMP | RP_REC_F_PAYLOAD;
+	return true;
 }
 
 /* The quoted probe at off (8 bytes there): one of ours to r->target? */
@@ -447,8 +471,14 @@ static __always_inline int rp_parse_error(const __u8 *b, __u32 n, __u32 l3, __u3
 	if (len < 8 + qhl + 8 || qicmp + 8 > n)
 		return RP_V_MALFORMED;
 	rp_addr4(r->target, b, q + 16);
-	if (!rp_quote_ok(b, qicmp, RP_ICMP_ECHO, r))
+	if (rp_probe == RP_PROBE_TSTAMP) {
+		/* Its originate names the probe: a quote of only 8 bytes cannot be checked. */
+		if (b[RP_OFF(qicmp)] != RP_ICMP_TIMESTAMP || len < 8 + qhl + 12 || qicmp + 12 > n ||
+		    !rp_ts_ok(b, qicmp, r))
+			return RP_V_NOT_OURS;
+	} else if (!rp_quote_ok(b, qicmp, RP_ICMP_ECHO, r)) {
 		return RP_V_NOT_OURS;
+	}
 	if (!rp_icmp_csum(b, n, icmp, len, r))
 		return RP_V_MALFORMED;
 	rp_addr4(r->from, b, l3 + 12);
@@ -459,7 +489,31 @@ static __always_inline int rp_parse_error(const __u8 *b, __u32 n, __u32 l3, __u3
 		r->info = rp_rd16(b, icmp + 6);
 	else if (r->icmp_type == RP_ICMP_PARAMETERPROB)
 		r->info = b[RP_OFF(icmp + 4)];
+	if (rp_probe == RP_PROBE_TSTAMP)
+		return RP_V_ERROR;
 	return rp_quote_verdict(b, n, qicmp + 8, len - 8 - qhl - 8, r);
+}
+
+/*
+ * A timestamp reply (RFC 792: 20 bytes) from the probed address, naming one
+ * of our requests to it; its three times go to the record.
+ */
+static __always_inline int rp_parse_tsreply(const __u8 *b, __u32 n, __u32 l3, __u32 icmp,
+					    __u32 len, struct rp_record *r)
+{
+	if (len < RP_TS_LEN || icmp + RP_TS_LEN > n)
+		return RP_V_MALFORMED;
+	rp_addr4(r->target, b, l3 + 12);
+	__builtin_memcpy(r->from, r->target, RP_ADDR_LEN);
+	if (!rp_ts_ok(b, icmp, r))
+		return RP_V_NOT_OURS;
+	if (!rp_icmp_csum(b, n, icmp, len, r))
+		return RP_V_MALFORMED;
+	r->kind = RP_KIND_REPLY;
+	r->ts.orig = rp_rd32(b, icmp + 8);
+	r->ts.recv = rp_rd32(b, icmp + 12);
+	r->ts.xmit = rp_rd32(b, icmp + 16);
+	return RP_V_REPLY;
 }
 
 /* frags (XDP, a constant): note first fragments of echo replies (RP_V_FRAG). */
@@ -504,7 +558,13 @@ static __always_inline int rp_parse_ipv4(const __u8 *b, __u32 n, __u32 pkt_len, 
 	r->icmp_code = b[RP_OFF(icmp + 1)];
 	switch (r->icmp_type) {
 	case RP_ICMP_ECHOREPLY:
+		if (rp_probe != RP_PROBE_ECHO)
+			return RP_V_NOT_OURS;
 		return rp_parse_reply(b, n, l3, icmp, len, r, frags);
+	case RP_ICMP_TIMESTAMPREPLY:
+		if (rp_probe != RP_PROBE_TSTAMP)
+			return RP_V_NOT_OURS;
+		return rp_parse_tsreply(b, n, l3, icmp, len, r);
 	case RP_ICMP_DEST_UNREACH:
 	case RP_ICMP_TIME_EXCEEDED:
 	case RP_ICMP_PARAMETERPROB:

@@ -100,6 +100,17 @@ struct ringping_probe {
 	__u8 quoted_ttl;	/* ICMP errors: the TTL / hop limit in the quoted header of the probe */
 	__u8 mpls_count;	/* MPLS label stack entries the error carried (RFC 4950), at most 4 */
 	__u32 mpls[RINGPING_MPLS_MAX]; /* each as sent: label << 12 | TC << 9 | S << 8 | TTL */
+	/*
+	 * A timestamp probe's reply (opts.probe): the remote's receive and
+	 * transmit times as it sent them (ms since midnight UT; the high bit set
+	 * means "not standard"), our send time in that unit from the kernel's
+	 * TX stamp (the request's originate field carries the probe's name,
+	 * README), and the remote clock's offset from ours that they imply:
+	 * offset_valid only when both remote times are standard.
+	 */
+	bool has_tstamp, offset_valid;
+	__u32 ts_originate, ts_receive, ts_transmit;
+	__s64 clock_offset_ns;
 };
 
 /* Errors of one ICMP type and code from one router. */
@@ -191,6 +202,12 @@ enum ringping_mode { RINGPING_MODE_AUTO, RINGPING_MODE_BPF, RINGPING_MODE_DGRAM 
 enum ringping_pmtu {
 	RINGPING_PMTU_DEFAULT, RINGPING_PMTU_DONT, RINGPING_PMTU_WANT, RINGPING_PMTU_DO, RINGPING_PMTU_PROBE,
 };
+/*
+ * What a sweep's or ping's probes are (opts.probe): echo requests, or ICMP
+ * timestamp requests (RFC 792 type 13, IPv4 only: ICMPv6 has none; BPF mode,
+ * as datagram sockets send echo requests only; not for traces or broadcast).
+ */
+enum ringping_probe_type { RINGPING_PROBE_ECHO, RINGPING_PROBE_TIMESTAMP };
 /* What a trace's probes are (opts.trace_proto). */
 enum ringping_trace_proto { RINGPING_TRACE_ICMP, RINGPING_TRACE_UDP, RINGPING_TRACE_TCP };
 
@@ -293,6 +310,7 @@ struct ringping_opts {
 	 * sender in from). At most 64 such targets; BPF mode, the raw send path.
 	 */
 	bool broadcast;
+	enum ringping_probe_type probe;	/* 0: echo requests */
 };
 
 /* A trace's limits: its probes carry TTL and flow in 6 bits each. */

@@ -28,6 +28,9 @@ enum rp_rec_flags {
 	RP_REC_F_RX_USER = 1 << 2,	  /* datagram path: no kernel RX stamp, a userspace one */
 	RP_REC_F_TCP = 1 << 3,		  /* a TCP trace's answer from its destination: SYN-ACK or
 					   * RST (flags in info), named by its acknowledgment */
+	RP_REC_F_TSTAMP = 1 << 4,	  /* an ICMP timestamp probe's answer: seq holds its 31 bits
+					   * (RP_TS_ORIG), cookie the request's id+seq, a reply's ts
+					   * the remote's times */
 };
 
 /* MPLS label stack entries kept from an ICMP error's extension (RFC 4950). */
@@ -55,7 +58,12 @@ struct rp_record {
 	__u8 qttl;		   /* ICMP errors: the TTL / hop limit of the quoted IP header */
 	__u8 nlabels;		   /* MPLS label stack entries the error carried (RFC 4950) */
 	__u16 pad1;
-	__u32 mpls[RP_MPLS_MAX];   /* those entries: label 20 bits, TC 3, S 1, TTL 8 */
+	union {
+		__u32 mpls[RP_MPLS_MAX]; /* those entries: label 20 bits, TC 3, S 1, TTL 8 */
+		struct {
+			__u32 orig, recv, xmit; /* a timestamp reply's three fields, host order */
+		} ts;
+	};
 };
 
 /*
@@ -84,6 +92,21 @@ struct rp_payload {
 };
 
 #define RP_PAYLOAD_LEN 16
+
+/*
+ * ICMP timestamp probes (rp_probe = RP_PROBE_TSTAMP; IPv4 only, ICMPv6 has no
+ * timestamp): a 20-byte request whose originate field holds RP_TS_ORIG(seq),
+ * the probe's sequence number's low 31 bits with the high bit that RFC 792
+ * asks of a value that is not milliseconds since midnight UT, and whose
+ * id+seq is rp_tstamp_tag(key, target, those 31 bits). The remote copies
+ * originate into its reply, so reply and quoting error both name the probe.
+ * Our send time comes from the kernel's TX stamp, not from that field.
+ */
+#define RP_PROBE_ECHO 0
+#define RP_PROBE_TSTAMP 1
+#define RP_TS_LEN 20
+#define RP_TS_SEQ_MASK 0x7fffffffU
+#define RP_TS_ORIG(seq) ((__u32)(0x80000000U | ((__u32)(seq) & RP_TS_SEQ_MASK)))
 
 /*
  * Broadcast and multicast targets (many hosts answer one probe, each from its

@@ -15,6 +15,9 @@
  *          the sequence field names the probe (RP_TRACE_SEQ in ringping_abi.h);
  *          a UDP or TCP trace takes its ports and TCP sequence numbers from
  *          the whole 64 bits (RP_TRACE_SPORT, RP_TRACE_TCPSEQ).
+ * tstamp = low 32 bits of H(k, addr, seq31, 4): an ICMP timestamp request's
+ *          id+seq, whose originate field carries seq31 (RP_TS_ORIG): a
+ *          timestamp message has no room for a payload, so this is its cookie.
  */
 #ifndef RP_HASH_H
 #define RP_HASH_H
@@ -89,6 +92,11 @@ static inline __attribute__((always_inline)) __u64 rp_trace_hash(__u64 k0, __u64
 static inline __attribute__((always_inline)) __u16 rp_trace_id(__u64 k0, __u64 k1, const __u8 *addr16, __u32 flow)
 {
 	return (__u16)rp_trace_hash(k0, k1, addr16, flow);
+}
+
+static inline __attribute__((always_inline)) __u32 rp_tstamp_tag(__u64 k0, __u64 k1, const __u8 *addr16, __u32 seq31)
+{
+	return (__u32)rp_siphash4(k0, k1, rp_addr_word(addr16), rp_addr_word(addr16 + 8), seq31, 4);
 }
 
 #endif /* RP_HASH_H */

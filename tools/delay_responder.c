@@ -9,7 +9,14 @@
  * through a raw ICMPv6 socket (the kernel sums it) with the source in
  * IPV6_PKTINFO, which IPV6_FREEBIND lets name an AnyIP address.
  *
- * Usage: delay_responder -d MS [-t SECONDS] [-n MAX_REPLIES] PREFIX
+ * With -T MS (IPv4) it is the lab's host with a wrong clock instead: it
+ * answers ICMP timestamp requests (RFC 792) as if its clock ran MS
+ * milliseconds ahead (negative: behind), its times truncated to whole
+ * milliseconds as Linux's are. The namespace's kernel answers them too, so
+ * the replies carry SO_MARK DR_TS_MARK, for a firewall rule that drops every
+ * other timestamp reply (the integration test installs it).
+ *
+ * Usage: delay_responder -d MS [-T MS] [-t SECONDS] [-n MAX_REPLIES] PREFIX
  * PREFIX: IPv4 a.b.c.d/len, or IPv6 x::/len.
  * Bounded: it exits after SECONDS (default 30) or MAX_REPLIES (default 1e6).
  */
@@ -29,9 +36,11 @@
 
 #define DR_QUEUE 65536 /* pending replies; beyond this a request is dropped (and counted) */
 #define DR_PKT 1500
+#define DR_TS_MARK 0x7473 /* "ts": the mark of this tool's timestamp replies */
+#define DR_DAY_MS 86400000ULL
 
 struct dr_pending {
-	uint64_t due_ns;
+	uint64_t due_ns, rx_ns;
 	uint8_t src[16], dst[16]; /* of the request, network order (IPv4: the first 4) */
 	uint16_t len;
 	uint8_t icmp[DR_PKT];
@@ -42,6 +51,8 @@ struct dr {
 	uint8_t net[16];
 	int plen;
 	uint64_t delay_ns;
+	int64_t ts_off_ns; /* -T: the clock it answers timestamps with, ahead of the real one */
+	int tstamp;	   /* -T given: timestamp requests, not echo requests */
 	int rx, tx;
 	struct dr_pending *q;
 	uint32_t head, tail;
@@ -80,6 +91,7 @@ static void dr_queue(struct dr *d, const uint8_t *src, const uint8_t *dst, int a
 	}
 	e = &d->q[d->tail++ % DR_QUEUE];
 	e->due_ns = rx + d->delay_ns;
+	e->rx_ns = rx;
 	memcpy(e->src, src, alen);
 	memcpy(e->dst, dst, alen);
 	e->len = (uint16_t)len;
@@ -94,8 +106,43 @@ static void dr_take4(struct dr *d, const uint8_t *p, ssize_t n, uint64_t rx)
 	if (n < 20 || (p[0] >> 4) != 4 || p[9] != 1)
 		return;
 	hl = (p[0] & 0xf) * 4;
-	if (n >= hl + 8 && p[hl] == 8)
+	if (!d->tstamp && n >= hl + 8 && p[hl] == 8)
 		dr_queue(d, p + 12, p + 16, 4, p + hl, (size_t)(n - hl), rx);
+	if (d->tstamp && n >= hl + 20 && p[hl] == 13)
+		dr_queue(d, p + 12, p + 16, 4, p + hl, 20, rx);
+}
+
+static uint16_t dr_csum(const uint8_t *b, size_t len)
+{
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* ms since midnight UT of a CLOCK_REALTIME time on the skewed clock, big-endian at p. */
+static void dr_put_ms(const struct dr *d, uint8_t *p, uint64_t real_ns)
+{
+	uint64_t ms = (uint64_t)((int64_t)real_ns + d->ts_off_ns) / 1000000ULL % DR_DAY_MS;
+
+	p[0] = (uint8_t)(ms >> 24), p[1] = (uint8_t)(ms >> 16), p[2] = (uint8_t)(ms >> 8), p[3] = (uint8_t)ms;
+}
+
+/* A timestamp reply: originate as it came, receive and transmit on the skewed clock. */
+static void dr_tsreply(const struct dr *d, struct dr_pending *e)
+{
+	uint16_t c;
+
+	e->icmp[0] = 14;
+	e->icmp[2] = e->icmp[3] = 0;
+	dr_put_ms(d, e->icmp + 12, e->rx_ns);
+	dr_put_ms(d, e->icmp + 16, now_ns());
+	c = dr_csum(e->icmp, 20);
+	e->icmp[2] = (uint8_t)(c >> 8), e->icmp[3] = (uint8_t)c;
 }
 
 static void dr_reply4(struct dr *d, struct dr_pending *e)
@@ -110,6 +157,13 @@ static void dr_reply4(struct dr *d, struct dr_pending *e)
 	pkt[8] = 64, pkt[9] = 1;
 	memcpy(pkt + 12, e->dst, 4); /* from the probed address; the kernel fills id and checksum */
 	memcpy(pkt + 16, e->src, 4);
+	if (d->tstamp) {
+		dr_tsreply(d, e);
+		memcpy(pkt + 20, e->icmp, e->len);
+		if (sendto(d->tx, pkt, 20 + e->len, 0, (struct sockaddr *)&to, sizeof(to)) > 0)
+			d->answered++;
+		return;
+	}
 	memcpy(pkt + 20, e->icmp, e->len);
 	pkt[20] = 0; /* echo reply: the checksum word loses 0x0800 (RFC 1624) */
 	sum = (uint32_t)(uint16_t)~((pkt[22] << 8) | pkt[23]) + (uint16_t)~0x0800;
@@ -198,9 +252,11 @@ static int dr_args(int argc, char **argv, struct dr *d, int *secs, uint64_t *max
 	char *slash;
 	int c;
 
-	while ((c = getopt(argc, argv, "d:t:n:")) != -1) {
+	while ((c = getopt(argc, argv, "d:T:t:n:")) != -1) {
 		if (c == 'd')
 			d->delay_ns = (uint64_t)atoi(optarg) * 1000000ULL;
+		else if (c == 'T')
+			d->tstamp = 1, d->ts_off_ns = (int64_t)atoi(optarg) * 1000000LL;
 		else if (c == 't')
 			*secs = atoi(optarg);
 		else if (c == 'n')
@@ -214,7 +270,7 @@ static int dr_args(int argc, char **argv, struct dr *d, int *secs, uint64_t *max
 	d->plen = atoi(slash + 1);
 	d->family = strchr(argv[optind], ':') ? AF_INET6 : AF_INET;
 	if (inet_pton(d->family, argv[optind], d->net) != 1 || d->plen < 8 ||
-	    d->plen > (d->family == AF_INET ? 32 : 128))
+	    d->plen > (d->family == AF_INET ? 32 : 128) || (d->tstamp && d->family != AF_INET))
 		return -1;
 	return 0;
 }
@@ -242,6 +298,8 @@ static int dr_sockets(struct dr *d)
 	}
 	if (d->rx < 0 || d->tx < 0)
 		return -1;
+	if (d->tstamp && setsockopt(d->tx, SOL_SOCKET, SO_MARK, &(int){ DR_TS_MARK }, sizeof(int)))
+		return -1;
 	return setsockopt(d->rx, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 }
 
@@ -252,7 +310,7 @@ int main(int argc, char **argv)
 	int secs = 30;
 
 	if (dr_args(argc, argv, &d, &secs, &max)) {
-		fprintf(stderr, "usage: delay_responder -d MS [-t SECONDS] [-n MAX_REPLIES] PREFIX\n");
+		fprintf(stderr, "usage: delay_responder -d MS [-T MS] [-t SECONDS] [-n MAX_REPLIES] PREFIX\n");
 		return 3;
 	}
 	d.q = calloc(DR_QUEUE, sizeof(*d.q));

@@ -29,9 +29,10 @@ MEM=${VMTEST_MEM:-3G}
 TIMEOUT=${VMTEST_TIMEOUT:-1500}
 # The lab tests run in every kernel: each receive mode (socket filter, XDP native
 # and generic), each send path (raw, packet), each family, error classification,
-# the stamp-keying test, the trace and ping tests, and the clean-exit tests. The rest exercise userspace
+# the stamp-keying test, the trace and ping tests, timestamp probes, and the clean-exit tests. The rest exercise userspace
 # only (statistics, outputs, option parsing), which no kernel changes.
-LAB_TESTS=${VMTEST_TESTS:-"test_sweep_socket_mode test_sweep_xdp_mode test_sweep6_socket_mode
+LAB_TESTS=${VMTEST_TESTS:-"test_sweep_socket_mode test_sweep_xdp_mode test_sweep_timestamps test_sweep_timestamps_xdp
+ test_timestamp_offset_host test_sweep6_socket_mode
  test_sweep6_xdp_mode test_sweep_packet_path test_sweep6_packet_path_xdp
  test_sweep_xdp_generic_pass test_unreachable_classified test_time_exceeded_classified
  test_xdp_errors_classified test_errors6_classified test_packet_path_errors_and_refusals

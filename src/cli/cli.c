@@ -85,6 +85,7 @@ static enum cli_result cli_tos(struct cli_ctx *c, const struct cli_opt *opt, con
 static enum cli_result cli_ping_iface(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_dontfrag(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_ping_pmtu(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_probe(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 
 static const struct cli_opt cli_opts[] = {
 	{ "ipv4", '4', NULL, "IPv4 only: names resolve to A records, IPv6 targets are refused",
@@ -106,7 +107,8 @@ static const struct cli_opt cli_opts[] = {
 	  SECS(ping_timeout_ns, 3600), PING },
 	{ "deadline", 'w', "SECS", "stop after SECS, however many probes went out or came back",
 	  SECS(ping_deadline_ns, 31536000), PING },
-	{ "size", 's', "BYTES", "ICMP data bytes per probe (16..65000, default 56)", NUM(size, 16, 65000), PING },
+	{ "size", 's', "BYTES", "ICMP data bytes per probe (16..65000, default 56)", NUM(size, 16, 65000),
+	  GIVEN(size_set), PING },
 	{ "ttl", 't', "N", "IP TTL / IPv6 hop limit of the probes (1..255)", NUM(ttl, 1, 255), PING },
 	{ "tos", 'Q', "TOS", "IP TOS / IPv6 traffic class byte (decimal or 0x hex)", FN(cli_tos), PING },
 	{ "interface", 'I', "IFACE|ADDR", "send on interface IFACE, or from source address ADDR",
@@ -181,7 +183,11 @@ static const struct cli_opt cli_opts[] = {
 	{ "dontfrag", 'M', NULL, "never fragment (DF): a probe larger than the path's MTU gets 'frag needed' / "
 	  "'packet too big' (its MTU in the result), then fails to send", FN(cli_dontfrag), BOTH },
 	{ "tos", 'O', "N", "IP TOS byte of the probes (0..255)", NUM(tos, 0, 255) },
-	{ "size", 'b', "BYTES", "ICMP data bytes per probe (16..65000, default 56)", NUM(size, 16, 65000), BOTH },
+	{ "size", 'b', "BYTES", "ICMP data bytes per probe (16..65000, default 56)", NUM(size, 16, 65000),
+	  GIVEN(size_set), BOTH },
+	{ "probe", 0, "TYPE", "echo (echo requests, the default) or timestamp (ICMP timestamp requests, "
+	  "RFC 792: each reply gives the remote's clock and its offset from ours; IPv4, BPF mode)",
+	  FN(cli_probe), .cmds = CMD_SWEEP | CMD_PING },
 	{ "interface", 'I', "IFACE", "send and receive on IFACE only", STR(iface), BOTH },
 	{ "src", 'S', "ADDR", "source address of the probes (once per family)", FN(cli_source), BOTH },
 	{ "xdp", 0, "IFACE", "receive with XDP on IFACE instead of a socket filter", STR(xdp_iface), ALL },
@@ -570,6 +576,15 @@ static enum cli_result cli_ping_pmtu(struct cli_ctx *c, const struct cli_opt *op
 	       CLI_BAD;
 }
 
+static enum cli_result cli_probe(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	if (strcmp(arg, "echo") && strcmp(arg, "timestamp"))
+		return snprintf(c->err, c->errlen, "bad value '%s' for --probe: expected echo or timestamp",
+				arg), CLI_BAD;
+	c->o->probe = arg[0] == 't' ? RINGPING_PROBE_TIMESTAMP : RINGPING_PROBE_ECHO;
+	return CLI_RUN;
+}
+
 static enum cli_result cli_proto(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
 {
 	static const char *const protos[3] = { "icmp", "udp", "tcp" }; /* enum ringping_trace_proto's */
@@ -696,12 +711,36 @@ static enum cli_result cli_check_ping(struct cli_ctx *c)
 	return CLI_RUN;
 }
 
+/* A timestamp request is RFC 792's 20 bytes: no size to choose, no room for a payload. */
+static enum cli_result cli_check_probe(struct cli_ctx *c)
+{
+	if (c->o->probe != RINGPING_PROBE_TIMESTAMP)
+		return CLI_RUN;
+	if (c->o->size_set)
+		return snprintf(c->err, c->errlen, "'%s' and --probe timestamp exclude each other: a "
+				"timestamp request is 20 bytes", c->o->ping ? "-s" : "-b"), CLI_BAD;
+	if (c->o->family == 6)
+		return snprintf(c->err, c->errlen, "'-6' and --probe timestamp exclude each other: "
+				"ICMPv6 has no timestamp message"), CLI_BAD;
+	if (c->o->mode == RINGPING_MODE_DGRAM)
+		return snprintf(c->err, c->errlen, "'--mode dgram' and --probe timestamp exclude each other: "
+				"datagram sockets send echo requests only"), CLI_BAD;
+	if (c->o->broadcast)
+		return snprintf(c->err, c->errlen, "'%s' and --probe timestamp exclude each other: the "
+				"probes are matched by their target's key", c->o->ping ? "-b" : "--broadcast"),
+		       CLI_BAD;
+	c->o->size = 12; /* what the request carries after its header */
+	return CLI_RUN;
+}
+
 static enum cli_result cli_check(struct cli_ctx *c, int argc, char **argv)
 {
 	struct rp_opts *o = c->o;
 
 	o->targets = argv + optind;
 	o->ntargets = argc - optind;
+	if (cli_check_probe(c) != CLI_RUN)
+		return CLI_BAD;
 	if (o->ping)
 		return cli_check_ping(c);
 	if (!o->ntargets && !o->nfiles)

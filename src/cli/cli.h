@@ -39,6 +39,8 @@ struct rp_opts {
 	int ttl;	     /* 0 = kernel default */
 	int tos;	     /* -1 = kernel default */
 	__u32 size;	     /* ICMP data bytes */
+	bool size_set;	     /* -b (ping: -s) given */
+	int probe;	     /* --probe: enum ringping_probe_type */
 	const char *iface;
 	const char *src, *src6; /* -S for IPv4 probes, and for IPv6 probes */
 	__u64 timeout_ms;

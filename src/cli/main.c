@@ -152,7 +152,8 @@ static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct
 		.count = o->count, .loop = o->loop, .period_ns = o->period_ms * 1000000ULL,
 		.interval_ns = o->interval_ms * 1000000ULL, .timeout_ns = o->timeout_ms * 1000000ULL,
 		.retries = o->retries, .backoff = o->backoff, .deadline_ns = o->deadline_s * 1000000000ULL,
-		.seed = o->seed, .seed_set = o->seed_set, .size = o->size, .ttl = o->ttl,
+		.seed = o->seed, .seed_set = o->seed_set,
+		.size = o->probe == RINGPING_PROBE_TIMESTAMP ? 0 : o->size, .ttl = o->ttl,
 		.tos = o->tos < 0 ? 0 : o->tos, .ifname = o->iface, .source = o->src,
 		.source6 = o->src6, .family = o->family, .force = o->force,
 		.rx_mode = o->xdp_iface ? RINGPING_RX_XDP : RINGPING_RX_SOCKET,
@@ -177,6 +178,7 @@ static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct
 		.trace_flow = o->flow, .trace_flows = o->flows,
 		.trace_proto = (enum ringping_trace_proto)o->proto, .trace_port = (__u16)o->port,
 		.pmtu = (enum ringping_pmtu)o->pmtu, .broadcast = o->broadcast,
+		.probe = (enum ringping_probe_type)o->probe,
 		.on_duplicate = o->broadcast ? main_on_responder : NULL, .duplicate_ctx = m,
 	};
 	/* A trace's queries go out back to back (at --rate); its -c rounds a second apart, as mtr's. */
@@ -286,6 +288,7 @@ static int main_probe(struct main_ctx *m, struct ringping *e)
 	oc.multi = m->o->count > 1 || m->o->loop;
 	oc.quiet = oc.quiet || m->o->interim_s; /* -Q is -q with interim summaries, as fping's */
 	oc.per_probe = m->o->per_probe;
+	oc.tstamp = m->o->probe == RINGPING_PROBE_TIMESTAMP;
 	err = output_open(&m->out, &oc, why, sizeof(why));
 	if (err) {
 		cli_warn("-o %s\n", why);

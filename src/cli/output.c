@@ -265,11 +265,44 @@ static const char *f_error(const struct out_row *w, char *b, size_t n)
 static const char *f_tx(const struct out_row *w, char *b, size_t n) { return out_time(w->o, w->r->tx_ns, b, n); }
 static const char *f_rx(const struct out_row *w, char *b, size_t n) { return out_time(w->o, w->r->rx_ns, b, n); }
 
+bool out_csv_column(const struct output *o, const struct out_field *f)
+{
+	return !f->optional || (f->tstamp && o->cfg.tstamp);
+}
+
+/* A timestamp reply's: the remote's times (ms since midnight UT), ours, and the offset. */
+static const char *f_ts_orig(const struct out_row *w, char *b, size_t n)
+{
+	return w->r->has_tstamp ? f_u64(b, n, w->r->ts_originate) : NULL;
+}
+
+static const char *f_ts_recv(const struct out_row *w, char *b, size_t n)
+{
+	return w->r->has_tstamp ? f_u64(b, n, w->r->ts_receive) : NULL;
+}
+
+static const char *f_ts_xmit(const struct out_row *w, char *b, size_t n)
+{
+	return w->r->has_tstamp ? f_u64(b, n, w->r->ts_transmit) : NULL;
+}
+
+static const char *f_offset(const struct out_row *w, char *b, size_t n)
+{
+	if (!w->r->offset_valid)
+		return NULL;
+	snprintf(b, n, "%.3f", w->r->clock_offset_ns / 1e6);
+	return b;
+}
+
+#define TS_FIELDS                                                                              \
+	{ "ts_originate", f_ts_orig, false, true, true }, { "ts_receive", f_ts_recv, false, true, true }, \
+	{ "ts_transmit", f_ts_xmit, false, true, true }, { "clock_offset_ms", f_offset, false, true, true }
+
 static const struct out_field result_fields[] = {
 	{ "host", f_host, true }, { "status", f_status, true }, { "rtt_ms", f_rtt },
 	{ "ttl", f_ttl }, { "icmp_type", f_type }, { "icmp_code", f_code },
 	{ "from", f_from, true }, { "seq", f_seq },
-	{ "mtu", f_mtu, false, true }, { "error", f_error, true, true },
+	{ "mtu", f_mtu, false, true }, { "error", f_error, true, true }, TS_FIELDS,
 };
 
 static const struct out_field probe_fields[] = {
@@ -277,6 +310,7 @@ static const struct out_field probe_fields[] = {
 	{ "status", f_status, true }, { "rtt_ms", f_rtt }, { "tx_time", f_tx },
 	{ "rx_time", f_rx }, { "ttl", f_ttl }, { "icmp_type", f_type }, { "icmp_code", f_code },
 	{ "from", f_from, true }, { "mtu", f_mtu, false, true }, { "error", f_error, true, true },
+	TS_FIELDS,
 };
 
 static const struct out_field responder_fields[] = {

@@ -25,6 +25,7 @@ struct output_cfg {
 	bool multi;	   /* many probes per host: per-host summaries, per-probe rows in fping style */
 	bool per_probe;	   /* multi: CSV/NDJSON records per probe too (CSV: instead of hosts) */
 	bool timestamps;   /* -D: text lines start with [wall-clock time] */
+	bool tstamp;	   /* --probe timestamp: the remote's times and clock offset (CSV: their columns) */
 };
 
 struct output_ops;

@@ -3,12 +3,12 @@
 #include <inttypes.h>
 #include "output_int.h"
 
-static void csv_header_of(FILE *f, const struct out_table *t)
+static void csv_header_of(const struct output *o, const struct out_table *t)
 {
 	for (int i = 0, k = 0; i < t->n; i++)
-		if (!t->f[i].optional)
-			fprintf(f, "%s%s", k++ ? "," : "", t->f[i].name);
-	fputc('\n', f);
+		if (out_csv_column(o, &t->f[i]))
+			fprintf(o->f, "%s%s", k++ ? "," : "", t->f[i].name);
+	fputc('\n', o->f);
 }
 
 /* No field can hold a comma, quote or newline: addresses, numbers and fixed words. */
@@ -18,7 +18,7 @@ static void csv_row(struct output *o, const struct out_table *t, const struct ou
 	const char *v;
 
 	for (int i = 0, k = 0; i < t->n; i++) {
-		if (t->f[i].optional)
+		if (!out_csv_column(o, &t->f[i]))
 			continue;
 		v = t->f[i].get(w, buf, sizeof(buf));
 		fprintf(o->f, "%s%s", k++ ? "," : "", v ? v : "");
@@ -64,11 +64,11 @@ static const char csv_host_header[] =
 static void csv_header(struct output *o)
 {
 	if (o->cfg.multi && o->cfg.per_probe)
-		csv_header_of(o->f, &out_probe_fields);
+		csv_header_of(o, &out_probe_fields);
 	else if (o->cfg.multi)
 		fputs(csv_host_header, o->f);
 	else if (!o->cfg.quiet)
-		csv_header_of(o->f, &out_result_fields);
+		csv_header_of(o, &out_result_fields);
 }
 
 /* -C's RTT lists have no CSV form: CSV holds one record shape. */

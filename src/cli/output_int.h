@@ -22,6 +22,7 @@ struct out_field {
 	const char *(*get)(const struct out_row *w, char *buf, size_t len);
 	bool str;	/* JSON quotes it */
 	bool optional;	/* JSON leaves it out when it has no value; CSV has no column */
+	bool tstamp;	/* optional, but CSV has its column in a timestamp-probe run (cfg.tstamp) */
 };
 
 struct out_table {
@@ -30,6 +31,8 @@ struct out_table {
 	int n;
 };
 
+/* Whether CSV has field f's column. */
+bool out_csv_column(const struct output *o, const struct out_field *f);
 extern const struct out_table out_result_fields, out_probe_fields, out_responder_fields;
 
 struct output_ops {

@@ -24,6 +24,16 @@ static void text_from(struct output *o, const struct out_row *w)
 		fprintf(o->f, ", from %s", w->from);
 }
 
+/* A timestamp reply: the remote clock's offset from ours, or why there is none. */
+static void text_offset(struct output *o, const struct ringping_probe *r)
+{
+	if (r->offset_valid)
+		fprintf(o->f, ", offset %+.3f ms", r->clock_offset_ns / 1e6);
+	else if (r->has_tstamp)
+		fprintf(o->f, ", remote time not standard (receive %#x transmit %#x)", r->ts_receive,
+			r->ts_transmit);
+}
+
 static void text_result(struct output *o, const struct out_row *w)
 {
 	const struct ringping_probe *r = w->r;
@@ -35,6 +45,7 @@ static void text_result(struct output *o, const struct out_row *w)
 			fprintf(o->f, "%s is alive (%.3f ms, ttl %u", w->host, r->rtt_ns / 1e6, r->ttl);
 		else
 			fprintf(o->f, "%s is alive (ttl %u", w->host, r->ttl);
+		text_offset(o, r);
 		text_from(o, w);
 		fputs(")\n", o->f);
 		break;
@@ -69,6 +80,7 @@ static void text_probe(struct output *o, const struct out_row *w)
 			fprintf(o->f, "%.3f ms, ttl %u", r->rtt_ns / 1e6, r->ttl);
 		else
 			fprintf(o->f, "reply, ttl %u", r->ttl);
+		text_offset(o, r);
 		text_from(o, w);
 		fputc('\n', o->f);
 		break;

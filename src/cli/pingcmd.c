@@ -167,6 +167,20 @@ static void ping_stamp(const struct ping_ctx *c)
 	printf("[%lld.%06ld] ", (long long)ts.tv_sec, ts.tv_nsec / 1000);
 }
 
+/*
+ * --probe timestamp (no ping of iputils sends these): the reply's three
+ * times, ms since midnight UT (originate: our kernel's send stamp), and the
+ * remote clock's offset from ours.
+ */
+static void ping_tstamp(const struct ringping_probe *p)
+{
+	if (!p->has_tstamp)
+		return;
+	printf(" originate=%u receive=%u transmit=%u", p->ts_originate, p->ts_receive, p->ts_transmit);
+	if (p->offset_valid)
+		printf(" offset=%+.3f ms", p->clock_offset_ns / 1e6);
+}
+
 /* A reply (or, dup, a further one): counted, and its line unless -q. */
 static void ping_reply(struct ping_ctx *c, const struct ringping_probe *p, bool dup)
 {
@@ -195,9 +209,10 @@ static void ping_reply(struct ping_ctx *c, const struct ringping_probe *p, bool 
 	}
 	ping_stamp(c);
 	/* ping marks duplicates of a broadcast or multicast probe only with -v: they are its point. */
-	printf("%u bytes from %s: icmp_seq=%u ttl=%u%s%s%s\n", p->bytes, ping_addr(c, &p->from),
-	       (unsigned)((p->round + 1) & 0xffff), p->ttl, rtt, dup && (!c->group || c->o->verbose) ? " (DUP!)" : "",
-	       c->o->audible ? "\a" : "");
+	printf("%u bytes from %s: icmp_seq=%u ttl=%u%s", p->bytes, ping_addr(c, &p->from),
+	       (unsigned)((p->round + 1) & 0xffff), p->ttl, rtt);
+	ping_tstamp(p);
+	printf("%s%s\n", dup && (!c->group || c->o->verbose) ? " (DUP!)" : "", c->o->audible ? "\a" : "");
 }
 
 static void ping_error(struct ping_ctx *c, const struct ringping_probe *p)

@@ -98,6 +98,9 @@ static void api_defaults(struct ringping_opts *o)
 	o->size = o->size ?: 56;
 	o->batch = o->batch ?: 64;
 	o->ringbuf_mb = o->ringbuf_mb ?: 16;
+	/* IPv4 only (ICMPv6 has no timestamp): said at each IPv6 target, as -4 would. */
+	if (o->probe == RINGPING_PROBE_TIMESTAMP && !o->family)
+		o->family = 4;
 	if (o->trace) {
 		o->first_hop = o->first_hop ?: 1;
 		o->max_hops = o->max_hops ?: 30;
@@ -171,6 +174,13 @@ static int api_check(const struct ringping_opts *o)
 		return api_bad("opts.rx_mode, opts.send_path or opts.mode: unknown value");
 	if (o->broadcast && (o->mode == RINGPING_MODE_DGRAM || o->send_path == RINGPING_SEND_PACKET || o->trace))
 		return api_bad("opts.broadcast: BPF mode and the raw send path only, and no trace");
+	if (o->probe > RINGPING_PROBE_TIMESTAMP)
+		return api_bad("opts.probe: unknown value");
+	if (o->probe == RINGPING_PROBE_TIMESTAMP && (o->mode == RINGPING_MODE_DGRAM || o->trace || o->broadcast))
+		return api_bad("opts.probe RINGPING_PROBE_TIMESTAMP: BPF mode only (datagram sockets "
+			       "send echo requests only), and no trace or broadcast");
+	if (o->probe == RINGPING_PROBE_TIMESTAMP && o->family == 6)
+		return api_bad("opts.probe RINGPING_PROBE_TIMESTAMP: IPv4 only (ICMPv6 has no timestamp message)");
 	if (o->mode == RINGPING_MODE_DGRAM &&
 	    (o->rx_mode == RINGPING_RX_XDP || o->send_path == RINGPING_SEND_PACKET))
 		return api_bad("opts.mode RINGPING_MODE_DGRAM has no XDP and no packet send path "
@@ -234,6 +244,7 @@ static int api_init(struct ringping *e, const struct ringping_opts *opts)
 	targets_init(&e->t);
 	targets_init(&e->pending);
 	e->t.family = e->pending.family = e->o.family;
+	e->t.v4_tstamp = e->pending.v4_tstamp = e->o.probe == RINGPING_PROBE_TIMESTAMP;
 	e->t.force = e->pending.force = e->o.force;
 	pthread_mutex_init(&e->mu, NULL);
 	return 0;
@@ -315,6 +326,7 @@ static int api_change(struct ringping *e, const char *what, bool file, bool excl
 
 	targets_init(&tmp);
 	tmp.family = e->o.family;
+	tmp.v4_tstamp = e->t.v4_tstamp;
 	tmp.force = e->o.force;
 	log_bind(&e->sink); /* a name that does not resolve is warned about */
 	err = file ? targets_add_file(&tmp, what, exclude) : targets_add(&tmp, what, exclude);

@@ -38,9 +38,17 @@ int inflight_init(struct inflight *f, __u64 capacity, __u64 timeout_ns, inflight
 	f->mask = n - 1;
 	f->timeout_ns = timeout_ns;
 	f->kstamp = true;
+	f->key_mask = ~0U;
 	f->emit = emit;
 	f->ctx = ctx;
 	return 0;
+}
+
+__u64 inflight_widen(const struct inflight *f, __u64 low, __u64 mask)
+{
+	__u64 top = f->tail ? f->tail - 1 : 0, seq = (top & ~mask) | (low & mask);
+
+	return seq > top && seq > mask ? seq - (mask + 1) : seq;
 }
 
 void inflight_free(struct inflight *f)
@@ -101,12 +109,55 @@ static void slot_take(struct inflight_slot *s, const struct rp_record *r)
 	s->info = r->info;
 	s->qttl = r->qttl;
 	s->nlabels = r->nlabels <= RP_MPLS_MAX ? r->nlabels : RP_MPLS_MAX;
-	memcpy(s->mpls, r->mpls, sizeof(s->mpls));
+	s->tstamp = (r->flags & RP_REC_F_TSTAMP) && r->kind == RP_KIND_REPLY;
+	memcpy(s->mpls, r->mpls, sizeof(s->mpls)); /* or the timestamps, which share the bytes */
+	if (s->tstamp)
+		s->nlabels = 0;
 	s->rx_user = !!(r->flags & RP_REC_F_RX_USER);
 }
 
+#define INFLIGHT_DAY_NS (86400ULL * 1000000000ULL)
+#define INFLIGHT_MS_NS 1000000LL
+
+/* ms since midnight UT (RFC 792's unit) of a CLOCK_TAI time, in ns. */
+static __s64 inflight_ut_day_ns(const struct inflight *f, __u64 tai_ns)
+{
+	return (__s64)((tai_ns - (__u64)f->tai_utc_ns) % INFLIGHT_DAY_NS);
+}
+
+/*
+ * A timestamp reply: the remote's clock minus ours, midpoint against midpoint
+ * (NTP's offset, as ZMap's icmp_echo_time reads its echo times): the
+ * remote's receive and transmit against our kernel's send and receive
+ * stamps. Remote times are whole milliseconds, truncated (Linux's are):
+ * half a millisecond puts their midpoint where it most likely was. Only for
+ * standard times (high bit clear), reduced to within half a day.
+ */
+static void slot_fill_tstamp(const struct inflight *f, const struct inflight_slot *s,
+			     struct ringping_probe *res)
+{
+	__s64 t1 = inflight_ut_day_ns(f, s->tx_ns), t4 = inflight_ut_day_ns(f, s->rx_ns), d;
+
+	res->has_tstamp = true;
+	res->ts_originate = (__u32)(t1 / INFLIGHT_MS_NS);
+	res->ts_receive = s->ts.recv;
+	res->ts_transmit = s->ts.xmit;
+	memset(res->mpls, 0, sizeof(res->mpls));
+	if ((s->ts.recv | s->ts.xmit) & 0x80000000U || s->ts.recv >= 86400000U || s->ts.xmit >= 86400000U)
+		return;
+	d = ((__s64)s->ts.recv + (__s64)s->ts.xmit) * INFLIGHT_MS_NS / 2 + INFLIGHT_MS_NS / 2 -
+	    (t1 + t4) / 2;
+	d %= (__s64)INFLIGHT_DAY_NS;
+	if (d > (__s64)INFLIGHT_DAY_NS / 2)
+		d -= (__s64)INFLIGHT_DAY_NS;
+	else if (d <= -(__s64)INFLIGHT_DAY_NS / 2)
+		d += (__s64)INFLIGHT_DAY_NS;
+	res->clock_offset_ns = d;
+	res->offset_valid = true;
+}
+
 /* The answer's fields of a result; its RTT stays -1 when a clock step put rx before tx. */
-static void slot_fill(const struct inflight_slot *s, struct ringping_probe *res)
+static void slot_fill(const struct inflight *f, const struct inflight_slot *s, struct ringping_probe *res)
 {
 	res->from = s->from;
 	res->ttl = s->ttl;
@@ -121,6 +172,8 @@ static void slot_fill(const struct inflight_slot *s, struct ringping_probe *res)
 	/* Clock steps between the two stamps must never yield a negative RTT. */
 	if (s->rx_ns >= s->tx_ns)
 		res->rtt_ns = (__s64)(s->rx_ns - s->tx_ns);
+	if (s->tstamp)
+		slot_fill_tstamp(f, s, res);
 }
 
 static void slot_resolve(struct inflight *f, struct inflight_slot *s, enum ringping_status st, int err)
@@ -129,7 +182,7 @@ static void slot_resolve(struct inflight *f, struct inflight_slot *s, enum ringp
 				 .tx_ns = s->tx_ns };
 
 	if (s->state == SLOT_PENDING) {
-		slot_fill(s, &res);
+		slot_fill(f, s, &res);
 		f->c.tx_user += res.tx_user;
 		f->c.rtt_bad += res.rtt_ns < 0;
 	}
@@ -168,7 +221,7 @@ void inflight_tx_stamp(struct inflight *f, __u32 key, __u64 tai_ns)
 {
 	struct inflight_slot *s = &f->v[key & f->mask];
 
-	if (s->state == SLOT_EMPTY || (__u32)s->seq != key || s->tx_kernel) {
+	if (s->state == SLOT_EMPTY || (((__u32)s->seq ^ key) & f->key_mask) || s->tx_kernel) {
 		f->c.stamp_stray++;
 		return;
 	}
@@ -211,7 +264,7 @@ int inflight_duplicate(const struct inflight *f, __u64 seq, const struct rp_reco
 	slot_take(&s, r);
 	*out = (struct ringping_probe){ .seq = seq, .status = slot_status(&s), .rtt_ns = -1,
 					.tx_ns = s.tx_ns };
-	slot_fill(&s, out);
+	slot_fill(f, &s, out);
 	*idx = s.idx;
 	return 0;
 }

@@ -29,7 +29,13 @@ struct inflight_slot {
 	__u32 info;
 	__u8 state, tx_kernel, rx_user, ttl, icmp_type, icmp_code, family;
 	__u8 qttl, nlabels;	 /* ICMP errors: the quoted TTL, MPLS entries (RFC 4950) */
-	__u32 mpls[RP_MPLS_MAX];
+	__u8 tstamp;	 /* a timestamp reply: ts holds the remote's times */
+	union {
+		__u32 mpls[RP_MPLS_MAX];
+		struct {
+			__u32 orig, recv, xmit;
+		} ts;
+	};
 };
 
 /* How a record fared against the ring. */
@@ -50,6 +56,8 @@ struct inflight {
 	__u64 open;	       /* slots in WAIT or PENDING */
 	__u64 timeout_ns;
 	bool kstamp;	       /* expect kernel TX stamps */
+	__u32 key_mask;	       /* the bits of a seq a TX stamp's key holds (timestamp probes: 31) */
+	__s64 tai_utc_ns;      /* CLOCK_TAI minus CLOCK_REALTIME: timestamp replies speak UT */
 	struct inflight_counts c;
 	inflight_emit_fn emit;
 	void *ctx;
@@ -59,6 +67,8 @@ struct inflight {
 int inflight_init(struct inflight *f, __u64 capacity, __u64 timeout_ns, inflight_emit_fn emit,
 		  void *ctx);
 void inflight_free(struct inflight *f);
+/* The newest seq pushed so far whose bits in mask are low's (a timestamp reply's 31 bits). */
+__u64 inflight_widen(const struct inflight *f, __u64 low, __u64 mask);
 __u64 inflight_room(const struct inflight *f);
 /*
  * Take the slot for probe seq (at least f->tail) to target idx. Sequence

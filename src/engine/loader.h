@@ -28,6 +28,7 @@ struct loader_cfg {
 	bool trace;	      /* a trace's probes (rp_trace) */
 	int trace_proto;      /* its transport: 0 (ICMP), IPPROTO_UDP or IPPROTO_TCP */
 	__u16 trace_port;     /* UDP and TCP: the destination port */
+	__u8 probe;	      /* RP_PROBE_ECHO or RP_PROBE_TSTAMP (rp_probe) */
 	const __u32 *group_tags;	     /* broadcast and multicast targets: their tags, */
 	const struct rp_group *groups;	     /* and addresses (rp_groups), ngroups of them */
 	__u32 ngroups;

@@ -41,8 +41,7 @@ int probe_init(struct probe_tmpl *t, const struct probe_key *key, __u32 data)
 
 	if (data < RP_PAYLOAD_LEN || data > PROBE_MAX_DATA)
 		return -EINVAL;
-	t->key = *key;
-	t->len = 8 + data;
+	*t = (struct probe_tmpl){ .key = *key, .len = 8 + data };
 	t->bytes = calloc(1, t->len);
 	if (!t->bytes)
 		return -ENOMEM;
@@ -51,6 +50,16 @@ int probe_init(struct probe_tmpl *t, const struct probe_key *key, __u32 data)
 	for (i = 8 + RP_PAYLOAD_LEN; i < t->len; i++)
 		t->bytes[i] = (__u8)i;
 	t->base_sum = probe_csum_add(0, t->bytes, t->len);
+	return 0;
+}
+
+int probe_init_tstamp(struct probe_tmpl *t, const struct probe_key *key)
+{
+	*t = (struct probe_tmpl){ .key = *key, .len = RP_TS_LEN, .tstamp = true };
+	t->bytes = calloc(1, t->len);
+	if (!t->bytes)
+		return -ENOMEM;
+	t->bytes[0] = 13; /* timestamp request, code 0; receive and transmit zero */
 	return 0;
 }
 
@@ -70,6 +79,30 @@ static void put_le64(__u8 *p, __u64 v)
 		p[i] = (__u8)v;
 }
 
+static void put_be16(__u8 *p, __u16 v)
+{
+	p[0] = v >> 8;
+	p[1] = (__u8)v;
+}
+
+static void put_be32(__u8 *p, __u32 v)
+{
+	put_be16(p, (__u16)(v >> 16));
+	put_be16(p + 2, (__u16)v);
+}
+
+/* A timestamp request: its tag in id+seq, the probe's 31 bits in originate (ringping_abi.h). */
+static void probe_build_tstamp(const struct probe_tmpl *t, __u8 *buf, const struct ringping_addr *dst,
+			       __u64 seq)
+{
+	__u32 s31 = (__u32)seq & RP_TS_SEQ_MASK;
+
+	memcpy(buf, t->bytes, t->len);
+	put_be32(buf + 4, rp_tstamp_tag(t->key.k0, t->key.k1, dst->b, s31));
+	put_be32(buf + 8, RP_TS_ORIG(s31));
+	put_be16(buf + 2, csum_fold(probe_csum_add(0, buf, t->len)));
+}
+
 void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct ringping_addr *dst, __u64 seq)
 {
 	__u32 tag = rp_tag(t->key.k0, t->key.k1, dst->b);
@@ -77,6 +110,10 @@ void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct ringping_ad
 	__u32 sum;
 	__u16 c;
 
+	if (t->tstamp) {
+		probe_build_tstamp(t, buf, dst, seq);
+		return;
+	}
 	memcpy(buf, t->bytes, t->len);
 	buf[4] = tag >> 24;
 	buf[5] = tag >> 16;
@@ -98,12 +135,6 @@ void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct ringping_ad
 	c = csum_fold(sum);
 	buf[2] = c >> 8;
 	buf[3] = c;
-}
-
-static void put_be16(__u8 *p, __u16 v)
-{
-	p[0] = v >> 8;
-	p[1] = (__u8)v;
 }
 
 /*
@@ -140,12 +171,6 @@ void probe_build_trace(const struct probe_tmpl *t, __u8 *buf, const struct ringp
 static const __u8 probe_syn_opts[RP_TCP_SYN_LEN - 20] = {
 	2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 3, 7,
 };
-
-static void put_be32(__u8 *p, __u32 v)
-{
-	put_be16(p, (__u16)(v >> 16));
-	put_be16(p + 2, (__u16)v);
-}
 
 /* An address's bytes in a checksum: IPv4's 4, IPv6's 16. */
 static __u32 probe_addr_sum(__u32 sum, const struct ringping_addr *a)
@@ -220,5 +245,8 @@ void probe_build_trace_l4(const struct probe_tmpl *t, __u8 *buf, const struct ri
 
 bool probe_cookie_ok(const struct probe_key *key, const struct rp_record *r)
 {
+	if (r->flags & RP_REC_F_TSTAMP)
+		return r->seq <= RP_TS_SEQ_MASK &&
+		       r->cookie == rp_tstamp_tag(key->k0, key->k1, r->target, (__u32)r->seq);
 	return r->cookie == rp_cookie(key->k0, key->k1, r->target, r->seq);
 }

@@ -23,6 +23,7 @@ struct probe_tmpl {
 	__u32 base_sum; /* one's-complement sum of the template with tag and payload zero */
 	__u8 *bytes;	/* the template */
 	int proto;	/* a trace's transport: 0 (ICMP echo), IPPROTO_UDP or IPPROTO_TCP */
+	bool tstamp;	/* ICMP timestamp requests (probe_init_tstamp), not echo requests */
 	__u16 port;	/* UDP and TCP: the destination port */
 	/*
 	 * UDP and TCP, per family (IPv4, IPv6): the sum of what the checksum
@@ -34,8 +35,13 @@ struct probe_tmpl {
 
 /* data: ICMP data bytes, RP_PAYLOAD_LEN..PROBE_MAX_DATA. 0 or -errno. */
 int probe_init(struct probe_tmpl *t, const struct probe_key *key, __u32 data);
+/* ICMP timestamp requests (RP_TS_LEN bytes, IPv4 only; ringping_abi.h). 0 or -errno. */
+int probe_init_tstamp(struct probe_tmpl *t, const struct probe_key *key);
 void probe_free(struct probe_tmpl *t);
-/* Write the echo request for (dst, seq) into buf (t->len bytes): ICMP, or ICMPv6 for an IPv6 dst. */
+/*
+ * Write the probe for (dst, seq) into buf (t->len bytes): an echo request
+ * (ICMP, or ICMPv6 for an IPv6 dst), or a timestamp request (t->tstamp).
+ */
 void probe_build(const struct probe_tmpl *t, __u8 *buf, const struct ringping_addr *dst, __u64 seq);
 /* Which of a trace's probes: its flow, the TTL it is sent with, its query (ringping_abi.h). */
 struct probe_hop {
@@ -65,7 +71,10 @@ int probe_init_l4(struct probe_tmpl *t, const struct probe_key *key, __u32 data,
  */
 void probe_build_trace_l4(const struct probe_tmpl *t, __u8 *buf, const struct ringping_addr *dst,
 			  __u64 seq, const struct probe_hop *h);
-/* True if the record's cookie is the one we sent to its target with its seq. */
+/*
+ * True if the record's cookie is the one we sent to its target with its seq
+ * (a timestamp probe's: its tag, for those 31 bits of seq).
+ */
 bool probe_cookie_ok(const struct probe_key *key, const struct rp_record *r);
 /* Internet checksum of a buffer (for tests and the template). */
 __u16 probe_csum(const __u8 *b, size_t len);

@@ -183,7 +183,11 @@ static void run_duplicate(struct run *r, __u64 seq, const struct rp_record *rec)
 void run_on_record(void *ctx, __u64 seq, const struct rp_record *rec)
 {
 	struct run *r = ctx;
-	enum answer_verdict v = inflight_answer(&r->inf, seq, rec);
+	enum answer_verdict v;
+
+	if (rec->flags & RP_REC_F_TSTAMP) /* its 31 bits (RP_TS_ORIG) */
+		seq = inflight_widen(&r->inf, seq, RP_TS_SEQ_MASK);
+	v = inflight_answer(&r->inf, seq, rec);
 
 	if (v == ANS_DUPLICATE && r->o->on_duplicate)
 		run_duplicate(r, seq, rec);

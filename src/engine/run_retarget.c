@@ -78,6 +78,7 @@ void run_retarget(struct run *r, __u64 now)
 		targets_free(&e->pending);
 		targets_init(&e->pending);
 		e->pending.family = e->o.family;
+		e->pending.v4_tstamp = e->t.v4_tstamp;
 		e->pending.force = e->o.force;
 		__atomic_store_n(&e->npending, 0, __ATOMIC_RELEASE);
 	}

@@ -211,6 +211,7 @@ static int run_setup_bpf(struct run *r)
 		.trace_proto = !r->trace ? 0 : o->trace_proto == RINGPING_TRACE_UDP ? IPPROTO_UDP
 					 : o->trace_proto == RINGPING_TRACE_TCP ? IPPROTO_TCP : 0,
 		.trace_port = o->trace_port,
+		.probe = o->probe == RINGPING_PROBE_TIMESTAMP ? RP_PROBE_TSTAMP : RP_PROBE_ECHO,
 		.group_tags = r->group_tags, .groups = r->groups, .ngroups = r->ngroups,
 	};
 	int err = run_setup_groups(r);
@@ -399,6 +400,33 @@ static int run_drop_caps(struct run *r)
 	return 0;
 }
 
+/* Timestamp probes need raw sockets (IPv6 targets were refused as they came: opts.family 4). */
+static int run_check_tstamp(struct run *r)
+{
+	if (!r->dgram)
+		return 0;
+	return engine_fail(r->e, -EPERM, "timestamp probes need BPF mode (%s): datagram sockets send "
+			   "echo requests only", r->no_bpf[0] ? r->no_bpf : "asked for dgram");
+}
+
+/*
+ * Timestamp probes: TX stamps keyed by 31 bits (all the originate field
+ * holds), and the offset of TAI from UT, which remote clocks speak.
+ */
+static void run_setup_clocks(struct run *r)
+{
+	struct timespec tai, utc;
+	__s64 d;
+
+	if (r->o->probe == RINGPING_PROBE_TIMESTAMP)
+		r->inf.key_mask = RP_TS_SEQ_MASK;
+	clock_gettime(CLOCK_TAI, &tai);
+	clock_gettime(CLOCK_REALTIME, &utc);
+	d = ((__s64)tai.tv_sec - (__s64)utc.tv_sec) * 1000000000LL + tai.tv_nsec - utc.tv_nsec;
+	/* Whole seconds (leap seconds, or 0 unset): the readings are a moment apart. */
+	r->inf.tai_utc_ns = (d >= 0 ? d + 500000000LL : d - 500000000LL) / 1000000000LL * 1000000000LL;
+}
+
 int run_setup(struct run *r)
 {
 	const struct ringping_opts *o = r->o;
@@ -414,6 +442,8 @@ int run_setup(struct run *r)
 	if (r->dgram && r->trace)
 		return engine_fail(r->e, -EPERM, "a trace needs BPF mode (%s); datagram sockets "
 				   "cannot trace yet", r->no_bpf[0] ? r->no_bpf : "asked for dgram");
+	if (o->probe == RINGPING_PROBE_TIMESTAMP && (err = run_check_tstamp(r)))
+		return err;
 	if (r->track && hoststats_init(&r->hs, r->ntargets, o->timeout_ns))
 		return -ENOMEM;
 	if (o->keep_rtts && run_setup_rtts(r))
@@ -421,10 +451,14 @@ int run_setup(struct run *r)
 	err = run_tx_cfgs(r);
 	if (!err && r->trace && o->trace_proto != RINGPING_TRACE_ICMP)
 		err = run_setup_l4(r);
+	else if (o->probe == RINGPING_PROBE_TIMESTAMP)
+		err = err ?: probe_init_tstamp(&r->tmpl, &r->key);
 	else
 		err = err ?: probe_init(&r->tmpl, &r->key, o->size);
 	err = err ?: inflight_init(&r->inf, run_inflight_capacity(r, r->sch.total),
 				   o->timeout_ns, run_emit, r);
+	if (!err)
+		run_setup_clocks(r);
 	err = err ?: run_setup_jobs(r);
 	if (err)
 		return err;

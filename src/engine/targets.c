@@ -51,7 +51,8 @@ static int targets_bad(struct targets *t, const char *tok, const char *why)
 static int targets_check_family(struct targets *t, const char *tok, const struct ringping_addr *a)
 {
 	if (t->family == 4 && !addr_is_v4(a))
-		return targets_bad(t, tok, "an IPv6 target with -4");
+		return targets_bad(t, tok, t->v4_tstamp ? "IPv6, and ICMPv6 has no timestamp message"
+						       : "an IPv6 target with -4");
 	if (t->family == 6 && addr_is_v4(a))
 		return targets_bad(t, tok, "an IPv4 target with -6");
 	return 0;

@@ -34,6 +34,7 @@ struct target_list {
 
 struct targets {
 	int family;	     /* set before adding: 4 or 6 restricts the set (-4/-6); 0 both */
+	bool v4_tstamp;	     /* family 4 because the probes are timestamp requests (its error says so) */
 	bool force;	     /* --force: lift the IPv6 size guard */
 	bool numeric;	     /* refuse host names (the fuzzer: no resolver calls) */
 	unsigned scope_id;   /* zone of link-local IPv6 targets, 0 if none */

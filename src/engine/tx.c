@@ -768,6 +768,12 @@ static bool tx_looped_key(const struct tx *tx, const struct mmsghdr *mm, __u32 *
 		*key = ((__u32)ts[0] << 24) | ((__u32)ts[1] << 16) | ((__u32)ts[2] << 8) | ts[3];
 		return true;
 	}
+	if (!tx->proto && icmp[0] == ICMP_TIMESTAMP) {
+		/* Its originate: RP_TS_ORIG of the sequence number (inflight_tx_stamp masks to match). */
+		*key = (((__u32)icmp[8] << 24) | ((__u32)icmp[9] << 16) | ((__u32)icmp[10] << 8) | icmp[11]) &
+		       RP_TS_SEQ_MASK;
+		return true;
+	}
 	if (!tx->proto && icmp[0] != ICMP_ECHO && icmp[0] != ICMP6_ECHO_REQUEST)
 		return false;
 	memcpy(&seq, icmp + 8, sizeof(seq)); /* host order, as probe_build wrote it */

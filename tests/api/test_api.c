@@ -343,6 +343,16 @@ static void test_error_paths(void **st)
 	o = ok, o.mode = RINGPING_MODE_DGRAM, o.rx_mode = RINGPING_RX_XDP, o.xdp_ifname = "rp-p0",
 	bad_open(o, "RINGPING_MODE_DGRAM");
 	o = ok, o.mode = 7, bad_open(o, "opts.mode");
+	o = ok, o.probe = 9, bad_open(o, "opts.probe");
+	o = ok, o.probe = RINGPING_PROBE_TIMESTAMP, o.mode = RINGPING_MODE_DGRAM, bad_open(o, "BPF mode only");
+	o = ok, o.probe = RINGPING_PROBE_TIMESTAMP, o.family = 6, bad_open(o, "IPv4 only");
+	/* Timestamp probes: an IPv6 target is refused as it comes, named. */
+	o = ok, o.probe = RINGPING_PROBE_TIMESTAMP;
+	e = open_engine(&o);
+	assert_int_equal(ringping_add(e, "2001:db8:1::1"), -EINVAL);
+	assert_non_null(strstr(ringping_errmsg(e), "'2001:db8:1::1': IPv6, and ICMPv6 has no timestamp"));
+	assert_int_equal(ringping_add(e, "198.19.0.1"), 0);
+	ringping_close(e);
 	e = open_engine(&ok);
 	assert_int_equal(ringping_add(e, "198.19.0.1/33"), -EINVAL);
 	assert_non_null(strstr(ringping_errmsg(e), "198.19.0.1/33"));

@@ -4,6 +4,7 @@
  * each case asserts the verdict, the ring-buffer records and the counters.
  * Needs root (or CAP_BPF + CAP_NET_ADMIN); skips with a message otherwise.
  */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -41,6 +42,8 @@ static const struct probe_hop *trace_hop;
 /* The UDP and TCP trace groups: the transport and port loaded (rp_trace_proto, rp_trace_port). */
 static int fx_proto;
 static __u16 fx_port;
+/* The timestamp group: programs loaded with rp_probe = RP_PROBE_TSTAMP. */
+static __u8 fx_probe;
 
 /* ---- frame building ---- */
 
@@ -146,12 +149,12 @@ static void reply_frame(struct frame *f, __u32 target, __u64 seq, size_t optlen,
 	f->len += ilen;
 }
 
-/* An ICMP error from router quoting our probe to target, with quote bytes of its ICMP part. */
-static void error_frame(struct frame *f, __u8 type, __u8 code, __u32 router, __u32 target,
-			__u64 seq, size_t quote, size_t qoptlen)
+/* An ICMP error from router quoting probe (plen bytes, to target), with quote bytes of it. */
+static void error_frame_of(struct frame *f, __u8 type, __u8 code, __u32 router, __u32 target,
+			   const __u8 *probe, size_t plen, size_t quote, size_t qoptlen)
 {
-	__u8 probe[64], msg[MAX_FRAME];
-	size_t plen = probe_bytes(probe, target, seq), qhl, mlen;
+	__u8 msg[MAX_FRAME];
+	size_t qhl, mlen;
 
 	memset(msg, 0, 8);
 	msg[0] = type;
@@ -165,6 +168,46 @@ static void error_frame(struct frame *f, __u8 type, __u8 code, __u32 router, __u
 	f->len += ip4(f->b + f->len, router, 0xc6120001, mlen, 0, 64);
 	memcpy(f->b + f->len, msg, mlen);
 	f->len += mlen;
+}
+
+/* An ICMP error from router quoting our probe to target, with quote bytes of its ICMP part. */
+static void error_frame(struct frame *f, __u8 type, __u8 code, __u32 router, __u32 target,
+			__u64 seq, size_t quote, size_t qoptlen)
+{
+	__u8 probe[64];
+	size_t plen = probe_bytes(probe, target, seq);
+
+	error_frame_of(f, type, code, router, target, probe, plen, quote, qoptlen);
+}
+
+/* Our timestamp request to dst (--probe timestamp), as ringping builds it. */
+static size_t ts_bytes(__u8 *out, __u32 dst, __u64 seq)
+{
+	struct probe_tmpl t;
+	struct ringping_addr a;
+
+	assert_int_equal(probe_init_tstamp(&t, &key), 0);
+	addr4(&a, dst);
+	probe_build(&t, out, &a, seq);
+	probe_free(&t);
+	assert_int_equal(probe_csum(out, RP_TS_LEN), 0);
+	return RP_TS_LEN;
+}
+
+/* The target's timestamp reply to our request seq: its receive and transmit times. */
+static void ts_reply_frame(struct frame *f, __u32 target, __u64 seq, __u32 recv, __u32 xmit)
+{
+	__u8 icmp[RP_TS_LEN];
+
+	ts_bytes(icmp, target, seq);
+	icmp[0] = 14;
+	put32(icmp + 12, recv);
+	put32(icmp + 16, xmit);
+	fix_icmp_csum(icmp, RP_TS_LEN);
+	eth(f, 0);
+	f->len += ip4(f->b + f->len, target, 0xc6120001, RP_TS_LEN, 0, 62);
+	memcpy(f->b + f->len, icmp, RP_TS_LEN);
+	f->len += RP_TS_LEN;
 }
 
 /* ---- IPv6 frames ---- */
@@ -923,6 +966,102 @@ static void test_errors6(void **state)
 	assert_counts(0, 4, 2, 0);
 }
 
+/* ---- timestamp probes (programs loaded with rp_probe = RP_PROBE_TSTAMP) ---- */
+
+/* A reply names its request by originate and tag: recorded with the remote's times, both programs. */
+static void test_ts_reply(void **state)
+{
+	struct frame f;
+
+	ts_reply_frame(&f, 0xc6130a0b, 4242, 3600000, 3600001);
+	assert_int_equal(run(XDP, &f), XDP_DROP);
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_int_equal(fx.nrecs, 2);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(fx.recs[i].kind, RP_KIND_REPLY);
+		assert_int_equal(fx.recs[i].seq, 4242);
+		assert_true(fx.recs[i].flags & RP_REC_F_TSTAMP);
+		assert_true(fx.recs[i].flags & RP_REC_F_PAYLOAD);
+		assert_int_equal(fx.recs[i].ts.orig, RP_TS_ORIG(4242));
+		assert_int_equal(fx.recs[i].ts.recv, 3600000);
+		assert_int_equal(fx.recs[i].ts.xmit, 3600001);
+		assert_int_equal(fx.recs[i].nlabels, 0);
+		assert_true(probe_cookie_ok(&key, &fx.recs[i]));
+		assert_addr4(fx.recs[i].target, 0xc6130a0b);
+	}
+	/* The sequence number's high bit is not sent: a reply names the low 31. */
+	ts_reply_frame(&f, 0xc6130a0b, 0x80000007ULL, 1, 2);
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_int_equal(fx.nrecs, 3);
+	assert_int_equal(fx.recs[2].seq, 7);
+	assert_counts(3, 0, 0, 0);
+}
+
+/* What a forger or a stranger's timestamp reply may look like: never a record. */
+static void test_ts_forgeries(void **state)
+{
+	struct frame f;
+	__u8 *icmp = f.b + 14 + 20;
+
+	ts_reply_frame(&f, 0xc6130a0c, 5, 1, 2);
+	icmp[5] ^= 1; /* another tag */
+	fix_icmp_csum(icmp, RP_TS_LEN);
+	assert_int_equal(run(SOCK, &f), 0);
+	ts_reply_frame(&f, 0xc6130a0c, 5, 1, 2);
+	icmp[8] &= 0x7f; /* a standard originate: somebody else's request */
+	fix_icmp_csum(icmp, RP_TS_LEN);
+	assert_int_equal(run(SOCK, &f), 0);
+	ts_reply_frame(&f, 0xc6130a0c, 5, 1, 2);
+	icmp[11] ^= 2; /* another probe's name under this one's tag */
+	fix_icmp_csum(icmp, RP_TS_LEN);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	ts_reply_frame(&f, 0xc6130a0c, 5, 1, 2);
+	f.b[14 + 15] ^= 1; /* from another address */
+	fix_ip_csum(f.b + 14);
+	assert_int_equal(run(SOCK, &f), 0);
+	reply_frame(&f, 0xc6130a0c, 5, 0, 0); /* an echo reply: not what this run sent */
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_counts(0, 0, 5, 0);
+	ts_reply_frame(&f, 0xc6130a0c, 5, 1, 2);
+	icmp[15] ^= 1; /* the sum no longer holds */
+	assert_int_equal(run(SOCK, &f), 0);
+	ts_reply_frame(&f, 0xc6130a0c, 5, 1, 2);
+	put16(f.b + 14 + 2, 20 + 16); /* cut to 16 bytes */
+	fix_ip_csum(f.b + 14);
+	f.len -= 4;
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 0);
+	assert_counts(0, 0, 5, 2);
+}
+
+/* An error quoting a request names it by its originate: a quote of only 8 bytes cannot. */
+static void test_ts_errors(void **state)
+{
+	struct frame f;
+	__u8 probe[RP_TS_LEN];
+
+	ts_bytes(probe, 0xc6130a0d, 77);
+	error_frame_of(&f, 3, 1, 0xc6120002, 0xc6130a0d, probe, RP_TS_LEN, RP_TS_LEN, 0);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	error_frame_of(&f, 11, 0, 0xc6120002, 0xc6130a0d, probe, RP_TS_LEN, 12, 4);
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_int_equal(fx.nrecs, 2);
+	assert_int_equal(fx.recs[0].kind, RP_KIND_ERROR);
+	assert_int_equal(fx.recs[0].seq, 77);
+	assert_true(fx.recs[0].flags & RP_REC_F_TSTAMP);
+	assert_true(probe_cookie_ok(&key, &fx.recs[0]));
+	assert_int_equal(fx.recs[1].icmp_type, 11);
+	assert_int_equal(fx.recs[1].seq, 77);
+	error_frame_of(&f, 3, 1, 0xc6120002, 0xc6130a0d, probe, RP_TS_LEN, 8, 0);
+	assert_int_equal(run(SOCK, &f), 0);
+	error_frame_of(&f, 3, 1, 0xc6120002, 0xc6130a0e, probe, RP_TS_LEN, RP_TS_LEN, 0);
+	assert_int_equal(run(SOCK, &f), 0); /* quoted to another address than its tag's */
+	error_frame(&f, 3, 1, 0xc6120002, 0xc6130a0d, 77, 64, 0); /* quoting an echo request */
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_int_equal(fx.nrecs, 2);
+	assert_counts(0, 2, 3, 0);
+}
+
 static int group_setup(void **state)
 {
 	fx.skel = ringping_bpf__open();
@@ -935,6 +1074,7 @@ static int group_setup(void **state)
 	fx.skel->rodata->rp_trace_proto = (__u8)fx_proto;
 	fx.skel->rodata->rp_trace_port = fx_port;
 	fx.skel->rodata->rp_has_groups = !fx_trace;
+	fx.skel->rodata->rp_probe = fx_probe;
 	/* As the loader does: what the kernel lacks decides the clock and the XDP copy. */
 	fx.skel->rodata->rp_clock_mono =
 		libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_ktime_get_tai_ns, NULL) != 1;
@@ -1429,6 +1569,14 @@ static void test_tcp6(void **state)
 	assert_counts(2, 1, 1, 0);
 }
 
+static int ts_group_setup(void **state)
+{
+	fx_trace = false;
+	fx_proto = 0, fx_port = 0;
+	fx_probe = RP_PROBE_TSTAMP;
+	return group_setup(state);
+}
+
 static int udp_group_setup(void **state)
 {
 	fx_trace = true;
@@ -1490,6 +1638,11 @@ int main(void)
 		cmocka_unit_test_setup(test_udp_forgeries, setup),
 		cmocka_unit_test_setup(test_udp_errors6, setup),
 	};
+	const struct CMUnitTest ts[] = {
+		cmocka_unit_test_setup(test_ts_reply, setup),
+		cmocka_unit_test_setup(test_ts_forgeries, setup),
+		cmocka_unit_test_setup(test_ts_errors, setup),
+	};
 	const struct CMUnitTest tcp[] = {
 		cmocka_unit_test_setup(test_tcp_quotes, setup),
 		cmocka_unit_test_setup(test_tcp_answers, setup),
@@ -1500,5 +1653,6 @@ int main(void)
 	return cmocka_run_group_tests_name("bpf", tests, group_setup, group_teardown) |
 	       cmocka_run_group_tests_name("bpf-trace", trace, trace_group_setup, group_teardown) |
 	       cmocka_run_group_tests_name("bpf-trace-udp", udp, udp_group_setup, group_teardown) |
-	       cmocka_run_group_tests_name("bpf-trace-tcp", tcp, tcp_group_setup, group_teardown);
+	       cmocka_run_group_tests_name("bpf-trace-tcp", tcp, tcp_group_setup, group_teardown) |
+	       cmocka_run_group_tests_name("bpf-tstamp", ts, ts_group_setup, group_teardown);
 }

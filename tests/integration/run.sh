@@ -1011,6 +1011,79 @@ test_dontfrag() {
 	ip -n rp-probe route flush cache
 }
 
+# --probe timestamp (ICMP timestamp requests, RFC 792): the /16 sweep finds every
+# address, each reply with its clock offset; the lab's hosts share our clock, and
+# each offset lies within what its own reply could prove: half its RTT (where in
+# the round trip the remote stamped) plus the half millisecond its whole-ms
+# times may hide (offset_bounds).
+# offset_bounds FILE WANT_MS: the rows with an offset, or how many are out of the bound of WANT_MS.
+offset_bounds() {
+	awk -v want="$2" -F'"clock_offset_ms":' 'NF > 1 {
+		split($2, a, /[,}]/); off = a[1] - want; rtt = $0
+		sub(/.*"rtt_ms":/, "", rtt); sub(/[,}].*/, "", rtt)
+		if (off < 0) off = -off
+		if (off > rtt / 2 + 0.501) { print "offset " a[1] " with rtt " rtt; bad++ }
+		n++
+	} END { print bad ? bad " out of bounds" : n + 0 }' "$1"
+}
+sweep_timestamps() {
+	local out=$TMP/sweep$1.ndjson
+	sweep_16 "$@"
+	expect_eq "rows with an offset" "$(offset_bounds "$out" 0 | tail -1)" "$(num replied "$out")" ||
+		offset_bounds "$out" 0 | head -3
+}
+test_sweep_timestamps() { sweep_timestamps ts --probe timestamp; }
+test_sweep_timestamps_xdp() { sweep_timestamps tx --probe timestamp --xdp rp-p0 $(guest_pace); }
+
+# A host whose clock runs 5 s ahead (delay_responder -T in rp-far, its kernel's own
+# timestamp replies dropped by a rule that lets the responder's marked ones out):
+# every probe, both receive modes and ping, reports 5000 ms within the bound above.
+ts_skew_start() {
+	ip netns exec rp-far nft -f - <<-'EOF2' || fail "nft rule for the skewed host"
+	table ip rp_ts_skew {
+		chain out {
+			type filter hook output priority 0; policy accept;
+			icmp type timestamp-reply meta mark != 0x7473 drop
+		}
+	}
+	EOF2
+	ip netns exec rp-far "$(dirname "$RP")/delay_responder" -d 0 -T "$1" -t 30 198.18.200.0/24 \
+		>"$TMP/dr.out" &
+	SLOW_PIDS=$!
+	wait_until 5 grep -q ready "$TMP/dr.out" || fail "timestamp responder did not start"
+}
+ts_skew_stop() {
+	kill $SLOW_PIDS
+	wait $SLOW_PIDS 2>/dev/null
+	ip netns exec rp-far nft delete table ip rp_ts_skew
+}
+test_timestamp_offset_host() {
+	local out=$TMP/skew.ndjson rx line
+	ts_skew_start 5000
+	for rx in "" "--xdp rp-p0"; do
+		rp --probe timestamp -c 10 -p 20 --per-probe --format ndjson $rx 198.18.200.7 >"$out" 2>/dev/null
+		expect_eq "$rx: replied" "$(num replied "$out")" 10
+		expect_eq "$rx: offsets of 5000 ms" "$(offset_bounds "$out" 5000 | tail -1)" 10 ||
+			offset_bounds "$out" 5000 | head -3
+	done
+	rp ping --probe timestamp -c 3 -i 0.05 198.18.200.9 >"$out" 2>&1
+	expect_eq "ping exit" $? 0
+	expect_eq "ping lines with the offset" "$(grep -cE '^20 bytes from 198.18.200.9: icmp_seq=[123] ttl=63 time=[0-9.]+ ms originate=[0-9]+ receive=[0-9]+ transmit=[0-9]+ offset=\+(4999\.[5-9]|5000\.[0-4])[0-9]* ms$' "$out")" 3 ||
+		cat "$out"
+	ts_skew_stop
+	# A refused request: IPv6 (no ICMPv6 timestamp), a size, datagram sockets.
+	rp --probe timestamp 2001:db8:1::1 >/dev/null 2>"$TMP/err"
+	expect_eq "IPv6 target exit" $? 3
+	grep -q "bad target '2001:db8:1::1': IPv6, and ICMPv6 has no timestamp message" "$TMP/err" ||
+		fail "IPv6 refusal: $(cat "$TMP/err")"
+	rp --probe timestamp -b 100 198.19.0.1 >/dev/null 2>&1
+	expect_eq "-b exit" $? 3
+	rp --probe timestamp --mode dgram 198.19.0.1 >/dev/null 2>"$TMP/err"
+	expect_eq "dgram exit" $? 3
+	grep -q "'--mode dgram' and --probe timestamp exclude each other" "$TMP/err" ||
+		fail "dgram refusal: $(cat "$TMP/err")"
+}
+
 # getrandom, epoll and eventfd failing: exit 4 with a word on what failed, not silence.
 test_system_call_failures_say_so() {
 	local shim err code call

@@ -139,6 +139,27 @@ static void test_ping_options(void **s)
 	assert_int_equal(o.ntargets, 1);
 }
 
+/* --probe: echo or timestamp, in sweeps and ping; what a timestamp request cannot be, refused. */
+static void test_probe_types(void **s)
+{
+	assert_int_equal(PARSE("198.19.0.1"), CLI_RUN);
+	assert_int_equal(o.probe, RINGPING_PROBE_ECHO);
+	assert_int_equal(PARSE("--probe", "timestamp", "198.19.0.0/16"), CLI_RUN);
+	assert_int_equal(o.probe, RINGPING_PROBE_TIMESTAMP);
+	assert_int_equal(PARSE("ping", "--probe", "timestamp", "198.19.0.1"), CLI_RUN);
+	assert_int_equal(o.probe, RINGPING_PROBE_TIMESTAMP);
+	assert_int_equal(o.size, 12); /* ping's header line: the request's data after its header */
+	assert_int_equal(PARSE("--probe", "echo", "198.19.0.1"), CLI_RUN);
+	assert_int_equal(o.probe, RINGPING_PROBE_ECHO);
+	bad(PARSE("--probe", "mask", "198.19.0.1"), "'mask'");
+	bad(PARSE("--probe", "timestamp", "-b", "100", "198.19.0.1"), "'-b'");
+	bad(PARSE("ping", "--probe", "timestamp", "-s", "100", "198.19.0.1"), "'-s'");
+	bad(PARSE("--probe", "timestamp", "-6", "198.19.0.1"), "'-6'");
+	bad(PARSE("--probe", "timestamp", "--mode", "dgram", "198.19.0.1"), "'--mode dgram'");
+	bad(PARSE("--probe", "timestamp", "--broadcast", "198.19.0.1"), "'--broadcast'");
+	bad(PARSE("trace", "--probe", "timestamp", "198.19.0.1"), "--probe"); /* not a trace's */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_ping_options),
 		cmocka_unit_test(test_bad_values_name_the_token),
+		cmocka_unit_test(test_probe_types),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -275,6 +275,59 @@ static void test_skipped_tail_takes_room(void **s)
 	assert_int_equal(f.open, 0);
 }
 
+/*
+ * A timestamp reply: the remote's times kept, and the offset of its clock:
+ * its midpoint (receive and transmit, plus the half millisecond it truncated)
+ * against ours (send and receive stamps), in UT (TAI minus tai_utc_ns).
+ */
+static void test_tstamp_offset(void **s)
+{
+	__u64 day = 86400ULL * 1000000000ULL, tai = 20 * day + 37000000000ULL + 3600000000000ULL;
+	struct rp_record r = rec(RP_KIND_REPLY, 14, tai + 2 * MS);
+
+	f.tai_utc_ns = 37000000000LL; /* TAI 37 s ahead: the send is 01:00:00.000 UT */
+	f.key_mask = RP_TS_SEQ_MASK;
+	r.flags = RP_REC_F_TSTAMP | RP_REC_F_PAYLOAD;
+	r.ts.recv = 3600000 + 5001; /* the remote 5.001 s ahead (truncated) at the midpoint, 1 ms in */
+	r.ts.xmit = 3600000 + 5001;
+	inflight_push(&f, 5, 1, 0, tai);
+	inflight_tx_stamp(&f, 5, tai); /* a stamp's key is 31 bits: matched under the mask */
+	assert_int_equal(inflight_answer(&f, 5, &r), ANS_OK);
+	assert_int_equal(ngot, 1);
+	assert_true(got[0].has_tstamp);
+	assert_true(got[0].offset_valid);
+	assert_int_equal(got[0].ts_originate, 3600000);
+	assert_int_equal(got[0].ts_receive, 3605001);
+	assert_int_equal(got[0].mpls_count, 0);
+	assert_int_equal(got[0].clock_offset_ns, 5000500000LL); /* 5001.5 ms - 1 ms */
+	/* Just past midnight on its side, just before on ours: still 5 s, not a day off. */
+	inflight_push(&f, 6, 1, 0, tai + day - 3600000000000ULL - 4 * MS);
+	inflight_tx_stamp(&f, 6, tai + day - 3600000000000ULL - 4 * MS);
+	r.rx_ns = tai + day - 3600000000000ULL - 2 * MS;
+	r.ts.recv = r.ts.xmit = 4998;
+	assert_int_equal(inflight_answer(&f, 6, &r), ANS_OK);
+	assert_int_equal(got[1].clock_offset_ns, 5001500000LL);
+	/* Non-standard remote times (high bit set): kept, no offset. */
+	inflight_push(&f, 7, 1, 0, tai);
+	inflight_tx_stamp(&f, 7, tai);
+	r.rx_ns = tai + MS;
+	r.ts.recv = r.ts.xmit = 0x80000001;
+	assert_int_equal(inflight_answer(&f, 7, &r), ANS_OK);
+	assert_true(got[2].has_tstamp);
+	assert_false(got[2].offset_valid);
+	assert_int_equal(got[2].ts_transmit, 0x80000001);
+}
+
+/* A reply's 31 bits name the newest probe that has them. */
+static void test_widen(void **s)
+{
+	assert_int_equal(inflight_widen(&f, 3, RP_TS_SEQ_MASK), 3); /* nothing pushed: as it came */
+	f.tail = (1ULL << 31) + 10;
+	assert_int_equal(inflight_widen(&f, 5, RP_TS_SEQ_MASK), (1ULL << 31) + 5);
+	assert_int_equal(inflight_widen(&f, 20, RP_TS_SEQ_MASK), 20);
+	f.tail = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +344,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_skipped_tail_takes_room, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release_pending_when_stamps_stop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_user_stamp_flagged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tstamp_offset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_widen, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("inflight", tests, NULL, NULL);

@@ -37,6 +37,47 @@ static void test_build_checksum_tag_payload(void **s)
 	}
 }
 
+/*
+ * A timestamp request: RFC 792's 20 bytes, type 13, a valid sum, originate
+ * naming the probe (high bit set), id+seq its keyed tag; a record built from
+ * it passes the userspace check, and one changed anywhere does not.
+ */
+static void test_tstamp_request(void **s)
+{
+	struct probe_tmpl t;
+	struct ringping_addr a;
+	struct rp_record r = { .flags = RP_REC_F_TSTAMP | RP_REC_F_PAYLOAD }, x;
+	__u8 buf[RP_TS_LEN];
+	__u32 orig, tag;
+
+	addr_from_v4(&a, 0xc6130104);
+	assert_int_equal(probe_init_tstamp(&t, &key), 0);
+	assert_int_equal(t.len, RP_TS_LEN);
+	probe_build(&t, buf, &a, (1ULL << 31) + 9); /* past 31 bits: the low 31 are sent */
+	assert_int_equal(buf[0], 13);
+	assert_int_equal(buf[1], 0);
+	assert_int_equal(probe_csum(buf, RP_TS_LEN), 0);
+	orig = ((__u32)buf[8] << 24) | (buf[9] << 16) | (buf[10] << 8) | buf[11];
+	tag = ((__u32)buf[4] << 24) | (buf[5] << 16) | (buf[6] << 8) | buf[7];
+	assert_int_equal(orig, 0x80000009U);
+	assert_int_equal(tag, rp_tstamp_tag(key.k0, key.k1, a.b, 9));
+	for (int i = 12; i < RP_TS_LEN; i++)
+		assert_int_equal(buf[i], 0);
+	r.seq = orig & RP_TS_SEQ_MASK;
+	r.cookie = tag;
+	memcpy(r.target, a.b, 16);
+	assert_true(probe_cookie_ok(&key, &r));
+	x = r, x.seq ^= 1;
+	assert_false(probe_cookie_ok(&key, &x));
+	x = r, x.seq |= 1ULL << 31; /* no request carries more than 31 bits */
+	assert_false(probe_cookie_ok(&key, &x));
+	x = r, x.target[15] ^= 1;
+	assert_false(probe_cookie_ok(&key, &x));
+	x = r, x.flags = RP_REC_F_PAYLOAD; /* read as an echo's cookie: no */
+	assert_false(probe_cookie_ok(&key, &x));
+	probe_free(&t);
+}
+
 static void test_cookie_binds_target_seq_key(void **s)
 {
 	struct probe_tmpl t;
@@ -217,6 +258,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_checksum_tag_payload),
 		cmocka_unit_test(test_cookie_binds_target_seq_key),
+		cmocka_unit_test(test_tstamp_request),
 		cmocka_unit_test(test_tags_differ_per_target),
 		cmocka_unit_test(test_siphash_vector),
 		cmocka_unit_test(test_bad_sizes),

@@ -217,6 +217,8 @@ enum ringping_log_level { RINGPING_LOG_WARN, RINGPING_LOG_INFO, RINGPING_LOG_DEB
 typedef void (*ringping_log_fn)(void *ctx, enum ringping_log_level level, const char *line);
 /* One probe's outcome: called once per probe, on the thread in ringping_run(). */
 typedef void (*ringping_probe_fn)(void *ctx, const struct ringping_probe *p);
+/* A probe is about to go out (opts.on_send): on the run's thread, in send order. */
+typedef void (*ringping_send_fn)(void *ctx, __u64 seq, __u64 target_index);
 /* Interim statistics are due (interim_ns, or ringping_interim()): on the run's thread. */
 typedef void (*ringping_interim_fn)(void *ctx, struct ringping *e);
 
@@ -311,6 +313,40 @@ struct ringping_opts {
 	 */
 	bool broadcast;
 	enum ringping_probe_type probe;	/* 0: echo requests */
+	/*
+	 * ping's schedules (the CLI's "ringping ping -l, -f, -A"). preload: the
+	 * first preload probes go out back to back, then the pace goes on (0:
+	 * 1). answer_paced (ping's flood): as soon as fewer than preload probes
+	 * wait for an answer, the next goes; and period_ns after the last send
+	 * at the latest, answered or not. adaptive (ping -A): answer-paced, the
+	 * next no sooner than the replies' RTT moving average (ping's: 1/8 of each
+	 * new RTT), nor than adaptive_min_ns, after the last send, and no later
+	 * than the larger of that and period_ns. Both: for one target; the count
+	 * of probes waiting is over every target.
+	 */
+	__u32 preload;
+	bool answer_paced;
+	bool adaptive;
+	__u64 adaptive_min_ns;
+	/* Each probe as it is about to go out: its seq and target (ping's -O, pipe, flood dots). */
+	ringping_send_fn on_send;
+	void *send_ctx;
+	/*
+	 * The sending sockets (ping's -m, -r, -S): SO_MARK (0: none; needs
+	 * CAP_NET_ADMIN), SO_DONTROUTE (directly attached hosts only; not on the
+	 * packet send path, which routes nothing), SO_SNDBUF in bytes (0:
+	 * ringping's own, 4 MiB).
+	 */
+	__u32 mark;
+	bool dontroute;
+	__u32 sndbuf;
+	/*
+	 * ping's -p: echo request data after the 16 bytes of sequence number and
+	 * cookie is this pattern repeated, aligned to the data's start as ping
+	 * aligns it (pattern_len 0: ping's own bytes 0x10, 0x11, ...; at most 16).
+	 */
+	__u8 pattern[16];
+	__u32 pattern_len;
 };
 
 /* A trace's limits: its probes carry TTL and flow in 6 bits each. */

@@ -4,6 +4,7 @@
  * offsetof, with its kind and range: one generic setter per kind fills it,
  * and --help and the man page are printed from the same table.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -86,6 +87,7 @@ static enum cli_result cli_ping_iface(struct cli_ctx *c, const struct cli_opt *o
 static enum cli_result cli_dontfrag(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_ping_pmtu(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_probe(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_pattern(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 
 static const struct cli_opt cli_opts[] = {
 	{ "ipv4", '4', NULL, "IPv4 only: names resolve to A records, IPv6 targets are refused",
@@ -102,7 +104,7 @@ static const struct cli_opt cli_opts[] = {
 	{ "count", 'c', "N", "send N probes (default: until Ctrl-C, or -w)", NUM(count, 1, 1000000),
 	  GIVEN(count_set), PING },
 	{ "interval", 'i', "SECS", "seconds between probes (default 1; fractions allowed; under 0.002 only as root)",
-	  SECS(ping_interval_ns, 3600), PING },
+	  SECS(ping_interval_ns, 3600), GIVEN(ping_interval_set), PING },
 	{ "timeout", 'W', "SECS", "wait this long for each reply (default 10; 0: an hour, the longest)",
 	  SECS(ping_timeout_ns, 3600), PING },
 	{ "deadline", 'w', "SECS", "stop after SECS, however many probes went out or came back",
@@ -123,6 +125,23 @@ static const struct cli_opt cli_opts[] = {
 	{ "pmtudisc", 'M', "MODE", "path MTU discovery: do (DF, never fragment), want (DF, fragment past a "
 	  "known MTU: the kernel's default), dont (no DF) or probe (DF, known MTU ignored)",
 	  FN(cli_ping_pmtu), PING },
+	{ "preload", 'l', "N", "send N probes at once, then one per interval (over 3 only as root)",
+	  NUM(ping_preload, 1, 65536), PING },
+	{ "flood", 'f', NULL, "a dot per request sent, a backspace per reply; without -i, the next as soon "
+	  "as one is answered, and 100 a second at least (root only)", FLAG(ping_flood), PING },
+	{ "adaptive", 'A', NULL, "the interval follows the RTT's moving average: about one request unanswered "
+	  "at a time (under 2 ms only as root)", FLAG(ping_adaptive), PING },
+	{ "outstanding", 'O', NULL, "say 'no answer yet' for a request still unanswered when the next goes",
+	  FLAG(ping_outstanding), PING },
+	{ "pattern", 'p', "HEX", "fill the data after ringping's 16 bytes with this pattern (up to 16 "
+	  "bytes in hex)", FN(cli_pattern), PING },
+	{ "mark", 'm', "MARK", "tag the requests with this SO_MARK (policy routing, firewall rules)",
+	  NUM(mark, 0, UINT32_MAX), PING },
+	{ "dontroute", 'r', NULL, "no routing: a host on an attached network only (SO_DONTROUTE)",
+	  FLAG(dontroute), PING },
+	{ "sndbuf", 'S', "BYTES", "the sending socket's buffer (SO_SNDBUF)", NUM(sndbuf, 1, 2147483647), PING },
+	{ "strict-source", 'B', NULL, "keep the source address the first request got, whatever the routes "
+	  "do later", FLAG(ping_strict_source), PING },
 	{ "vcount", 'C', "N", "as -c N, and report every RTT of each host (fping's -C)",
 	  NUM(count, 1, 1000000), .fn = cli_vcount },
 	{ "loop", 'l', NULL, "probe until stopped (Ctrl-C), as -c without end", FLAG(loop) },
@@ -247,8 +266,8 @@ static const char cli_trace_synopsis[] =
 static const char cli_ping_synopsis[] =
 	"DESTINATION (one address or host name) probed as iputils ping(8) does, with\n"
 	"its option letters and its lines; the RTTs are kernel stamps. Exit: 0 a reply\n"
-	"came, 1 none did (or fewer than -c by -w), 2 any other error. ping's -A -B -e\n"
-	"-f -F -l -L -m -N -O -p -r -R -S -T -U are not supported yet.\n";
+	"came, 1 none did (or fewer than -c by -w), 2 any other error. ping's -e -F\n"
+	"-L -N -R -T -U are not supported yet.\n";
 
 static void cli_usage_of(FILE *f, unsigned cmd)
 {
@@ -414,6 +433,8 @@ static enum cli_result cli_secs(struct cli_ctx *c, const struct cli_opt *opt, co
 				opt->val, (double)opt->max), CLI_BAD;
 	ns = (__u64)(v * 1e9 + 0.5);
 	memcpy(cli_field(c, opt), &ns, sizeof(ns));
+	if (opt->given)
+		*(bool *)((char *)c->o + opt->given - 1) = true;
 	return CLI_RUN;
 }
 
@@ -585,6 +606,27 @@ static enum cli_result cli_probe(struct cli_ctx *c, const struct cli_opt *opt, c
 	return CLI_RUN;
 }
 
+/* ping's -p: hex digits, two to a byte (a last odd one is a byte of its own), 16 bytes at most. */
+static enum cli_result cli_pattern(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	struct rp_opts *o = c->o;
+	size_t i;
+
+	for (i = 0; arg[i]; i++)
+		if (!isxdigit((unsigned char)arg[i]))
+			return snprintf(c->err, c->errlen, "patterns must be specified as hex digits: %s",
+					arg + i), CLI_BAD;
+	o->pattern_len = 0;
+	for (i = 0; arg[i] && o->pattern_len < sizeof(o->pattern); i += 2) {
+		char byte[3] = { arg[i], arg[i + 1], 0 };
+
+		o->pattern[o->pattern_len++] = (__u8)strtoul(byte, NULL, 16);
+		if (!arg[i + 1])
+			break;
+	}
+	return CLI_RUN;
+}
+
 static enum cli_result cli_proto(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
 {
 	static const char *const protos[3] = { "icmp", "udp", "tcp" }; /* enum ringping_trace_proto's */
@@ -615,7 +657,7 @@ static enum cli_result cli_help(struct cli_ctx *c, const struct cli_opt *opt, co
 }
 
 /* iputils ping's letters "ringping ping" does not take yet: said so, not "unknown". */
-static const char cli_ping_later[] = "ABCdeEfFlLmNOprRSTU3";
+static const char cli_ping_later[] = "CdeEFLNRTU3";
 
 /* One option: the setter its kind names. */
 static enum cli_result cli_one(struct cli_ctx *c, int val, const char *arg, const char *tok)
@@ -703,10 +745,17 @@ static enum cli_result cli_check_ping(struct cli_ctx *c)
 		return snprintf(c->err, c->errlen, o->ntargets ? "one destination only, not '%s' too"
 							    : "no destination", o->ntargets ? o->targets[1] : ""),
 		       CLI_BAD;
-	/* iputils' rule, and why: an unprivileged user must not flood (ping(8), -i). */
+	/* -f without -i: no interval, the answers set the pace (ping's flood). */
+	if (o->ping_flood && !o->ping_interval_set)
+		o->ping_interval_ns = 0;
+	/* iputils' rules, and why: an unprivileged user must not flood (ping(8), -i, -l). */
 	if (o->ping_interval_ns < 2000000 && getuid() != 0)
 		return snprintf(c->err, c->errlen, "cannot flood; minimal interval allowed for user is 2ms"),
 		       CLI_BAD;
+	if (o->ping_preload > 3 && getuid() != 0)
+		return snprintf(c->err, c->errlen, "cannot set preload to value greater than 3: %u",
+				o->ping_preload), CLI_BAD;
+	o->numeric = o->numeric || o->ping_flood; /* as ping: no name lookups in a flood */
 	o->sender_threads = 0;
 	return CLI_RUN;
 }

@@ -71,6 +71,14 @@ struct rp_opts {
 	bool numeric, audible; /* -n, -a */
 	int pmtu;	     /* -M: enum ringping_pmtu */
 	bool broadcast;	     /* --broadcast, ping's -b: many hosts may answer a target */
+	bool ping_interval_set; /* -i given (-f without it: no interval) */
+	__u32 ping_preload;  /* -l */
+	bool ping_flood, ping_adaptive, ping_outstanding, ping_strict_source; /* -f, -A, -O, -B */
+	__u32 mark;	     /* -m: SO_MARK */
+	bool dontroute;	     /* -r: SO_DONTROUTE */
+	__u32 sndbuf;	     /* -S: SO_SNDBUF */
+	__u8 pattern[16];    /* -p */
+	__u32 pattern_len;
 };
 
 /* Exit codes, as fping's ("ringping ping" has ping's: 0 a reply came, 1 none, 2 any error). */

@@ -133,6 +133,8 @@ static void ping_fmt_rtts(FILE *f, const struct ping_stats *s)
 void ping_fmt_summary(FILE *f, const char *host, const struct ping_stats *s, long elapsed_ms, bool ipg,
 		      long send_us)
 {
+	const char *comma = "";
+
 	fprintf(f, "\n--- %s ping statistics ---\n", host);
 	fprintf(f, "%ld packets transmitted, %ld received", s->transmitted, s->received);
 	if (s->repeats)
@@ -143,12 +145,18 @@ void ping_fmt_summary(FILE *f, const char *host, const struct ping_stats *s, lon
 		fprintf(f, ", %g%% packet loss, time %ldms",
 			(double)(s->transmitted - s->received) * 100.0 / (double)s->transmitted, elapsed_ms);
 	fputc('\n', f);
-	if (s->received && s->received + s->repeats > s->untimed)
+	if (s->received && s->received + s->repeats > s->untimed) {
 		ping_fmt_rtts(f, s);
+		comma = ", ";
+	}
+	if (s->pipe > 1) {
+		fprintf(f, "%spipe %ld", comma, s->pipe);
+		comma = ", ";
+	}
 	if (s->received && ipg && s->transmitted > 1) {
 		long gap = send_us / (s->transmitted - 1);
 
-		fprintf(f, ", ipg/ewma %ld.%03ld/%ld.%03ld ms", gap / 1000, gap % 1000, s->rtt8 / 8000,
+		fprintf(f, "%sipg/ewma %ld.%03ld/%ld.%03ld ms", comma, gap / 1000, gap % 1000, s->rtt8 / 8000,
 			(s->rtt8 / 8) % 1000);
 	}
 	fputc('\n', f);

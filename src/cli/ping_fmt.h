@@ -17,6 +17,7 @@ struct ping_stats {
 	long long tsum, tsum2;	/* over replies and duplicates, as ping's */
 	long tmin, tmax;
 	long rtt8;		/* ping's moving average, times 8 (its "ewma") */
+	long pipe;		/* the most requests out at once when an answer came */
 };
 
 /* One RTT (a reply's or a duplicate's, already counted in received or repeats), in microseconds. */

@@ -21,6 +21,7 @@
 #include "warn.h"
 
 #define PING_NAMES 16 /* answering addresses whose names are kept */
+#define PING_SEQS 65536 /* ping's MAX_DUP_CHK: the requests whose replies it tells apart */
 
 struct ping_name {
 	struct ringping_addr a;
@@ -38,7 +39,10 @@ struct ping_ctx {
 	char host[NI_MAXHOST];	 /* the statistics' name: ping's "hostname" */
 	struct ping_name names[PING_NAMES];
 	int nnames;
-	long local_errors;	 /* sends the kernel refused as larger than the path MTU (-M do) */
+	long local_errors;	 /* sends the kernel refused (-M do, -r): ping counts them as transmitted */
+	__u64 sent;		 /* requests gone out so far (on_send): ping's ntransmitted */
+	__u8 rcvd[PING_SEQS / 8]; /* which of the last 65536 requests have their reply (-O) */
+	char source[RINGPING_ADDRSTRLEN]; /* -B: the source the first request got, kept */
 };
 
 /* The engine the signal handlers reach; set while it runs. */
@@ -167,6 +171,32 @@ static void ping_stamp(const struct ping_ctx *c)
 	printf("[%lld.%06ld] ", (long long)ts.tv_sec, ts.tv_nsec / 1000);
 }
 
+/* An answer to request round (0-based): ping's pipe, the most requests out at once. */
+static void ping_ack(struct ping_ctx *c, __u64 round)
+{
+	__u64 pipe = c->sent > round ? c->sent - round : 1;
+
+	if ((long)pipe > c->st.pipe)
+		c->st.pipe = (long)pipe;
+}
+
+/* A request about to go (seq: its round): -O's word on the last one, -f's dot. */
+static void ping_on_send(void *ctx, __u64 seq, __u64 target_index)
+{
+	struct ping_ctx *c = ctx;
+
+	(void)target_index;
+	c->sent = seq + 1;
+	c->rcvd[seq % PING_SEQS / 8] &= (__u8)~(1 << (seq % 8));
+	if (c->o->ping_outstanding && seq && !(c->rcvd[(seq - 1) % PING_SEQS / 8] & (1 << ((seq - 1) % 8)))) {
+		ping_stamp(c);
+		printf("no answer yet for icmp_seq=%llu\n", (unsigned long long)(seq % PING_SEQS));
+	}
+	if (c->o->ping_flood && !c->o->out.quiet)
+		fputs(".", stdout);
+	fflush(stdout);
+}
+
 /*
  * --probe timestamp (no ping of iputils sends these): the reply's three
  * times, ms since midnight UT (originate: our kernel's send stamp), and the
@@ -187,10 +217,13 @@ static void ping_reply(struct ping_ctx *c, const struct ringping_probe *p, bool 
 	long us = p->rtt_ns >= 0 ? (long)(p->rtt_ns / 1000) : 0;
 	char rtt[48] = "";
 
-	if (dup)
+	ping_ack(c, p->round);
+	if (dup) {
 		c->st.repeats++;
-	else
+	} else {
 		c->st.received++;
+		c->rcvd[p->round % PING_SEQS / 8] |= (__u8)(1 << (p->round % 8));
+	}
 	/*
 	 * No RTT: the kernel stamps put the answer before the send (the host's
 	 * own answer to its multicast, looped back before the copy on the wire
@@ -202,6 +235,10 @@ static void ping_reply(struct ping_ctx *c, const struct ringping_probe *p, bool 
 		c->st.untimed++;
 	if (c->o->out.quiet)
 		return;
+	if (c->o->ping_flood) {
+		fputs("\b \b", stdout); /* its request's dot goes */
+		return;
+	}
 	if (p->rtt_ns >= 0) {
 		memcpy(rtt, " time=", 6);
 		ping_fmt_rtt(rtt + 6, sizeof(rtt) - 10, us);
@@ -219,9 +256,14 @@ static void ping_error(struct ping_ctx *c, const struct ringping_probe *p)
 {
 	char what[96];
 
+	ping_ack(c, p->round);
 	c->st.errors++;
 	if (c->o->out.quiet)
 		return;
+	if (c->o->ping_flood) {
+		fputs("\bE", stdout);
+		return;
+	}
 	ping_fmt_error(what, sizeof(what), c->family, p->icmp_type, p->icmp_code, p->info);
 	ping_stamp(c);
 	printf("From %s icmp_seq=%u %s\n", ping_addr(c, &p->from), (unsigned)((p->round + 1) & 0xffff), what);
@@ -243,16 +285,23 @@ static unsigned ping_path_mtu(const struct ping_ctx *c)
 }
 
 /*
- * A send the kernel refused: with -M do, larger than the path MTU it knows,
- * which ping counts as sent and as an error, in its own words per family.
+ * A send the kernel refused, which ping counts as sent. With -M do, larger
+ * than the path MTU it knows: also an error, in ping's own words per family.
  */
 static void ping_send_failed(struct ping_ctx *c, const struct ringping_probe *p)
 {
+	c->local_errors++;
+	if (c->o->ping_flood && !c->o->out.quiet)
+		fputs("E", stdout);
+	/*
+	 * ping pretends such a request went, and says nothing unless the
+	 * kernel queued an error for it (only -M do's does): -v says why.
+	 */
 	if (p->err != -EMSGSIZE) {
-		cli_warn("sendmsg: %s\n", strerror(-p->err));
+		if (c->o->verbose)
+			cli_warn("sendmsg: %s\n", strerror(-p->err));
 		return;
 	}
-	c->local_errors++;
 	c->st.errors++;
 	cli_warn(c->family == 4 ? "local error: message too long, mtu=%u\n"
 				: "local error: message too long, mtu: %u\n", ping_path_mtu(c));
@@ -360,6 +409,8 @@ static void ping_source(const struct ping_ctx *c, char *buf, size_t len)
 	socklen_t sl = sizeof(s);
 	int fd;
 
+	if (!given && c->source[0])
+		given = c->source; /* -B's */
 	if (given) {
 		snprintf(buf, len, "%s", given);
 		return;
@@ -375,6 +426,31 @@ static void ping_source(const struct ping_ctx *c, char *buf, size_t len)
 	close(fd);
 }
 
+/* -B: the source a request would get now, fixed for the run (ping binds its socket to it). */
+static void ping_strict_source(struct ping_ctx *c, struct ringping_opts *eo)
+{
+	if (!c->o->ping_strict_source || (c->family == 4 ? c->o->src : c->o->src6))
+		return;
+	ping_source(c, c->source, sizeof(c->source));
+	if (!strcmp(c->source, "?"))
+		return;
+	if (c->family == 4)
+		eo->source = c->source;
+	else
+		eo->source6 = c->source;
+}
+
+/* -p: ping's "PATTERN: 0x..." line, before the first (not with -q). */
+static void ping_pattern(const struct rp_opts *o)
+{
+	if (!o->pattern_len || o->out.quiet)
+		return;
+	printf("PATTERN: 0x");
+	for (__u32 i = 0; i < o->pattern_len; i++)
+		printf("%02x", o->pattern[i]);
+	printf("\n");
+}
+
 /* "PING host (addr) 56(84) bytes of data." or, IPv6, "PING host(addr) 56 data bytes". */
 static void ping_header(struct ping_ctx *c, const char *token)
 {
@@ -386,7 +462,7 @@ static void ping_header(struct ping_ctx *c, const char *token)
 		printf("PING %s (%s) ", c->host, num);
 	else
 		printf("PING %s(%s) ", token, ping_addr(c, &c->dst));
-	if (o->iface || (c->family == 4 ? o->src : o->src6)) {
+	if (o->iface || (c->family == 4 ? o->src : o->src6) || c->source[0]) {
 		ping_source(c, src, sizeof(src));
 		printf("from %s %s: ", src, o->iface ? o->iface : "");
 	}
@@ -397,6 +473,30 @@ static void ping_header(struct ping_ctx *c, const char *token)
 	fflush(stdout);
 }
 
+/*
+ * ping's schedule: -i, or with no interval (-i 0, -f) the next request as
+ * soon as one is answered and 100 a second at least; -A's adaptive interval
+ * (over 2 ms for a user, as ping's); -l's preload. And its socket options.
+ */
+static void ping_schedule(struct ping_ctx *c, struct ringping_opts *eo)
+{
+	const struct rp_opts *o = c->o;
+
+	eo->preload = o->ping_preload;
+	eo->answer_paced = !o->ping_interval_ns;
+	eo->adaptive = o->ping_adaptive;
+	eo->adaptive_min_ns = o->ping_adaptive && getuid() ? 2000000 : 0;
+	if (!o->ping_interval_ns)
+		eo->period_ns = 10000000; /* ping's MIN_INTERVAL_MS */
+	eo->on_send = ping_on_send;
+	eo->send_ctx = c;
+	eo->mark = o->mark;
+	eo->dontroute = o->dontroute;
+	eo->sndbuf = o->sndbuf;
+	memcpy(eo->pattern, o->pattern, sizeof(eo->pattern));
+	eo->pattern_len = o->pattern_len;
+}
+
 /* main's engine options turned to ping's: its count, interval, timeout, deadline; one target, unpaced. */
 static void ping_engine_opts(struct ping_ctx *c, struct ringping_opts *eo)
 {
@@ -405,6 +505,7 @@ static void ping_engine_opts(struct ping_ctx *c, struct ringping_opts *eo)
 	eo->count = o->count_set ? o->count : 1;
 	eo->loop = !o->count_set;
 	eo->period_ns = o->ping_interval_ns;
+	ping_schedule(c, eo);
 	eo->interval_ns = 0;
 	eo->rate = 0;
 	eo->timeout_ns = o->ping_timeout_ns ? o->ping_timeout_ns : 3600000000000ULL;
@@ -430,8 +531,8 @@ static int ping_finish(struct ping_ctx *c, struct ringping *e, int err)
 	if (ringping_summary(e, &s))
 		return 2;
 	c->st.transmitted = (long)s.sent + c->local_errors;
-	ping_fmt_summary(stdout, c->host, &c->st, (long)(s.elapsed_s * 1000), c->o->ping_interval_ns == 0,
-			 (long)(s.elapsed_s * 1e6));
+	ping_fmt_summary(stdout, c->host, &c->st, (long)(s.elapsed_s * 1000),
+			 !c->o->ping_interval_ns || c->o->ping_flood || c->o->ping_adaptive, (long)(s.elapsed_s * 1e6));
 	if (fflush(stdout) || ferror(stdout))
 		return 2;
 	if (err)
@@ -455,6 +556,9 @@ int pingcmd_main(const struct rp_opts *o, struct ringping_opts *eo)
 	code = ping_groups(&c, eo);
 	if (code)
 		return code;
+	ping_strict_source(&c, eo);
+	if (o->ping_flood)
+		setvbuf(stdout, NULL, _IONBF, 0); /* each dot and backspace as it happens, as ping's */
 	err = ringping_open(&e, eo);
 	if (err)
 		return cli_warn("%s\n", ringping_errmsg(NULL)), 2;
@@ -467,6 +571,7 @@ int pingcmd_main(const struct rp_opts *o, struct ringping_opts *eo)
 		ringping_close(e);
 		return 2;
 	}
+	ping_pattern(o);
 	ping_header(&c, o->targets[0]);
 	ping_engine = e;
 	if (ping_signals(o->ping_deadline_ns))

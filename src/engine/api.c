@@ -124,6 +124,9 @@ static int api_check_numbers(const struct ringping_opts *o)
 	       api_range("sender_threads", (__u64)o->sender_threads, 0, 64) ?:
 	       api_range("ringbuf_mb", o->ringbuf_mb, 1, 1024) ?:
 	       api_range("rate", o->rate, 0, 100000000) ?:
+	       api_range("preload", o->preload, 0, 65536) ?:
+	       api_range("pattern_len", o->pattern_len, 0, 16) ?:
+	       api_range("adaptive_min_ns", o->adaptive_min_ns, 0, API_MAX_NS) ?:
 	       api_range("pmtu", o->pmtu, RINGPING_PMTU_DEFAULT, RINGPING_PMTU_PROBE);
 }
 
@@ -174,6 +177,9 @@ static int api_check(const struct ringping_opts *o)
 		return api_bad("opts.rx_mode, opts.send_path or opts.mode: unknown value");
 	if (o->broadcast && (o->mode == RINGPING_MODE_DGRAM || o->send_path == RINGPING_SEND_PACKET || o->trace))
 		return api_bad("opts.broadcast: BPF mode and the raw send path only, and no trace");
+	if ((o->answer_paced || o->adaptive) && !o->period_ns)
+		return api_bad("opts.answer_paced and opts.adaptive need opts.period_ns: the longest a "
+			       "probe waits when answers stop coming");
 	if (o->probe > RINGPING_PROBE_TIMESTAMP)
 		return api_bad("opts.probe: unknown value");
 	if (o->probe == RINGPING_PROBE_TIMESTAMP && (o->mode == RINGPING_MODE_DGRAM || o->trace || o->broadcast))

@@ -77,6 +77,7 @@ struct inflight_slot *inflight_push(struct inflight *f, __u64 seq, __u64 idx, __
 	s->state = SLOT_WAIT;
 	f->tail = seq + 1;
 	f->open++;
+	f->waiting++;
 	f->c.pushed++;
 	return s;
 }
@@ -187,6 +188,8 @@ static void slot_resolve(struct inflight *f, struct inflight_slot *s, enum ringp
 		f->c.rtt_bad += res.rtt_ns < 0;
 	}
 	f->c.by_status[st]++;
+	if (s->state == SLOT_WAIT)
+		f->waiting--;
 	s->state = SLOT_DONE;
 	f->open--;
 	f->emit(f->ctx, s->idx, &res);
@@ -247,6 +250,7 @@ enum answer_verdict inflight_answer(struct inflight *f, __u64 seq, const struct 
 		return f->c.late++, ANS_LATE;
 	slot_take(s, r);
 	s->state = SLOT_PENDING;
+	f->waiting--;
 	if (s->tx_kernel || !f->kstamp)
 		slot_resolve(f, s, slot_status(s), 0);
 	return ANS_OK;

@@ -54,6 +54,7 @@ struct inflight {
 	__u64 mask;
 	__u64 head, tail;      /* oldest live seq, next seq to push */
 	__u64 open;	       /* slots in WAIT or PENDING */
+	__u64 waiting;	       /* slots in WAIT: probes no answer has come for yet */
 	__u64 timeout_ns;
 	bool kstamp;	       /* expect kernel TX stamps */
 	__u32 key_mask;	       /* the bits of a seq a TX stamp's key holds (timestamp probes: 31) */

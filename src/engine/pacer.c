@@ -25,6 +25,18 @@ void pacer_limit(struct pacer *p, __u64 num_ns, __u64 den)
 	}
 }
 
+void pacer_preload(struct pacer *p, __u32 n)
+{
+	__u64 early;
+
+	if (!p->den || n < 2)
+		return;
+	early = (__u64)((u128)(n - 1) * p->num_ns / p->den);
+	p->start_ns = p->start_ns > early ? p->start_ns - early : 0;
+	if (p->burst < n)
+		p->burst = n;
+}
+
 __u64 pacer_rate(const struct pacer *p)
 {
 	return p->den ? (__u64)((u128)p->den * NSEC / p->num_ns) : 0;

@@ -23,6 +23,8 @@ struct pacer {
 void pacer_init(struct pacer *p, __u64 rate, __u32 burst, __u64 now_ns);
 /* Also at most den probes per num_ns: the slower of the two schedules wins. */
 void pacer_limit(struct pacer *p, __u64 num_ns, __u64 den);
+/* The first n probes go at once (ping's preload): the schedule starts n - 1 probes early. */
+void pacer_preload(struct pacer *p, __u32 n);
 /* Probes per second (rounded down; 0 = unpaced). */
 __u64 pacer_rate(const struct pacer *p);
 /* How many probes may go now (0..burst). */

@@ -53,6 +53,17 @@ int probe_init(struct probe_tmpl *t, const struct probe_key *key, __u32 data)
 	return 0;
 }
 
+void probe_set_pattern(struct probe_tmpl *t, const __u8 *pat, __u32 len)
+{
+	__u32 i;
+
+	if (!len)
+		return;
+	for (i = 8 + RP_PAYLOAD_LEN; i < t->len; i++)
+		t->bytes[i] = pat[(i - 8) % len];
+	t->base_sum = probe_csum_add(0, t->bytes, t->len);
+}
+
 int probe_init_tstamp(struct probe_tmpl *t, const struct probe_key *key)
 {
 	*t = (struct probe_tmpl){ .key = *key, .len = RP_TS_LEN, .tstamp = true };

@@ -35,6 +35,11 @@ struct probe_tmpl {
 
 /* data: ICMP data bytes, RP_PAYLOAD_LEN..PROBE_MAX_DATA. 0 or -errno. */
 int probe_init(struct probe_tmpl *t, const struct probe_key *key, __u32 data);
+/*
+ * ping's -p: the data after the payload is pat (len 1..16 bytes) repeated,
+ * aligned to the data's start as ping's fill is.
+ */
+void probe_set_pattern(struct probe_tmpl *t, const __u8 *pat, __u32 len);
 /* ICMP timestamp requests (RP_TS_LEN bytes, IPv4 only; ringping_abi.h). 0 or -errno. */
 int probe_init_tstamp(struct probe_tmpl *t, const struct probe_key *key);
 void probe_free(struct probe_tmpl *t);

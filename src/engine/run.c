@@ -112,6 +112,10 @@ void run_emit(void *ctx, __u64 idx, const struct ringping_probe *res)
 	struct ringping_probe full = *res;
 
 	run_complete(r, idx, &full);
+	/* ping's moving average: 1/8 of each new RTT (its "ewma", times 8 as it keeps it). */
+	if (r->o->adaptive && full.status == RINGPING_ALIVE && full.rtt_ns >= 0)
+		r->ewma8_ns = r->ewma8_ns ? r->ewma8_ns + (__u64)full.rtt_ns - r->ewma8_ns / 8
+					  : 8 * (__u64)full.rtt_ns;
 	if (r->fn)
 		r->fn(r->fn_ctx, &full);
 	if (r->track)
@@ -204,7 +208,32 @@ void run_on_stamp(void *ctx, __u32 key, __u64 tai_ns)
 /* No pace at all (--rate 0 and no -p or -i): records are polled, not woken for. */
 bool run_unpaced(const struct run *r)
 {
-	return !r->pacer.den;
+	return !r->pacer.den && !r->gated;
+}
+
+/* opts.adaptive: no sooner than the RTT's moving average after the last send (nor its floor). */
+static __u64 run_gap(const struct run *r)
+{
+	__u64 g = r->ewma8_ns / 8;
+
+	if (!r->o->adaptive)
+		return 0;
+	return g > r->o->adaptive_min_ns ? g : r->o->adaptive_min_ns;
+}
+
+/*
+ * ping's schedules (opts.answer_paced, opts.adaptive): the next probe goes
+ * once fewer than the preload wait for an answer and the gap has passed, or
+ * at the latest a period (or the gap, if longer) after the last send.
+ */
+static __u64 run_gate_next(const struct run *r, __u64 now)
+{
+	__u64 gap = run_gap(r), t = r->t_last_send + (gap > r->o->period_ns ? gap : r->o->period_ns);
+	__u64 window = r->o->preload ? r->o->preload : 1;
+
+	if (r->inf.waiting < window && r->t_last_send + gap < t)
+		t = r->t_last_send + gap;
+	return t > now ? t : now;
 }
 
 /* Probes are left, a job is free and the ring has room: only the pacer can say wait. */
@@ -296,7 +325,7 @@ static __u32 run_batch_size(struct run *r, __u64 now)
 
 	if (!run_may_send(r))
 		return 0;
-	n = sched_batch(&r->sch, pacer_allow(&r->pacer, now));
+	n = sched_batch(&r->sch, r->gated ? run_gate_next(r, now) <= now : pacer_allow(&r->pacer, now));
 	if (n > inflight_room(&r->inf))
 		n = inflight_room(&r->inf);
 	if (r->dgram && n) {
@@ -352,6 +381,8 @@ static void run_build_job(struct run *r, struct sender_job *j, __u32 n, __u64 no
 		}
 		run_build_probe(r, j, m, p, idx);
 		inflight_push(&r->inf, p, idx, now, tx_user);
+		if (r->o->on_send)
+			r->o->on_send(r->o->send_ctx, p, idx);
 		j->seq[m++] = p;
 	}
 	inflight_skip_to(&r->inf, sch->next);
@@ -364,6 +395,8 @@ static void run_build_job(struct run *r, struct sender_job *j, __u32 n, __u64 no
 	pacer_commit(&r->pacer, r->trace && r->multi && r->o->period_ns ? (__u32)(sch->next - start) : m);
 	r->t_last_send = now;
 }
+
+static void run_collect(struct run *r);
 
 static void run_send(struct run *r, __u64 now)
 {
@@ -384,6 +417,13 @@ static void run_send(struct run *r, __u64 now)
 		}
 		r->dgram_out += j->n;
 		senders_submit(&r->snd, j);
+		/*
+		 * A job holds one round of one family: sent inline, it is done,
+		 * and the next round (ping's -l preload, one target) goes now, not
+		 * after the answers to this one.
+		 */
+		if (!r->free_jobs)
+			run_collect(r);
 	}
 }
 
@@ -494,7 +534,7 @@ static void run_wait(struct run *r, __u64 now)
 
 		if (want > r->o->batch)
 			want = r->o->batch;
-		t = pacer_next_ns(&r->pacer, want, now);
+		t = r->gated ? run_gate_next(r, now) : pacer_next_ns(&r->pacer, want, now);
 		wake = t < wake ? t : wake;
 	}
 	t = inflight_next_deadline(&r->inf);
@@ -585,6 +625,7 @@ int run_probe(struct ringping *e, ringping_probe_fn fn, void *ctx, struct run **
 	r->next_interim = r->t_start + r->interim_ns;
 	r->wall_start = wall_now();
 	r->pacer.start_ns = r->t_start;
+	pacer_preload(&r->pacer, o->preload);
 	err = run_loop(r);
 	err = run_finish(r) ?: err;
 	if (!err && r->gone)

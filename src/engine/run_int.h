@@ -61,6 +61,8 @@ struct run {
 	__u32 sock_events;     /* epoll events the sending sockets are watched for */
 	struct inflight inf;
 	struct pacer pacer;
+	bool gated;	       /* opts.answer_paced or adaptive: answers pace the sends (run_gate_next) */
+	__u64 ewma8_ns;	       /* opts.adaptive: the replies' RTT moving average, times 8 (ping's) */
 	int epfd;
 	__u64 skipped;	       /* positions left out: -r, hosts that had answered; a trace, hops
 				* past their target's distance */

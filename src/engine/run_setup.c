@@ -302,6 +302,7 @@ void run_setup_pacer(struct run *r)
 	}
 	if (o->interval_ns)
 		pacer_limit(&r->pacer, o->interval_ns, 1);
+	r->gated = o->answer_paced || o->adaptive;
 }
 
 /* What the run will send: how many probes, in which order, at which pace. */
@@ -345,6 +346,9 @@ static int run_tx_cfgs(struct run *r)
 	r->tc.dgram = r->dgram;
 	r->tc.pmtu = o->pmtu;
 	r->tc.broadcast = o->broadcast;
+	r->tc.mark = o->mark;
+	r->tc.dontroute = o->dontroute;
+	r->tc.sndbuf = o->sndbuf;
 	r->tc.no_bpf = r->no_bpf[0] ? r->no_bpf : NULL;
 	r->tc6 = r->tc; /* the same settings, but for the family and its source */
 	r->tc6.family = AF_INET6;
@@ -400,6 +404,22 @@ static int run_drop_caps(struct run *r)
 	return 0;
 }
 
+/* The probes' template: a UDP or TCP trace's, timestamp requests, or echo requests (with -p's pattern). */
+static int run_setup_probes(struct run *r)
+{
+	const struct ringping_opts *o = r->o;
+	int err;
+
+	if (r->trace && o->trace_proto != RINGPING_TRACE_ICMP)
+		return run_setup_l4(r);
+	if (o->probe == RINGPING_PROBE_TIMESTAMP)
+		return probe_init_tstamp(&r->tmpl, &r->key);
+	err = probe_init(&r->tmpl, &r->key, o->size);
+	if (!err && !r->trace)
+		probe_set_pattern(&r->tmpl, o->pattern, o->pattern_len);
+	return err;
+}
+
 /* Timestamp probes need raw sockets (IPv6 targets were refused as they came: opts.family 4). */
 static int run_check_tstamp(struct run *r)
 {
@@ -448,13 +468,7 @@ int run_setup(struct run *r)
 		return -ENOMEM;
 	if (o->keep_rtts && run_setup_rtts(r))
 		return -ENOMEM;
-	err = run_tx_cfgs(r);
-	if (!err && r->trace && o->trace_proto != RINGPING_TRACE_ICMP)
-		err = run_setup_l4(r);
-	else if (o->probe == RINGPING_PROBE_TIMESTAMP)
-		err = err ?: probe_init_tstamp(&r->tmpl, &r->key);
-	else
-		err = err ?: probe_init(&r->tmpl, &r->key, o->size);
+	err = run_tx_cfgs(r) ?: run_setup_probes(r);
 	err = err ?: inflight_init(&r->inf, run_inflight_capacity(r, r->sch.total),
 				   o->timeout_ns, run_emit, r);
 	if (!err)

@@ -185,7 +185,12 @@ static int tx_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 	/* RINGPING_TX_NO_STAMPS: act as an IPv6 ping socket of Linux 5.10, which stamps no send. */
 	if (cfg->dgram && getenv("RINGPING_TX_NO_STAMPS"))
 		ts &= ~SOF_TIMESTAMPING_TX_SOFTWARE;
-	err = err ?: tx_bufsize(tx->fd, SO_SNDBUFFORCE, SO_SNDBUF, TX_SNDBUF, "SO_SNDBUFFORCE");
+	err = err ?: cfg->sndbuf ? tx_setsockopt(tx->fd, SOL_SOCKET, SO_SNDBUF, (int)cfg->sndbuf, "SO_SNDBUF")
+			    : tx_bufsize(tx->fd, SO_SNDBUFFORCE, SO_SNDBUF, TX_SNDBUF, "SO_SNDBUFFORCE");
+	if (cfg->mark)
+		err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_MARK, (int)cfg->mark, "SO_MARK");
+	if (cfg->dontroute && !cfg->link)
+		err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_DONTROUTE, 1, "SO_DONTROUTE");
 	err = err ?: tx_bufsize(tx->fd, SO_RCVBUFFORCE, SO_RCVBUF, TX_RCVBUF, "SO_RCVBUFFORCE");
 	/* RINGPING_DGRAM_RCVBUF=N: the receive buffer a user gets under a lower rmem_max. */
 	if (!err && cfg->dgram && getenv("RINGPING_DGRAM_RCVBUF"))

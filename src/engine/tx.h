@@ -52,6 +52,9 @@ struct tx_cfg {
 	const char *no_bpf;	     /* dgram chosen for want of these capabilities (for messages) */
 	enum ringping_pmtu pmtu;     /* path MTU discovery; 0: the kernel's default */
 	bool broadcast;		     /* IPv4: SO_BROADCAST (broadcast targets) */
+	__u32 mark;		     /* SO_MARK; 0: none */
+	bool dontroute;		     /* SO_DONTROUTE */
+	__u32 sndbuf;		     /* SO_SNDBUF; 0: TX_SNDBUF */
 };
 
 #define TX_FRAME_HDR 34  /* Ethernet (14) + IPv4 (20) in front of each packet-path probe */

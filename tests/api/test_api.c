@@ -344,6 +344,8 @@ static void test_error_paths(void **st)
 	bad_open(o, "RINGPING_MODE_DGRAM");
 	o = ok, o.mode = 7, bad_open(o, "opts.mode");
 	o = ok, o.probe = 9, bad_open(o, "opts.probe");
+	o = ok, o.answer_paced = true, bad_open(o, "opts.period_ns");
+	o = ok, o.pattern_len = 17, bad_open(o, "opts.pattern_len");
 	o = ok, o.probe = RINGPING_PROBE_TIMESTAMP, o.mode = RINGPING_MODE_DGRAM, bad_open(o, "BPF mode only");
 	o = ok, o.probe = RINGPING_PROBE_TIMESTAMP, o.family = 6, bad_open(o, "IPv4 only");
 	/* Timestamp probes: an IPv6 target is refused as it comes, named. */

@@ -1908,13 +1908,30 @@ ping_cases() {
 	ping_case - -c 2 -i 0.2 -M want -s 1400 198.18.200.1
 	ping_case - -c 2 -i 0.2 -M dont -s 1400 198.18.200.1
 	ping_case - -c 5 -i 0 198.19.0.1
+	# ping's schedules, answers paced, and what each prints: -l's pipe, -O's word on a
+	# lost request, a flood's dots and backspaces; the socket options it sets.
+	ping_case - -c 10 -l 5 -i 0.2 198.19.0.1
+	ping_case - -c 4 -l 3 -i 0.2 2001:db8:1::1
+	ping_case every:3:198.19.0.9 -O -c 6 -i 0.2 -W 0.1 198.19.0.9
+	if [ -z "${RP_GUEST_SWEEP_RATE:-}" ]; then
+		ping_case - -f -c 1000 198.19.0.1
+		ping_case - -f -c 1000 2001:db8:1::1
+		ping_case - -A -c 20 198.19.0.1
+	fi
+	ping_case - -c 2 -i 0.2 -p ff00a 198.19.0.1
+	ping_case - -c 2 -i 0.2 -p 0102 2001:db8:1::1
+	ping_case - -c 2 -i 0.2 -B 198.19.0.1
+	ping_case - -c 2 -i 0.2 -m 7 -S 20000 198.19.0.1
+	ping_case - -c 2 -i 0.2 -r 198.18.0.2
+	ping_case - -c 2 -i 0.2 -r 198.19.0.1
+	ping_case - -c 1 -p xyz 198.19.0.1
 	ping_case - -c 1 nosuch.lab
 	ping_case - -c 1 -x 198.19.0.1
 }
 
 # Socket mode and XDP mode give iputils' lines, IPv4 and IPv6: answers, errors,
 # silence, loss and duplicates injected by the lab, names, -q -D -a -s -t -Q -I -i 0,
-# and -M behind the lab's 1280-byte link.
+# -M behind the lab's 1280-byte link, -l -O -f -A -p -B -m -S -r.
 test_ping_matches_iputils() {
 	PING_EXTRA= ping_cases
 	PING_EXTRA="--xdp rp-p0" ping_cases

@@ -117,8 +117,8 @@ static void test_ping_options(void **s)
 	assert_int_equal(PARSE("ping", "-i", "-1", "198.19.0.1"), CLI_BAD);
 	assert_string_equal(err, "bad value '-1' for -i: expected seconds 0..3600");
 	assert_int_equal(PARSE("ping", "-Q", "256", "198.19.0.1"), CLI_BAD);
-	assert_int_equal(PARSE("ping", "-f", "198.19.0.1"), CLI_BAD);
-	assert_string_equal(err, "ping's option '-f' is not supported yet");
+	assert_int_equal(PARSE("ping", "-R", "198.19.0.1"), CLI_BAD);
+	assert_string_equal(err, "ping's option '-R' is not supported yet");
 	assert_int_equal(PARSE("ping", "198.19.0.1", "198.19.0.2"), CLI_BAD);
 	assert_string_equal(err, "one destination only, not '198.19.0.2' too");
 	assert_int_equal(PARSE("ping"), CLI_BAD);
@@ -137,6 +137,32 @@ static void test_ping_options(void **s)
 	assert_int_equal(PARSE("-M", "198.19.0.1"), CLI_RUN); /* a sweep's -M is fping's: DF, no argument */
 	assert_int_equal(o.pmtu, RINGPING_PMTU_DO);
 	assert_int_equal(o.ntargets, 1);
+}
+
+/* ping's schedules and socket options: -l -f -A -O -p -m -r -S -B. */
+static void test_ping_schedules(void **s)
+{
+	assert_int_equal(PARSE("ping", "-l", "5", "-O", "-A", "-p", "ff00a", "-m", "7", "-r", "-S", "20000",
+			       "-B", "198.19.0.1"), CLI_RUN);
+	assert_int_equal(o.ping_preload, 5);
+	assert_true(o.ping_outstanding && o.ping_adaptive && o.dontroute && o.ping_strict_source);
+	assert_int_equal(o.mark, 7);
+	assert_int_equal(o.sndbuf, 20000);
+	assert_int_equal(o.pattern_len, 3); /* ff 00 0a: an odd last digit is a byte of its own */
+	assert_memory_equal(o.pattern, "\xff\x00\x0a", 3);
+	assert_int_equal(o.ping_interval_ns, 1000000000);
+	assert_int_equal(PARSE("ping", "-f", "198.19.0.1"), CLI_RUN);
+	assert_true(o.ping_flood && o.numeric); /* ping's flood looks no names up */
+	assert_int_equal(o.ping_interval_ns, 0); /* no interval: the answers pace it */
+	assert_int_equal(PARSE("ping", "-f", "-i", "0.5", "198.19.0.1"), CLI_RUN);
+	assert_int_equal(o.ping_interval_ns, 500000000);
+	assert_int_equal(PARSE("ping", "-p", "0123456789abcdef0123456789abcdefff", "198.19.0.1"), CLI_RUN);
+	assert_int_equal(o.pattern_len, 16); /* ping reads 16 bytes at most */
+	assert_int_equal(PARSE("ping", "-p", "12x4", "198.19.0.1"), CLI_BAD);
+	assert_string_equal(err, "patterns must be specified as hex digits: x4");
+	bad(PARSE("ping", "-l", "0", "198.19.0.1"), "'0'");
+	assert_int_equal(PARSE("ping", "-T", "tsonly", "198.19.0.1"), CLI_BAD);
+	assert_string_equal(err, "ping's option '-T' is not supported yet");
 }
 
 /* --probe: echo or timestamp, in sweeps and ping; what a timestamp request cannot be, refused. */
@@ -168,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_ping_options),
 		cmocka_unit_test(test_bad_values_name_the_token),
 		cmocka_unit_test(test_probe_types),
+		cmocka_unit_test(test_ping_schedules),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -318,6 +318,26 @@ static void test_tstamp_offset(void **s)
 	assert_int_equal(got[2].ts_transmit, 0x80000001);
 }
 
+/* waiting: the probes no answer has come for, whatever ends their wait. */
+static void test_waiting(void **s)
+{
+	struct rp_record r = rec(RP_KIND_REPLY, 0, 5000);
+
+	inflight_push(&f, 0, 1, 0, 1000);
+	inflight_push(&f, 1, 1, 0, 1000);
+	inflight_push(&f, 2, 1, 0, 1000);
+	assert_int_equal(f.waiting, 3);
+	assert_int_equal(inflight_answer(&f, 0, &r), ANS_OK); /* answered, its stamp not in yet */
+	assert_int_equal(f.waiting, 2);
+	assert_int_equal(inflight_answer(&f, 0, &r), ANS_DUPLICATE);
+	assert_int_equal(f.waiting, 2);
+	inflight_send_failed(&f, 1, -ENETUNREACH);
+	assert_int_equal(f.waiting, 1);
+	inflight_retire(&f, 200 * MS, false); /* 2's timeout: no reply */
+	assert_int_equal(f.waiting, 0);
+	assert_int_equal(f.open, 0);
+}
+
 /* A reply's 31 bits name the newest probe that has them. */
 static void test_widen(void **s)
 {
@@ -346,6 +366,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rx_user_stamp_flagged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tstamp_offset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_widen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_waiting, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("inflight", tests, NULL, NULL);

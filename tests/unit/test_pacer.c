@@ -98,6 +98,29 @@ static void test_fractional_and_limits(void **s)
 	assert_int_equal(pacer_rate(&p), 10);
 }
 
+/* ping's -l: the first n at once, then one per period from the start, as if they had been early. */
+static void test_preload(void **s)
+{
+	struct pacer p;
+
+	pacer_init(&p, 0, 64, 0);
+	pacer_limit(&p, SEC, 1);
+	p.start_ns = 10 * SEC;
+	pacer_preload(&p, 5);
+	assert_int_equal(pacer_allow(&p, 10 * SEC), 5);
+	pacer_commit(&p, 5);
+	assert_int_equal(pacer_allow(&p, 10 * SEC + SEC - 1), 0);
+	assert_int_equal(pacer_allow(&p, 11 * SEC), 1);
+	pacer_init(&p, 0, 2, 0);
+	pacer_limit(&p, SEC, 1);
+	p.start_ns = 100 * SEC;
+	pacer_preload(&p, 8); /* more than a burst: the burst grows to hold it */
+	assert_int_equal(pacer_allow(&p, 100 * SEC), 8);
+	pacer_init(&p, 0, 64, 0); /* unpaced: nothing to move */
+	pacer_preload(&p, 8);
+	assert_int_equal(p.start_ns, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -107,6 +130,7 @@ int main(void)
 		cmocka_unit_test(test_unpaced),
 		cmocka_unit_test(test_next_ns),
 		cmocka_unit_test(test_fractional_and_limits),
+		cmocka_unit_test(test_preload),
 	};
 
 	return cmocka_run_group_tests_name("pacer", tests, NULL, NULL);

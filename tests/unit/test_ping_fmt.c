@@ -86,6 +86,22 @@ static void test_summary_ipg(void **st)
 			       "rtt min/avg/max/mdev = 0.100/0.100/0.100/0.000 ms, ipg/ewma 0.081/0.100 ms\n"));
 }
 
+/* -l: ping's pipe, the most requests out at once, after the rtt figures or alone. */
+static void test_summary_pipe(void **st)
+{
+	static const long us[] = { 100, 100 };
+	struct ping_stats s = stats_of(2, us, 2, 0);
+
+	s.pipe = 2;
+	assert_non_null(strstr(fmt_summary(&s, "h", true, 81),
+			       "rtt min/avg/max/mdev = 0.100/0.100/0.100/0.000 ms, pipe 2, ipg/ewma 0.081/0.100 ms\n"));
+	s.pipe = 1; /* one at a time: not said */
+	assert_null(strstr(fmt_summary(&s, "h", false, 81), "pipe"));
+	s = stats_of(3, NULL, 0, 0);
+	s.pipe = 3; /* no reply, no rtt line: the pipe starts it */
+	assert_non_null(strstr(fmt_summary(&s, "h", false, 81), "time 1028ms\npipe 3\n"));
+}
+
 static void test_error_words(void **st)
 {
 	char b[96];
@@ -128,6 +144,7 @@ int main(void)
 		cmocka_unit_test(test_summary_as_iputils),
 		cmocka_unit_test(test_summary_counts),
 		cmocka_unit_test(test_summary_ipg),
+		cmocka_unit_test(test_summary_pipe),
 		cmocka_unit_test(test_error_words),
 		cmocka_unit_test(test_status_line),
 	};

@@ -25,6 +25,8 @@ enum rp_verdict {
 	RP_V_FORGED,	/* our tag, but not the payload we sent: never recorded */
 	RP_V_FRAG,	/* the first fragment of an echo reply: its sender in r->from, its
 			 * identifier and sequence in r->info (rp_frag_key); not a reply yet */
+	RP_V_DEFER,	/* XDP: a reply the socket program records (IP options, which the
+			 * stack completes with the receiver's entry) */
 };
 
 /*
@@ -530,8 +532,13 @@ static __always_inline int rp_parse_ipv4(const __u8 *b, __u32 n, __u32 pkt_len, 
 	tot = rp_rd16(b, l3 + 2);
 	if (hl < 20 || tot < hl || l3 + hl > n || l3 + tot > pkt_len)
 		return RP_V_MALFORMED;
-	/* XDP runs before the stack checks the header; a reply it would drop is not a reply. */
-	if (!rp_csum_ok(b, l3, hl))
+	/*
+	 * XDP runs before the stack checks the header; a reply it would drop is
+	 * not a reply. A socket sees only what the stack checked, and perhaps
+	 * changed since: a record route or timestamp option gets the receiver's
+	 * entry, the checksum left as it came.
+	 */
+	if (frags && !rp_csum_ok(b, l3, hl))
 		return RP_V_MALFORMED;
 	if (b[RP_OFF(l3 + 9)] != RP_IPPROTO_ICMP && !rp_is_tcp(b[RP_OFF(l3 + 9)]))
 		return RP_V_NOT_OURS;

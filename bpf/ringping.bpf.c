@@ -153,9 +153,53 @@ static __always_inline bool rp_frag_claim(const __u8 *from, const __u8 *icmp8)
 	return bpf_map_delete_elem(&rp_frags, &k) == 0;
 }
 
-/* Count the verdict and emit the record; returns the verdict, or -1 on ring full. */
-static __always_inline int rp_emit(int verdict, const struct rp_record *rec)
+/* A run that sends IP options (ping's -R, -T) wants the ones its IPv4 replies bring back. */
+const volatile __u8 rp_ipopts = 0;
+
+/*
+ * An IPv4 reply with options, in the longer record: the options copied from
+ * the IP header at l3 in the scratch's bytes (fixed 40, len of them valid).
+ * 0, or -1 if the ring is full.
+ */
+static __always_inline int rp_submit_opt(const struct rp_scratch *s, __u32 l3)
 {
+	struct rp_record_opt *out;
+	__u32 hl = (s->b[RP_OFF(l3)] & 0xf) * 4, i;
+
+	out = bpf_ringbuf_reserve(&rp_events, sizeof(*out), 0);
+	if (!out)
+		return -1;
+	__builtin_memcpy(&out->rec, &s->rec, sizeof(out->rec));
+	out->rec.flags |= RP_REC_F_IPOPT;
+	out->len = (__u8)(hl - 20);
+#pragma unroll
+	for (i = 0; i < RP_IPOPT_MAX; i++)
+		out->opt[i] = s->b[RP_OFF(l3 + 20 + i)];
+	out->rec.rx_ns = rp_clock_mono ? bpf_ktime_get_ns() : bpf_ktime_get_tai_ns();
+	bpf_ringbuf_submit(out, rp_rb_flags);
+	return 0;
+}
+
+/* Whether a reply's record carries its IP options: asked for, IPv4, and options there. */
+static __always_inline bool rp_wants_opt(int verdict, const struct rp_scratch *s, __u32 l3)
+{
+	return rp_ipopts && verdict == RP_V_REPLY && s->rec.family == 4 && (s->b[RP_OFF(l3)] & 0xf) > 5;
+}
+
+/*
+ * Such a reply seen by XDP is left to the socket program: the stack adds the
+ * receiver's own entry to a record route or timestamp option on the way up
+ * (as ping sees them), after XDP.
+ */
+static __always_inline int rp_xdp_defer(int verdict, const struct rp_scratch *s, __u32 l3)
+{
+	return rp_wants_opt(verdict, s, l3) ? RP_V_DEFER : verdict;
+}
+
+/* Count the verdict and emit the record; returns the verdict, or -1 on ring full. */
+static __always_inline int rp_emit(int verdict, const struct rp_scratch *s, __u32 l3)
+{
+	const struct rp_record *rec = &s->rec;
 	struct rp_counters *c;
 	struct rp_record *out;
 	__u32 cpu = bpf_get_smp_processor_id();
@@ -178,6 +222,17 @@ static __always_inline int rp_emit(int verdict, const struct rp_record *rec)
 		rp_frag_note(rec);
 		c->not_ours++; /* not a reply yet: the socket program counts the whole one */
 		return RP_V_NOT_OURS;
+	case RP_V_DEFER:
+		c->not_ours++; /* the socket program counts it */
+		return RP_V_NOT_OURS;
+	}
+	if (rp_wants_opt(verdict, s, l3)) {
+		if (rp_submit_opt(s, l3)) {
+			c->rb_full++;
+			return -1;
+		}
+		c->reply++;
+		return verdict;
 	}
 	out = bpf_ringbuf_reserve(&rp_events, sizeof(*out), 0);
 	if (!out) {
@@ -202,12 +257,12 @@ static __always_inline int rp_xdp_frame(struct rp_scratch *s, __u32 n, __u32 pkt
 
 	l3 = rp_parse_eth(s->b, n, &proto);
 	if (l3 && proto == RP_ETH_P_IP)
-		v = rp_parse_ipv4(s->b, n, pkt_len, l3, &s->rec, true);
+		v = rp_xdp_defer(rp_parse_ipv4(s->b, n, pkt_len, l3, &s->rec, true), s, l3);
 	else if (l3 && proto == RP_ETH_P_IPV6)
 		v = rp_parse6(n, pkt_len, l3);
 	else
 		v = RP_V_NOT_OURS;
-	v = rp_emit(v, &s->rec);
+	v = rp_emit(v, s, l3);
 	/* A TCP answer goes on to the stack, whose RST ends the destination's half-open connection. */
 	return (v == RP_V_REPLY && rp_xdp_drop && !(s->rec.flags & RP_REC_F_TCP)) ? RP_XDP_DROP
 										   : RP_XDP_PASS;
@@ -294,6 +349,14 @@ static __always_inline bool rp_sock_reassembled4(struct __sk_buff *skb)
 	return rp_frag_claim(from, icmp);
 }
 
+/* XDP mode, a run sending IP options: an IPv4 datagram with options, which XDP left here (rp_xdp_defer). */
+static __always_inline bool rp_sock_ipopts(struct __sk_buff *skb)
+{
+	__u8 v;
+
+	return rp_ipopts && !bpf_skb_load_bytes(skb, 0, &v, 1) && (v & 0xf) > 5;
+}
+
 /* The same for IPv6 (h: its header; the socket's data starts at the ICMPv6 header). */
 static __always_inline bool rp_sock_reassembled6(struct __sk_buff *skb, const __u8 *h)
 {
@@ -315,8 +378,9 @@ int rp_sock(struct __sk_buff *skb)
 	struct rp_scratch *s;
 	__u64 n;
 
-	/* XDP mode (rp_sock_min_len set: socket mode prunes this): XDP saw it whole, or noted it. */
-	if (rp_sock_min_len && skb->len <= rp_sock_min_len && !rp_sock_reassembled4(skb))
+	/* XDP mode (rp_sock_min_len set: socket mode prunes this): XDP saw it whole, noted it, or left it here. */
+	if (rp_sock_min_len && skb->len <= rp_sock_min_len && !rp_sock_reassembled4(skb) &&
+	    !rp_sock_ipopts(skb))
 		return 0;
 	s = rp_scratch_new();
 	if (!s)
@@ -326,7 +390,7 @@ int rp_sock(struct __sk_buff *skb)
 		n = RP_COPY_LEN;
 	if (n < 20 || bpf_skb_load_bytes(skb, 0, s->b, n))
 		return 0;
-	rp_emit(rp_parse_ipv4(s->b, n, skb->len, 0, &s->rec, false), &s->rec);
+	rp_emit(rp_parse_ipv4(s->b, n, skb->len, 0, &s->rec, false), s, 0);
 	return 0;
 }
 
@@ -353,7 +417,7 @@ int rp_sock6(struct __sk_buff *skb)
 	if (n < 40 || n > RP_COPY_LEN ||
 	    bpf_skb_load_bytes_relative(skb, 0, s->b, n, BPF_HDR_START_NET))
 		return 0;
-	rp_emit(rp_parse6_sock((__u32)n, (__u32)total), &s->rec);
+	rp_emit(rp_parse6_sock((__u32)n, (__u32)total), s, 0);
 	return 0;
 }
 

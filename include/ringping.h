@@ -111,6 +111,9 @@ struct ringping_probe {
 	bool has_tstamp, offset_valid;
 	__u32 ts_originate, ts_receive, ts_transmit;
 	__s64 clock_offset_ns;
+	/* An IPv4 reply's IP options, as they came (opts.ip_options): ip_options_len bytes. */
+	__u8 ip_options_len;
+	__u8 ip_options[40];
 };
 
 /* Errors of one ICMP type and code from one router. */
@@ -347,6 +350,14 @@ struct ringping_opts {
 	 */
 	__u8 pattern[16];
 	__u32 pattern_len;
+	/*
+	 * IP options on every IPv4 probe (ping's -R record route, -T
+	 * timestamps: IP_OPTIONS' bytes, a multiple of 4 up to 40): each IPv4
+	 * reply's options come back in its result (ip_options). The raw send
+	 * path, BPF mode; IPv6 probes carry none.
+	 */
+	__u8 ip_options[40];
+	__u32 ip_options_len;
 };
 
 /* A trace's limits: its probes carry TTL and flow in 6 bits each. */

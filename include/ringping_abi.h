@@ -31,6 +31,7 @@ enum rp_rec_flags {
 	RP_REC_F_TSTAMP = 1 << 4,	  /* an ICMP timestamp probe's answer: seq holds its 31 bits
 					   * (RP_TS_ORIG), cookie the request's id+seq, a reply's ts
 					   * the remote's times */
+	RP_REC_F_IPOPT = 1 << 5,	  /* an IPv4 reply's IP options follow: struct rp_record_opt */
 };
 
 /* MPLS label stack entries kept from an ICMP error's extension (RFC 4950). */
@@ -64,6 +65,19 @@ struct rp_record {
 			__u32 orig, recv, xmit; /* a timestamp reply's three fields, host order */
 		} ts;
 	};
+};
+
+/*
+ * An IPv4 echo reply that carries IP options (record route, timestamps: ping's
+ * -R and -T), when the run asked for them (rp_ipopts): the record, then the
+ * options as they came (len bytes of opt).
+ */
+#define RP_IPOPT_MAX 40
+struct rp_record_opt {
+	struct rp_record rec;	   /* flags has RP_REC_F_IPOPT */
+	__u8 len;
+	__u8 pad[7];
+	__u8 opt[RP_IPOPT_MAX];
 };
 
 /*

@@ -88,6 +88,7 @@ static enum cli_result cli_dontfrag(struct cli_ctx *c, const struct cli_opt *opt
 static enum cli_result cli_ping_pmtu(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_probe(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_pattern(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_ipopt(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 
 static const struct cli_opt cli_opts[] = {
 	{ "ipv4", '4', NULL, "IPv4 only: names resolve to A records, IPv6 targets are refused",
@@ -140,6 +141,10 @@ static const struct cli_opt cli_opts[] = {
 	{ "dontroute", 'r', NULL, "no routing: a host on an attached network only (SO_DONTROUTE)",
 	  FLAG(dontroute), PING },
 	{ "sndbuf", 'S', "BYTES", "the sending socket's buffer (SO_SNDBUF)", NUM(sndbuf, 1, 2147483647), PING },
+	{ "record-route", 'R', NULL, "IPv4: the route each request and its reply took, as the routers "
+	  "record it (IP option)", FN(cli_ipopt), PING },
+	{ "ip-timestamp", 'T', "TYPE", "IPv4: timestamps from the routers on the way (IP option): tsonly "
+	  "or tsandaddr (each with its router's address)", FN(cli_ipopt), PING },
 	{ "strict-source", 'B', NULL, "keep the source address the first request got, whatever the routes "
 	  "do later", FLAG(ping_strict_source), PING },
 	{ "vcount", 'C', "N", "as -c N, and report every RTT of each host (fping's -C)",
@@ -267,7 +272,7 @@ static const char cli_ping_synopsis[] =
 	"DESTINATION (one address or host name) probed as iputils ping(8) does, with\n"
 	"its option letters and its lines; the RTTs are kernel stamps. Exit: 0 a reply\n"
 	"came, 1 none did (or fewer than -c by -w), 2 any other error. ping's -e -F\n"
-	"-L -N -R -T -U are not supported yet.\n";
+	"-L -N -U are not supported yet.\n";
 
 static void cli_usage_of(FILE *f, unsigned cmd)
 {
@@ -627,6 +632,34 @@ static enum cli_result cli_pattern(struct cli_ctx *c, const struct cli_opt *opt,
 	return CLI_RUN;
 }
 
+/*
+ * ping's -R (a NOP, then record route with room for 9 addresses) and -T
+ * (timestamps only, or with addresses: 9 or 4 of them), as its bytes; one of
+ * the two, as in ping.
+ */
+static enum cli_result cli_ipopt(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	struct rp_opts *o = c->o;
+
+	if (o->ip_options_len)
+		return snprintf(c->err, c->errlen, "only one of -T or -R may be used"), CLI_BAD;
+	memset(o->ip_options, 0, sizeof(o->ip_options));
+	o->ip_options_len = 40;
+	if (opt->val == 'R') {
+		memcpy(o->ip_options, (const __u8[]){ 1, 7, 39, 4 }, 4);
+		return CLI_RUN;
+	}
+	if (strcmp(arg, "tsonly") && strcmp(arg, "tsandaddr")) {
+		o->ip_options_len = 0;
+		return snprintf(c->err, c->errlen, !strcmp(arg, "tsprespec")
+				? "-T tsprespec is not supported yet" : "invalid timestamp type: %s", arg),
+		       CLI_BAD;
+	}
+	o->ip_options_len = arg[2] == 'o' ? 40 : 36;
+	memcpy(o->ip_options, (const __u8[]){ 68, (__u8)o->ip_options_len, 5, arg[2] == 'o' ? 0 : 1 }, 4);
+	return CLI_RUN;
+}
+
 static enum cli_result cli_proto(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
 {
 	static const char *const protos[3] = { "icmp", "udp", "tcp" }; /* enum ringping_trace_proto's */
@@ -657,7 +690,7 @@ static enum cli_result cli_help(struct cli_ctx *c, const struct cli_opt *opt, co
 }
 
 /* iputils ping's letters "ringping ping" does not take yet: said so, not "unknown". */
-static const char cli_ping_later[] = "CdeEFLNRTU3";
+static const char cli_ping_later[] = "CdeEFLNU3";
 
 /* One option: the setter its kind names. */
 static enum cli_result cli_one(struct cli_ctx *c, int val, const char *arg, const char *tok)

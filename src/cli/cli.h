@@ -79,6 +79,8 @@ struct rp_opts {
 	__u32 sndbuf;	     /* -S: SO_SNDBUF */
 	__u8 pattern[16];    /* -p */
 	__u32 pattern_len;
+	__u8 ip_options[40]; /* -R, -T: the IP options of the IPv4 requests */
+	__u32 ip_options_len;
 };
 
 /* Exit codes, as fping's ("ringping ping" has ping's: 0 a reply came, 1 none, 2 any error). */

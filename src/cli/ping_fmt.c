@@ -177,3 +177,134 @@ void ping_fmt_status(FILE *f, const struct ping_stats *s)
 	}
 	fputc('\n', f);
 }
+
+#define PING_OPT_EOL 0
+#define PING_OPT_NOP 1
+#define PING_OPT_RR 7
+#define PING_OPT_TS 68
+#define PING_OPT_LSRR 131
+#define PING_OPT_SSRR 137
+#define PING_OPT_MINOFF 4 /* an option's pointer to its first slot */
+
+static unsigned long ping_be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+static void ping_opt_addr(FILE *f, const unsigned char *a, ping_addr_fn addr, void *ctx)
+{
+	if (!a[0] && !a[1] && !a[2] && !a[3])
+		fputs("\t0.0.0.0", f);
+	else
+		fprintf(f, "\t%s", addr(ctx, a));
+}
+
+/* A source route (loose or strict): the addresses before its pointer. */
+static void ping_opt_srr(FILE *f, const unsigned char *p, ping_addr_fn addr, void *ctx)
+{
+	int j = p[2] > p[1] ? p[1] : p[2]; /* ping trusts the pointer; past the option is not ours to read */
+	const unsigned char *a = p + 3;
+
+	fprintf(f, "\n%cSRR: ", p[0] == PING_OPT_SSRR ? 'S' : 'L');
+	for (; j > PING_OPT_MINOFF; j -= 4, a += 4) {
+		ping_opt_addr(f, a, addr, ctx);
+		fputc('\n', f);
+	}
+}
+
+/* Record route: the addresses recorded, unless the last reply's were the same (ping compares from the pointer on). */
+static void ping_opt_rr(FILE *f, const unsigned char *p, struct ping_rr *rr, ping_addr_fn addr, void *ctx)
+{
+	int i = p[2] > p[1] ? p[1] : p[2];
+	const unsigned char *a = p + 3;
+
+	i -= PING_OPT_MINOFF;
+	if (i <= 0)
+		return;
+	if (i == rr->len && !memcmp(p + 2, rr->b, (size_t)i)) {
+		fputs("\t(same route)", f);
+		return;
+	}
+	rr->len = i;
+	memcpy(rr->b, p + 2, (size_t)i);
+	fputs("\nRR: ", f);
+	for (; i > 0; i -= 4, a += 4) {
+		ping_opt_addr(f, a, addr, ctx);
+		fputc('\n', f);
+	}
+}
+
+/* One timestamp: the first of its kind absolute, the others relative to the one before. */
+static void ping_opt_stamp(FILE *f, unsigned long l, long *std, long *nonstd)
+{
+	long v = (long)(l & 0x7fffffff);
+
+	if (l & 0x80000000) {
+		fprintf(f, *nonstd ? "\t%ld not-standard" : "\t%ld absolute not-standard", *nonstd ? v - *nonstd : v);
+		*nonstd = v;
+	} else {
+		fprintf(f, *std ? "\t%ld" : "\t%ld absolute", *std ? v - *std : v);
+		*std = v;
+	}
+}
+
+/* Timestamps, with their routers' addresses unless flags say timestamps only. */
+static void ping_opt_ts(FILE *f, const unsigned char *p, ping_addr_fn addr, void *ctx)
+{
+	int i = (p[2] > p[1] ? p[1] : p[2]) - 5;
+	unsigned flags = p[3];
+	const unsigned char *c = p + 4;
+	long std = 0, nonstd = 0;
+
+	if (i <= 0)
+		return;
+	fputs("\nTS: ", f);
+	for (;;) {
+		if ((flags & 0xf) != 0) {
+			ping_opt_addr(f, c, addr, ctx);
+			c += 4;
+			i -= 4;
+			if (i <= 0)
+				break;
+		}
+		ping_opt_stamp(f, ping_be32(c), &std, &nonstd);
+		c += 4;
+		i -= 4;
+		fputc('\n', f);
+		if (i <= 0)
+			break;
+	}
+	if (flags >> 4)
+		fprintf(f, "Unrecorded hops: %u\n", flags >> 4);
+}
+
+void ping_fmt_options(FILE *f, const unsigned char *opt, int len, struct ping_rr *rr, ping_addr_fn addr,
+		      void *ctx)
+{
+	unsigned char buf[48] = { 0 }; /* the last slot may be read 3 bytes past the options, as ping reads it */
+	const unsigned char *p = buf;
+	int olen;
+
+	len = len < 0 ? 0 : len > 40 ? 40 : len;
+	memcpy(buf, opt, (size_t)len);
+	while (len > 0 && *p != PING_OPT_EOL) {
+		if (*p == PING_OPT_NOP) {
+			fputs("\nNOP", f);
+			len--, p++;
+			continue;
+		}
+		olen = len > 1 ? p[1] : 0;
+		if (olen < 2 || olen > len)
+			break;
+		if (*p == PING_OPT_LSRR || *p == PING_OPT_SSRR)
+			ping_opt_srr(f, p, addr, ctx);
+		else if (*p == PING_OPT_RR)
+			ping_opt_rr(f, p, rr, addr, ctx);
+		else if (*p == PING_OPT_TS)
+			ping_opt_ts(f, p, addr, ctx);
+		else
+			fprintf(f, "\nunknown option %x", *p);
+		len -= olen;
+		p += olen;
+	}
+}

@@ -32,6 +32,22 @@ void ping_fmt_error(char *buf, size_t len, int family, int type, int code, unsig
  */
 void ping_fmt_summary(FILE *f, const char *host, const struct ping_stats *s, long elapsed_ms, bool ipg,
 		      long send_us);
+/* The last record route printed, for ping's "(same route)". */
+struct ping_rr {
+	int len;
+	unsigned char b[40];
+};
+
+/* An IPv4 address (network order) as ping names it: "addr", or "name (addr)". */
+typedef const char *(*ping_addr_fn)(void *ctx, const unsigned char *addr4);
+
+/*
+ * A reply's IP options as ping prints them after its line: NOP, LSRR/SSRR,
+ * RR (or "\t(same route)" when rr holds the same), TS with its relative
+ * times and unrecorded hops, an unknown option's number.
+ */
+void ping_fmt_options(FILE *f, const unsigned char *opt, int len, struct ping_rr *rr, ping_addr_fn addr,
+		      void *ctx);
 /* SIGQUIT's line ("\r2/2 packets, 0% loss, min/avg/ewma/max = ..."). */
 void ping_fmt_status(FILE *f, const struct ping_stats *s);
 

@@ -43,6 +43,7 @@ struct ping_ctx {
 	__u64 sent;		 /* requests gone out so far (on_send): ping's ntransmitted */
 	__u8 rcvd[PING_SEQS / 8]; /* which of the last 65536 requests have their reply (-O) */
 	char source[RINGPING_ADDRSTRLEN]; /* -B: the source the first request got, kept */
+	struct ping_rr rr;	 /* -R: the last route printed ("(same route)") */
 };
 
 /* The engine the signal handlers reach; set while it runs. */
@@ -171,6 +172,15 @@ static void ping_stamp(const struct ping_ctx *c)
 	printf("[%lld.%06ld] ", (long long)ts.tv_sec, ts.tv_nsec / 1000);
 }
 
+/* An IPv4 address of an IP option, as ping names it. */
+static const char *ping_addr4(void *ctx, const unsigned char *addr4)
+{
+	struct ringping_addr a = { .b = { [10] = 0xff, [11] = 0xff } };
+
+	memcpy(a.b + 12, addr4, 4);
+	return ping_addr(ctx, &a);
+}
+
 /* An answer to request round (0-based): ping's pipe, the most requests out at once. */
 static void ping_ack(struct ping_ctx *c, __u64 round)
 {
@@ -249,7 +259,10 @@ static void ping_reply(struct ping_ctx *c, const struct ringping_probe *p, bool 
 	printf("%u bytes from %s: icmp_seq=%u ttl=%u%s", p->bytes, ping_addr(c, &p->from),
 	       (unsigned)((p->round + 1) & 0xffff), p->ttl, rtt);
 	ping_tstamp(p);
-	printf("%s%s\n", dup && (!c->group || c->o->verbose) ? " (DUP!)" : "", c->o->audible ? "\a" : "");
+	printf("%s%s", dup && (!c->group || c->o->verbose) ? " (DUP!)" : "", c->o->audible ? "\a" : "");
+	if (p->ip_options_len)
+		ping_fmt_options(stdout, p->ip_options, p->ip_options_len, &c->rr, ping_addr4, c);
+	putchar('\n');
 }
 
 static void ping_error(struct ping_ctx *c, const struct ringping_probe *p)
@@ -466,8 +479,8 @@ static void ping_header(struct ping_ctx *c, const char *token)
 		ping_source(c, src, sizeof(src));
 		printf("from %s %s: ", src, o->iface ? o->iface : "");
 	}
-	if (c->family == 4)
-		printf("%u(%u) bytes of data.\n", o->size, o->size + 28);
+	if (c->family == 4) /* with -R or -T, ping counts a full 40 bytes of options */
+		printf("%u(%u) bytes of data.\n", o->size, o->size + 28 + (o->ip_options_len ? 40 : 0));
 	else
 		printf("%u data bytes\n", o->size);
 	fflush(stdout);
@@ -495,6 +508,9 @@ static void ping_schedule(struct ping_ctx *c, struct ringping_opts *eo)
 	eo->sndbuf = o->sndbuf;
 	memcpy(eo->pattern, o->pattern, sizeof(eo->pattern));
 	eo->pattern_len = o->pattern_len;
+	/* -R, -T: IPv4's options; ping sends an IPv6 destination none. */
+	memcpy(eo->ip_options, o->ip_options, sizeof(eo->ip_options));
+	eo->ip_options_len = c->family == 4 ? o->ip_options_len : 0;
 }
 
 /* main's engine options turned to ping's: its count, interval, timeout, deadline; one target, unpaced. */

@@ -126,6 +126,7 @@ static int api_check_numbers(const struct ringping_opts *o)
 	       api_range("rate", o->rate, 0, 100000000) ?:
 	       api_range("preload", o->preload, 0, 65536) ?:
 	       api_range("pattern_len", o->pattern_len, 0, 16) ?:
+	       api_range("ip_options_len", o->ip_options_len, 0, 40) ?:
 	       api_range("adaptive_min_ns", o->adaptive_min_ns, 0, API_MAX_NS) ?:
 	       api_range("pmtu", o->pmtu, RINGPING_PMTU_DEFAULT, RINGPING_PMTU_PROBE);
 }
@@ -182,6 +183,9 @@ static int api_check(const struct ringping_opts *o)
 			       "probe waits when answers stop coming");
 	if (o->probe > RINGPING_PROBE_TIMESTAMP)
 		return api_bad("opts.probe: unknown value");
+	if (o->ip_options_len && ((o->ip_options_len & 3) || o->mode == RINGPING_MODE_DGRAM ||
+				  o->send_path == RINGPING_SEND_PACKET || o->trace))
+		return api_bad("opts.ip_options: a multiple of 4 bytes, BPF mode and the raw send path, no trace");
 	if (o->probe == RINGPING_PROBE_TIMESTAMP && (o->mode == RINGPING_MODE_DGRAM || o->trace || o->broadcast))
 		return api_bad("opts.probe RINGPING_PROBE_TIMESTAMP: BPF mode only (datagram sockets "
 			       "send echo requests only), and no trace or broadcast");

@@ -51,10 +51,18 @@ __u64 inflight_widen(const struct inflight *f, __u64 low, __u64 mask)
 	return seq > top && seq > mask ? seq - (mask + 1) : seq;
 }
 
+int inflight_keep_ipopts(struct inflight *f)
+{
+	f->ipopt = calloc(f->mask + 1, sizeof(*f->ipopt));
+	return f->ipopt ? 0 : -ENOMEM;
+}
+
 void inflight_free(struct inflight *f)
 {
 	if (!f)
 		return;
+	free(f->ipopt);
+	f->ipopt = NULL;
 	free(f->v);
 	f->v = NULL;
 }
@@ -75,6 +83,8 @@ struct inflight_slot *inflight_push(struct inflight *f, __u64 seq, __u64 idx, __
 	s->tx_ns = tx_user_ns;
 	s->deadline = now_mono + f->timeout_ns;
 	s->state = SLOT_WAIT;
+	if (f->ipopt)
+		f->ipopt[seq & f->mask].len = 0;
 	f->tail = seq + 1;
 	f->open++;
 	f->waiting++;
@@ -175,6 +185,24 @@ static void slot_fill(const struct inflight *f, const struct inflight_slot *s, s
 		res->rtt_ns = (__s64)(s->rx_ns - s->tx_ns);
 	if (s->tstamp)
 		slot_fill_tstamp(f, s, res);
+	if (f->ipopt) {
+		const struct inflight_ipopt *o = &f->ipopt[s->seq & f->mask];
+
+		res->ip_options_len = o->len;
+		memcpy(res->ip_options, o->b, o->len);
+	}
+}
+
+/* A reply's IP options (RP_REC_F_IPOPT: they follow its record) into o. */
+static void slot_take_ipopt(struct inflight_ipopt *o, const struct rp_record *r)
+{
+	const struct rp_record_opt *ro = (const struct rp_record_opt *)r;
+
+	o->len = 0;
+	if (!(r->flags & RP_REC_F_IPOPT))
+		return;
+	o->len = ro->len <= RP_IPOPT_MAX ? ro->len : RP_IPOPT_MAX;
+	memcpy(o->b, ro->opt, o->len);
 }
 
 static void slot_resolve(struct inflight *f, struct inflight_slot *s, enum ringping_status st, int err)
@@ -249,6 +277,8 @@ enum answer_verdict inflight_answer(struct inflight *f, __u64 seq, const struct 
 	if (r->rx_ns > s->tx_ns && r->rx_ns - s->tx_ns > f->timeout_ns)
 		return f->c.late++, ANS_LATE;
 	slot_take(s, r);
+	if (f->ipopt)
+		slot_take_ipopt(&f->ipopt[seq & f->mask], r);
 	s->state = SLOT_PENDING;
 	f->waiting--;
 	if (s->tx_kernel || !f->kstamp)
@@ -269,6 +299,13 @@ int inflight_duplicate(const struct inflight *f, __u64 seq, const struct rp_reco
 	*out = (struct ringping_probe){ .seq = seq, .status = slot_status(&s), .rtt_ns = -1,
 					.tx_ns = s.tx_ns };
 	slot_fill(f, &s, out);
+	if (f->ipopt) { /* the duplicate's own options, not the first answer's */
+		struct inflight_ipopt o;
+
+		slot_take_ipopt(&o, r);
+		out->ip_options_len = o.len;
+		memcpy(out->ip_options, o.b, o.len);
+	}
 	*idx = s.idx;
 	return 0;
 }

@@ -41,6 +41,12 @@ struct inflight_slot {
 /* How a record fared against the ring. */
 enum answer_verdict { ANS_OK, ANS_DUPLICATE, ANS_LATE, ANS_INVALID };
 
+/* A reply's IP options, kept beside its slot: len bytes of b. */
+struct inflight_ipopt {
+	__u8 len;
+	__u8 b[RP_IPOPT_MAX];
+};
+
 struct inflight_counts {
 	__u64 pushed, send_failed, duplicates, late, invalid, tx_user, rtt_bad;
 	__u64 stamp_stray;     /* TX stamps for no probe waiting for one (-vv) */
@@ -59,6 +65,7 @@ struct inflight {
 	bool kstamp;	       /* expect kernel TX stamps */
 	__u32 key_mask;	       /* the bits of a seq a TX stamp's key holds (timestamp probes: 31) */
 	__s64 tai_utc_ns;      /* CLOCK_TAI minus CLOCK_REALTIME: timestamp replies speak UT */
+	struct inflight_ipopt *ipopt; /* per slot, a reply's IP options (inflight_keep_ipopts); or NULL */
 	struct inflight_counts c;
 	inflight_emit_fn emit;
 	void *ctx;
@@ -68,6 +75,8 @@ struct inflight {
 int inflight_init(struct inflight *f, __u64 capacity, __u64 timeout_ns, inflight_emit_fn emit,
 		  void *ctx);
 void inflight_free(struct inflight *f);
+/* Keep each reply's IP options for its result (runs that send some). 0 or -ENOMEM. */
+int inflight_keep_ipopts(struct inflight *f);
 /* The newest seq pushed so far whose bits in mask are low's (a timestamp reply's 31 bits). */
 __u64 inflight_widen(const struct inflight *f, __u64 low, __u64 mask);
 __u64 inflight_room(const struct inflight *f);

@@ -222,6 +222,7 @@ int loader_open(struct loader *l, const struct loader_cfg *cfg)
 	l->skel->rodata->rp_trace_proto = cfg->trace ? (__u8)cfg->trace_proto : 0;
 	l->skel->rodata->rp_trace_port = cfg->trace_port;
 	l->skel->rodata->rp_probe = cfg->probe;
+	l->skel->rodata->rp_ipopts = cfg->ipopts;
 	l->skel->rodata->rp_rb_flags = cfg->rb_no_wakeup ? BPF_RB_NO_WAKEUP : 0;
 	loader_probe(l, cfg);
 	l->skel->rodata->rp_clock_mono = l->rx_mono;

@@ -29,6 +29,7 @@ struct loader_cfg {
 	int trace_proto;      /* its transport: 0 (ICMP), IPPROTO_UDP or IPPROTO_TCP */
 	__u16 trace_port;     /* UDP and TCP: the destination port */
 	__u8 probe;	      /* RP_PROBE_ECHO or RP_PROBE_TSTAMP (rp_probe) */
+	bool ipopts;	      /* IPv4 replies' IP options wanted (rp_ipopts: the run sends some) */
 	const __u32 *group_tags;	     /* broadcast and multicast targets: their tags, */
 	const struct rp_group *groups;	     /* and addresses (rp_groups), ngroups of them */
 	__u32 ngroups;

@@ -212,6 +212,7 @@ static int run_setup_bpf(struct run *r)
 					 : o->trace_proto == RINGPING_TRACE_TCP ? IPPROTO_TCP : 0,
 		.trace_port = o->trace_port,
 		.probe = o->probe == RINGPING_PROBE_TIMESTAMP ? RP_PROBE_TSTAMP : RP_PROBE_ECHO,
+		.ipopts = o->ip_options_len > 0,
 		.group_tags = r->group_tags, .groups = r->groups, .ngroups = r->ngroups,
 	};
 	int err = run_setup_groups(r);
@@ -349,6 +350,8 @@ static int run_tx_cfgs(struct run *r)
 	r->tc.mark = o->mark;
 	r->tc.dontroute = o->dontroute;
 	r->tc.sndbuf = o->sndbuf;
+	r->tc.ip_options = o->ip_options;
+	r->tc.ip_options_len = o->ip_options_len;
 	r->tc.no_bpf = r->no_bpf[0] ? r->no_bpf : NULL;
 	r->tc6 = r->tc; /* the same settings, but for the family and its source */
 	r->tc6.family = AF_INET6;
@@ -473,6 +476,8 @@ int run_setup(struct run *r)
 				   o->timeout_ns, run_emit, r);
 	if (!err)
 		run_setup_clocks(r);
+	if (!err && o->ip_options_len)
+		err = inflight_keep_ipopts(&r->inf);
 	err = err ?: run_setup_jobs(r);
 	if (err)
 		return err;

@@ -19,11 +19,11 @@ int rx_handle(void *ctx, void *data, size_t len)
 {
 	struct rx *rx = ctx;
 	const struct rp_record *rec = data;
-	struct rp_record tai;
+	struct rp_record_opt tai; /* the record, and a reply's IP options when it has them */
 	__u64 seq;
 	int err;
 
-	if (len < sizeof(*rec)) {
+	if (len < sizeof(*rec) || ((rec->flags & RP_REC_F_IPOPT) && len < sizeof(tai))) {
 		rx->invalid++;
 		return 0;
 	}
@@ -44,9 +44,9 @@ int rx_handle(void *ctx, void *data, size_t len)
 		return 0;
 	}
 	if (rx->rxc.mono) {
-		tai = *rec;
-		tai.rx_ns = rxclock_tai(&rx->rxc, rec->rx_ns);
-		rec = &tai;
+		memcpy(&tai, data, (rec->flags & RP_REC_F_IPOPT) ? sizeof(tai) : sizeof(*rec));
+		tai.rec.rx_ns = rxclock_tai(&rx->rxc, rec->rx_ns);
+		rec = &tai.rec;
 	}
 	rx->on_record(rx->ctx, seq, rec);
 	return 0;

@@ -138,6 +138,11 @@ static int tx_ip_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 		err = err ?: tx_setsockopt(tx->fd, IPPROTO_IP, IP_MTU_DISCOVER, tx_pmtudisc(cfg), "IP_MTU_DISCOVER");
 	if (cfg->broadcast)
 		err = err ?: tx_setsockopt(tx->fd, SOL_SOCKET, SO_BROADCAST, 1, "SO_BROADCAST");
+	if (!err && cfg->ip_options_len &&
+	    setsockopt(tx->fd, IPPROTO_IP, IP_OPTIONS, cfg->ip_options, cfg->ip_options_len)) {
+		err = -errno;
+		pr_warn("setsockopt(IP_OPTIONS): %s\n", strerror(-err));
+	}
 	return err;
 }
 

@@ -55,6 +55,8 @@ struct tx_cfg {
 	__u32 mark;		     /* SO_MARK; 0: none */
 	bool dontroute;		     /* SO_DONTROUTE */
 	__u32 sndbuf;		     /* SO_SNDBUF; 0: TX_SNDBUF */
+	const __u8 *ip_options;	     /* IPv4 raw sockets: IP_OPTIONS, ip_options_len bytes (0: none) */
+	__u32 ip_options_len;
 };
 
 #define TX_FRAME_HDR 34  /* Ethernet (14) + IPv4 (20) in front of each packet-path probe */

@@ -31,6 +31,7 @@ struct fixture {
 	bool both_xdp;		 /* both XDP programs loaded: they are compared */
 	struct ring_buffer *rb;
 	struct rp_record recs[8];
+	struct rp_record_opt opts[8]; /* the longer records (IP options), at the same index */
 	int nrecs; /* kept, at most 8 */
 	int total; /* seen */
 };
@@ -44,6 +45,8 @@ static int fx_proto;
 static __u16 fx_port;
 /* The timestamp group: programs loaded with rp_probe = RP_PROBE_TSTAMP. */
 static __u8 fx_probe;
+/* The IP options group: programs loaded with rp_ipopts (ping's -R, -T). */
+static __u8 fx_ipopts;
 
 /* ---- frame building ---- */
 
@@ -338,8 +341,10 @@ static void error6_frame(struct frame *f, __u8 type, __u8 code, unsigned host, _
 static int on_rec(void *ctx, void *data, size_t len)
 {
 	fx.total++;
-	if (fx.nrecs < 8 && len == sizeof(struct rp_record))
-		memcpy(&fx.recs[fx.nrecs++], data, len);
+	if (fx.nrecs < 8 && len == sizeof(struct rp_record_opt))
+		memcpy(&fx.opts[fx.nrecs], data, len);
+	if (fx.nrecs < 8 && (len == sizeof(struct rp_record) || len == sizeof(struct rp_record_opt)))
+		memcpy(&fx.recs[fx.nrecs++], data, sizeof(struct rp_record));
 	return 0;
 }
 
@@ -727,40 +732,50 @@ static void test_fragment_passes(void **state)
 /*
  * Flip each byte of a valid reply. Every run lands in exactly one counter, and
  * a match survives only where no check covers the byte: the Ethernet
- * addresses (and, for the socket filter, which never sees L2, the EtherType).
+ * addresses (and, for the socket filter, which never sees L2, the EtherType),
+ * and for the socket filter the IPv4 header's bytes only its checksum covers
+ * (TOS, identification, TTL, the checksum itself, the destination, which is
+ * ours: the stack delivers nothing else to the socket): a socket sees only what
+ * the stack has checked, which it may have changed since (a record route
+ * option), so the filter leaves that sum to the stack.
  */
-static void flip_each_byte(struct bpf_program *prog, size_t l2_unchecked)
+static void flip_each_byte(struct bpf_program *prog, size_t l2_unchecked, bool ip_sum_unchecked)
 {
+	static const size_t sum_only[] = { 1, 4, 5, 8, 10, 11, 16, 17, 18, 19 }; /* in the IPv4 header */
 	struct frame f, g;
 	struct rp_counters c;
-	size_t i;
+	size_t i, k, kept = 0;
 
 	reply_frame(&f, 0xc613000b, 99, 0, 0);
 	for (i = 0; i < f.len; i++) {
 		int before = fx.total;
+		bool unchecked = i < l2_unchecked;
 
+		for (k = 0; ip_sum_unchecked && k < sizeof(sum_only) / sizeof(sum_only[0]); k++)
+			unchecked = unchecked || i == 14 + sum_only[k];
+		kept += unchecked;
 		g = f;
 		g.b[i] ^= 0xff;
 		run(prog, &g);
-		if (i < l2_unchecked)
+		if (unchecked)
 			assert_int_equal(fx.total, before + 1);
 		else if (fx.total != before)
 			fail_msg("flipping byte %zu kept the match", i);
 	}
 	c = counters();
 	assert_int_equal(c.reply + c.error + c.not_ours + c.malformed, f.len);
-	assert_int_equal(c.reply, l2_unchecked);
-	assert_int_equal(fx.total, l2_unchecked);
+	assert_int_equal(c.reply, kept);
+	assert_int_equal(fx.total, kept);
 }
 
 static void test_flip_each_byte_xdp(void **state)
 {
-	flip_each_byte(XDP, 12);
+	flip_each_byte(XDP, 12, false);
 }
 
 static void test_flip_each_byte_socket(void **state)
 {
-	flip_each_byte(SOCK, 14);
+	flip_each_byte(SOCK, 14, true);
 }
 
 /*
@@ -1062,6 +1077,68 @@ static void test_ts_errors(void **state)
 	assert_counts(0, 2, 3, 0);
 }
 
+/* ---- IP options (programs loaded with rp_ipopts) ---- */
+
+/* Our reply carrying a record route option with two addresses recorded (of room for nine). */
+static void rr_reply_frame(struct frame *f, __u32 target)
+{
+	__u8 *opt;
+
+	reply_frame(f, target, 31, 40, 0);
+	opt = f->b + 14 + 20;
+	memset(opt, 0, 40);
+	opt[0] = 1, opt[1] = 7, opt[2] = 39, opt[3] = 12; /* NOP, then RR: two slots used */
+	put32(opt + 4, 0xc6120001);
+	put32(opt + 8, 0xc6120002);
+	fix_ip_csum(f->b + 14);
+}
+
+/*
+ * The socket program records a reply's options after its record; XDP leaves
+ * such a reply to it (the stack adds the receiver's entry first), and records
+ * one without options as always.
+ */
+static void test_ipopt_reply(void **state)
+{
+	struct frame f;
+
+	rr_reply_frame(&f, 0xc6130a21);
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_int_equal(fx.nrecs, 1);
+	assert_true(fx.recs[0].flags & RP_REC_F_IPOPT);
+	assert_int_equal(fx.recs[0].seq, 31);
+	assert_int_equal(fx.opts[0].len, 40);
+	assert_int_equal(fx.opts[0].opt[1], 7);
+	assert_int_equal(fx.opts[0].opt[3], 12);
+	assert_memory_equal(fx.opts[0].opt + 4, "\xc6\x12\x00\x01\xc6\x12\x00\x02", 8);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_int_equal(fx.nrecs, 1);
+	reply_frame(&f, 0xc6130a22, 32, 0, 0);
+	assert_int_equal(run(XDP, &f), XDP_DROP);
+	assert_int_equal(fx.nrecs, 2);
+	assert_false(fx.recs[1].flags & RP_REC_F_IPOPT);
+	assert_counts(2, 0, 1, 0);
+}
+
+/*
+ * The stack writes the receiver's entry into the option and leaves the
+ * header's sum as it came: the socket program takes the reply anyway (the
+ * stack checked the sum before), XDP, which runs first, would not.
+ */
+static void test_ipopt_changed_by_the_stack(void **state)
+{
+	struct frame f;
+
+	rr_reply_frame(&f, 0xc6130a23);
+	f.b[14 + 20 + 3] += 4; /* a third slot, as the receiving stack fills it */
+	put32(f.b + 14 + 20 + 12, 0xc6120001);
+	assert_int_equal(run(SOCK, &f), 0);
+	assert_int_equal(fx.nrecs, 1);
+	assert_int_equal(fx.opts[0].opt[3], 16);
+	assert_int_equal(run(XDP, &f), XDP_PASS);
+	assert_counts(1, 0, 0, 1);
+}
+
 static int group_setup(void **state)
 {
 	fx.skel = ringping_bpf__open();
@@ -1075,6 +1152,7 @@ static int group_setup(void **state)
 	fx.skel->rodata->rp_trace_port = fx_port;
 	fx.skel->rodata->rp_has_groups = !fx_trace;
 	fx.skel->rodata->rp_probe = fx_probe;
+	fx.skel->rodata->rp_ipopts = fx_ipopts;
 	/* As the loader does: what the kernel lacks decides the clock and the XDP copy. */
 	fx.skel->rodata->rp_clock_mono =
 		libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_ktime_get_tai_ns, NULL) != 1;
@@ -1577,6 +1655,15 @@ static int ts_group_setup(void **state)
 	return group_setup(state);
 }
 
+static int ipopt_group_setup(void **state)
+{
+	fx_trace = false;
+	fx_proto = 0, fx_port = 0;
+	fx_probe = RP_PROBE_ECHO;
+	fx_ipopts = 1;
+	return group_setup(state);
+}
+
 static int udp_group_setup(void **state)
 {
 	fx_trace = true;
@@ -1643,6 +1730,10 @@ int main(void)
 		cmocka_unit_test_setup(test_ts_forgeries, setup),
 		cmocka_unit_test_setup(test_ts_errors, setup),
 	};
+	const struct CMUnitTest ipopt[] = {
+		cmocka_unit_test_setup(test_ipopt_reply, setup),
+		cmocka_unit_test_setup(test_ipopt_changed_by_the_stack, setup),
+	};
 	const struct CMUnitTest tcp[] = {
 		cmocka_unit_test_setup(test_tcp_quotes, setup),
 		cmocka_unit_test_setup(test_tcp_answers, setup),
@@ -1654,5 +1745,6 @@ int main(void)
 	       cmocka_run_group_tests_name("bpf-trace", trace, trace_group_setup, group_teardown) |
 	       cmocka_run_group_tests_name("bpf-trace-udp", udp, udp_group_setup, group_teardown) |
 	       cmocka_run_group_tests_name("bpf-trace-tcp", tcp, tcp_group_setup, group_teardown) |
-	       cmocka_run_group_tests_name("bpf-tstamp", ts, ts_group_setup, group_teardown);
+	       cmocka_run_group_tests_name("bpf-tstamp", ts, ts_group_setup, group_teardown) |
+	       cmocka_run_group_tests_name("bpf-ipopts", ipopt, ipopt_group_setup, group_teardown);
 }

@@ -1825,9 +1825,11 @@ test_trace_rtt_match_capture() {
 # ---- ringping ping beside iputils ping(8) ----
 
 # What may differ between two runs of ping itself: RTTs, the run's time, -D's
-# stamps, the figures of the rtt and ipg/ewma lines. Everything else must match.
+# stamps, the figures of the rtt and ipg/ewma lines, -T's timestamps (a router's
+# clock, in ms: one ms may tick between two hops or not). Everything else must match.
 ping_norm() {
 	sed -E -e 's/time=[0-9.]+ ms/time=T ms/' -e 's/, time [0-9]+ms/, time Tms/' \
+		-e 's/\t-?[0-9]+( absolute)?( not-standard)?$/\tN\1\2/' \
 		-e 's#^rtt min/avg/max/mdev = [0-9./]+ ms#rtt min/avg/max/mdev = X ms#' \
 		-e 's#ipg/ewma [0-9./]+ ms#ipg/ewma X ms#' -e 's/^\[[0-9]+\.[0-9]{6}\] /[T] /'
 }
@@ -1925,13 +1927,23 @@ ping_cases() {
 	ping_case - -c 2 -i 0.2 -r 198.18.0.2
 	ping_case - -c 2 -i 0.2 -r 198.19.0.1
 	ping_case - -c 1 -p xyz 198.19.0.1
+	# IP options: the route each way, the routers' timestamps (with their addresses
+	# too, past its room for four); ping sends an IPv6 destination none.
+	ping_case - -c 2 -i 0.2 -R 198.19.0.1
+	ping_case - -c 2 -i 0.2 -R 198.18.200.1
+	ping_case dup:198.19.0.5 -c 2 -i 0.2 -R 198.19.0.5
+	ping_case - -c 2 -i 0.2 -T tsonly 198.18.200.1
+	ping_case - -c 2 -i 0.2 -T tsandaddr 198.18.200.1
+	ping_case - -c 1 -R 2001:db8:1::1
+	ping_case - -c 1 -R -T tsonly 198.19.0.1
+	ping_case - -c 1 -T nosuch 198.19.0.1
 	ping_case - -c 1 nosuch.lab
 	ping_case - -c 1 -x 198.19.0.1
 }
 
 # Socket mode and XDP mode give iputils' lines, IPv4 and IPv6: answers, errors,
 # silence, loss and duplicates injected by the lab, names, -q -D -a -s -t -Q -I -i 0,
-# -M behind the lab's 1280-byte link, -l -O -f -A -p -B -m -S -r.
+# -M behind the lab's 1280-byte link, -l -O -f -A -p -B -m -S -r, -R and -T.
 test_ping_matches_iputils() {
 	PING_EXTRA= ping_cases
 	PING_EXTRA="--xdp rp-p0" ping_cases

@@ -117,8 +117,8 @@ static void test_ping_options(void **s)
 	assert_int_equal(PARSE("ping", "-i", "-1", "198.19.0.1"), CLI_BAD);
 	assert_string_equal(err, "bad value '-1' for -i: expected seconds 0..3600");
 	assert_int_equal(PARSE("ping", "-Q", "256", "198.19.0.1"), CLI_BAD);
-	assert_int_equal(PARSE("ping", "-R", "198.19.0.1"), CLI_BAD);
-	assert_string_equal(err, "ping's option '-R' is not supported yet");
+	assert_int_equal(PARSE("ping", "-N", "name", "198.19.0.1"), CLI_BAD);
+	assert_string_equal(err, "ping's option '-N' is not supported yet");
 	assert_int_equal(PARSE("ping", "198.19.0.1", "198.19.0.2"), CLI_BAD);
 	assert_string_equal(err, "one destination only, not '198.19.0.2' too");
 	assert_int_equal(PARSE("ping"), CLI_BAD);
@@ -161,8 +161,20 @@ static void test_ping_schedules(void **s)
 	assert_int_equal(PARSE("ping", "-p", "12x4", "198.19.0.1"), CLI_BAD);
 	assert_string_equal(err, "patterns must be specified as hex digits: x4");
 	bad(PARSE("ping", "-l", "0", "198.19.0.1"), "'0'");
-	assert_int_equal(PARSE("ping", "-T", "tsonly", "198.19.0.1"), CLI_BAD);
-	assert_string_equal(err, "ping's option '-T' is not supported yet");
+	assert_int_equal(PARSE("ping", "-R", "198.19.0.1"), CLI_RUN);
+	assert_int_equal(o.ip_options_len, 40);
+	assert_memory_equal(o.ip_options, "\x01\x07\x27\x04\x00", 5); /* NOP, RR of 39 bytes, pointer 4 */
+	assert_int_equal(PARSE("ping", "-T", "tsonly", "198.19.0.1"), CLI_RUN);
+	assert_memory_equal(o.ip_options, "\x44\x28\x05\x00", 4);
+	assert_int_equal(PARSE("ping", "-T", "tsandaddr", "198.19.0.1"), CLI_RUN);
+	assert_int_equal(o.ip_options_len, 36);
+	assert_memory_equal(o.ip_options, "\x44\x24\x05\x01", 4);
+	assert_int_equal(PARSE("ping", "-T", "tsprespec", "198.19.0.1"), CLI_BAD);
+	assert_string_equal(err, "-T tsprespec is not supported yet");
+	assert_int_equal(PARSE("ping", "-R", "-T", "tsonly", "198.19.0.1"), CLI_BAD);
+	assert_string_equal(err, "only one of -T or -R may be used");
+	assert_int_equal(PARSE("ping", "-U", "198.19.0.1"), CLI_BAD);
+	assert_string_equal(err, "ping's option '-U' is not supported yet");
 }
 
 /* --probe: echo or timestamp, in sweeps and ping; what a timestamp request cannot be, refused. */

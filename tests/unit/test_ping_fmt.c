@@ -137,6 +137,72 @@ static void test_status_line(void **st)
 	assert_string_equal(buf, "\r2/3 packets, 33% loss, min/avg/ewma/max = 1.000/2.000/1.250/3.000 ms\n");
 }
 
+static const char *addr_text(void *ctx, const unsigned char *a)
+{
+	static char buf[32];
+
+	(void)ctx;
+	snprintf(buf, sizeof(buf), "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	return buf;
+}
+
+static char *fmt_options(const unsigned char *opt, int len, struct ping_rr *rr)
+{
+	static char buf[1024];
+	FILE *f;
+
+	buf[0] = '\0'; /* nothing written leaves the buffer as it was */
+	f = fmemopen(buf, sizeof(buf), "w");
+	ping_fmt_options(f, opt, len, rr, addr_text, NULL);
+	fclose(f);
+	return buf;
+}
+
+/* -R: the addresses up to the pointer; the same again is "(same route)", a changed one printed. */
+static void test_options_record_route(void **st)
+{
+	unsigned char o[40] = { 1, 7, 39, 12, 198, 18, 0, 1, 198, 19, 0, 1 };
+	struct ping_rr rr = { 0 };
+
+	assert_string_equal(fmt_options(o, 40, &rr), "\nNOP\nRR: \t198.18.0.1\n\t198.19.0.1\n");
+	assert_string_equal(fmt_options(o, 40, &rr), "\nNOP\t(same route)");
+	o[11] = 2; /* ping compares from the pointer on, one byte short of the last address: the same */
+	assert_string_equal(fmt_options(o, 40, &rr), "\nNOP\t(same route)");
+	o[10] = 20;
+	assert_string_equal(fmt_options(o, 40, &rr), "\nNOP\nRR: \t198.18.0.1\n\t198.19.20.2\n");
+	o[3] = 4; /* nothing recorded: nothing said */
+	assert_string_equal(fmt_options(o, 40, &rr), "\nNOP");
+}
+
+/* -T: the first stamp absolute, the rest relative; with addresses; hops it had no room for. */
+static void test_options_timestamps(void **st)
+{
+	unsigned char ts[40] = { 68, 40, 17, 0, 0, 0, 0, 100, 0, 0, 0, 103, 0, 0, 0, 103 };
+	unsigned char ta[36] = { 68, 36, 21, 0x21, 198, 18, 0, 1, 0, 0, 0, 50, 198, 18, 0, 2, 0x80, 0, 0, 7 };
+	struct ping_rr rr = { 0 };
+
+	assert_string_equal(fmt_options(ts, 40, &rr), "\nTS: \t100 absolute\n\t3\n\t0\n");
+	assert_string_equal(fmt_options(ta, 36, &rr),
+			    "\nTS: \t198.18.0.1\t50 absolute\n\t198.18.0.2\t7 absolute not-standard\n"
+			    "Unrecorded hops: 2\n");
+}
+
+/* Options as a hostile reply might bring them: never read past them, an unknown one named. */
+static void test_options_hostile(void **st)
+{
+	unsigned char o[40] = { 7, 39, 255 }; /* a pointer far past the option */
+	unsigned char lsrr[8] = { 131, 8, 200, 0, 10, 0, 0, 1 };
+	struct ping_rr rr = { 0 };
+	char *out;
+
+	out = fmt_options(o, 40, &rr);
+	assert_non_null(strstr(out, "\nRR: "));
+	assert_int_equal(strlen(out) > 0, 1);
+	assert_string_equal(fmt_options((const unsigned char[]){ 99, 4, 0, 0 }, 4, &rr), "\nunknown option 63");
+	assert_string_equal(fmt_options((const unsigned char[]){ 7, 60 }, 2, &rr), ""); /* longer than there is */
+	assert_string_equal(fmt_options(lsrr, 8, &rr), "\nLSRR: \t0.10.0.0\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +211,9 @@ int main(void)
 		cmocka_unit_test(test_summary_counts),
 		cmocka_unit_test(test_summary_ipg),
 		cmocka_unit_test(test_summary_pipe),
+		cmocka_unit_test(test_options_record_route),
+		cmocka_unit_test(test_options_timestamps),
+		cmocka_unit_test(test_options_hostile),
 		cmocka_unit_test(test_error_words),
 		cmocka_unit_test(test_status_line),
 	};

@@ -358,6 +358,11 @@ struct ringping_opts {
 	 */
 	__u8 ip_options[40];
 	__u32 ip_options_len;
+	/*
+	 * The IPv6 probes' flow label (ping's -F; 1..0xfffff, 0: none), leased
+	 * from the kernel's flow label manager for the run's sockets.
+	 */
+	__u32 flowlabel;
 };
 
 /* A trace's limits: its probes carry TTL and flow in 6 bits each. */

@@ -89,6 +89,7 @@ static enum cli_result cli_ping_pmtu(struct cli_ctx *c, const struct cli_opt *op
 static enum cli_result cli_probe(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_pattern(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_ipopt(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_flowlabel(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 
 static const struct cli_opt cli_opts[] = {
 	{ "ipv4", '4', NULL, "IPv4 only: names resolve to A records, IPv6 targets are refused",
@@ -145,6 +146,8 @@ static const struct cli_opt cli_opts[] = {
 	  "record it (IP option)", FN(cli_ipopt), PING },
 	{ "ip-timestamp", 'T', "TYPE", "IPv4: timestamps from the routers on the way (IP option): tsonly "
 	  "or tsandaddr (each with its router's address)", FN(cli_ipopt), PING },
+	{ "flowlabel", 'F', "LABEL", "IPv6: the requests' flow label, 20 bits (0x hex or decimal; 0: one "
+	  "chosen at random)", FN(cli_flowlabel), PING },
 	{ "strict-source", 'B', NULL, "keep the source address the first request got, whatever the routes "
 	  "do later", FLAG(ping_strict_source), PING },
 	{ "vcount", 'C', "N", "as -c N, and report every RTT of each host (fping's -C)",
@@ -271,8 +274,8 @@ static const char cli_trace_synopsis[] =
 static const char cli_ping_synopsis[] =
 	"DESTINATION (one address or host name) probed as iputils ping(8) does, with\n"
 	"its option letters and its lines; the RTTs are kernel stamps. Exit: 0 a reply\n"
-	"came, 1 none did (or fewer than -c by -w), 2 any other error. ping's -e -F\n"
-	"-L -N -U are not supported yet.\n";
+	"came, 1 none did (or fewer than -c by -w), 2 any other error. ping's -e -L\n"
+	"-N -U are not supported yet.\n";
 
 static void cli_usage_of(FILE *f, unsigned cmd)
 {
@@ -660,6 +663,24 @@ static enum cli_result cli_ipopt(struct cli_ctx *c, const struct cli_opt *opt, c
 	return CLI_RUN;
 }
 
+/* ping's -F: 0x hex or decimal, 20 bits at most; its words for the rest. */
+static enum cli_result cli_flowlabel(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	bool hex = arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X');
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(hex ? arg + 2 : arg, &end, hex ? 16 : 10);
+	if (*end || end == (hex ? arg + 2 : arg) || errno || strchr(arg, '-'))
+		return snprintf(c->err, c->errlen, "bad value for flowinfo: %s", arg), CLI_BAD;
+	if (v > 0xfffff)
+		return snprintf(c->err, c->errlen, "flow value is greater than 20 bits: %s", arg), CLI_BAD;
+	c->o->flowlabel = (__u32)v;
+	c->o->flowlabel_set = true;
+	return CLI_RUN;
+}
+
 static enum cli_result cli_proto(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
 {
 	static const char *const protos[3] = { "icmp", "udp", "tcp" }; /* enum ringping_trace_proto's */
@@ -690,7 +711,7 @@ static enum cli_result cli_help(struct cli_ctx *c, const struct cli_opt *opt, co
 }
 
 /* iputils ping's letters "ringping ping" does not take yet: said so, not "unknown". */
-static const char cli_ping_later[] = "CdeEFLNU3";
+static const char cli_ping_later[] = "CdeELNU3";
 
 /* One option: the setter its kind names. */
 static enum cli_result cli_one(struct cli_ctx *c, int val, const char *arg, const char *tok)

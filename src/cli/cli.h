@@ -79,6 +79,8 @@ struct rp_opts {
 	__u32 sndbuf;	     /* -S: SO_SNDBUF */
 	__u8 pattern[16];    /* -p */
 	__u32 pattern_len;
+	__u32 flowlabel;     /* -F: the IPv6 requests' flow label */
+	bool flowlabel_set;  /* -F given (0: a label of ringping's choice, as ping's kernel chooses) */
 	__u8 ip_options[40]; /* -R, -T: the IP options of the IPv4 requests */
 	__u32 ip_options_len;
 };

@@ -12,6 +12,7 @@
 #include <net/if.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -44,6 +45,7 @@ struct ping_ctx {
 	__u8 rcvd[PING_SEQS / 8]; /* which of the last 65536 requests have their reply (-O) */
 	char source[RINGPING_ADDRSTRLEN]; /* -B: the source the first request got, kept */
 	struct ping_rr rr;	 /* -R: the last route printed ("(same route)") */
+	__u32 flowlabel;	 /* -F: the IPv6 requests' label (ping_flowlabel) */
 };
 
 /* The engine the signal handlers reach; set while it runs. */
@@ -179,6 +181,20 @@ static const char *ping_addr4(void *ctx, const unsigned char *addr4)
 
 	memcpy(a.b + 12, addr4, 4);
 	return ping_addr(ctx, &a);
+}
+
+/*
+ * -c with -w: the run ends once -c requests are answered (replies and
+ * errors, as ping counts them), whatever is still out; ping's next step is
+ * its statistics. Both cancels: stop sending, and do not wait.
+ */
+static void ping_enough(const struct ping_ctx *c)
+{
+	if (c->o->count_set && c->o->ping_deadline_ns && ping_engine &&
+	    c->st.received + c->st.errors >= (long)c->o->count) {
+		ringping_cancel(ping_engine);
+		ringping_cancel(ping_engine);
+	}
 }
 
 /* An answer to request round (0-based): ping's pipe, the most requests out at once. */
@@ -331,6 +347,7 @@ static void ping_on_probe(void *ctx, const struct ringping_probe *p)
 	default: ping_error(c, p); break;
 	}
 	fflush(stdout);
+	ping_enough(c);
 }
 
 /* ping stops listening once -c replies are in: a duplicate after that is not its to see. */
@@ -439,6 +456,23 @@ static void ping_source(const struct ping_ctx *c, char *buf, size_t len)
 	close(fd);
 }
 
+/*
+ * -F: the label given, or for 0 one at random as ping's kernel picks it:
+ * under 0x80000, the labels it leases (the rest are for stateless use).
+ */
+static void ping_flowlabel(struct ping_ctx *c)
+{
+	__u32 r = 0;
+
+	c->flowlabel = c->o->flowlabel;
+	if (!c->o->flowlabel_set || c->flowlabel)
+		return;
+	while (!r)
+		if (getrandom(&r, sizeof(r), 0) != sizeof(r) || !(r &= 0x7ffff))
+			r = (__u32)getpid() & 0x7ffff;
+	c->flowlabel = r;
+}
+
 /* -B: the source a request would get now, fixed for the run (ping binds its socket to it). */
 static void ping_strict_source(struct ping_ctx *c, struct ringping_opts *eo)
 {
@@ -475,6 +509,8 @@ static void ping_header(struct ping_ctx *c, const char *token)
 		printf("PING %s (%s) ", c->host, num);
 	else
 		printf("PING %s(%s) ", token, ping_addr(c, &c->dst));
+	if (c->family == 6 && c->flowlabel)
+		printf(", flow 0x%05x, ", c->flowlabel);
 	if (o->iface || (c->family == 4 ? o->src : o->src6) || c->source[0]) {
 		ping_source(c, src, sizeof(src));
 		printf("from %s %s: ", src, o->iface ? o->iface : "");
@@ -511,6 +547,7 @@ static void ping_schedule(struct ping_ctx *c, struct ringping_opts *eo)
 	/* -R, -T: IPv4's options; ping sends an IPv6 destination none. */
 	memcpy(eo->ip_options, o->ip_options, sizeof(eo->ip_options));
 	eo->ip_options_len = c->family == 4 ? o->ip_options_len : 0;
+	eo->flowlabel = c->family == 6 ? c->flowlabel : 0;
 }
 
 /* main's engine options turned to ping's: its count, interval, timeout, deadline; one target, unpaced. */
@@ -518,8 +555,9 @@ static void ping_engine_opts(struct ping_ctx *c, struct ringping_opts *eo)
 {
 	const struct rp_opts *o = c->o;
 
-	eo->count = o->count_set ? o->count : 1;
-	eo->loop = !o->count_set;
+	/* -c with -w counts answers, not requests: send until -c come, or the deadline (ping(8), -w). */
+	eo->count = o->count_set && !o->ping_deadline_ns ? o->count : 1;
+	eo->loop = !o->count_set || o->ping_deadline_ns;
 	eo->period_ns = o->ping_interval_ns;
 	ping_schedule(c, eo);
 	eo->interval_ns = 0;
@@ -568,6 +606,7 @@ int pingcmd_main(const struct rp_opts *o, struct ringping_opts *eo)
 	code = ping_resolve(&c, o->targets[0]);
 	if (code)
 		return code;
+	ping_flowlabel(&c);
 	ping_engine_opts(&c, eo);
 	code = ping_groups(&c, eo);
 	if (code)

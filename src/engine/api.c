@@ -127,6 +127,7 @@ static int api_check_numbers(const struct ringping_opts *o)
 	       api_range("preload", o->preload, 0, 65536) ?:
 	       api_range("pattern_len", o->pattern_len, 0, 16) ?:
 	       api_range("ip_options_len", o->ip_options_len, 0, 40) ?:
+	       api_range("flowlabel", o->flowlabel, 0, 0xfffff) ?:
 	       api_range("adaptive_min_ns", o->adaptive_min_ns, 0, API_MAX_NS) ?:
 	       api_range("pmtu", o->pmtu, RINGPING_PMTU_DEFAULT, RINGPING_PMTU_PROBE);
 }

@@ -350,11 +350,14 @@ static int run_tx_cfgs(struct run *r)
 	r->tc.mark = o->mark;
 	r->tc.dontroute = o->dontroute;
 	r->tc.sndbuf = o->sndbuf;
+	r->tc.flowlabel = o->flowlabel;
 	r->tc.ip_options = o->ip_options;
 	r->tc.ip_options_len = o->ip_options_len;
 	r->tc.no_bpf = r->no_bpf[0] ? r->no_bpf : NULL;
 	r->tc6 = r->tc; /* the same settings, but for the family and its source */
 	r->tc6.family = AF_INET6;
+	if (o->flowlabel && r->t->count > r->t->count4)
+		targets_addr(r->t, r->t->count4, &r->tc6.flow_dst);
 	r->tc6.src = e->src6_set ? &e->src6 : NULL;
 	return o->send_path == RINGPING_SEND_PACKET ? run_setup_link(r) : 0;
 }

@@ -81,6 +81,38 @@ static int tx_pmtudisc(const struct tx_cfg *cfg)
 	return (int)cfg->pmtu - 1;
 }
 
+/* <linux/in6.h>'s, which clashes with <netinet/in.h>. */
+#define TX_IPV6_FLOWLABEL_MGR 32
+#define TX_IPV6_FLOWINFO_SEND 33
+struct tx_flowlabel_req {
+	struct in6_addr dst;
+	__u32 label; /* network order */
+	__u8 action, share;
+	__u16 flags, expires, linger;
+	__u32 pad;
+};
+
+/*
+ * A flow label on the probes: leased from the kernel's flow label manager
+ * (create if new, shared by this process's sockets: each sender thread has
+ * one; for one destination, any other is still sent to), then sent with
+ * each destination's sin6_flowinfo.
+ */
+static int tx_flowlabel(struct tx *tx, __u32 label, const struct ringping_addr *dst)
+{
+	struct tx_flowlabel_req r = { .label = htonl(label), .action = 0 /* GET */, .share = 2 /* PROCESS */,
+				      .flags = 1 /* CREATE */ };
+	int err;
+
+	memcpy(&r.dst, dst->b, 16);
+	if (setsockopt(tx->fd, IPPROTO_IPV6, TX_IPV6_FLOWLABEL_MGR, &r, sizeof(r))) {
+		err = -errno;
+		pr_warn("flow label 0x%05x: %s\n", label, strerror(-err));
+		return err;
+	}
+	return tx_setsockopt(tx->fd, IPPROTO_IPV6, TX_IPV6_FLOWINFO_SEND, 1, "IPV6_FLOWINFO_SEND");
+}
+
 /* The IPv6 socket: hop limit, traffic class, path MTU discovery, and nothing ever queued to read. */
 static int tx_ip6_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 {
@@ -99,6 +131,8 @@ static int tx_ip6_sockopts(struct tx *tx, const struct tx_cfg *cfg)
 	if (cfg->pmtu)
 		err = err ?: tx_setsockopt(tx->fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, tx_pmtudisc(cfg),
 					   "IPV6_MTU_DISCOVER");
+	if (cfg->flowlabel)
+		err = err ?: tx_flowlabel(tx, cfg->flowlabel, &cfg->flow_dst);
 	return err;
 }
 
@@ -258,7 +292,8 @@ static void tx_frame_template6(struct tx_batch *b, __u8 *f, const struct tx_cfg 
 	memcpy(f + 6, l->smac, 6);
 	f[12] = 0x86, f[13] = 0xdd;
 	ip[0] = 0x60 | tc >> 4;
-	ip[1] = (__u8)(tc << 4);
+	ip[1] = (__u8)(tc << 4 | (cfg->flowlabel >> 16 & 0xf));
+	ip[2] = (__u8)(cfg->flowlabel >> 8), ip[3] = (__u8)cfg->flowlabel;
 	ip[4] = (__u8)(b->pkt_len >> 8), ip[5] = (__u8)b->pkt_len;
 	ip[6] = IPPROTO_ICMPV6;
 	ip[7] = cfg->ttl ? (__u8)cfg->ttl : 64;
@@ -328,6 +363,7 @@ int tx_batch_init(struct tx_batch *b, __u32 cap, __u32 pkt_len, const struct tx_
 	memset(b, 0, sizeof(*b));
 	b->cap = cap;
 	b->scope_id = cfg->scope_id;
+	b->flowinfo = htonl(cfg->flowlabel);
 	b->hdr_len = !cfg->link ? 0 : cfg->link->family == AF_INET6 ? TX_FRAME_HDR6 : TX_FRAME_HDR;
 	b->pkt_len = pkt_len;
 	slot = b->hdr_len + pkt_len;
@@ -502,6 +538,7 @@ __u8 *tx_prepare(struct tx_batch *b, __u32 i, const struct ringping_addr *dst, _
 		memcpy(&s6->sin6_addr, dst->b, 16);
 		/* fe80::/10 and ff02::/16 need their zone; other scopes ignore it. */
 		s6->sin6_scope_id = addr_is_scoped(dst) ? b->scope_id : 0;
+		s6->sin6_flowinfo = b->flowinfo;
 		b->msgs[i].msg_hdr.msg_namelen = sizeof(*s6);
 		return p;
 	}

@@ -55,6 +55,8 @@ struct tx_cfg {
 	__u32 mark;		     /* SO_MARK; 0: none */
 	bool dontroute;		     /* SO_DONTROUTE */
 	__u32 sndbuf;		     /* SO_SNDBUF; 0: TX_SNDBUF */
+	__u32 flowlabel;	     /* IPv6: the probes' flow label (IPV6_FLOWLABEL_MGR); 0: none */
+	struct ringping_addr flow_dst; /* the lease's destination (the kernel wants one): a target */
 	const __u8 *ip_options;	     /* IPv4 raw sockets: IP_OPTIONS, ip_options_len bytes (0: none) */
 	__u32 ip_options_len;
 };
@@ -79,6 +81,7 @@ struct tx_batch {
 	struct iovec *iov;
 	union tx_dst *dst;
 	unsigned scope_id;	     /* for link-local IPv6 destinations */
+	__u32 flowinfo;		     /* IPv6 destinations' sin6_flowinfo: the flow label, network order */
 	__u8 *pkts;
 	__u8 *cmsg;
 	int *status;		     /* per message after tx_send: 0 or -errno */

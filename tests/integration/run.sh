@@ -1826,10 +1826,11 @@ test_trace_rtt_match_capture() {
 
 # What may differ between two runs of ping itself: RTTs, the run's time, -D's
 # stamps, the figures of the rtt and ipg/ewma lines, -T's timestamps (a router's
-# clock, in ms: one ms may tick between two hops or not). Everything else must match.
+# clock, in ms: one ms may tick between two hops or not), -F 0's label (random).
+# Everything else must match.
 ping_norm() {
 	sed -E -e 's/time=[0-9.]+ ms/time=T ms/' -e 's/, time [0-9]+ms/, time Tms/' \
-		-e 's/\t-?[0-9]+( absolute)?( not-standard)?$/\tN\1\2/' \
+		-e 's/\t-?[0-9]+( absolute)?( not-standard)?$/\tN\1\2/' -e 's/, flow 0x[0-9a-f]{5}, /, flow 0xN, /' \
 		-e 's#^rtt min/avg/max/mdev = [0-9./]+ ms#rtt min/avg/max/mdev = X ms#' \
 		-e 's#ipg/ewma [0-9./]+ ms#ipg/ewma X ms#' -e 's/^\[[0-9]+\.[0-9]{6}\] /[T] /'
 }
@@ -1915,6 +1916,8 @@ ping_cases() {
 	ping_case - -c 10 -l 5 -i 0.2 198.19.0.1
 	ping_case - -c 4 -l 3 -i 0.2 2001:db8:1::1
 	ping_case every:3:198.19.0.9 -O -c 6 -i 0.2 -W 0.1 198.19.0.9
+	# -c with -w: requests go until -c are answered (the third is lost: five go).
+	ping_case every:3:198.19.0.9 -c 4 -w 5 -i 0.2 198.19.0.9
 	if [ -z "${RP_GUEST_SWEEP_RATE:-}" ]; then
 		ping_case - -f -c 1000 198.19.0.1
 		ping_case - -f -c 1000 2001:db8:1::1
@@ -1937,13 +1940,18 @@ ping_cases() {
 	ping_case - -c 1 -R 2001:db8:1::1
 	ping_case - -c 1 -R -T tsonly 198.19.0.1
 	ping_case - -c 1 -T nosuch 198.19.0.1
+	# A flow label lingers a few seconds after its process: each run leases its own.
+	ping_case - -c 2 -i 0.2 -F 0 2001:db8:1::1
+	ping_case - -c 1 -F 0x12345 198.19.0.1
+	ping_case - -c 1 -F 0x123456 2001:db8:1::1
+	ping_case - -c 1 -F 12z 2001:db8:1::1
 	ping_case - -c 1 nosuch.lab
 	ping_case - -c 1 -x 198.19.0.1
 }
 
 # Socket mode and XDP mode give iputils' lines, IPv4 and IPv6: answers, errors,
 # silence, loss and duplicates injected by the lab, names, -q -D -a -s -t -Q -I -i 0,
-# -M behind the lab's 1280-byte link, -l -O -f -A -p -B -m -S -r, -R and -T.
+# -M behind the lab's 1280-byte link, -l -O -f -A -p -B -m -S -r, -R, -T and -F.
 test_ping_matches_iputils() {
 	PING_EXTRA= ping_cases
 	PING_EXTRA="--xdp rp-p0" ping_cases
@@ -2008,9 +2016,27 @@ test_ping_deadline_and_exits() {
 	grep -q "bad value '8' for --size" "$out" || fail "-s 8: $(cat "$out")"
 	rp ping -c 1 198.19.0.1 198.19.0.2 >"$out" 2>&1
 	expect_eq "two destinations: exit" $? 2
-	rp ping -c 1 -f 198.19.0.1 >"$out" 2>&1
-	expect_eq "-f: exit" $? 2
-	grep -q "ping's option '-f' is not supported yet" "$out" || fail "-f: $(cat "$out")"
+	rp ping -c 1 -U 198.19.0.1 >"$out" 2>&1
+	expect_eq "-U: exit" $? 2
+	grep -q "ping's option '-U' is not supported yet" "$out" || fail "-U: $(cat "$out")"
+}
+
+# -F: the label each request carries on the wire, as the first line says.
+test_ping_flowlabel_on_the_wire() {
+	local pid pcap=$TMP/fl.pcap label
+	ip netns exec rp-probe tcpdump -i rp-p0 -n -U --immediate-mode -w "$pcap" \
+		'icmp6 and ip6[40] == 128' 2>"$TMP/tcpdump.err" &
+	pid=$!
+	wait_until 5 grep -q 'listening on' "$TMP/tcpdump.err" || fail "tcpdump did not start"
+	rp ping -F 0 -c 3 -i 0.1 2001:db8:1::1 >"$TMP/fl.out" 2>&1
+	expect_eq "exit" $? 0
+	file_stable "$pcap" || fail "capture file still growing"
+	kill -INT $pid
+	wait $pid
+	label=$(sed -n 's/.*, flow \(0x[0-9a-f]*\), .*/\1/p' "$TMP/fl.out")
+	[ -n "$label" ] || fail "no label in: $(head -1 "$TMP/fl.out")"
+	expect_eq "requests with label $label" \
+		"$(tcpdump -r "$pcap" -n -v 2>/dev/null | grep -c "flowlabel $label,")" 3
 }
 
 test_nothing_left_behind() {

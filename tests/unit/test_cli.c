@@ -173,6 +173,15 @@ static void test_ping_schedules(void **s)
 	assert_string_equal(err, "-T tsprespec is not supported yet");
 	assert_int_equal(PARSE("ping", "-R", "-T", "tsonly", "198.19.0.1"), CLI_BAD);
 	assert_string_equal(err, "only one of -T or -R may be used");
+	assert_int_equal(PARSE("ping", "-F", "0x1a2b3", "2001:db8:1::1"), CLI_RUN);
+	assert_true(o.flowlabel_set);
+	assert_int_equal(o.flowlabel, 0x1a2b3);
+	assert_int_equal(PARSE("ping", "-F", "77", "2001:db8:1::1"), CLI_RUN);
+	assert_int_equal(o.flowlabel, 77);
+	assert_int_equal(PARSE("ping", "-F", "0x100000", "2001:db8:1::1"), CLI_BAD);
+	assert_string_equal(err, "flow value is greater than 20 bits: 0x100000");
+	assert_int_equal(PARSE("ping", "-F", "0x", "2001:db8:1::1"), CLI_BAD);
+	assert_string_equal(err, "bad value for flowinfo: 0x");
 	assert_int_equal(PARSE("ping", "-U", "198.19.0.1"), CLI_BAD);
 	assert_string_equal(err, "ping's option '-U' is not supported yet");
 }

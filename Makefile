@@ -282,7 +282,8 @@ check-asan: deps
 	$(Q)ASAN_OPTIONS=detect_leaks=1:verify_asan_link_order=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		tests/integration/run.sh $(OUTPUT)-asan/ringping
 
-# libFuzzer (clang) on the target-file parser and on userspace's record handling,
+# libFuzzer (clang) on the target-file parser, on userspace's record handling and on
+# ping's printing of a reply's IP options,
 # FUZZ_SECONDS each; new inputs go to build/, the seeds stay in tests/fuzz/corpus.
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iinclude -Isrc/engine \
@@ -296,8 +297,11 @@ $(OUTPUT)/fuzz_records: tests/fuzz/fuzz_records.c src/engine/rx.c src/engine/inf
 		src/engine/log.c $(SKEL) | $(OUTPUT)
 	$(call msg,CLANG,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ $(LDLIBS)
-fuzz: $(OUTPUT)/fuzz_targets $(OUTPUT)/fuzz_records
-	$(Q)for f in targets records; do \
+$(OUTPUT)/fuzz_ipopts: tests/fuzz/fuzz_ipopts.c src/cli/ping_fmt.c | $(OUTPUT)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Isrc/cli $^ -o $@
+fuzz: $(OUTPUT)/fuzz_targets $(OUTPUT)/fuzz_records $(OUTPUT)/fuzz_ipopts
+	$(Q)for f in targets records ipopts; do \
 		mkdir -p $(OUTPUT)/fuzz-new/$$f && \
 		$(OUTPUT)/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 			-print_final_stats=1 $(OUTPUT)/fuzz-new/$$f tests/fuzz/corpus/$$f \

@@ -35,26 +35,41 @@ static void on_record(void *ctx, __u64 seq, const struct rp_record *rec)
 	struct inflight *f = ctx;
 	struct rp_record r = *rec;
 
-	/* rx let it through: a payload record's cookie must be the real one. */
-	if ((rec->flags & RP_REC_F_PAYLOAD) &&
+	/* rx let it through: a payload record's cookie must be the real one (a timestamp probe's: its tag). */
+	if ((rec->flags & RP_REC_F_PAYLOAD) && !(rec->flags & RP_REC_F_TSTAMP) &&
 	    rec->cookie != rp_cookie(key.k0, key.k1, rec->target, rec->seq))
+		abort();
+	if ((rec->flags & RP_REC_F_TSTAMP) && (rec->flags & RP_REC_F_PAYLOAD) &&
+	    (rec->seq > RP_TS_SEQ_MASK ||
+	     rec->cookie != rp_tstamp_tag(key.k0, key.k1, rec->target, (__u32)rec->seq)))
 		abort();
 	/* A bare reply never reaches the engine, but a TCP trace's SYN-ACK or RST. */
 	if (rec->kind == RP_KIND_REPLY && !(rec->flags & RP_REC_F_PAYLOAD) &&
 	    !(tcp_answers && (rec->flags & RP_REC_F_TCP)))
 		abort();
-	inflight_answer(f, seq, &r);
+	/* What the run does with a timestamp answer's 31 bits; the options ride behind the record. */
+	if (rec->flags & RP_REC_F_TSTAMP)
+		seq = inflight_widen(f, seq, RP_TS_SEQ_MASK);
+	inflight_answer(f, seq, (rec->flags & RP_REC_F_IPOPT) ? rec : &r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct inflight f;
 	struct rx rx = { .key = &key, .find_seq = find_seq, .on_record = on_record };
-	struct rp_record rec;
+	struct rp_record_opt rec; /* a record, or one with IP options after it */
+	size_t chunk;
 	__u64 i;
 
 	if (inflight_init(&f, 64, 1000000000ULL, on_emit, NULL))
 		return 0;
+	/* The first byte's bit 1: a run that keeps IP options, its records the longer ones. */
+	chunk = size && (data[0] & 2) ? sizeof(struct rp_record_opt) : sizeof(struct rp_record);
+	if (chunk == sizeof(struct rp_record_opt) && inflight_keep_ipopts(&f)) {
+		inflight_free(&f);
+		return 0;
+	}
+	f.key_mask = size && (data[0] & 4) ? RP_TS_SEQ_MASK : ~0U;
 	rx.ctx = &f;
 	/* The first byte's low bit: a TCP trace, whose bare SYN-ACKs and RSTs go to find_seq. */
 	tcp_answers = rx.tcp_answers = size && (data[0] & 1);
@@ -63,12 +78,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		inflight_push(&f, i, i, 0, 1000);
 	/* Half the inputs: a record whose cookie is right, so credit paths run too. */
 	while (size) {
-		size_t n = size < sizeof(rec) ? size : sizeof(rec);
+		size_t n = size < chunk ? size : chunk;
 
 		memset(&rec, 0, sizeof(rec));
 		memcpy(&rec, data, n);
-		if (n == sizeof(rec) && (rec.pad1 & 1))
-			rec.cookie = rp_cookie(key.k0, key.k1, rec.target, rec.seq);
+		if (n >= sizeof(rec.rec) && (rec.rec.pad1 & 1))
+			rec.rec.cookie = rp_cookie(key.k0, key.k1, rec.rec.target, rec.rec.seq);
+		if (n >= sizeof(rec.rec) && (rec.rec.pad1 & 2)) /* a timestamp reply that names its probe */
+			rec.rec.cookie = rp_tstamp_tag(key.k0, key.k1, rec.rec.target, (__u32)rec.rec.seq);
 		rx_handle(&rx, &rec, n);
 		data += n;
 		size -= n;

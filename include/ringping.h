@@ -363,6 +363,12 @@ struct ringping_opts {
 	 * from the kernel's flow label manager for the run's sockets.
 	 */
 	__u32 flowlabel;
+	/*
+	 * RTTs from userspace times at both ends (ping's -U, "user-to-user"):
+	 * from just before the probe's batch went to the kernel to when its
+	 * answer was read, not the kernel's stamps; results say tx_user.
+	 */
+	bool user_times;
 };
 
 /* A trace's limits: its probes carry TTL and flow in 6 bits each. */

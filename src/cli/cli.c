@@ -148,6 +148,8 @@ static const struct cli_opt cli_opts[] = {
 	  "or tsandaddr (each with its router's address)", FN(cli_ipopt), PING },
 	{ "flowlabel", 'F', "LABEL", "IPv6: the requests' flow label, 20 bits (0x hex or decimal; 0: one "
 	  "chosen at random)", FN(cli_flowlabel), PING },
+	{ "user-latency", 'U', NULL, "RTTs from userspace at both ends (send call to read), not the "
+	  "kernel's stamps (ping's old user-to-user latency)", FLAG(ping_user_times), PING },
 	{ "strict-source", 'B', NULL, "keep the source address the first request got, whatever the routes "
 	  "do later", FLAG(ping_strict_source), PING },
 	{ "vcount", 'C', "N", "as -c N, and report every RTT of each host (fping's -C)",
@@ -275,7 +277,7 @@ static const char cli_ping_synopsis[] =
 	"DESTINATION (one address or host name) probed as iputils ping(8) does, with\n"
 	"its option letters and its lines; the RTTs are kernel stamps. Exit: 0 a reply\n"
 	"came, 1 none did (or fewer than -c by -w), 2 any other error. ping's -e -L\n"
-	"-N -U are not supported yet.\n";
+	"-N are not supported yet.\n";
 
 static void cli_usage_of(FILE *f, unsigned cmd)
 {
@@ -711,7 +713,7 @@ static enum cli_result cli_help(struct cli_ctx *c, const struct cli_opt *opt, co
 }
 
 /* iputils ping's letters "ringping ping" does not take yet: said so, not "unknown". */
-static const char cli_ping_later[] = "CdeELNU3";
+static const char cli_ping_later[] = "CdeELN3";
 
 /* One option: the setter its kind names. */
 static enum cli_result cli_one(struct cli_ctx *c, int val, const char *arg, const char *tok)

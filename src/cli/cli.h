@@ -74,6 +74,7 @@ struct rp_opts {
 	bool ping_interval_set; /* -i given (-f without it: no interval) */
 	__u32 ping_preload;  /* -l */
 	bool ping_flood, ping_adaptive, ping_outstanding, ping_strict_source; /* -f, -A, -O, -B */
+	bool ping_user_times; /* -U */
 	__u32 mark;	     /* -m: SO_MARK */
 	bool dontroute;	     /* -r: SO_DONTROUTE */
 	__u32 sndbuf;	     /* -S: SO_SNDBUF */

@@ -548,6 +548,7 @@ static void ping_schedule(struct ping_ctx *c, struct ringping_opts *eo)
 	memcpy(eo->ip_options, o->ip_options, sizeof(eo->ip_options));
 	eo->ip_options_len = c->family == 4 ? o->ip_options_len : 0;
 	eo->flowlabel = c->family == 6 ? c->flowlabel : 0;
+	eo->user_times = o->ping_user_times;
 }
 
 /* main's engine options turned to ping's: its count, interval, timeout, deadline; one target, unpaced. */

@@ -178,7 +178,7 @@ static void slot_fill(const struct inflight *f, const struct inflight_slot *s, s
 	res->quoted_ttl = s->qttl;
 	res->mpls_count = s->nlabels;
 	memcpy(res->mpls, s->mpls, sizeof(res->mpls));
-	res->tx_user = !s->tx_kernel || s->rx_user;
+	res->tx_user = !s->tx_kernel || s->rx_user || f->user_times;
 	res->rx_ns = s->rx_ns;
 	/* Clock steps between the two stamps must never yield a negative RTT. */
 	if (s->rx_ns >= s->tx_ns)
@@ -256,7 +256,8 @@ void inflight_tx_stamp(struct inflight *f, __u32 key, __u64 tai_ns)
 		f->c.stamp_stray++;
 		return;
 	}
-	s->tx_ns = tai_ns;
+	if (!f->user_times)
+		s->tx_ns = tai_ns;
 	s->tx_kernel = 1;
 	if (s->state == SLOT_PENDING)
 		slot_resolve(f, s, slot_status(s), 0);

@@ -63,6 +63,7 @@ struct inflight {
 	__u64 waiting;	       /* slots in WAIT: probes no answer has come for yet */
 	__u64 timeout_ns;
 	bool kstamp;	       /* expect kernel TX stamps */
+	bool user_times;       /* opts.user_times: a kernel stamp only says the probe went */
 	__u32 key_mask;	       /* the bits of a seq a TX stamp's key holds (timestamp probes: 31) */
 	__s64 tai_utc_ns;      /* CLOCK_TAI minus CLOCK_REALTIME: timestamp replies speak UT */
 	struct inflight_ipopt *ipopt; /* per slot, a reply's IP options (inflight_keep_ipopts); or NULL */

@@ -187,8 +187,14 @@ static void run_duplicate(struct run *r, __u64 seq, const struct rp_record *rec)
 void run_on_record(void *ctx, __u64 seq, const struct rp_record *rec)
 {
 	struct run *r = ctx;
+	struct rp_record_opt user; /* opts.user_times: the record, read now */
 	enum answer_verdict v;
 
+	if (r->o->user_times) {
+		memcpy(&user, rec, (rec->flags & RP_REC_F_IPOPT) ? sizeof(user) : sizeof(*rec));
+		user.rec.rx_ns = tx_tai_now();
+		rec = &user.rec;
+	}
 	if (rec->flags & RP_REC_F_TSTAMP) /* its 31 bits (RP_TS_ORIG) */
 		seq = inflight_widen(&r->inf, seq, RP_TS_SEQ_MASK);
 	v = inflight_answer(&r->inf, seq, rec);

@@ -481,6 +481,7 @@ int run_setup(struct run *r)
 		run_setup_clocks(r);
 	if (!err && o->ip_options_len)
 		err = inflight_keep_ipopts(&r->inf);
+	r->inf.user_times = o->user_times;
 	err = err ?: run_setup_jobs(r);
 	if (err)
 		return err;

@@ -1926,6 +1926,7 @@ ping_cases() {
 	ping_case - -c 2 -i 0.2 -p ff00a 198.19.0.1
 	ping_case - -c 2 -i 0.2 -p 0102 2001:db8:1::1
 	ping_case - -c 2 -i 0.2 -B 198.19.0.1
+	ping_case - -c 2 -i 0.2 -U 198.19.0.1
 	ping_case - -c 2 -i 0.2 -m 7 -S 20000 198.19.0.1
 	ping_case - -c 2 -i 0.2 -r 198.18.0.2
 	ping_case - -c 2 -i 0.2 -r 198.19.0.1
@@ -2016,9 +2017,9 @@ test_ping_deadline_and_exits() {
 	grep -q "bad value '8' for --size" "$out" || fail "-s 8: $(cat "$out")"
 	rp ping -c 1 198.19.0.1 198.19.0.2 >"$out" 2>&1
 	expect_eq "two destinations: exit" $? 2
-	rp ping -c 1 -U 198.19.0.1 >"$out" 2>&1
-	expect_eq "-U: exit" $? 2
-	grep -q "ping's option '-U' is not supported yet" "$out" || fail "-U: $(cat "$out")"
+	rp ping -c 1 -L 198.19.0.1 >"$out" 2>&1
+	expect_eq "-L: exit" $? 2
+	grep -q "ping's option '-L' is not supported yet" "$out" || fail "-L: $(cat "$out")"
 }
 
 # -F: the label each request carries on the wire, as the first line says.

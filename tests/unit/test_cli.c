@@ -182,8 +182,10 @@ static void test_ping_schedules(void **s)
 	assert_string_equal(err, "flow value is greater than 20 bits: 0x100000");
 	assert_int_equal(PARSE("ping", "-F", "0x", "2001:db8:1::1"), CLI_BAD);
 	assert_string_equal(err, "bad value for flowinfo: 0x");
-	assert_int_equal(PARSE("ping", "-U", "198.19.0.1"), CLI_BAD);
-	assert_string_equal(err, "ping's option '-U' is not supported yet");
+	assert_int_equal(PARSE("ping", "-U", "198.19.0.1"), CLI_RUN);
+	assert_true(o.ping_user_times);
+	assert_int_equal(PARSE("ping", "-L", "198.19.0.1"), CLI_BAD);
+	assert_string_equal(err, "ping's option '-L' is not supported yet");
 }
 
 /* --probe: echo or timestamp, in sweeps and ping; what a timestamp request cannot be, refused. */

@@ -40,7 +40,7 @@ LAB_TESTS=${VMTEST_TESTS:-"test_sweep_socket_mode test_sweep_xdp_mode test_sweep
  test_xdp_fragmented_replies test_interface_vanishes test_xdp_detached_after_sigkill
  test_refuses_foreign_xdp test_dgram_sweeps_unprivileged test_dgram_errors_classified
  test_dgram_stamps_keyed_across_failed_sends test_dgram_route_refusals_fail test_trace_paths_text test_trace_chain test_ping_matches_iputils test_ping_broadcast_matches_iputils
- test_sweep_broadcast_lists_responders test_caps_dropped_after_setup
+ test_sweep_broadcast_lists_responders test_ping_flowlabel_on_the_wire test_caps_dropped_after_setup
  test_file_caps_let_a_user_run_bpf test_nothing_left_behind"}
 ALL_KERNELS="5.10 6.1 6.12 host"
 # A full-rate sweep queues tens of thousands of requests at the guest's slow lab

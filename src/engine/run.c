@@ -424,11 +424,12 @@ static void run_send(struct run *r, __u64 now)
 		r->dgram_out += j->n;
 		senders_submit(&r->snd, j);
 		/*
-		 * A job holds one round of one family: sent inline, it is done,
-		 * and the next round (ping's -l preload, one target) goes now, not
-		 * after the answers to this one.
+		 * A job holds one round of one family: with a preload (ping's -l,
+		 * one target, a round a probe) the next rounds go now, not after
+		 * this one's answers. Otherwise answers come first: a trace skips
+		 * the hops past a destination they have shown.
 		 */
-		if (!r->free_jobs)
+		if (!r->free_jobs && r->o->preload > 1)
 			run_collect(r);
 	}
 }

@@ -204,7 +204,7 @@ $(OUTPUT)/test_pacer: $(OUTPUT)/t_pacer.o $(OUTPUT)/pacer.o
 $(OUTPUT)/test_probe: $(OUTPUT)/t_probe.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o
 $(OUTPUT)/test_inflight: $(OUTPUT)/t_inflight.o $(OUTPUT)/inflight.o
 $(OUTPUT)/test_stats: $(OUTPUT)/t_stats.o $(OUTPUT)/stats.o $(OUTPUT)/inflight.o
-$(OUTPUT)/test_output: $(OUTPUT)/t_output.o $(OUTPUT)/output.o $(OUTPUT)/output_text.o $(OUTPUT)/output_csv.o $(OUTPUT)/output_ndjson.o $(OUTPUT)/safefile.o $(ENGINE_OBJS)
+$(OUTPUT)/test_output: $(OUTPUT)/t_output.o $(OUTPUT)/output.o $(OUTPUT)/gzout.o $(OUTPUT)/output_text.o $(OUTPUT)/output_csv.o $(OUTPUT)/output_ndjson.o $(OUTPUT)/safefile.o $(ENGINE_OBJS)
 $(OUTPUT)/test_tx: $(OUTPUT)/t_tx.o $(OUTPUT)/tx.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
 $(OUTPUT)/test_hoststats: $(OUTPUT)/t_hoststats.o $(OUTPUT)/hoststats.o $(OUTPUT)/addr.o
 $(OUTPUT)/test_checks: $(OUTPUT)/t_checks.o $(OUTPUT)/checks.o
@@ -214,7 +214,7 @@ $(OUTPUT)/test_rx: $(OUTPUT)/t_rx.o $(OUTPUT)/rx.o $(OUTPUT)/loader.o $(OUTPUT)/
 $(OUTPUT)/test_dgram: $(OUTPUT)/t_dgram.o $(OUTPUT)/dgram.o $(OUTPUT)/rx.o $(OUTPUT)/loader.o $(OUTPUT)/rxclock.o $(OUTPUT)/tx.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
 $(OUTPUT)/test_schedule: $(OUTPUT)/t_schedule.o $(OUTPUT)/schedule.o $(OUTPUT)/permute.o
 $(OUTPUT)/test_trace: $(OUTPUT)/t_trace.o $(OUTPUT)/trace.o $(OUTPUT)/schedule.o $(OUTPUT)/permute.o
-$(OUTPUT)/test_cli: $(OUTPUT)/t_cli.o $(OUTPUT)/cli.o $(OUTPUT)/checks.o $(OUTPUT)/output.o $(OUTPUT)/output_text.o $(OUTPUT)/output_csv.o $(OUTPUT)/output_ndjson.o $(OUTPUT)/safefile.o $(ENGINE_OBJS)
+$(OUTPUT)/test_cli: $(OUTPUT)/t_cli.o $(OUTPUT)/cli.o $(OUTPUT)/checks.o $(OUTPUT)/output.o $(OUTPUT)/gzout.o $(OUTPUT)/output_text.o $(OUTPUT)/output_csv.o $(OUTPUT)/output_ndjson.o $(OUTPUT)/safefile.o $(ENGINE_OBJS)
 $(UNIT_BINS):
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS) -lcmocka

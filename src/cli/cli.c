@@ -224,7 +224,7 @@ static const struct cli_opt cli_opts[] = {
 	{ "xdp-pass", 0, NULL, "let matched replies reach the stack (default: drop them after recording)",
 	  FLAG(xdp_pass) },
 	{ "format", 0, "FMT", "text (default), csv or ndjson", FN(cli_format), BOTH },
-	{ "output", 'o', "FILE", "write results to FILE (format from .csv/.json/.ndjson)", STR(out.path) },
+	{ "output", 'o', "FILE", "write results to FILE (format from .csv/.json/.ndjson; .gz: gzip-compressed)", STR(out.path) },
 	{ "alive", 'a', NULL, "show only targets that are alive", FLAG(out.alive_only) },
 	{ "unreach", 'u', NULL, "show only targets that did not answer", FLAG(out.unreach_only) },
 	{ "quiet", 'q', NULL, "no per-target results, only the summary", FLAG(out.quiet) },

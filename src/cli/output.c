@@ -5,13 +5,21 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/timex.h>
+#include "gzout.h"
 #include "output_int.h"
 
 #define OUT_BUF (1 << 16)
 
 enum out_format output_format_for(const char *path)
 {
-	const char *dot = path ? strrchr(path, '.') : NULL;
+	char name[4096];
+	const char *dot;
+
+	/* results.csv.gz is CSV, compressed (gzout). */
+	snprintf(name, sizeof(name), "%s", path ? path : "");
+	if (gzout_wanted(name))
+		name[strlen(name) - 3] = '\0';
+	dot = path ? strrchr(name, '.') : NULL;
 
 	if (!dot)
 		return OUT_TEXT;
@@ -61,6 +69,12 @@ int output_open(struct output *o, const struct output_cfg *cfg, char *why, size_
 		if (err)
 			return err;
 		o->f = o->sf.f;
+		if (gzout_wanted(cfg->path) && !(o->f = o->gz = gzout_open(fileno(o->sf.f)))) {
+			err = -errno;
+			snprintf(why, len, "%s: gzip: %s", cfg->path, strerror(-err));
+			safefile_abort(&o->sf);
+			return err;
+		}
 	} else {
 		o->f = stdout;
 	}
@@ -157,7 +171,13 @@ int output_close(struct output *o)
 
 	if (!o->f)
 		return 0;
-	if (o->sf.f)
+	/* The compressed stream first: its trailer lands in the file, then the file goes into place. */
+	if (o->gz && fclose(o->gz))
+		err = -(errno ? errno : EIO);
+	o->gz = NULL;
+	if (err && o->sf.f)
+		safefile_abort(&o->sf);
+	else if (o->sf.f)
 		err = safefile_commit(&o->sf);
 	else if (fflush(o->f) || ferror(o->f))
 		err = -(errno ? errno : EIO);

@@ -35,12 +35,13 @@ struct output {
 	struct safefile sf;	/* -o FILE: written beside it, renamed into place when whole */
 	const struct output_ops *ops; /* the format's (output_text.c, output_csv.c, output_ndjson.c) */
 	FILE *f;
+	FILE *gz;   /* -o FILE.gz: f, compressing into the safefile's (gzout) */
 	FILE *diag; /* where the text summary goes (stderr) */
 	bool own;   /* f was opened by us */
 	__s64 tai_off_ns; /* CLOCK_TAI - CLOCK_REALTIME, for wall-clock times of probes */
 };
 
-/* Format named by a file's extension: .csv, .json/.ndjson/.jsonl, else text. */
+/* Format named by a file's extension (before a .gz): .csv, .json/.ndjson/.jsonl, else text. */
 enum out_format output_format_for(const char *path);
 int output_parse_format(const char *s, enum out_format *f);
 /* 0, or -errno with a one-line reason in why. */

@@ -1167,6 +1167,30 @@ test_output_files_are_safe() {
 	expect_eq "-o and --prometheus on one path: exit" $? 3
 }
 
+# -o FILE.gz: the same rows as the same seeded run written plain (times aside), a
+# whole gzip file; and still whole after Ctrl-C ends a loop (the run ends, the
+# stream is closed with its trailer).
+test_output_gz() {
+	local d=$TMP/gz pid
+	mkdir -p "$d"
+	rp --seed 7 -o "$d/a.csv" 198.19.45.0/24 198.18.100.0/28 >/dev/null 2>&1
+	rp --seed 7 -o "$d/a.csv.gz" 198.19.45.0/24 198.18.100.0/28 >/dev/null 2>&1
+	expect_eq "gzip file" "$(gzip -t "$d/a.csv.gz" && echo whole)" whole
+	cut -d, -f1,2,4- "$d/a.csv" | sort >"$d/plain"
+	zcat "$d/a.csv.gz" | cut -d, -f1,2,4- | sort >"$d/unzipped"
+	expect_eq "rows" "$(wc -l <"$d/unzipped")" 273
+	cmp -s "$d/plain" "$d/unzipped" || fail "rows differ: $(diff "$d/plain" "$d/unzipped" | head -3)"
+	rp --seed 7 -o "$d/a.ndjson.gz" 198.19.45.0/28 >/dev/null 2>&1
+	expect_eq "ndjson records" "$(zcat "$d/a.ndjson.gz" | grep -c '^{"type":"result"')" 16
+	timeout -s KILL 60 ip netns exec rp-probe "$RP" -l -p 10 -o "$d/l.csv.gz" 198.19.45.0/28 >/dev/null 2>&1 &
+	pid=$!
+	sleep 1.5
+	kill -INT $pid
+	wait $pid
+	expect_eq "after Ctrl-C: gzip file" "$(gzip -t "$d/l.csv.gz" && echo whole)" whole
+	[ "$(zcat "$d/l.csv.gz" | wc -l)" -gt 16 ] || fail "after Ctrl-C: $(zcat "$d/l.csv.gz" | wc -l) lines"
+}
+
 # -r with hosts that answer at once: the retry rounds have nothing to send and
 # must not idle (each one waited 100 ms: -r 1000 took 100 s).
 test_empty_retry_rounds_take_no_time() {

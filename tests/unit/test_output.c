@@ -182,6 +182,9 @@ static void test_format_for_path(void **s)
 	enum out_format f;
 
 	assert_int_equal(output_format_for("a.csv"), OUT_CSV);
+	assert_int_equal(output_format_for("a.csv.gz"), OUT_CSV); /* the format is the name's before .gz */
+	assert_int_equal(output_format_for("a.ndjson.gz"), OUT_NDJSON);
+	assert_int_equal(output_format_for("a.gz"), OUT_TEXT);
 	assert_int_equal(output_format_for("a.json"), OUT_NDJSON);
 	assert_int_equal(output_format_for("a.ndjson"), OUT_NDJSON);
 	assert_int_equal(output_format_for("a.txt"), OUT_TEXT);

@@ -62,10 +62,16 @@ static void main_log(void *ctx, enum ringping_log_level lvl, const char *line)
 {
 	struct main_ctx *m = ctx;
 
+	/*
+	 * Sender threads log too: a line is written under stderr's lock, or two
+	 * lines interleave ("ringping: ringping: kernel has no ...").
+	 */
+	flockfile(stderr);
 	fputs("ringping: ", stderr);
 	cli_puts_clean(stderr, line);
-	if (lvl == RINGPING_LOG_WARN)
+	if (lvl == RINGPING_LOG_WARN) /* under the same lock: threads warn at once */
 		snprintf(m->last_warn, sizeof(m->last_warn), "%s", line);
+	funlockfile(stderr);
 }
 
 /* The failure reason, unless the log just printed it. */

@@ -33,6 +33,7 @@
 #include <unistd.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
+#include "tool_csum.h"
 
 #define DR_QUEUE 65536 /* pending replies; beyond this a request is dropped (and counted) */
 #define DR_PKT 1500
@@ -112,18 +113,6 @@ static void dr_take4(struct dr *d, const uint8_t *p, ssize_t n, uint64_t rx)
 		dr_queue(d, p + 12, p + 16, 4, p + hl, 20, rx);
 }
 
-static uint16_t dr_csum(const uint8_t *b, size_t len)
-{
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* ms since midnight UT of a CLOCK_REALTIME time on the skewed clock, big-endian at p. */
 static void dr_put_ms(const struct dr *d, uint8_t *p, uint64_t real_ns)
 {
@@ -141,7 +130,7 @@ static void dr_tsreply(const struct dr *d, struct dr_pending *e)
 	e->icmp[2] = e->icmp[3] = 0;
 	dr_put_ms(d, e->icmp + 12, e->rx_ns);
 	dr_put_ms(d, e->icmp + 16, now_ns());
-	c = dr_csum(e->icmp, 20);
+	c = tool_csum(e->icmp, 20, 0);
 	e->icmp[2] = (uint8_t)(c >> 8), e->icmp[3] = (uint8_t)c;
 }
 

@@ -167,6 +167,13 @@ static void slot_fill_tstamp(const struct inflight *f, const struct inflight_slo
 	res->offset_valid = true;
 }
 
+/* Kept IP options into a result. */
+static void slot_give_ipopt(const struct inflight_ipopt *o, struct ringping_probe *res)
+{
+	res->ip_options_len = o->len;
+	memcpy(res->ip_options, o->b, o->len);
+}
+
 /* The answer's fields of a result; its RTT stays -1 when a clock step put rx before tx. */
 static void slot_fill(const struct inflight *f, const struct inflight_slot *s, struct ringping_probe *res)
 {
@@ -185,12 +192,8 @@ static void slot_fill(const struct inflight *f, const struct inflight_slot *s, s
 		res->rtt_ns = (__s64)(s->rx_ns - s->tx_ns);
 	if (s->tstamp)
 		slot_fill_tstamp(f, s, res);
-	if (f->ipopt) {
-		const struct inflight_ipopt *o = &f->ipopt[s->seq & f->mask];
-
-		res->ip_options_len = o->len;
-		memcpy(res->ip_options, o->b, o->len);
-	}
+	if (f->ipopt)
+		slot_give_ipopt(&f->ipopt[s->seq & f->mask], res);
 }
 
 /* A reply's IP options (RP_REC_F_IPOPT: they follow its record) into o. */
@@ -304,8 +307,7 @@ int inflight_duplicate(const struct inflight *f, __u64 seq, const struct rp_reco
 		struct inflight_ipopt o;
 
 		slot_take_ipopt(&o, r);
-		out->ip_options_len = o.len;
-		memcpy(out->ip_options, o.b, o.len);
+		slot_give_ipopt(&o, out);
 	}
 	*idx = s.idx;
 	return 0;

@@ -191,7 +191,7 @@ void run_on_record(void *ctx, __u64 seq, const struct rp_record *rec)
 	enum answer_verdict v;
 
 	if (r->o->user_times) {
-		memcpy(&user, rec, (rec->flags & RP_REC_F_IPOPT) ? sizeof(user) : sizeof(*rec));
+		memcpy(&user, rec, rx_record_len(rec));
 		user.rec.rx_ns = tx_tai_now();
 		rec = &user.rec;
 	}

@@ -441,16 +441,9 @@ static int run_check_tstamp(struct run *r)
  */
 static void run_setup_clocks(struct run *r)
 {
-	struct timespec tai, utc;
-	__s64 d;
-
 	if (r->o->probe == RINGPING_PROBE_TIMESTAMP)
 		r->inf.key_mask = RP_TS_SEQ_MASK;
-	clock_gettime(CLOCK_TAI, &tai);
-	clock_gettime(CLOCK_REALTIME, &utc);
-	d = ((__s64)tai.tv_sec - (__s64)utc.tv_sec) * 1000000000LL + tai.tv_nsec - utc.tv_nsec;
-	/* Whole seconds (leap seconds, or 0 unset): the readings are a moment apart. */
-	r->inf.tai_utc_ns = (d >= 0 ? d + 500000000LL : d - 500000000LL) / 1000000000LL * 1000000000LL;
+	r->inf.tai_utc_ns = tx_tai_offset();
 }
 
 int run_setup(struct run *r)

@@ -23,7 +23,7 @@ int rx_handle(void *ctx, void *data, size_t len)
 	__u64 seq;
 	int err;
 
-	if (len < sizeof(*rec) || ((rec->flags & RP_REC_F_IPOPT) && len < sizeof(tai))) {
+	if (len < sizeof(*rec) || len < rx_record_len(rec)) {
 		rx->invalid++;
 		return 0;
 	}
@@ -44,7 +44,7 @@ int rx_handle(void *ctx, void *data, size_t len)
 		return 0;
 	}
 	if (rx->rxc.mono) {
-		memcpy(&tai, data, (rec->flags & RP_REC_F_IPOPT) ? sizeof(tai) : sizeof(*rec));
+		memcpy(&tai, data, rx_record_len(rec));
 		tai.rec.rx_ns = rxclock_tai(&rx->rxc, rec->rx_ns);
 		rec = &tai.rec;
 	}

@@ -48,4 +48,10 @@ int rx_epoll_fd(const struct rx *rx);
 /* Detach and free; safe on a zeroed or half-opened rx. */
 void rx_close(struct rx *rx);
 
+/* Bytes of a record as it came: with an IPv4 reply's options after it, a struct rp_record_opt. */
+static inline size_t rx_record_len(const struct rp_record *rec)
+{
+	return (rec->flags & RP_REC_F_IPOPT) ? sizeof(struct rp_record_opt) : sizeof(*rec);
+}
+
 #endif

@@ -1647,36 +1647,20 @@ static void test_tcp6(void **state)
 	assert_counts(2, 1, 1, 0);
 }
 
-static int ts_group_setup(void **state)
+/* A group's programs, loaded with every knob set: the groups run one after another. */
+static int group_load(void **state, bool trace, int proto, __u16 port, __u8 probe, __u8 ipopts)
 {
-	fx_trace = false;
-	fx_proto = 0, fx_port = 0;
-	fx_probe = RP_PROBE_TSTAMP;
+	fx_trace = trace;
+	fx_proto = proto, fx_port = port;
+	fx_probe = probe;
+	fx_ipopts = ipopts;
 	return group_setup(state);
 }
 
-static int ipopt_group_setup(void **state)
-{
-	fx_trace = false;
-	fx_proto = 0, fx_port = 0;
-	fx_probe = RP_PROBE_ECHO;
-	fx_ipopts = 1;
-	return group_setup(state);
-}
-
-static int udp_group_setup(void **state)
-{
-	fx_trace = true;
-	fx_proto = 17, fx_port = 33434;
-	return group_setup(state);
-}
-
-static int tcp_group_setup(void **state)
-{
-	fx_trace = true;
-	fx_proto = 6, fx_port = 80;
-	return group_setup(state);
-}
+static int ts_group_setup(void **state) { return group_load(state, false, 0, 0, RP_PROBE_TSTAMP, 0); }
+static int ipopt_group_setup(void **state) { return group_load(state, false, 0, 0, RP_PROBE_ECHO, 1); }
+static int udp_group_setup(void **state) { return group_load(state, true, 17, 33434, RP_PROBE_ECHO, 0); }
+static int tcp_group_setup(void **state) { return group_load(state, true, 6, 80, RP_PROBE_ECHO, 0); }
 
 int main(void)
 {

@@ -228,6 +228,7 @@ static const struct cli_opt cli_opts[] = {
 	{ "alive", 'a', NULL, "show only targets that are alive", FLAG(out.alive_only) },
 	{ "unreach", 'u', NULL, "show only targets that did not answer", FLAG(out.unreach_only) },
 	{ "quiet", 'q', NULL, "no per-target results, only the summary", FLAG(out.quiet) },
+	{ "stats", 's', NULL, "the summary with every counter (default: three lines)", FLAG(out.stats) },
 	{ "mode", 0, "MODE", "auto (default: bpf with the privileges for it, else dgram), bpf (BPF receive "
 	  "program, raw sockets) or dgram (ICMP datagram sockets: no root needed)", FN(cli_mode), ALL },
 	{ "send-path", 0, "PATH", "raw (default: raw ICMP socket) or packet (AF_PACKET frames to the targets' gateway)",

@@ -162,7 +162,7 @@ void output_summary(struct output *o, const struct ringping_summary *s)
 	if (o->ops->summary)
 		o->ops->summary(o->f, s);
 	fflush(o->f);
-	out_summary_text(o->diag, s);
+	out_summary_text(o->diag, s, o->cfg.stats);
 }
 
 int output_close(struct output *o)

@@ -25,6 +25,7 @@ struct output_cfg {
 	bool multi;	   /* many probes per host: per-host summaries, per-probe rows in fping style */
 	bool per_probe;	   /* multi: CSV/NDJSON records per probe too (CSV: instead of hosts) */
 	bool timestamps;   /* -D: text lines start with [wall-clock time] */
+	bool stats;	   /* -s: the summary's every counter, not its three lines */
 	bool tstamp;	   /* --probe timestamp: the remote's times and clock offset (CSV: their columns) */
 };
 

@@ -67,7 +67,7 @@ void out_host_errs(FILE *f, const struct ringping_host *s, const char *fmt_item,
 		   const char *fmt_other);
 void out_host_text(FILE *f, const char *host, const struct ringping_host *s, bool pooled);
 /* The run summary as text (stderr, whatever the format). */
-void out_summary_text(FILE *f, const struct ringping_summary *s);
+void out_summary_text(FILE *f, const struct ringping_summary *s, bool full);
 
 /* One table drives the host records' CSV header, CSV row and JSON object. */
 #define HOST_COUNT_FIELDS(X) X(sent) X(received) X(duplicates) X(late) X(reordered) X(errors)

@@ -136,8 +136,8 @@ static void text_rtts(struct output *o, const char *host, const float *rtts, __u
 	fputc('\n', o->f);
 }
 
-/* One table drives the summary's text and JSON forms (output_ndjson.c has its twin). */
-void out_summary_text(FILE *f, const struct ringping_summary *s)
+/* -s: every counter, from the one table that also drives the NDJSON summary (output_ndjson.c). */
+static void out_summary_full(FILE *f, const struct ringping_summary *s)
 {
 	fprintf(f, "\n--- ringping summary (%s mode)%s ---\n", s->meta.mode,
 		s->incomplete ? " INCOMPLETE: interrupted" : "");
@@ -147,6 +147,54 @@ void out_summary_text(FILE *f, const struct ringping_summary *s)
 	fprintf(f, " %16s %" PRId64 "\n", "unaccounted", (int64_t)s->unaccounted);
 	fprintf(f, " %16s %.3f s (sending %.3f s)\n", "elapsed", s->elapsed_s, s->send_s);
 	fprintf(f, " %16s %.0f probes/s\n", "send rate", s->send_pps);
+}
+
+/* ", 3 ICMP errors": a count only where it is not zero, plural when it says so. */
+static void out_nonzero(FILE *f, __u64 n, const char *what, bool plural)
+{
+	if (n)
+		fprintf(f, ", %" PRIu64 " %s%s", (uint64_t)n, what, plural && n != 1 ? "s" : "");
+}
+
+/*
+ * The default: at most three lines, as ping's two of statistics. Targets and
+ * how many answered; probes and where they ended (ringping's own losses only
+ * when there are any, never mixed into the network's); the time, and the send
+ * rate only where it measures something (many probes, a measurable time).
+ */
+static void out_summary_short(FILE *f, const struct ringping_summary *s)
+{
+	/* Loss as ping's: requests without a reply, errors among them; ringping's drops apart. */
+	__u64 done = s->replied + s->errors + s->no_reply, lost = done - s->replied;
+
+	fprintf(f, "%" PRIu64 " target%s, %" PRIu64 " alive", (uint64_t)s->targets,
+		s->targets == 1 ? "" : "s", (uint64_t)s->alive_hosts);
+	out_nonzero(f, s->targets - s->alive_hosts, "not", false);
+	fprintf(f, "%s\n", s->incomplete ? " (interrupted)" : "");
+	fprintf(f, "%" PRIu64 " probe%s: %" PRIu64 " replied, %.2f%% loss", (uint64_t)s->probes,
+		s->probes == 1 ? "" : "s", (uint64_t)s->replied, done ? 100.0 * lost / done : 0.0);
+	out_nonzero(f, s->errors, "ICMP error", true);
+	out_nonzero(f, s->duplicates, "duplicate", true);
+	out_nonzero(f, s->dropped_locally, "dropped by ringping (not the network's loss)", false);
+	out_nonzero(f, s->send_failed, "failed send", true);
+	out_nonzero(f, s->unprobed, "not sent", false);
+	if (s->unaccounted)
+		fprintf(f, ", %" PRId64 " unaccounted", (int64_t)s->unaccounted);
+	if (s->elapsed_s < 1)
+		fprintf(f, "\n%.3f ms", s->elapsed_s * 1e3);
+	else
+		fprintf(f, "\n%.3f s", s->elapsed_s);
+	if (s->sent >= 100 && s->send_s >= 0.01)
+		fprintf(f, ", %.0f probes/s", s->send_pps);
+	fputc('\n', f);
+}
+
+void out_summary_text(FILE *f, const struct ringping_summary *s, bool full)
+{
+	if (full)
+		out_summary_full(f, s);
+	else
+		out_summary_short(f, s);
 }
 
 /* No summary on the result stream: it goes to stderr as text, whatever the format. */

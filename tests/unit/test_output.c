@@ -113,6 +113,58 @@ static void test_ndjson(void **s)
 	assert_non_null(strstr(l4, "\"incomplete\":false}\n"));
 }
 
+/* The summary on stderr: three lines by default, ringping's own losses only when there are any; -s every counter. */
+static const char *summary_text(const struct ringping_summary *sum, bool full)
+{
+	struct output_cfg cfg = { .format = OUT_NDJSON, .path = "/dev/null", .stats = full };
+	struct output o;
+	FILE *f;
+
+	assert_int_equal(output_open(&o, &cfg, why, sizeof(why)), 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	o.diag = f;
+	output_summary(&o, sum);
+	fclose(f);
+	assert_int_equal(output_close(&o), 0);
+	return read_back();
+}
+
+static int lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void test_summary_short_and_full(void **s)
+{
+	struct ringping_summary one = { .targets = 1, .probes = 1, .sent = 1, .replied = 1,
+				       .alive_hosts = 1, .elapsed_s = 0.0002, .send_pps = 3690037,
+				       .meta = { .mode = "socket" } };
+	struct ringping_summary big = { .targets = 65536, .probes = 65536, .sent = 65536,
+				       .replied = 65000, .errors = 36, .no_reply = 480,
+				       .dropped_locally = 20, .alive_hosts = 65000, .elapsed_s = 0.28,
+				       .send_s = 0.2, .send_pps = 327680, .meta = { .mode = "xdp" } };
+	const char *out = summary_text(&one, false);
+
+	assert_string_equal(out, "1 target, 1 alive\n1 probe: 1 replied, 0.00% loss\n0.200 ms\n");
+	out = summary_text(&big, false);
+	assert_int_equal(lines(out), 3);
+	/* Errors are loss, as ping counts them; the 20 ringping dropped are not, and said apart. */
+	assert_string_equal(out, "65536 targets, 65000 alive, 536 not\n"
+				 "65536 probes: 65000 replied, 0.79% loss, 36 ICMP errors, "
+				 "20 dropped by ringping (not the network's loss)\n"
+				 "280.000 ms, 327680 probes/s\n");
+	out = summary_text(&big, true);
+	assert_true(lines(out) > 20);
+	assert_non_null(strstr(out, "  dropped_locally 20\n"));
+	assert_non_null(strstr(out, "        not_ours 0\n"));
+	assert_non_null(strstr(out, "send rate 327680 probes/s"));
+}
+
 static const char *host_output(enum out_format fmt)
 {
 	struct ringping_host hs = { .sent = 10, .received = 9, .duplicates = 1, .errors = 1,
@@ -271,6 +323,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ndjson, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_and_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_summary_short_and_full, setup, teardown),
 		cmocka_unit_test(test_format_for_path),
 		cmocka_unit_test(test_unwritable_output),
 		cmocka_unit_test(test_symlink_refused),

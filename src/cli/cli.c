@@ -25,6 +25,15 @@ struct cli_ctx {
 	unsigned cmd; /* CMD_SWEEP, CMD_TRACE or CMD_PING */
 };
 
+/* --help's headings, in their order: options by purpose, as fping's and ZMap's help. */
+enum cli_group { G_TARGETS, G_PROBING, G_TIMING, G_OUTPUT, G_CHECKS, G_PATHS, G_GENERAL, G_NGROUPS };
+
+static const char *const cli_group_names[G_NGROUPS] = {
+	[G_TARGETS] = "Targets", [G_PROBING] = "Probing", [G_TIMING] = "Timing",
+	[G_OUTPUT] = "Output", [G_CHECKS] = "Checks and reports (CI)",
+	[G_PATHS] = "Receive and send paths", [G_GENERAL] = "General",
+};
+
 struct cli_opt;
 typedef enum cli_result (*cli_fn)(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 
@@ -50,6 +59,7 @@ struct cli_opt {
 	size_t given;		/* K_NUM: offset of a bool "given" + 1, or 0 */
 	cli_fn fn;		/* K_FN, or a check after the generic setter */
 	unsigned cmds;		/* the commands that take it (CMD_*); 0: the sweep only */
+	unsigned grp;		/* its heading in --help (enum cli_group) */
 };
 
 /* The commands: "ringping [options] TARGET..." (a sweep), "ringping trace ..." and "ringping ping ...". */
@@ -93,154 +103,154 @@ static enum cli_result cli_flowlabel(struct cli_ctx *c, const struct cli_opt *op
 
 static const struct cli_opt cli_opts[] = {
 	{ "ipv4", '4', NULL, "IPv4 only: names resolve to A records, IPv6 targets are refused",
-	  .kind = K_CONST, .off = OFF(family), .min = 4, ALL },
+	  .kind = K_CONST, .off = OFF(family), .min = 4, ALL, .grp = G_TARGETS },
 	{ "ipv6", '6', NULL, "IPv6 only: names resolve to AAAA records, IPv4 targets are refused",
-	  .kind = K_CONST, .off = OFF(family), .min = 6, ALL },
-	{ "force", 0, NULL, "allow more than 2^24 IPv6 targets (up to 2^48)", FLAG(force) },
-	{ "file", 'f', "FILE", "read targets from FILE ('-' = stdin)", FN(cli_list) },
-	{ "exclude", 0, "T", "leave out an address, CIDR, range, or a file of them", FN(cli_list) },
+	  .kind = K_CONST, .off = OFF(family), .min = 6, ALL, .grp = G_TARGETS },
+	{ "force", 0, NULL, "allow more than 2^24 IPv6 targets (up to 2^48)", FLAG(force), .grp = G_TARGETS },
+	{ "file", 'f', "FILE", "read targets from FILE ('-' = stdin)", FN(cli_list), .grp = G_TARGETS },
+	{ "exclude", 0, "T", "leave out an address, CIDR, range, or a file of them", FN(cli_list), .grp = G_TARGETS },
 	{ "count", 'c', "N", "probes per target (default 1); the order is walked N times",
-	  NUM(count, 1, 1000000) },
+	  NUM(count, 1, 1000000), .grp = G_PROBING },
 	{ "count", 'c', "N", "trace: N rounds of every hop, reported as per-hop statistics (mtr's report)",
-	  NUM(count, 1, 1000000), TRACE },
+	  NUM(count, 1, 1000000), TRACE, .grp = G_PROBING },
 	{ "count", 'c', "N", "send N probes (default: until Ctrl-C, or -w)", NUM(count, 1, 1000000),
-	  GIVEN(count_set), PING },
+	  GIVEN(count_set), PING, .grp = G_PROBING },
 	{ "interval", 'i', "SECS", "seconds between probes (default 1; fractions allowed; under 0.002 only as root)",
-	  SECS(ping_interval_ns, 3600), GIVEN(ping_interval_set), PING },
+	  SECS(ping_interval_ns, 3600), GIVEN(ping_interval_set), PING, .grp = G_TIMING },
 	{ "timeout", 'W', "SECS", "wait this long for each reply (default 10; 0: an hour, the longest)",
-	  SECS(ping_timeout_ns, 3600), PING },
+	  SECS(ping_timeout_ns, 3600), PING, .grp = G_TIMING },
 	{ "deadline", 'w', "SECS", "stop after SECS, however many probes went out or came back",
-	  SECS(ping_deadline_ns, 31536000), PING },
+	  SECS(ping_deadline_ns, 31536000), PING, .grp = G_TIMING },
 	{ "size", 's', "BYTES", "ICMP data bytes per probe (16..65000, default 56)", NUM(size, 16, 65000),
-	  GIVEN(size_set), PING },
-	{ "ttl", 't', "N", "IP TTL / IPv6 hop limit of the probes (1..255)", NUM(ttl, 1, 255), PING },
-	{ "tos", 'Q', "TOS", "IP TOS / IPv6 traffic class byte (decimal or 0x hex)", FN(cli_tos), PING },
+	  GIVEN(size_set), PING, .grp = G_PROBING },
+	{ "ttl", 't', "N", "IP TTL / IPv6 hop limit of the probes (1..255)", NUM(ttl, 1, 255), PING, .grp = G_PROBING },
+	{ "tos", 'Q', "TOS", "IP TOS / IPv6 traffic class byte (decimal or 0x hex)", FN(cli_tos), PING, .grp = G_PROBING },
 	{ "interface", 'I', "IFACE|ADDR", "send on interface IFACE, or from source address ADDR",
-	  FN(cli_ping_iface), PING },
-	{ "numeric", 'n', NULL, "addresses only: no names looked up", FLAG(numeric), PING },
-	{ "quiet", 'q', NULL, "only the first line and the statistics", FLAG(out.quiet), PING },
+	  FN(cli_ping_iface), PING, .grp = G_PATHS },
+	{ "numeric", 'n', NULL, "addresses only: no names looked up", FLAG(numeric), PING, .grp = G_OUTPUT },
+	{ "quiet", 'q', NULL, "only the first line and the statistics", FLAG(out.quiet), PING, .grp = G_OUTPUT },
 	{ "timestamp", 'D', NULL, "start each answer's line with the Unix time [seconds.microseconds]",
-	  FLAG(out.timestamps), PING },
-	{ "audible", 'a', NULL, "ring the terminal's bell at each reply", FLAG(audible), PING },
+	  FLAG(out.timestamps), PING, .grp = G_OUTPUT },
+	{ "audible", 'a', NULL, "ring the terminal's bell at each reply", FLAG(audible), PING, .grp = G_OUTPUT },
 	{ "broadcast", 'b', NULL, "allow an IPv4 broadcast destination (every host that answers is shown)",
-	  FLAG(broadcast), PING },
+	  FLAG(broadcast), PING, .grp = G_TARGETS },
 	{ "pmtudisc", 'M', "MODE", "path MTU discovery: do (DF, never fragment), want (DF, fragment past a "
 	  "known MTU: the kernel's default), dont (no DF) or probe (DF, known MTU ignored)",
-	  FN(cli_ping_pmtu), PING },
+	  FN(cli_ping_pmtu), PING, .grp = G_PROBING },
 	{ "preload", 'l', "N", "send N probes at once, then one per interval (over 3 only as root)",
-	  NUM(ping_preload, 1, 65536), PING },
+	  NUM(ping_preload, 1, 65536), PING, .grp = G_TIMING },
 	{ "flood", 'f', NULL, "a dot per request sent, a backspace per reply; without -i, the next as soon "
-	  "as one is answered, and 100 a second at least (root only)", FLAG(ping_flood), PING },
+	  "as one is answered, and 100 a second at least (root only)", FLAG(ping_flood), PING, .grp = G_TIMING },
 	{ "adaptive", 'A', NULL, "the interval follows the RTT's moving average: about one request unanswered "
-	  "at a time (under 2 ms only as root)", FLAG(ping_adaptive), PING },
+	  "at a time (under 2 ms only as root)", FLAG(ping_adaptive), PING, .grp = G_TIMING },
 	{ "outstanding", 'O', NULL, "say 'no answer yet' for a request still unanswered when the next goes",
-	  FLAG(ping_outstanding), PING },
+	  FLAG(ping_outstanding), PING, .grp = G_OUTPUT },
 	{ "pattern", 'p', "HEX", "fill the data after ringping's 16 bytes with this pattern (up to 16 "
-	  "bytes in hex)", FN(cli_pattern), PING },
+	  "bytes in hex)", FN(cli_pattern), PING, .grp = G_PROBING },
 	{ "mark", 'm', "MARK", "tag the requests with this SO_MARK (policy routing, firewall rules)",
-	  NUM(mark, 0, UINT32_MAX), PING },
+	  NUM(mark, 0, UINT32_MAX), PING, .grp = G_PROBING },
 	{ "dontroute", 'r', NULL, "no routing: a host on an attached network only (SO_DONTROUTE)",
-	  FLAG(dontroute), PING },
-	{ "sndbuf", 'S', "BYTES", "the sending socket's buffer (SO_SNDBUF)", NUM(sndbuf, 1, 2147483647), PING },
+	  FLAG(dontroute), PING, .grp = G_PROBING },
+	{ "sndbuf", 'S', "BYTES", "the sending socket's buffer (SO_SNDBUF)", NUM(sndbuf, 1, 2147483647), PING, .grp = G_PATHS },
 	{ "record-route", 'R', NULL, "IPv4: the route each request and its reply took, as the routers "
-	  "record it (IP option)", FN(cli_ipopt), PING },
+	  "record it (IP option)", FN(cli_ipopt), PING, .grp = G_PROBING },
 	{ "ip-timestamp", 'T', "TYPE", "IPv4: timestamps from the routers on the way (IP option): tsonly "
-	  "or tsandaddr (each with its router's address)", FN(cli_ipopt), PING },
+	  "or tsandaddr (each with its router's address)", FN(cli_ipopt), PING, .grp = G_PROBING },
 	{ "flowlabel", 'F', "LABEL", "IPv6: the requests' flow label, 20 bits (0x hex or decimal; 0: one "
-	  "chosen at random)", FN(cli_flowlabel), PING },
+	  "chosen at random)", FN(cli_flowlabel), PING, .grp = G_PROBING },
 	{ "user-latency", 'U', NULL, "RTTs from userspace at both ends (send call to read), not the "
-	  "kernel's stamps (ping's old user-to-user latency)", FLAG(ping_user_times), PING },
+	  "kernel's stamps (ping's old user-to-user latency)", FLAG(ping_user_times), PING, .grp = G_OUTPUT },
 	{ "strict-source", 'B', NULL, "keep the source address the first request got, whatever the routes "
-	  "do later", FLAG(ping_strict_source), PING },
+	  "do later", FLAG(ping_strict_source), PING, .grp = G_PROBING },
 	{ "vcount", 'C', "N", "as -c N, and report every RTT of each host (fping's -C)",
-	  NUM(count, 1, 1000000), .fn = cli_vcount },
-	{ "loop", 'l', NULL, "probe until stopped (Ctrl-C), as -c without end", FLAG(loop) },
+	  NUM(count, 1, 1000000), .fn = cli_vcount, .grp = G_PROBING },
+	{ "loop", 'l', NULL, "probe until stopped (Ctrl-C), as -c without end", FLAG(loop), .grp = G_PROBING },
 	{ "loop", 'l', NULL, "trace: rounds until stopped (Ctrl-C), then the report as with -c",
-	  FLAG(loop), TRACE },
+	  FLAG(loop), TRACE, .grp = G_PROBING },
 	{ "period", 'p', "MS", "between probes to one host when probing many times (default 1000; 0 = back to back)",
-	  NUM(period_ms, 0, CLI_MAX_MS), GIVEN(period_set) },
+	  NUM(period_ms, 0, CLI_MAX_MS), GIVEN(period_set), .grp = G_TIMING },
 	{ "interval", 'i', "MS", "at least this long between any two sends (default 0; --rate still caps)",
-	  NUM(interval_ms, 0, CLI_MAX_MS) },
-	{ "retry", 'r', "N", "a sweep retries a silent host N times (default 0)", NUM(retries, 0, 1000) },
+	  NUM(interval_ms, 0, CLI_MAX_MS), .grp = G_TIMING },
+	{ "retry", 'r', "N", "a sweep retries a silent host N times (default 0)", NUM(retries, 0, 1000), .grp = G_PROBING },
 	{ "backoff", 'B', "F", "each retry waits F times longer than the last (default 1.5)",
-	  REAL(backoff, 100), .fn = cli_backoff },
+	  REAL(backoff, 100), .fn = cli_backoff, .grp = G_PROBING },
 	{ "squiet", 'Q', "SECS", "like -q, and the statistics so far every SECS seconds (also on SIGQUIT)",
-	  NUM(interim_s, 1, 86400) },
+	  NUM(interim_s, 1, 86400), .grp = G_OUTPUT },
 	{ "deadline", 'w', "SECS", "send nothing after SECS; probes in flight still get their timeout",
-	  NUM(deadline_s, 1, 31536000) },
+	  NUM(deadline_s, 1, 31536000), .grp = G_TIMING },
 	{ "timestamp", 'D', NULL, "start text result lines with the wall-clock time of the answer",
-	  FLAG(out.timestamps) },
-	{ "per-probe", 0, NULL, "with -c/-l: a CSV/NDJSON record per probe too", FLAG(per_probe) },
+	  FLAG(out.timestamps), .grp = G_OUTPUT },
+	{ "per-probe", 0, NULL, "with -c/-l: a CSV/NDJSON record per probe too", FLAG(per_probe), .grp = G_OUTPUT },
 	{ "max-loss", 0, "PCT", "check: loss at most PCT % per host (exit 5 if not)",
-	  REAL(checks.limit[CHK_LOSS], 100) },
-	{ "max-rtt", 0, "MS", "check: no RTT above MS", REAL(checks.limit[CHK_RTT_MAX], CLI_MAX_MS) },
-	{ "max-avg", 0, "MS", "check: average RTT at most MS", REAL(checks.limit[CHK_AVG], CLI_MAX_MS) },
-	{ "max-p50", 0, "MS", "check: median RTT at most MS", REAL(checks.limit[CHK_P50], CLI_MAX_MS) },
+	  REAL(checks.limit[CHK_LOSS], 100), .grp = G_CHECKS },
+	{ "max-rtt", 0, "MS", "check: no RTT above MS", REAL(checks.limit[CHK_RTT_MAX], CLI_MAX_MS), .grp = G_CHECKS },
+	{ "max-avg", 0, "MS", "check: average RTT at most MS", REAL(checks.limit[CHK_AVG], CLI_MAX_MS), .grp = G_CHECKS },
+	{ "max-p50", 0, "MS", "check: median RTT at most MS", REAL(checks.limit[CHK_P50], CLI_MAX_MS), .grp = G_CHECKS },
 	{ "max-p95", 0, "MS", "check: 95th percentile RTT at most MS",
-	  REAL(checks.limit[CHK_P95], CLI_MAX_MS) },
+	  REAL(checks.limit[CHK_P95], CLI_MAX_MS), .grp = G_CHECKS },
 	{ "max-p99", 0, "MS", "check: 99th percentile RTT at most MS",
-	  REAL(checks.limit[CHK_P99], CLI_MAX_MS) },
+	  REAL(checks.limit[CHK_P99], CLI_MAX_MS), .grp = G_CHECKS },
 	{ "prometheus", 0, "FILE", "write per-host statistics as OpenMetrics text (node_exporter textfile)",
-	  STR(prom_path) },
-	{ "junit", 0, "FILE", "write a JUnit XML report, a test case per host", STR(junit_path) },
+	  STR(prom_path), .grp = G_CHECKS },
+	{ "junit", 0, "FILE", "write a JUnit XML report, a test case per host", STR(junit_path), .grp = G_CHECKS },
 	{ "aggregate", 0, NULL, "apply the checks to the whole run, not each host",
-	  FLAG(checks.aggregate) },
+	  FLAG(checks.aggregate), .grp = G_CHECKS },
 	{ "min-alive", 0, "N|PCT%", "check: at least N targets (or PCT % of them) alive",
-	  FN(cli_min_alive) },
+	  FN(cli_min_alive), .grp = G_CHECKS },
 	{ "max-hops", 'm', "N", "trace: the largest TTL probed (1..63, default 30)",
-	  NUM(max_hops, 1, RINGPING_TRACE_MAX_TTL), TRACE },
+	  NUM(max_hops, 1, RINGPING_TRACE_MAX_TTL), TRACE, .grp = G_PROBING },
 	{ "first-hop", 'f', "N", "trace: the first TTL probed (default 1)", NUM(first_hop, 1, RINGPING_TRACE_MAX_TTL),
-	  TRACE },
+	  TRACE, .grp = G_PROBING },
 	{ "queries", 'q', "N", "trace: probes per hop, each shown (1..16, default 3)", NUM(queries, 1, 16),
-	  TRACE },
+	  TRACE, .grp = G_PROBING },
 	{ "flow", 0, "N", "trace: the flow the probes belong to (0..63, default 0): what load balancers hash",
-	  NUM(flow, 0, RINGPING_TRACE_MAX_FLOWS - 1), TRACE },
+	  NUM(flow, 0, RINGPING_TRACE_MAX_FLOWS - 1), TRACE, .grp = G_PROBING },
 	{ "flows", 0, "K", "trace: trace K flows from --flow on, each on its own (default 1)",
-	  NUM(flows, 1, RINGPING_TRACE_MAX_FLOWS), TRACE },
+	  NUM(flows, 1, RINGPING_TRACE_MAX_FLOWS), TRACE, .grp = G_PROBING },
 	{ "proto", 0, "P", "trace: icmp (echo requests, default), udp (to --port, 33434) or tcp (SYN to --port, 80)",
-	  FN(cli_proto), TRACE },
+	  FN(cli_proto), TRACE, .grp = G_PROBING },
 	{ "port", 0, "N", "trace: the destination port of UDP and TCP probes (fixed, as Paris traceroute's)",
-	  NUM(port, 1, 65535), TRACE },
+	  NUM(port, 1, 65535), TRACE, .grp = G_PROBING },
 	{ "rate", 0, "PPS", "probes per second (default 10000; 0 = as fast as possible)",
-	  NUM(rate, 0, 100000000), GIVEN(rate_set), BOTH },
+	  NUM(rate, 0, 100000000), GIVEN(rate_set), BOTH, .grp = G_TIMING },
 	{ "seed", 0, "N", "seed of the random probing order (default: random)",
-	  NUM(seed, 0, UINT64_MAX), GIVEN(seed_set), BOTH },
-	{ "timeout", 't', "MS", "wait this long for each reply (default 1000)", NUM(timeout_ms, 1, 3600000), BOTH },
-	{ "ttl", 'H', "N", "IP TTL of the probes (1..255)", NUM(ttl, 1, 255) },
+	  NUM(seed, 0, UINT64_MAX), GIVEN(seed_set), BOTH, .grp = G_PROBING },
+	{ "timeout", 't', "MS", "wait this long for each reply (default 1000)", NUM(timeout_ms, 1, 3600000), BOTH, .grp = G_TIMING },
+	{ "ttl", 'H', "N", "IP TTL of the probes (1..255)", NUM(ttl, 1, 255), .grp = G_PROBING },
 	{ "broadcast", 0, NULL, "allow broadcast and multicast targets (198.18.77.255, ff02::1%eth0): every "
-	  "host that answers one is shown, checked by the probe's payload", FLAG(broadcast) },
+	  "host that answers one is shown, checked by the probe's payload", FLAG(broadcast), .grp = G_TARGETS },
 	{ "dontfrag", 'M', NULL, "never fragment (DF): a probe larger than the path's MTU gets 'frag needed' / "
-	  "'packet too big' (its MTU in the result), then fails to send", FN(cli_dontfrag), BOTH },
-	{ "tos", 'O', "N", "IP TOS byte of the probes (0..255)", NUM(tos, 0, 255) },
+	  "'packet too big' (its MTU in the result), then fails to send", FN(cli_dontfrag), BOTH, .grp = G_PROBING },
+	{ "tos", 'O', "N", "IP TOS byte of the probes (0..255)", NUM(tos, 0, 255), .grp = G_PROBING },
 	{ "size", 'b', "BYTES", "ICMP data bytes per probe (16..65000, default 56)", NUM(size, 16, 65000),
-	  GIVEN(size_set), BOTH },
+	  GIVEN(size_set), BOTH, .grp = G_PROBING },
 	{ "probe", 0, "TYPE", "echo (echo requests, the default) or timestamp (ICMP timestamp requests, "
 	  "RFC 792: each reply gives the remote's clock and its offset from ours; IPv4, BPF mode)",
-	  FN(cli_probe), .cmds = CMD_SWEEP | CMD_PING },
-	{ "interface", 'I', "IFACE", "send and receive on IFACE only", STR(iface), BOTH },
-	{ "src", 'S', "ADDR", "source address of the probes (once per family)", FN(cli_source), BOTH },
-	{ "xdp", 0, "IFACE", "receive with XDP on IFACE instead of a socket filter", STR(xdp_iface), ALL },
-	{ "xdp-mode", 0, "MODE", "native (default) or generic", FN(cli_xdp_mode), ALL },
+	  FN(cli_probe), .cmds = CMD_SWEEP | CMD_PING, .grp = G_PROBING },
+	{ "interface", 'I', "IFACE", "send and receive on IFACE only", STR(iface), BOTH, .grp = G_PATHS },
+	{ "src", 'S', "ADDR", "source address of the probes (once per family)", FN(cli_source), BOTH, .grp = G_PATHS },
+	{ "xdp", 0, "IFACE", "receive with XDP on IFACE instead of a socket filter", STR(xdp_iface), ALL, .grp = G_PATHS },
+	{ "xdp-mode", 0, "MODE", "native (default) or generic", FN(cli_xdp_mode), ALL, .grp = G_PATHS },
 	{ "xdp-pass", 0, NULL, "let matched replies reach the stack (default: drop them after recording)",
-	  FLAG(xdp_pass) },
-	{ "format", 0, "FMT", "text (default), csv or ndjson", FN(cli_format), BOTH },
-	{ "output", 'o', "FILE", "write results to FILE (format from .csv/.json/.ndjson; .gz: gzip-compressed)", STR(out.path) },
-	{ "alive", 'a', NULL, "show only targets that are alive", FLAG(out.alive_only) },
-	{ "unreach", 'u', NULL, "show only targets that did not answer", FLAG(out.unreach_only) },
-	{ "quiet", 'q', NULL, "no per-target results, only the summary", FLAG(out.quiet) },
-	{ "stats", 's', NULL, "the summary with every counter (default: three lines)", FLAG(out.stats) },
+	  FLAG(xdp_pass), .grp = G_PATHS },
+	{ "format", 0, "FMT", "text (default), csv or ndjson", FN(cli_format), BOTH, .grp = G_OUTPUT },
+	{ "output", 'o', "FILE", "write results to FILE (format from .csv/.json/.ndjson; .gz: gzip-compressed)", STR(out.path), .grp = G_OUTPUT },
+	{ "alive", 'a', NULL, "show only targets that are alive", FLAG(out.alive_only), .grp = G_OUTPUT },
+	{ "unreach", 'u', NULL, "show only targets that did not answer", FLAG(out.unreach_only), .grp = G_OUTPUT },
+	{ "quiet", 'q', NULL, "no per-target results, only the summary", FLAG(out.quiet), .grp = G_OUTPUT },
+	{ "stats", 's', NULL, "the summary with every counter (default: three lines)", FLAG(out.stats), .grp = G_OUTPUT },
 	{ "mode", 0, "MODE", "auto (default: bpf with the privileges for it, else dgram), bpf (BPF receive "
-	  "program, raw sockets) or dgram (ICMP datagram sockets: no root needed)", FN(cli_mode), ALL },
+	  "program, raw sockets) or dgram (ICMP datagram sockets: no root needed)", FN(cli_mode), ALL, .grp = G_PATHS },
 	{ "send-path", 0, "PATH", "raw (default: raw ICMP socket) or packet (AF_PACKET frames to the targets' gateway)",
-	  FN(cli_send_path) },
-	{ "batch", 0, "N", "probes per sendmmsg call (1..1024, default 64)", NUM(batch, 1, 1024), BOTH },
+	  FN(cli_send_path), .grp = G_PATHS },
+	{ "batch", 0, "N", "probes per sendmmsg call (1..1024, default 64)", NUM(batch, 1, 1024), BOTH, .grp = G_PATHS },
 	{ "sender-threads", 0, "N", "sending threads, one socket each (0 = inline; default: one per CPU at --rate 0, else 0)",
-	  NUM(sender_threads, 0, 64), GIVEN(threads_set), BOTH },
+	  NUM(sender_threads, 0, 64), GIVEN(threads_set), BOTH, .grp = G_PATHS },
 	{ "ringbuf-size", 0, "MB", "BPF ring buffer size, power of two (default 16)",
-	  NUM(ringbuf_mb, 1, 1024), .fn = cli_pow2, BOTH },
-	{ "verbose", 'v', NULL, "more diagnostics (twice: libbpf debug)", .kind = K_COUNT, .off = OFF(verbose), ALL },
-	{ "version", 'V', NULL, "print the version and exit", FN(cli_version), ALL },
-	{ "help", 'h', NULL, "print this help and exit", FN(cli_help), ALL },
+	  NUM(ringbuf_mb, 1, 1024), .fn = cli_pow2, BOTH, .grp = G_PATHS },
+	{ "verbose", 'v', NULL, "more diagnostics (twice: libbpf debug)", .kind = K_COUNT, .off = OFF(verbose), ALL, .grp = G_OUTPUT },
+	{ "version", 'V', NULL, "print the version and exit", FN(cli_version), ALL, .grp = G_GENERAL },
+	{ "help", 'h', NULL, "print this help and exit", FN(cli_help), ALL, .grp = G_GENERAL },
 };
 
 #define CLI_NOPTS (sizeof(cli_opts) / sizeof(cli_opts[0]))
@@ -248,9 +258,18 @@ static const struct cli_opt cli_opts[] = {
 
 static const char cli_synopsis[] =
 	"TARGET: an IPv4 or IPv6 address, host name, CIDR block (198.19.0.0/16,\n"
-	"2001:db8::/120) or range (198.19.0.1-198.19.0.200). Exit: 0 all answered,\n"
-	"1 some did not, 2 a name did not resolve, 3 bad arguments, 4 system failure,\n"
-	"5 a check failed, 6 checks given but ringping itself lost answers or sends.\n";
+	"2001:db8::/120) or range (198.19.0.1-198.19.0.200).\n";
+
+static const char cli_exits[] =
+	"Exit codes:\n"
+	"  0  every target answered (with checks: every check passed)\n"
+	"  1  some target did not answer\n"
+	"  2  a host name did not resolve\n"
+	"  3  bad arguments\n"
+	"  4  system failure (privileges, BPF, sockets, writing a file)\n"
+	"  5  a check failed (--max-loss, --max-rtt, ...)\n"
+	"  6  checks given, but ringping itself dropped answers or failed sends:\n"
+	"     the measurement is invalid, neither pass nor fail\n";
 
 static bool cli_takes(const struct cli_opt *c, unsigned cmd)
 {
@@ -271,34 +290,80 @@ static const char cli_trace_synopsis[] =
 	"Every TARGET (as above) at each TTL from --first-hop to --max-hops, --queries\n"
 	"probes per hop (ICMP echo, UDP or TCP SYN: --proto), stopping past the\n"
 	"destination: the routers on the way, with kernel-stamped RTTs. Probes keep\n"
-	"one flow (Paris traceroute). Exit: 0 every target reached, 1 some not, 2 a\n"
-	"name did not resolve, 3 bad arguments, 4 system failure.\n";
+	"one flow (Paris traceroute).\n";
+
+static const char cli_trace_exits[] =
+	"Exit codes:\n"
+	"  0  every target reached\n"
+	"  1  some target not reached\n"
+	"  2  a host name did not resolve\n"
+	"  3  bad arguments\n"
+	"  4  system failure\n";
 
 static const char cli_ping_synopsis[] =
 	"DESTINATION (one address or host name) probed as iputils ping(8) does, with\n"
-	"its option letters and its lines; the RTTs are kernel stamps. Exit: 0 a reply\n"
-	"came, 1 none did (or fewer than -c by -w), 2 any other error. ping's -e -L\n"
-	"-N are not supported yet.\n";
+	"its option letters and its lines; the RTTs are kernel stamps. ping's -e -L\n"
+	"-N -C -d -E -3 are not supported yet.\n";
+
+static const char cli_ping_exits[] =
+	"Exit codes (ping's):\n"
+	"  0  a reply came\n"
+	"  1  none did (or fewer than -c by the -w deadline)\n"
+	"  2  any other error\n";
+
+/* One option: its left column, then its help wrapped at 80 columns under itself. */
+static void cli_usage_opt(FILE *f, const struct cli_opt *c)
+{
+	const char *h = c->help;
+	char left[48];
+	int w, first = 1;
+
+	cli_left(c, left, sizeof(left));
+	fprintf(f, "  %-26s", left);
+	if (strlen(left) > 26)
+		fputs("\n                            ", f);
+	while (*h) {
+		w = (int)strlen(h);
+		if (w > 51) {
+			for (w = 51; w > 0 && h[w] != ' '; w--)
+				;
+			if (!w)
+				w = 51;
+		}
+		fprintf(f, "%s%.*s\n", first ? " " : "                             ", w, h);
+		first = 0;
+		h += w;
+		while (*h == ' ')
+			h++;
+	}
+}
 
 static void cli_usage_of(FILE *f, unsigned cmd)
 {
 	size_t i;
-	char left[48];
+	unsigned g;
 
 	if (cmd == CMD_TRACE)
-		fprintf(f, "Usage: ringping trace [options] TARGET...\n%s\nOptions:\n", cli_trace_synopsis);
+		fprintf(f, "Usage: ringping trace [options] TARGET...\n%s", cli_trace_synopsis);
 	else if (cmd == CMD_PING)
-		fprintf(f, "Usage: ringping ping [options] DESTINATION\n%s\nOptions:\n", cli_ping_synopsis);
+		fprintf(f, "Usage: ringping ping [options] DESTINATION\n%s", cli_ping_synopsis);
 	else
 		fprintf(f, "Usage: ringping [options] TARGET...\n       ringping trace [options] TARGET... "
 			"(ringping trace --help)\n       ringping ping [options] DESTINATION "
-			"(ringping ping --help)\n%s\nOptions:\n", cli_synopsis);
-	for (i = 0; i < CLI_NOPTS; i++) {
-		if (!cli_takes(&cli_opts[i], cmd))
-			continue;
-		cli_left(&cli_opts[i], left, sizeof(left));
-		fprintf(f, "  %-26s %s\n", left, cli_opts[i].help);
+			"(ringping ping --help)\n%s", cli_synopsis);
+	for (g = 0; g < G_NGROUPS; g++) {
+		bool head = false;
+
+		for (i = 0; i < CLI_NOPTS; i++) {
+			if (cli_opts[i].grp != g || !cli_takes(&cli_opts[i], cmd))
+				continue;
+			if (!head)
+				fprintf(f, "\n%s:\n", cli_group_names[g]);
+			head = true;
+			cli_usage_opt(f, &cli_opts[i]);
+		}
 	}
+	fprintf(f, "\n%s", cmd == CMD_TRACE ? cli_trace_exits : cmd == CMD_PING ? cli_ping_exits : cli_exits);
 }
 
 void cli_usage(FILE *f)
@@ -318,29 +383,42 @@ static void cli_roff(FILE *f, const char *s)
 	}
 }
 
-/* The options of cmd (only: none the sweep takes too) as .TP paragraphs. */
+static void cli_man_opt(FILE *f, const struct cli_opt *c)
+{
+	fputs(".TP\n.B ", f);
+	if (c->val)
+		fprintf(f, "\\-%c\\fR, \\fB", c->val);
+	fputs("\\-\\-", f);
+	cli_roff(f, c->name);
+	if (c->arg) {
+		fputs(" \\fI", f);
+		cli_roff(f, c->arg);
+		fputs("\\fR", f);
+	}
+	fputc('\n', f);
+	cli_roff(f, c->help);
+	fputc('\n', f);
+}
+
+/* The options of cmd (only: none the sweep takes too) as .TP paragraphs under --help's headings. */
 static void cli_man(FILE *f, unsigned cmd, bool only)
 {
 	size_t i;
+	unsigned g;
 
-	for (i = 0; i < CLI_NOPTS; i++) {
-		const struct cli_opt *c = &cli_opts[i];
+	for (g = 0; g < G_NGROUPS; g++) {
+		bool head = false;
 
-		if (!cli_takes(c, cmd) || (only && cli_takes(c, CMD_SWEEP)))
-			continue;
-		fputs(".TP\n.B ", f);
-		if (c->val)
-			fprintf(f, "\\-%c\\fR, \\fB", c->val);
-		fputs("\\-\\-", f);
-		cli_roff(f, c->name);
-		if (c->arg) {
-			fputs(" \\fI", f);
-			cli_roff(f, c->arg);
-			fputs("\\fR", f);
+		for (i = 0; i < CLI_NOPTS; i++) {
+			const struct cli_opt *c = &cli_opts[i];
+
+			if (c->grp != g || !cli_takes(c, cmd) || (only && cli_takes(c, CMD_SWEEP)))
+				continue;
+			if (!head)
+				fprintf(f, ".SS %s\n", cli_group_names[g]);
+			head = true;
+			cli_man_opt(f, c);
 		}
-		fputc('\n', f);
-		cli_roff(f, c->help);
-		fputc('\n', f);
 	}
 }
 

@@ -11,9 +11,10 @@ set -eu
 # binutils: ld -r and objcopy make the archive whose internals are local.
 # iputils-ping: a test runs the system's ping beside unprivileged runs (no cross-credit);
 # libcap2-bin: setcap, for make install-caps and its test.
+# tmux: a test reads the status line off a real pseudo-terminal.
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config gcc binutils make
       iproute2 nftables libxml2-utils python3 python3-prometheus-client tcpdump iputils-ping
-      libcap2-bin"
+      libcap2-bin tmux"
 [ "${1:-}" = --bench ] && pkgs="zmap masscan fping nmap scamper time"
 [ "${1:-}" = --vm ] && pkgs="qemu-system-x86 busybox-static kmod cpio xz-utils"
 missing=

@@ -238,6 +238,8 @@ static const struct cli_opt cli_opts[] = {
 	{ "alive", 'a', NULL, "show only targets that are alive", FLAG(out.alive_only), .grp = G_OUTPUT },
 	{ "unreach", 'u', NULL, "show only targets that did not answer", FLAG(out.unreach_only), .grp = G_OUTPUT },
 	{ "quiet", 'q', NULL, "no per-target results, only the summary", FLAG(out.quiet), .grp = G_OUTPUT },
+	{ "status-file", 0, "FILE", "write the status line as CSV to FILE each second (ZMap's status "
+	  "updates), for a machine to follow", STR(status_path), .grp = G_OUTPUT },
 	{ "stats", 's', NULL, "the summary with every counter (default: three lines)", FLAG(out.stats), .grp = G_OUTPUT },
 	{ "mode", 0, "MODE", "auto (default: bpf with the privileges for it, else dgram), bpf (BPF receive "
 	  "program, raw sockets) or dgram (ICMP datagram sockets: no root needed)", FN(cli_mode), ALL, .grp = G_PATHS },

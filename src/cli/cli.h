@@ -33,6 +33,7 @@ struct rp_opts {
 	bool per_probe;	     /* a record per probe in CSV/NDJSON when probing many times */
 	const char *prom_path;  /* --prometheus FILE */
 	const char *junit_path; /* --junit FILE */
+	const char *status_path; /* --status-file FILE: the status line as CSV, each second */
 	struct check_cfg checks;
 	__u64 rate;	     /* probes/s; 0 = as fast as possible */
 	bool rate_set;	     /* given: it caps -p too; else -p alone paces a multi-probe run */

@@ -18,15 +18,21 @@
 #include "output.h"
 #include "pingcmd.h"
 #include "safefile.h"
+#include "status.h"
 #include "tracecmd.h"
 #include "warn.h"
 
 /* The engine signal handlers cancel; set while it runs. */
 static struct ringping *volatile main_engine;
+/* SIGQUIT asked for the statistics so far (the interim callback also ticks the status line). */
+static volatile sig_atomic_t main_quit_asked;
 
 struct main_ctx {
 	const struct rp_opts *o;
 	struct output out;
+	struct status st;   /* the live status line, --status-file */
+	bool stdout_tty;    /* results reach the terminal the status line is on */
+	__u64 ticks;	    /* interim callbacks at the status line's pace */
 	char last_warn[256]; /* the last diagnostic printed: the failure reason, often */
 };
 
@@ -40,6 +46,7 @@ static void on_stop(int sig)
 static void on_quit(int sig)
 {
 	(void)sig;
+	main_quit_asked = 1;
 	if (main_engine)
 		ringping_interim(main_engine);
 }
@@ -93,7 +100,14 @@ static void main_on_probe(void *ctx, const struct ringping_probe *p)
 
 	if (m->o->retries && p->status == RINGPING_NO_REPLY && p->round < m->o->retries)
 		return;
+	if (!m->st.drawn || !m->stdout_tty) {
+		output_result(&m->out, p);
+		return;
+	}
+	/* Results on the status line's terminal: the line stays below them (a result's newline flushes it). */
+	status_clear(&m->st);
 	output_result(&m->out, p);
+	status_redraw(&m->st);
 }
 
 /* --broadcast: every further host that answered a broadcast or multicast target. */
@@ -119,6 +133,7 @@ static void main_on_interim(void *ctx, struct ringping *e)
 
 	if (ringping_summary(e, &s) || ringping_targets(e, &n))
 		return;
+	status_clear(&m->st);
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
 	fprintf(m->out.diag, "[%s] %llu probes resolved: %llu replied, %llu errors, %llu no reply\n",
@@ -135,15 +150,33 @@ static void main_on_interim(void *ctx, struct ringping *e)
 	fflush(m->out.diag);
 }
 
-/* The engine's interim callback: a trace redraws its report (mtr's display), a sweep says how far it is. */
+/*
+ * The engine's interim callback: a trace redraws its report (mtr's display);
+ * a sweep ticks its status line each second, and says how far it is on
+ * SIGQUIT and every -Q SECS (counted in the status line's seconds when there is one).
+ */
 static void main_interim(void *ctx, struct ringping *e)
 {
-	const struct main_ctx *m = ctx;
+	struct main_ctx *m = ctx;
+	bool quit = main_quit_asked;
 
-	if (m->o->trace)
+	if (m->o->trace) {
 		tracecmd_interim(e);
-	else
-		main_on_interim(ctx, e);
+		return;
+	}
+	main_quit_asked = 0;
+	if (!quit && status_active(&m->st)) {
+		status_tick(&m->st, e);
+		if (!m->o->interim_s || ++m->ticks % m->o->interim_s)
+			return;
+	}
+	main_on_interim(ctx, e);
+}
+
+/* The status line: a sweep's, on a terminal's stderr, unless -q (or -Q); --status-file any sweep's. */
+static bool main_status_wanted(const struct rp_opts *o)
+{
+	return !o->trace && !o->ping && !o->out.quiet && !o->interim_s && isatty(STDERR_FILENO);
 }
 
 /* The command line's options as the engine's (its units, its defaults). */
@@ -194,6 +227,8 @@ static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct
 	}
 	if (tracecmd_live(o, STDOUT_FILENO))
 		eo->interim_ns = 1000000000ULL; /* mtr's display: redrawn once a second */
+	if (!o->trace && (main_status_wanted(o) || o->status_path))
+		eo->interim_ns = 1000000000ULL; /* the status line's second */
 }
 
 /* An --exclude token that is not an address, CIDR or range may name a file. */
@@ -266,12 +301,12 @@ static int main_report(struct main_ctx *m, struct ringping *e, struct ringping_s
  */
 static int main_check_paths(const struct rp_opts *o)
 {
-	const char *p[] = { o->out.path, o->prom_path, o->junit_path };
-	static const char *const what[] = { "-o", "--prometheus", "--junit" };
+	const char *p[] = { o->out.path, o->prom_path, o->junit_path, o->status_path };
+	static const char *const what[] = { "-o", "--prometheus", "--junit", "--status-file" };
 	char why[256];
 	int i, j, err;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		for (j = 0; p[i] && j < i; j++)
 			if (p[j] && !strcmp(p[i], p[j]))
 				return cli_warn("%s and %s both write '%s'\n", what[j], what[i], p[i]),
@@ -295,13 +330,22 @@ static int main_probe(struct main_ctx *m, struct ringping *e)
 	oc.quiet = oc.quiet || m->o->interim_s; /* -Q is -q with interim summaries, as fping's */
 	oc.per_probe = m->o->per_probe;
 	oc.tstamp = m->o->probe == RINGPING_PROBE_TIMESTAMP;
+	m->st.loop = m->o->loop;
+	m->st.timeout_s = m->o->timeout_ms / 1e3;
+	m->stdout_tty = isatty(STDOUT_FILENO);
+	if (status_open(&m->st, main_status_wanted(m->o), m->o->status_path, why, sizeof(why)))
+		return cli_warn("--status-file %s\n", why), RP_EXIT_SYSTEM;
 	err = output_open(&m->out, &oc, why, sizeof(why));
 	if (err) {
+		status_close(&m->st, e);
 		cli_warn("-o %s\n", why);
 		return RP_EXIT_SYSTEM;
 	}
 	err = ringping_run(e, main_on_probe, m);
 	main_engine = NULL;
+	oerr = status_close(&m->st, e);
+	if (oerr)
+		cli_warn("writing --status-file: %s\n", strerror(-oerr));
 	if (err)
 		main_fail(m, e);
 	if (!ringping_summary(e, &sum))

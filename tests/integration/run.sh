@@ -1194,6 +1194,61 @@ test_output_gz() {
 	[ "$(zcat "$d/l.csv.gz" | wc -l)" -gt 16 ] || fail "after Ctrl-C: $(zcat "$d/l.csv.gz" | wc -l) lines"
 }
 
+# The status line, read off a real terminal: tmux runs ringping on a
+# pseudo-terminal (its own server socket, killed after). Over a 6.5 s sweep the
+# line changes each second and shows the rate and the time left; it is erased
+# before the summary. With stderr redirected, or -q, nothing of it appears;
+# --status-file gets the same figures as CSV.
+status_tmux() { tmux -L rp-itest-status "$@"; }
+status_pane_lines() { status_tmux capture-pane -p -t st | grep -E '^[0-9]+:[0-9]{2} sent '; }
+test_status_line_on_a_terminal() {
+	local d=$TMP/status i seen lines n last
+	command -v tmux >/dev/null || { fail "tmux missing (make deps installs it)"; return; }
+	mkdir -p "$d"
+	status_tmux kill-server 2>/dev/null
+	status_tmux new-session -d -s st -x 160 -y 10 \
+		"timeout -s KILL 30 ip netns exec rp-probe '$RP' --rate 10000 --status-file '$d/s.csv' \
+		198.19.0.0/16 >'$d/out'; echo done >'$d/done'; sleep 30" || { fail "tmux did not start"; return; }
+	for i in 1 2 3 4 5; do
+		sleep 1
+		status_pane_lines >>"$d/seen"
+	done
+	wait_until 20 test -e "$d/done"
+	status_tmux capture-pane -p -t st >"$d/final"
+	status_tmux kill-server
+	seen=$(sort -u "$d/seen")
+	lines=$(printf '%s\n' "$seen" | grep -c .)
+	[ "$lines" -ge 3 ] || fail "status line seen $lines different ways in 5 s: $seen"
+	printf '%s\n' "$seen" | grep -Eq ' [0-9]{4,5} p/s; replied [0-9]+ \([0-9.]+%\); errors 0; drops 0; ETA [0-9]+:[0-9]{2}$' ||
+		fail "no rate or ETA in: $(printf '%s\n' "$seen" | head -1)"
+	printf '%s\n' "$seen" | grep -q '/65536 (' || fail "no total in: $(printf '%s\n' "$seen" | head -1)"
+	grep -q 'sent ' "$d/final" && fail "status line left on the terminal: $(grep 'sent ' "$d/final")"
+	grep -q '^65536 targets, 65536 alive$' "$d/final" || fail "no summary: $(cat "$d/final")"
+	expect_eq "results file" "$(grep -c 'is alive' "$d/out")" 65536
+	# --status-file: a header, a line each second and one at the end; sends only grow.
+	n=$(($(wc -l <"$d/s.csv") - 1))
+	[ $n -ge 6 ] && [ $n -le 9 ] || fail "$n status lines for a 6.5 s run"
+	head -1 "$d/s.csv" | grep -q '^time,elapsed_s,remaining_s,percent,sent,total,send_pps,replied' ||
+		fail "header: $(head -1 "$d/s.csv")"
+	sort -t, -k5,5n -c <(tail -n +2 "$d/s.csv") 2>/dev/null || fail "sent went down: $(cat "$d/s.csv")"
+	last=$(tail -1 "$d/s.csv" | cut -d, -f3-6,8-)
+	expect_eq "last status line" "$last" "0.0,100.00,65536,65536,65536,100.00,0,0,0,0"
+	# stderr not a terminal, or -q: no status line, not a byte of it.
+	status_tmux new-session -d -s st -x 160 -y 10 \
+		"timeout -s KILL 30 ip netns exec rp-probe '$RP' --rate 10000 198.19.0.0/17 >'$d/out2' 2>'$d/err2'; \
+		timeout -s KILL 30 ip netns exec rp-probe '$RP' -q --rate 10000 198.19.0.0/17; echo done >'$d/done2'; sleep 30"
+	for i in 1 2 3 4 5 6 7; do
+		sleep 1
+		status_pane_lines >>"$d/seen2"
+		[ -e "$d/done2" ] && break
+	done
+	wait_until 20 test -e "$d/done2"
+	status_tmux kill-server
+	[ -s "$d/seen2" ] && fail "status line with -q: $(head -1 "$d/seen2")"
+	grep -q $'\r\|\033\|ETA\| p/s' "$d/err2" && fail "status line in redirected stderr: $(head -c 200 "$d/err2" | od -c | head -3)"
+	expect_eq "redirected stderr" "$(head -1 "$d/err2")" "32768 targets, 32768 alive"
+}
+
 # -r with hosts that answer at once: the retry rounds have nothing to send and
 # must not idle (each one waited 100 ms: -r 1000 took 100 s).
 test_empty_retry_rounds_take_no_time() {

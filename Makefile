@@ -198,7 +198,7 @@ $(OUTPUT)/t_%.o: tests/unit/test_%.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
 
-$(OUTPUT)/test_targets: $(OUTPUT)/t_targets.o $(OUTPUT)/targets.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
+$(OUTPUT)/test_targets: $(OUTPUT)/t_targets.o $(OUTPUT)/targets.o $(OUTPUT)/names.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
 $(OUTPUT)/test_permute: $(OUTPUT)/t_permute.o $(OUTPUT)/permute.o
 $(OUTPUT)/test_pacer: $(OUTPUT)/t_pacer.o $(OUTPUT)/pacer.o
 $(OUTPUT)/test_probe: $(OUTPUT)/t_probe.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o
@@ -288,7 +288,7 @@ check-asan: deps
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iinclude -Isrc/engine \
 	-I$(OUTPUT) $(LIBBPF_CFLAGS)
-$(OUTPUT)/fuzz_targets: tests/fuzz/fuzz_targets.c src/engine/targets.c src/engine/addr.c \
+$(OUTPUT)/fuzz_targets: tests/fuzz/fuzz_targets.c src/engine/targets.c src/engine/names.c src/engine/addr.c \
 		src/engine/log.c | $(OUTPUT)
 	$(call msg,CLANG,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ -o $@ $(LDLIBS)

@@ -369,6 +369,12 @@ struct ringping_opts {
 	 * answer was read, not the kernel's stamps; results say tx_user.
 	 */
 	bool user_times;
+	/*
+	 * A host name added as a target stands for every address it resolves
+	 * to (fping's -m), not only the first; each keeps the name
+	 * (ringping_target_name).
+	 */
+	bool all_addresses;
 };
 
 /* A trace's limits: its probes carry TTL and flow in 6 bits each. */
@@ -413,6 +419,14 @@ RINGPING_API int ringping_targets(struct ringping *e, __u64 *count);
  * (its callbacks).
  */
 RINGPING_API int ringping_target(const struct ringping *e, __u64 idx, struct ringping_addr *out);
+/*
+ * The host name target idx was added as ("db1"), or NULL for one given as an
+ * address. When two names resolved to one address, the first added. Valid
+ * until the set changes or the engine closes.
+ */
+RINGPING_API const char *ringping_target_name(const struct ringping *e, __u64 idx);
+/* How many names the set keeps (0: every target was given as an address). */
+RINGPING_API __u64 ringping_named(const struct ringping *e);
 
 /* The TTL / hop limit of the next run's probes (not a trace's: each of those has its own). */
 RINGPING_API int ringping_set_ttl(struct ringping *e, int ttl);

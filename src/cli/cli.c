@@ -108,6 +108,8 @@ static const struct cli_opt cli_opts[] = {
 	  .kind = K_CONST, .off = OFF(family), .min = 6, ALL, .grp = G_TARGETS },
 	{ "force", 0, NULL, "allow more than 2^24 IPv6 targets (up to 2^48)", FLAG(force), .grp = G_TARGETS },
 	{ "file", 'f', "FILE", "read targets from FILE ('-' = stdin)", FN(cli_list), .grp = G_TARGETS },
+	{ "all", 'm', NULL, "a host name stands for every address it resolves to, not only the first "
+	  "(fping's -m)", FLAG(all_addresses), .grp = G_TARGETS },
 	{ "exclude", 0, "T", "leave out an address, CIDR, range, or a file of them", FN(cli_list), .grp = G_TARGETS },
 	{ "count", 'c', "N", "probes per target (default 1); the order is walked N times",
 	  NUM(count, 1, 1000000), .grp = G_PROBING },
@@ -238,6 +240,8 @@ static const struct cli_opt cli_opts[] = {
 	{ "alive", 'a', NULL, "show only targets that are alive", FLAG(out.alive_only), .grp = G_OUTPUT },
 	{ "unreach", 'u', NULL, "show only targets that did not answer", FLAG(out.unreach_only), .grp = G_OUTPUT },
 	{ "quiet", 'q', NULL, "no per-target results, only the summary", FLAG(out.quiet), .grp = G_OUTPUT },
+	{ "numeric", 'n', NULL, "addresses only: no names in the output (default: a target given by name "
+	  "shows it, 'db1 (198.19.0.1)', and CSV/NDJSON have a name field)", FLAG(numeric), .grp = G_OUTPUT },
 	{ "status-file", 0, "FILE", "write the status line as CSV to FILE each second (ZMap's status "
 	  "updates), for a machine to follow", STR(status_path), .grp = G_OUTPUT },
 	{ "stats", 's', NULL, "the summary with every counter (default: three lines)", FLAG(out.stats), .grp = G_OUTPUT },

@@ -32,7 +32,7 @@ static const char *rep_unanswered(const struct ringping_host *s, char *why, size
 static void rep_host(struct hostreport *rep, const struct hostreport_in *in, __u64 i,
 		     const struct ringping_host *s)
 {
-	char name[RINGPING_ADDRSTRLEN], why[REP_WHY], detail[160];
+	char name[OUT_LABEL_MAX], why[REP_WHY], detail[160];
 	const struct check_cfg *c = in->checks;
 	const char *failure = NULL;
 	struct ringping_addr a;
@@ -42,12 +42,12 @@ static void rep_host(struct hostreport *rep, const struct hostreport_in *in, __u
 	__u64 n;
 
 	ringping_target(in->e, i, &a);
-	ringping_addr_str(&a, name, sizeof(name));
+	output_label(in->out, &a, i, name, sizeof(name)); /* "db1 (198.19.0.1)" */
 	/* -C: in text the list of RTTs stands in for the summary line, as in fping. */
 	if (in->rtts && !ringping_host_rtts(in->e, i, &rtts, &n))
-		output_host_rtts(in->out, &a, rtts, n);
+		output_host_rtts(in->out, &a, i, rtts, n);
 	if (in->multi && !(in->rtts && in->out->cfg.format == OUT_TEXT))
-		output_host(in->out, &a, s);
+		output_host(in->out, &a, i, s);
 	if (checks_any(c) && !c->aggregate && checks_fail(c, s, why, sizeof(why))) {
 		rep_failed(rep, name, why);
 		failure = why;
@@ -55,7 +55,7 @@ static void rep_host(struct hostreport *rep, const struct hostreport_in *in, __u
 		failure = rep_unanswered(s, why, sizeof(why));
 	}
 	if (rep->prom_on && !ringping_host_hist(in->e, i, &hist, &nb))
-		prom_host(&rep->prom, &a, s, hist, nb);
+		prom_host(&rep->prom, &a, output_name(in->out, i), s, hist, nb);
 	if (!rep->junit_on)
 		return;
 	if (s->has_rtt)
@@ -120,7 +120,7 @@ int hostreport_hosts(struct hostreport *rep, const struct hostreport_in *in, str
 	if (err)
 		return err;
 	if (in->multi)
-		output_host(in->out, NULL, &s);
+		output_host(in->out, NULL, 0, &s);
 	rep_run(rep, in, &s);
 	sum->check_failures = rep->nfails;
 	return 0;

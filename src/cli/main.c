@@ -93,6 +93,12 @@ static void main_fail(void *ctx, struct ringping *e)
 	cli_warn("%s\n", why);
 }
 
+/* The output's names: the token a target was given as. */
+static const char *main_name(void *ctx, __u64 idx)
+{
+	return ringping_target_name(ctx, idx);
+}
+
 /* -r: a probe that will be retried is not yet the host's answer (fping prints the last). */
 static void main_on_probe(void *ctx, const struct ringping_probe *p)
 {
@@ -145,7 +151,7 @@ static void main_on_interim(void *ctx, struct ringping *e)
 		if (ringping_host(e, i, &h) || !h.sent)
 			continue;
 		ringping_target(e, i, &a);
-		output_host_text(m->out.diag, &a, &h);
+		output_host_text(&m->out, m->out.diag, &a, i, &h);
 	}
 	fflush(m->out.diag);
 }
@@ -217,7 +223,7 @@ static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct
 		.trace_flow = o->flow, .trace_flows = o->flows,
 		.trace_proto = (enum ringping_trace_proto)o->proto, .trace_port = (__u16)o->port,
 		.pmtu = (enum ringping_pmtu)o->pmtu, .broadcast = o->broadcast,
-		.probe = (enum ringping_probe_type)o->probe,
+		.probe = (enum ringping_probe_type)o->probe, .all_addresses = o->all_addresses,
 		.on_duplicate = o->broadcast ? main_on_responder : NULL, .duplicate_ctx = m,
 	};
 	/* A trace's queries go out back to back (at --rate); its -c rounds a second apart, as mtr's. */
@@ -330,6 +336,7 @@ static int main_probe(struct main_ctx *m, struct ringping *e)
 	oc.quiet = oc.quiet || m->o->interim_s; /* -Q is -q with interim summaries, as fping's */
 	oc.per_probe = m->o->per_probe;
 	oc.tstamp = m->o->probe == RINGPING_PROBE_TIMESTAMP;
+	oc.names = !m->o->numeric && ringping_named(e);
 	m->st.loop = m->o->loop;
 	m->st.timeout_s = m->o->timeout_ms / 1e3;
 	m->stdout_tty = isatty(STDOUT_FILENO);
@@ -340,6 +347,10 @@ static int main_probe(struct main_ctx *m, struct ringping *e)
 		status_close(&m->st, e);
 		cli_warn("-o %s\n", why);
 		return RP_EXIT_SYSTEM;
+	}
+	if (oc.names) {
+		m->out.name = main_name;
+		m->out.name_ctx = e;
 	}
 	err = ringping_run(e, main_on_probe, m);
 	main_engine = NULL;

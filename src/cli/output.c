@@ -102,15 +102,47 @@ static bool output_wanted(const struct output *o, const struct ringping_probe *r
 	return true;
 }
 
+const char *output_name(const struct output *o, __u64 idx)
+{
+	return o->name ? o->name(o->name_ctx, idx) : NULL;
+}
+
+const char *output_label(const struct output *o, const struct ringping_addr *a, __u64 idx, char *buf,
+			 size_t len)
+{
+	char addr[RINGPING_ADDRSTRLEN];
+	const char *name = output_name(o, idx);
+
+	ringping_addr_str(a, addr, sizeof(addr));
+	if (name)
+		snprintf(buf, len, "%s (%s)", name, addr);
+	else
+		snprintf(buf, len, "%s", addr);
+	return buf;
+}
+
+/* A row's strings: the addresses, the target's name and text's label. */
+static void output_row(struct output *o, const struct ringping_probe *r, struct out_row *w, char *label,
+		       size_t len)
+{
+	ringping_addr_str(&r->target, (char *)w->host, RINGPING_ADDRSTRLEN);
+	ringping_addr_str(&r->from, (char *)w->from, RINGPING_ADDRSTRLEN);
+	w->name = output_name(o, r->target_index);
+	w->label = w->host;
+	if (w->name) {
+		snprintf(label, len, "%s (%s)", w->name, w->host);
+		w->label = label;
+	}
+}
+
 void output_result(struct output *o, const struct ringping_probe *r)
 {
-	char host[RINGPING_ADDRSTRLEN], from[RINGPING_ADDRSTRLEN];
+	char host[RINGPING_ADDRSTRLEN], from[RINGPING_ADDRSTRLEN], label[OUT_LABEL];
 	struct out_row w = { o, r, host, from };
 
 	if (!output_wanted(o, r))
 		return;
-	ringping_addr_str(&r->target, host, sizeof(host));
-	ringping_addr_str(&r->from, from, sizeof(from));
+	output_row(o, r, &w, label, sizeof(label));
 	if (o->cfg.multi)
 		o->ops->probe(o, &w);
 	else
@@ -119,42 +151,47 @@ void output_result(struct output *o, const struct ringping_probe *r)
 
 void output_responder(struct output *o, const struct ringping_probe *r)
 {
-	char host[RINGPING_ADDRSTRLEN], from[RINGPING_ADDRSTRLEN];
+	char host[RINGPING_ADDRSTRLEN], from[RINGPING_ADDRSTRLEN], label[OUT_LABEL];
 	struct out_row w = { o, r, host, from };
 
 	if (!output_wanted(o, r))
 		return;
 	if (!o->ops->responder)
 		return output_result(o, r);
-	ringping_addr_str(&r->target, host, sizeof(host));
-	ringping_addr_str(&r->from, from, sizeof(from));
+	output_row(o, r, &w, label, sizeof(label));
 	o->ops->responder(o, &w);
 }
 
-void output_host(struct output *o, const struct ringping_addr *addr, const struct ringping_host *s)
+void output_host(struct output *o, const struct ringping_addr *addr, __u64 idx, const struct ringping_host *s)
 {
-	char host[RINGPING_ADDRSTRLEN];
+	char host[RINGPING_ADDRSTRLEN], label[OUT_LABEL];
 
 	if (addr && o->cfg.alive_only && !s->received)
 		return;
 	if (addr && o->cfg.unreach_only && s->received)
 		return;
-	o->ops->host(o, addr ? ringping_addr_str(addr, host, sizeof(host)) : NULL, s);
+	if (!addr)
+		return o->ops->host(o, NULL, NULL, NULL, s);
+	o->ops->host(o, ringping_addr_str(addr, host, sizeof(host)), output_name(o, idx),
+		     output_label(o, addr, idx, label, sizeof(label)), s);
 }
 
-void output_host_rtts(struct output *o, const struct ringping_addr *addr, const float *rtts, __u64 n)
+void output_host_rtts(struct output *o, const struct ringping_addr *addr, __u64 idx, const float *rtts,
+		      __u64 n)
 {
-	char host[RINGPING_ADDRSTRLEN];
+	char host[RINGPING_ADDRSTRLEN], label[OUT_LABEL];
 
 	if (o->ops->rtts)
-		o->ops->rtts(o, ringping_addr_str(addr, host, sizeof(host)), rtts, n);
+		o->ops->rtts(o, ringping_addr_str(addr, host, sizeof(host)), output_name(o, idx),
+			     output_label(o, addr, idx, label, sizeof(label)), rtts, n);
 }
 
-void output_host_text(FILE *f, const struct ringping_addr *addr, const struct ringping_host *s)
+void output_host_text(struct output *o, FILE *f, const struct ringping_addr *addr, __u64 idx,
+		      const struct ringping_host *s)
 {
-	char host[RINGPING_ADDRSTRLEN];
+	char label[OUT_LABEL];
 
-	out_host_text(f, ringping_addr_str(addr, host, sizeof(host)), s, false);
+	out_host_text(f, output_label(o, addr, idx, label, sizeof(label)), s, false);
 }
 
 void output_summary(struct output *o, const struct ringping_summary *s)
@@ -226,6 +263,7 @@ void out_host_errs(FILE *f, const struct ringping_host *s, const char *fmt_item,
 /* ---- the fields of result and probe rows ---- */
 
 static const char *f_host(const struct out_row *w, char *b, size_t n) { return w->host; }
+static const char *f_name(const struct out_row *w, char *b, size_t n) { return w->name; }
 static const char *f_status(const struct out_row *w, char *b, size_t n)
 {
 	return ringping_status_name(w->r->status);
@@ -287,7 +325,7 @@ static const char *f_rx(const struct out_row *w, char *b, size_t n) { return out
 
 bool out_csv_column(const struct output *o, const struct out_field *f)
 {
-	return !f->optional || (f->tstamp && o->cfg.tstamp);
+	return !f->optional || (f->tstamp && o->cfg.tstamp) || (f->names && o->cfg.names);
 }
 
 /* A timestamp reply's: the remote's times (ms since midnight UT), ours, and the offset. */
@@ -318,15 +356,17 @@ static const char *f_offset(const struct out_row *w, char *b, size_t n)
 	{ "ts_originate", f_ts_orig, false, true, true }, { "ts_receive", f_ts_recv, false, true, true }, \
 	{ "ts_transmit", f_ts_xmit, false, true, true }, { "clock_offset_ms", f_offset, false, true, true }
 
+#define NAME_FIELD { "name", f_name, true, true, .names = true }
+
 static const struct out_field result_fields[] = {
-	{ "host", f_host, true }, { "status", f_status, true }, { "rtt_ms", f_rtt },
+	{ "host", f_host, true }, NAME_FIELD, { "status", f_status, true }, { "rtt_ms", f_rtt },
 	{ "ttl", f_ttl }, { "icmp_type", f_type }, { "icmp_code", f_code },
 	{ "from", f_from, true }, { "seq", f_seq },
 	{ "mtu", f_mtu, false, true }, { "error", f_error, true, true }, TS_FIELDS,
 };
 
 static const struct out_field probe_fields[] = {
-	{ "host", f_host, true }, { "seq", f_seq }, { "round", f_round },
+	{ "host", f_host, true }, NAME_FIELD, { "seq", f_seq }, { "round", f_round },
 	{ "status", f_status, true }, { "rtt_ms", f_rtt }, { "tx_time", f_tx },
 	{ "rx_time", f_rx }, { "ttl", f_ttl }, { "icmp_type", f_type }, { "icmp_code", f_code },
 	{ "from", f_from, true }, { "mtu", f_mtu, false, true }, { "error", f_error, true, true },
@@ -334,7 +374,7 @@ static const struct out_field probe_fields[] = {
 };
 
 static const struct out_field responder_fields[] = {
-	{ "host", f_host, true }, { "from", f_from, true }, { "seq", f_seq }, { "round", f_round },
+	{ "host", f_host, true }, NAME_FIELD, { "from", f_from, true }, { "seq", f_seq }, { "round", f_round },
 	{ "rtt_ms", f_rtt }, { "rx_time", f_rx }, { "ttl", f_ttl },
 };
 

@@ -26,6 +26,7 @@ struct output_cfg {
 	bool per_probe;	   /* multi: CSV/NDJSON records per probe too (CSV: instead of hosts) */
 	bool timestamps;   /* -D: text lines start with [wall-clock time] */
 	bool stats;	   /* -s: the summary's every counter, not its three lines */
+	bool names;	   /* some targets were given by name: CSV has a name column */
 	bool tstamp;	   /* --probe timestamp: the remote's times and clock offset (CSV: their columns) */
 };
 
@@ -40,6 +41,9 @@ struct output {
 	FILE *diag; /* where the text summary goes (stderr) */
 	bool own;   /* f was opened by us */
 	__s64 tai_off_ns; /* CLOCK_TAI - CLOCK_REALTIME, for wall-clock times of probes */
+	/* Where the targets' names come from (NULL: addresses only, -n). */
+	const char *(*name)(void *ctx, __u64 idx);
+	void *name_ctx;
 };
 
 /* Format named by a file's extension (before a .gz): .csv, .json/.ndjson/.jsonl, else text. */
@@ -54,12 +58,24 @@ void output_result(struct output *o, const struct ringping_probe *r);
  */
 void output_responder(struct output *o, const struct ringping_probe *r);
 void output_summary(struct output *o, const struct ringping_summary *s);
-/* Per-host statistics: one record per host, or with a NULL address the pooled statistics ("aggregate"). */
-void output_host(struct output *o, const struct ringping_addr *host, const struct ringping_host *s);
+/*
+ * Per-host statistics: one record per host (target idx), or with a NULL
+ * address the pooled statistics ("aggregate").
+ */
+void output_host(struct output *o, const struct ringping_addr *host, __u64 idx, const struct ringping_host *s);
 /* -C: every RTT of a host in ms, NAN for a probe without one (text: fping's -C line; NDJSON: a record). */
-void output_host_rtts(struct output *o, const struct ringping_addr *host, const float *rtts, __u64 n);
+void output_host_rtts(struct output *o, const struct ringping_addr *host, __u64 idx, const float *rtts,
+		      __u64 n);
 /* The text form of a host record, to any stream (interim statistics). */
-void output_host_text(FILE *f, const struct ringping_addr *host, const struct ringping_host *s);
+void output_host_text(struct output *o, FILE *f, const struct ringping_addr *host, __u64 idx,
+		      const struct ringping_host *s);
+/* Target idx's name, or NULL (none, or -n). */
+const char *output_name(const struct output *o, __u64 idx);
+/* Room for a label: a name of up to 253 bytes and an address. */
+#define OUT_LABEL_MAX (256 + RINGPING_ADDRSTRLEN + 4)
+/* "db1 (198.19.0.1)" for a named target, else the address: text's, JUnit's and the CI log's. */
+const char *output_label(const struct output *o, const struct ringping_addr *a, __u64 idx, char *buf,
+			 size_t len);
 /* Flush and close; -errno if any write failed (full disk, closed stdout): then no file is left. */
 int output_close(struct output *o);
 

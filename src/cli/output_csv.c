@@ -37,13 +37,16 @@ static void csv_probe(struct output *o, const struct out_row *w)
 }
 
 /* Hosts are the file's records only when probes are not (one shape per file); never the pool. */
-static void csv_host(struct output *o, const char *host, const struct ringping_host *s)
+static void csv_host(struct output *o, const char *host, const char *name, const char *label,
+		     const struct ringping_host *s)
 {
 	FILE *f = o->f;
 
 	if (o->cfg.per_probe || !host)
 		return;
 	fputs(host, f);
+	if (o->cfg.names)
+		fprintf(f, ",%s", name ? name : "");
 #define X(name) fprintf(f, ",%u", s->name);
 	HOST_COUNT_FIELDS(X)
 #undef X
@@ -58,7 +61,7 @@ static void csv_host(struct output *o, const char *host, const struct ringping_h
 
 #define X(name) "," #name
 static const char csv_host_header[] =
-	"host" HOST_COUNT_FIELDS(X) ",loss_pct" HOST_RTT_FIELDS(X) ",icmp_errors\n";
+	HOST_COUNT_FIELDS(X) ",loss_pct" HOST_RTT_FIELDS(X) ",icmp_errors\n";
 #undef X
 
 static void csv_header(struct output *o)
@@ -66,7 +69,7 @@ static void csv_header(struct output *o)
 	if (o->cfg.multi && o->cfg.per_probe)
 		csv_header_of(o, &out_probe_fields);
 	else if (o->cfg.multi)
-		fputs(csv_host_header, o->f);
+		fprintf(o->f, "host%s%s", o->cfg.names ? ",name" : "", csv_host_header);
 	else if (!o->cfg.quiet)
 		csv_header_of(o, &out_result_fields);
 }

@@ -9,11 +9,15 @@
 
 #include "output.h"
 
+#define OUT_LABEL OUT_LABEL_MAX
+
 /* One result or probe row, with its addresses already in text. */
 struct out_row {
 	const struct output *o;
 	const struct ringping_probe *r;
 	const char *host, *from;
+	const char *name;  /* the target's name, or NULL */
+	const char *label; /* text's: "name (address)", or the address */
 };
 
 /* A field: its text in buf (or a constant), NULL when it has no value (CSV empty, JSON null). */
@@ -23,6 +27,7 @@ struct out_field {
 	bool str;	/* JSON quotes it */
 	bool optional;	/* JSON leaves it out when it has no value; CSV has no column */
 	bool tstamp;	/* optional, but CSV has its column in a timestamp-probe run (cfg.tstamp) */
+	bool names;	/* optional, but CSV has its column when targets have names (cfg.names) */
 };
 
 struct out_table {
@@ -41,10 +46,12 @@ struct output_ops {
 	void (*probe)(struct output *o, const struct out_row *w);
 	/* Another host's answer to a broadcast or multicast probe (NULL: as result or probe). */
 	void (*responder)(struct output *o, const struct out_row *w);
-	/* A host's statistics; host NULL: all hosts pooled. */
-	void (*host)(struct output *o, const char *host, const struct ringping_host *s);
+	/* A host's statistics (its name NULL if none, label as text shows it); host NULL: all hosts pooled. */
+	void (*host)(struct output *o, const char *host, const char *name, const char *label,
+		     const struct ringping_host *s);
 	/* -C: every RTT of a host (NULL: the format has no such record). */
-	void (*rtts)(struct output *o, const char *host, const float *rtts, __u64 n);
+	void (*rtts)(struct output *o, const char *host, const char *name, const char *label,
+		     const float *rtts, __u64 n);
 	/* The run summary on the result stream (NULL: it goes to stderr only). */
 	void (*summary)(FILE *f, const struct ringping_summary *s);
 	/* Written once at open (NULL: none). */

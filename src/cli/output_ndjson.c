@@ -41,14 +41,17 @@ static void json_responder(struct output *o, const struct out_row *w)
 	json_row(o, &out_responder_fields, w);
 }
 
-static void json_host(struct output *o, const char *host, const struct ringping_host *s)
+static void json_host(struct output *o, const char *host, const char *name, const char *label,
+		      const struct ringping_host *s)
 {
 	FILE *f = o->f;
 
-	if (host)
-		fprintf(f, "{\"type\":\"host\",\"host\":\"%s\"", host);
-	else
+	if (!host)
 		fputs("{\"type\":\"aggregate\"", f);
+	else
+		fprintf(f, "{\"type\":\"host\",\"host\":\"%s\"", host);
+	if (host && name)
+		fprintf(f, ",\"name\":\"%s\"", name); /* names are host name characters only */
 #define X(name) fprintf(f, ",\"" #name "\":%u", s->name);
 	HOST_COUNT_FIELDS(X)
 #undef X
@@ -67,11 +70,15 @@ static void json_host(struct output *o, const char *host, const struct ringping_
 	fputs("]}\n", f);
 }
 
-static void json_rtts(struct output *o, const char *host, const float *rtts, __u64 n)
+static void json_rtts(struct output *o, const char *host, const char *name, const char *label,
+		      const float *rtts, __u64 n)
 {
 	__u64 k;
 
-	fprintf(o->f, "{\"type\":\"rtts\",\"host\":\"%s\",\"rtts_ms\":[", host);
+	fprintf(o->f, "{\"type\":\"rtts\",\"host\":\"%s\"", host);
+	if (name)
+		fprintf(o->f, ",\"name\":\"%s\"", name);
+	fputs(",\"rtts_ms\":[", o->f);
 	for (k = 0; k < n; k++)
 		if (isnan(rtts[k]))
 			fprintf(o->f, "%snull", k ? "," : "");

@@ -42,9 +42,9 @@ static void text_result(struct output *o, const struct out_row *w)
 	switch (r->status) {
 	case RINGPING_ALIVE:
 		if (r->rtt_ns >= 0)
-			fprintf(o->f, "%s is alive (%.3f ms, ttl %u", w->host, r->rtt_ns / 1e6, r->ttl);
+			fprintf(o->f, "%s is alive (%.3f ms, ttl %u", w->label, r->rtt_ns / 1e6, r->ttl);
 		else
-			fprintf(o->f, "%s is alive (ttl %u", w->host, r->ttl);
+			fprintf(o->f, "%s is alive (ttl %u", w->label, r->ttl);
 		text_offset(o, r);
 		text_from(o, w);
 		fputs(")\n", o->f);
@@ -52,17 +52,17 @@ static void text_result(struct output *o, const struct out_row *w)
 	case RINGPING_UNREACHABLE:
 	case RINGPING_TIME_EXCEEDED:
 	case RINGPING_ERROR:
-		fprintf(o->f, "%s is %s (ICMP type %u code %u from %s", w->host,
+		fprintf(o->f, "%s is %s (ICMP type %u code %u from %s", w->label,
 			ringping_status_name(r->status), r->icmp_type, r->icmp_code, w->from);
 		if (out_has_mtu(r))
 			fprintf(o->f, ", mtu %u", r->info);
 		fputs(")\n", o->f);
 		break;
 	case RINGPING_SEND_FAILED:
-		fprintf(o->f, "%s send failed (%s)\n", w->host, strerror(-r->err));
+		fprintf(o->f, "%s send failed (%s)\n", w->label, strerror(-r->err));
 		break;
 	default:
-		fprintf(o->f, "%s is unreachable (no reply)\n", w->host);
+		fprintf(o->f, "%s is unreachable (no reply)\n", w->label);
 		break;
 	}
 }
@@ -73,7 +73,7 @@ static void text_probe(struct output *o, const struct out_row *w)
 	const struct ringping_probe *r = w->r;
 
 	text_stamp(o, r);
-	fprintf(o->f, "%s : [%" PRIu64 "], ", w->host, (uint64_t)r->round);
+	fprintf(o->f, "%s : [%" PRIu64 "], ", w->label, (uint64_t)r->round);
 	switch (r->status) {
 	case RINGPING_ALIVE:
 		if (r->rtt_ns >= 0)
@@ -117,17 +117,19 @@ void out_host_text(FILE *f, const char *host, const struct ringping_host *s, boo
 	fputc('\n', f);
 }
 
-static void text_host(struct output *o, const char *host, const struct ringping_host *s)
+static void text_host(struct output *o, const char *host, const char *name, const char *label,
+		      const struct ringping_host *s)
 {
-	out_host_text(o->f, host ? host : "(all hosts)", s, !host);
+	out_host_text(o->f, host ? label : "(all hosts)", s, !host);
 }
 
 /* fping's -C line: "host : 0.027 - 0.031". */
-static void text_rtts(struct output *o, const char *host, const float *rtts, __u64 n)
+static void text_rtts(struct output *o, const char *host, const char *name, const char *label,
+		      const float *rtts, __u64 n)
 {
 	__u64 k;
 
-	fprintf(o->f, "%s :", host);
+	fprintf(o->f, "%s :", label);
 	for (k = 0; k < n; k++)
 		if (isnan(rtts[k]))
 			fputs(" -", o->f);

@@ -67,38 +67,56 @@ static void prom_histogram(struct prom *p, const char *t, const __u32 *h, __u32 
 	for (b = 0; b < nb; b++) {
 		cum += h[b];
 		if (b % RINGPING_HIST_PER_OCTAVE == 0 && b + 1 < nb)
-			fprintf(f, "ringping_rtt_seconds_bucket{target=\"%s\",le=\"%.9g\"} %" PRIu64 "\n",
+			fprintf(f, "ringping_rtt_seconds_bucket{%s,le=\"%.9g\"} %" PRIu64 "\n",
 				t, ringping_hist_upper_ns(b) / 1e9, (uint64_t)cum);
 	}
-	fprintf(f, "ringping_rtt_seconds_bucket{target=\"%s\",le=\"+Inf\"} %" PRIu64 "\n", t,
+	fprintf(f, "ringping_rtt_seconds_bucket{%s,le=\"+Inf\"} %" PRIu64 "\n", t,
 		(uint64_t)n);
-	fprintf(f, "ringping_rtt_seconds_count{target=\"%s\"} %" PRIu64 "\n", t, (uint64_t)n);
-	fprintf(f, "ringping_rtt_seconds_sum{target=\"%s\"} %.9g\n", t, mean_ns * (double)n / 1e9);
+	fprintf(f, "ringping_rtt_seconds_count{%s} %" PRIu64 "\n", t, (uint64_t)n);
+	fprintf(f, "ringping_rtt_seconds_sum{%s} %.9g\n", t, mean_ns * (double)n / 1e9);
 }
 
-void prom_host(struct prom *p, const struct ringping_addr *a, const struct ringping_host *s,
+/* The host's labels: target="addr", and name="db1" for a named one (escaped as label values are). */
+static void prom_labels(char *buf, size_t len, const struct ringping_addr *a, const char *name)
+{
+	char t[RINGPING_ADDRSTRLEN];
+	size_t k;
+
+	k = (size_t)snprintf(buf, len, "target=\"%s\"", ringping_addr_str(a, t, sizeof(t)));
+	if (!name || k + 10 >= len)
+		return;
+	k += (size_t)snprintf(buf + k, len - k, ",name=\"");
+	for (; *name && k + 4 < len; name++) {
+		if (*name == '\\' || *name == '"')
+			buf[k++] = '\\';
+		buf[k++] = *name == '\n' ? 'n' : *name;
+	}
+	buf[k++] = '"';
+	buf[k] = '\0';
+}
+
+void prom_host(struct prom *p, const struct ringping_addr *a, const char *name, const struct ringping_host *s,
 	       const __u32 *hist, __u32 nbuckets)
 {
 	static const int q[] = { 50, 90, 95, 99 };
 	const double qv[] = { s->p50_ms, s->p90_ms, s->p95_ms, s->p99_ms };
 	const __u32 counts[] = { s->sent, s->received, s->duplicates, s->late, s->errors };
 	const double rtts[] = { s->min_ms, s->avg_ms, s->max_ms, s->stddev_ms, s->jitter_ms };
-	char t[RINGPING_ADDRSTRLEN];
+	char t[600];
 	int k;
 
-	ringping_addr_str(a, t, sizeof(t)); /* addresses need no label escaping */
+	prom_labels(t, sizeof(t), a, name);
 	for (k = 0; k < 5; k++)
-		fprintf(p->fam[PROM_SENT + k], "%s{target=\"%s\"} %u\n", prom_fams[PROM_SENT + k].name,
-			t, counts[k]);
-	fprintf(p->fam[PROM_LOSS], "ringping_loss_ratio{target=\"%s\"} %.6g\n", t, s->loss_pct / 100);
+		fprintf(p->fam[PROM_SENT + k], "%s{%s} %u\n", prom_fams[PROM_SENT + k].name, t, counts[k]);
+	fprintf(p->fam[PROM_LOSS], "ringping_loss_ratio{%s} %.6g\n", t, s->loss_pct / 100);
 	if (!s->has_rtt)
 		return; /* no sample beats a made-up one */
 	for (k = 0; k < 5; k++)
-		fprintf(p->fam[PROM_MIN + k], "%s{target=\"%s\"} %.9g\n", prom_fams[PROM_MIN + k].name,
-			t, rtts[k] / 1e3);
+		fprintf(p->fam[PROM_MIN + k], "%s{%s} %.9g\n", prom_fams[PROM_MIN + k].name, t,
+			rtts[k] / 1e3);
 	for (k = 0; k < 4; k++)
 		fprintf(p->fam[PROM_QUANTILE],
-			"ringping_rtt_percentile_seconds{target=\"%s\",percentile=\"%d\"} %.9g\n", t, q[k],
+			"ringping_rtt_percentile_seconds{%s,percentile=\"%d\"} %.9g\n", t, q[k],
 			qv[k] / 1e3);
 	prom_histogram(p, t, hist, nbuckets, s->avg_ms * 1e6);
 }

@@ -33,8 +33,8 @@ struct prom {
 
 /* 0 or -errno; nothing is written to path before prom_close. */
 int prom_open(struct prom *p, const char *path);
-/* A host, its summary and its RTT histogram (ringping_host_hist). */
-void prom_host(struct prom *p, const struct ringping_addr *a, const struct ringping_host *s,
+/* A host (its name NULL if none: a name label when not), its summary and its RTT histogram (ringping_host_hist). */
+void prom_host(struct prom *p, const struct ringping_addr *a, const char *name, const struct ringping_host *s,
 	       const __u32 *hist, __u32 nbuckets);
 /* Write the run's families and the hosts', rename into place; 0 or -errno. */
 int prom_close(struct prom *p, const struct ringping_summary *sum);

@@ -339,6 +339,7 @@ static int api_change(struct ringping *e, const char *what, bool file, bool excl
 	tmp.family = e->o.family;
 	tmp.v4_tstamp = e->t.v4_tstamp;
 	tmp.force = e->o.force;
+	tmp.all_addrs = e->o.all_addresses;
 	log_bind(&e->sink); /* a name that does not resolve is warned about */
 	err = file ? targets_add_file(&tmp, what, exclude) : targets_add(&tmp, what, exclude);
 	log_bind(prev);
@@ -412,6 +413,16 @@ int ringping_target(const struct ringping *e, __u64 idx, struct ringping_addr *o
 		return -ENOENT;
 	targets_addr(&e->t, idx, out);
 	return 0;
+}
+
+const char *ringping_target_name(const struct ringping *e, __u64 idx)
+{
+	return e->finalized ? targets_name(&e->t, idx) : NULL;
+}
+
+__u64 ringping_named(const struct ringping *e)
+{
+	return e->t.names.n;
 }
 
 int ringping_hops(const struct ringping *e, __u64 *count)

@@ -21,6 +21,7 @@ void targets_free(struct targets *t)
 	free(t->inc.v);
 	free(t->exc.v);
 	free(t->start);
+	names_free(&t->names);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -182,12 +183,25 @@ static bool targets_is_name(const char *s)
 	return alpha;
 }
 
+/* One address of name tok's answer: a target, and the name kept for it. */
+static int targets_resolved(struct targets *t, const char *tok, const struct addrinfo *ai)
+{
+	struct ringping_addr a;
+	int err;
+
+	if (ai->ai_family == AF_INET)
+		addr_from_v4(&a, ntohl(((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr));
+	else
+		memcpy(a.b, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, sizeof(a.b));
+	err = list_push(&t->inc, addr_to_u128(&a), addr_to_u128(&a));
+	return err ?: names_add(&t->names, addr_to_u128(&a), tok);
+}
+
 static int targets_resolve(struct targets *t, const char *tok)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_RAW };
-	struct addrinfo *res;
-	struct ringping_addr a;
-	int rc;
+	struct addrinfo *res, *ai;
+	int rc, err;
 
 	hints.ai_family = t->family == 4 ? AF_INET : t->family == 6 ? AF_INET6 : AF_UNSPEC;
 	rc = getaddrinfo(tok, NULL, &hints, &res);
@@ -196,13 +210,15 @@ static int targets_resolve(struct targets *t, const char *tok)
 		t->unresolved++;
 		return 0;
 	}
-	/* Like fping: the first address of the answer (the resolver's preferred family) is the target. */
-	if (res->ai_family == AF_INET)
-		addr_from_v4(&a, ntohl(((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr));
-	else
-		memcpy(a.b, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, sizeof(a.b));
+	/*
+	 * Like fping: the first address of the answer (the resolver's preferred
+	 * family) is the target; with all_addrs (fping's -m) every one is.
+	 */
+	err = targets_resolved(t, tok, res);
+	for (ai = res->ai_next; !err && t->all_addrs && ai; ai = ai->ai_next)
+		err = targets_resolved(t, tok, ai);
 	freeaddrinfo(res);
-	return list_push(&t->inc, addr_to_u128(&a), addr_to_u128(&a));
+	return err;
 }
 
 int targets_add(struct targets *t, const char *tok, bool exclude)
@@ -400,6 +416,7 @@ int targets_take(struct targets *t, struct targets *src)
 	err = list_subtract(&t->exc, &src->inc);
 	err = err ?: list_append(&t->inc, &src->inc);
 	err = err ?: list_append(&t->exc, &src->exc);
+	err = err ?: names_take(&t->names, &src->names);
 	if (err)
 		return err;
 	t->scope_id = t->scope_id ?: src->scope_id;
@@ -421,8 +438,10 @@ int targets_dup(struct targets *dst, const struct targets *src)
 
 	*dst = *src;
 	dst->inc = dst->exc = (struct target_list){ 0 };
+	dst->names = (struct target_names){ 0 };
 	dst->start = calloc(src->inc.n + 1, sizeof(*dst->start));
 	err = dst->start ? 0 : -ENOMEM;
+	err = err ?: names_dup(&dst->names, &src->names);
 	err = err ?: list_dup(&dst->inc, &src->inc);
 	err = err ?: list_dup(&dst->exc, &src->exc);
 	if (!err && src->start)
@@ -484,6 +503,7 @@ int targets_finalize(struct targets *t)
 			t->count4 = t->count;
 	}
 	t->start[t->inc.n] = t->count;
+	names_finalize(&t->names);
 	return 0;
 }
 
@@ -519,4 +539,14 @@ int targets_index(const struct targets *t, const struct ringping_addr *a, __u64 
 		return -ENOENT;
 	*idx = t->start[lo] + (__u64)(v - t->inc.v[lo].lo);
 	return 0;
+}
+
+const char *targets_name(const struct targets *t, __u64 idx)
+{
+	struct ringping_addr a;
+
+	if (!t->names.n || idx >= t->count)
+		return NULL;
+	targets_addr(t, idx, &a);
+	return names_find(&t->names, addr_to_u128(&a));
 }

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "addr.h"
+#include "names.h"
 
 struct target_range {
 	u128 lo, hi; /* inclusive */
@@ -37,6 +38,8 @@ struct targets {
 	bool v4_tstamp;	     /* family 4 because the probes are timestamp requests (its error says so) */
 	bool force;	     /* --force: lift the IPv6 size guard */
 	bool numeric;	     /* refuse host names (the fuzzer: no resolver calls) */
+	bool all_addrs;	     /* a name's every address is a target (fping's -m), not its first */
+	struct target_names names; /* the names given, by the addresses they resolved to */
 	unsigned scope_id;   /* zone of link-local IPv6 targets, 0 if none */
 	__u64 count4;	     /* after finalize: IPv4 targets (indexes 0..count4-1) */
 	struct target_list inc, exc;
@@ -70,5 +73,7 @@ int targets_finalize(struct targets *t);
 void targets_addr(const struct targets *t, __u64 idx, struct ringping_addr *out);
 /* Index of an address in the set: 0, or -ENOENT. */
 int targets_index(const struct targets *t, const struct ringping_addr *a, __u64 *idx);
+/* The host name target idx was given as, or NULL. After finalize. */
+const char *targets_name(const struct targets *t, __u64 idx);
 
 #endif

@@ -1249,6 +1249,38 @@ test_status_line_on_a_terminal() {
 	expect_eq "redirected stderr" "$(head -1 "$d/err2")" "32768 targets, 32768 alive"
 }
 
+# Names the user gave stay with their targets: text shows "v4.lab (198.19.0.1)",
+# CSV/NDJSON a name field, JUnit the case name, OpenMetrics a name label; -n
+# addresses only; -m every address of dual.lab (A and AAAA), each named.
+test_names_kept_in_every_format() {
+	local d=$TMP/names
+	mkdir -p "$d"
+	rp v4.lab 198.19.0.2 >"$d/t" 2>/dev/null
+	grep -qx 'v4.lab (198.19.0.1) is alive (.*' "$d/t" || fail "text: $(head -1 "$d/t")"
+	grep -q '^198.19.0.2 is alive' "$d/t" || fail "text, an address: $(cat "$d/t")"
+	rp --format csv v4.lab 198.19.0.2 >"$d/c" 2>/dev/null
+	expect_eq "CSV header" "$(head -1 "$d/c")" "host,name,status,rtt_ms,ttl,icmp_type,icmp_code,from,seq"
+	expect_eq "CSV named row" "$(grep '^198.19.0.1,' "$d/c" | cut -d, -f1-3)" "198.19.0.1,v4.lab,alive"
+	expect_eq "CSV unnamed row" "$(grep '^198.19.0.2,' "$d/c" | cut -d, -f1-3)" "198.19.0.2,,alive"
+	rp --format csv 198.19.0.2 2>/dev/null | head -1 | grep -q name && fail "name column without names"
+	rp --format ndjson -c 2 -p 10 --per-probe v4.lab dual.lab >"$d/j" 2>/dev/null
+	expect_eq "NDJSON probe records named" "$(grep '"type":"probe"' "$d/j" | grep -c '"name":"v4.lab"')" 2
+	expect_eq "NDJSON host record" "$(grep '"type":"host"' "$d/j" | grep '"name":"dual.lab"' | json_field name)" dual.lab
+	rp -q -c 2 -p 10 --junit "$d/r.xml" --prometheus "$d/r.prom" v4.lab v6.lab 198.19.0.2 >/dev/null 2>&1
+	grep -q '<testcase classname="ringping" name="v6.lab (2001:db8:1::1)">' "$d/r.xml" ||
+		fail "JUnit: $(grep testcase "$d/r.xml" | head -3)"
+	grep -q '<testcase classname="ringping" name="198.19.0.2">' "$d/r.xml" || fail "JUnit, an address"
+	expect_eq "OpenMetrics" "$(grep -c '^ringping_probes_sent{target="198.19.0.1",name="v4.lab"} 2$' "$d/r.prom")" 1
+	/usr/bin/python3 "$here/check_prom.py" "$d/r.prom" >/dev/null || fail "OpenMetrics parser refused the labels"
+	rp -n --format ndjson v4.lab >"$d/n" 2>/dev/null
+	grep -q '"name"' "$d/n" && fail "-n: $(head -1 "$d/n")"
+	expect_eq "-n text" "$(rp -n v4.lab 2>/dev/null | cut -d' ' -f1-3)" "198.19.0.1 is alive"
+	rp -m --format csv dual.lab >"$d/m" 2>/dev/null
+	expect_eq "-m: every address, named" "$(tail -n +2 "$d/m" | cut -d, -f1,2 | sort | tr '\n' ' ')" \
+		"198.19.0.1,dual.lab 2001:db8:1::1,dual.lab "
+	expect_eq "without -m: one address" "$(rp --format csv dual.lab 2>/dev/null | tail -n +2 | wc -l)" 1
+}
+
 # -r with hosts that answer at once: the retry rounds have nothing to send and
 # must not idle (each one waited 100 ms: -r 1000 took 100 s).
 test_empty_retry_rounds_take_no_time() {

@@ -177,11 +177,49 @@ static const char *host_output(enum out_format fmt)
 	struct output o;
 
 	assert_int_equal(output_open(&o, &cfg, why, sizeof(why)), 0);
-	output_host(&o, &alive.target, &hs);
-	output_host(&o, &lost.target, &none);
-	output_host(&o, NULL, &hs);
+	output_host(&o, &alive.target, 0, &hs);
+	output_host(&o, &lost.target, 1, &none);
+	output_host(&o, NULL, 0, &hs);
 	assert_int_equal(output_close(&o), 0);
 	return read_back();
+}
+
+/* A target given by name keeps it: text "db1 (addr)", CSV and NDJSON a name field; others none. */
+static const char *name_of(void *ctx, __u64 idx)
+{
+	return idx == 7 ? "db1" : NULL;
+}
+
+static const char *named_output(enum out_format fmt)
+{
+	struct output_cfg cfg = { .format = fmt, .path = path, .names = true };
+	struct ringping_probe a = alive, b = lost;
+	struct output o;
+
+	a.target_index = 7;
+	b.target_index = 3;
+	assert_int_equal(output_open(&o, &cfg, why, sizeof(why)), 0);
+	o.name = name_of;
+	output_result(&o, &a);
+	output_result(&o, &b);
+	assert_int_equal(output_close(&o), 0);
+	return read_back();
+}
+
+static void test_names(void **s)
+{
+	const char *out = named_output(OUT_TEXT);
+
+	assert_string_equal(out, "db1 (198.19.0.1) is alive (1.235 ms, ttl 64)\n"
+				 "198.19.0.1 is unreachable (no reply)\n");
+	out = named_output(OUT_CSV);
+	assert_string_equal(out, "host,name,status,rtt_ms,ttl,icmp_type,icmp_code,from,seq\n"
+				 "198.19.0.1,db1,alive,1.235,64,0,0,198.19.0.1,5\n"
+				 "198.19.0.1,,no-reply,,,,,,5\n");
+	out = named_output(OUT_NDJSON);
+	assert_non_null(strstr(out, "{\"type\":\"result\",\"host\":\"198.19.0.1\",\"name\":\"db1\","
+				    "\"status\":\"alive\""));
+	assert_non_null(strstr(out, "{\"type\":\"result\",\"host\":\"198.19.0.1\",\"status\":\"no-reply\""));
 }
 
 /* Host records: one field table, three formats; no RTT is empty in CSV and null in JSON. */
@@ -323,6 +361,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ndjson, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_and_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_summary_short_and_full, setup, teardown),
 		cmocka_unit_test(test_format_for_path),
 		cmocka_unit_test(test_unwritable_output),

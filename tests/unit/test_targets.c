@@ -247,6 +247,29 @@ static void test_ipv6_family_and_zone(void **s)
 	assert_non_null(strstr(t.err, "0..128"));
 }
 
+/* Names: sorted by address after finalize, the first name given wins an address, copies are deep. */
+static void test_names_kept(void **s)
+{
+	struct target_names n = { 0 }, src = { 0 }, dup;
+
+	assert_int_equal(names_add(&n, 30, "c.lab"), 0);
+	assert_int_equal(names_add(&n, 10, "a.lab"), 0);
+	assert_int_equal(names_add(&src, 10, "later.lab"), 0);
+	assert_int_equal(names_add(&src, 20, "b.lab"), 0);
+	assert_int_equal(names_take(&n, &src), 0);
+	assert_int_equal(src.n, 0);
+	names_finalize(&n);
+	assert_int_equal(n.n, 3);
+	assert_string_equal(names_find(&n, 10), "a.lab");
+	assert_string_equal(names_find(&n, 20), "b.lab");
+	assert_string_equal(names_find(&n, 30), "c.lab");
+	assert_null(names_find(&n, 11));
+	assert_int_equal(names_dup(&dup, &n), 0);
+	names_free(&n);
+	assert_string_equal(names_find(&dup, 20), "b.lab");
+	names_free(&dup);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +287,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ipv6_literals_prefixes_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6_size_guard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6_family_and_zone, setup, teardown),
+		cmocka_unit_test(test_names_kept),
 	};
 
 	return cmocka_run_group_tests_name("targets", tests, NULL, NULL);

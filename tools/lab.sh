@@ -61,7 +61,7 @@ lab_down() {
 	for ns in $ALL_NS; do
 		ns_exists "$ns" && ip netns del "$ns"
 	done
-	rm -f "$HOSTS_DIR/hosts"
+	rm -f "$HOSTS_DIR/hosts" "$HOSTS_DIR/resolv.conf"
 	[ -d "$HOSTS_DIR" ] && rmdir "$HOSTS_DIR" 2>/dev/null
 	# /etc/netns too, if up made it (the marker says so) and nothing else is in it.
 	if [ -e /etc/netns/.ringping-lab-made ]; then
@@ -80,7 +80,13 @@ lab_up_names() {
 127.0.0.1	localhost
 198.19.0.1	v4.lab dual.lab
 2001:db8:1::1	v6.lab dual.lab
+198.19.0.5	rev.lab
+198.19.0.6	bad,"name
 HOSTS
+	# Reverse lookups (-d) of other lab addresses ask a resolver on the
+	# namespace's own loopback, where none listens: refused at once, and no
+	# query ever leaves for the machine's real resolver.
+	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$HOSTS_DIR/resolv.conf"
 }
 
 lab_is_up() {

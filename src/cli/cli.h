@@ -19,6 +19,7 @@ struct rp_opts {
 	int family;	     /* -4/-6: 4 or 6; 0 both */
 	bool force;	     /* lift the IPv6 size guard */
 	bool all_addresses;  /* -m: every address of a name */
+	bool rdns;	     /* -d: reverse DNS names on the rows */
 	__u64 seed;
 	bool seed_set;
 	__u64 count;	     /* probes per target */

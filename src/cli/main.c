@@ -17,6 +17,8 @@
 #include "hostreport.h"
 #include "output.h"
 #include "pingcmd.h"
+#include <pthread.h>
+#include "rdns.h"
 #include "safefile.h"
 #include "status.h"
 #include "tracecmd.h"
@@ -29,7 +31,10 @@ static volatile sig_atomic_t main_quit_asked;
 
 struct main_ctx {
 	const struct rp_opts *o;
+	struct ringping *e;
 	struct output out;
+	struct rdns *rdns;  /* -d: rows go out through its threads */
+	pthread_mutex_t out_mu; /* rows (the run's thread, or -d's writer) and the status line */
 	struct status st;   /* the live status line, --status-file */
 	bool stdout_tty;    /* results reach the terminal the status line is on */
 	__u64 ticks;	    /* interim callbacks at the status line's pace */
@@ -93,10 +98,41 @@ static void main_fail(void *ctx, struct ringping *e)
 	cli_warn("%s\n", why);
 }
 
-/* The output's names: the token a target was given as. */
+/* The output's names: the token a target was given as, else (-d) its reverse DNS name. */
 static const char *main_name(void *ctx, __u64 idx)
 {
-	return ringping_target_name(ctx, idx);
+	struct main_ctx *m = ctx;
+	const char *name = ringping_target_name(m->e, idx);
+
+	return name || !m->rdns ? name : rdns_name(m->rdns, idx);
+}
+
+/* A row: a result, or a broadcast's further responder. On the run's thread, or -d's writer. */
+static void main_emit(void *ctx, const struct ringping_probe *p, bool responder)
+{
+	struct main_ctx *m = ctx;
+	bool redraw;
+
+	pthread_mutex_lock(&m->out_mu);
+	/* Results on the status line's terminal: the line stays below them (a result's newline flushes it). */
+	redraw = m->st.drawn && m->stdout_tty;
+	if (redraw)
+		status_clear(&m->st);
+	if (responder)
+		output_responder(&m->out, p);
+	else
+		output_result(&m->out, p);
+	if (redraw)
+		status_redraw(&m->st);
+	pthread_mutex_unlock(&m->out_mu);
+}
+
+static void main_row(struct main_ctx *m, const struct ringping_probe *p, bool responder)
+{
+	if (m->rdns && !output_wanted(&m->out, p))
+		return; /* no row, no lookup */
+	if (!m->rdns || rdns_push(m->rdns, p, responder))
+		main_emit(m, p, responder);
 }
 
 /* -r: a probe that will be retried is not yet the host's answer (fping prints the last). */
@@ -106,14 +142,7 @@ static void main_on_probe(void *ctx, const struct ringping_probe *p)
 
 	if (m->o->retries && p->status == RINGPING_NO_REPLY && p->round < m->o->retries)
 		return;
-	if (!m->st.drawn || !m->stdout_tty) {
-		output_result(&m->out, p);
-		return;
-	}
-	/* Results on the status line's terminal: the line stays below them (a result's newline flushes it). */
-	status_clear(&m->st);
-	output_result(&m->out, p);
-	status_redraw(&m->st);
+	main_row(m, p, false);
 }
 
 /* --broadcast: every further host that answered a broadcast or multicast target. */
@@ -122,7 +151,7 @@ static void main_on_responder(void *ctx, const struct ringping_probe *p)
 	struct main_ctx *m = ctx;
 
 	if (p->status == RINGPING_ALIVE)
-		output_responder(&m->out, p);
+		main_row(m, p, true);
 }
 
 /* SIGQUIT or -Q: the statistics so far on stderr, as fping prints them. */
@@ -172,7 +201,9 @@ static void main_interim(void *ctx, struct ringping *e)
 	}
 	main_quit_asked = 0;
 	if (!quit && status_active(&m->st)) {
+		pthread_mutex_lock(&m->out_mu);
 		status_tick(&m->st, e);
+		pthread_mutex_unlock(&m->out_mu);
 		if (!m->o->interim_s || ++m->ticks % m->o->interim_s)
 			return;
 	}
@@ -336,7 +367,7 @@ static int main_probe(struct main_ctx *m, struct ringping *e)
 	oc.quiet = oc.quiet || m->o->interim_s; /* -Q is -q with interim summaries, as fping's */
 	oc.per_probe = m->o->per_probe;
 	oc.tstamp = m->o->probe == RINGPING_PROBE_TIMESTAMP;
-	oc.names = !m->o->numeric && ringping_named(e);
+	oc.names = !m->o->numeric && (ringping_named(e) || m->o->rdns);
 	m->st.loop = m->o->loop;
 	m->st.timeout_s = m->o->timeout_ms / 1e3;
 	m->stdout_tty = isatty(STDOUT_FILENO);
@@ -350,10 +381,14 @@ static int main_probe(struct main_ctx *m, struct ringping *e)
 	}
 	if (oc.names) {
 		m->out.name = main_name;
-		m->out.name_ctx = e;
+		m->out.name_ctx = m;
 	}
+	if (oc.names && m->o->rdns && rdns_open(&m->rdns, main_emit, m))
+		cli_warn("-d: no resolver threads: rows without reverse names\n");
 	err = ringping_run(e, main_on_probe, m);
 	main_engine = NULL;
+	if (m->rdns) /* every row out before the reports; an interrupted run's without waiting for names */
+		rdns_close(m->rdns, !ringping_summary(e, &sum) && sum.incomplete);
 	oerr = status_close(&m->st, e);
 	if (oerr)
 		cli_warn("writing --status-file: %s\n", strerror(-oerr));
@@ -362,6 +397,8 @@ static int main_probe(struct main_ctx *m, struct ringping *e)
 	if (!ringping_summary(e, &sum))
 		err = main_report(m, e, &sum) ?: err;
 	oerr = output_close(&m->out);
+	rdns_free(m->rdns);
+	m->rdns = NULL;
 	if (oerr) {
 		cli_warn("writing results: %s\n", strerror(-oerr));
 		err = err ?: oerr;
@@ -404,6 +441,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	m.o = &o;
+	pthread_mutex_init(&m.out_mu, NULL);
 	main_engine_opts(&o, &m, &eo);
 	if (o.ping)
 		return pingcmd_main(&o, &eo);
@@ -412,6 +450,7 @@ int main(int argc, char **argv)
 		cli_warn("%s\n", ringping_errmsg(NULL));
 		return err == -EINVAL ? RP_EXIT_USAGE : RP_EXIT_SYSTEM;
 	}
+	m.e = e;
 	err = main_targets(&o, e) ?: ringping_targets(e, &n);
 	if (err) {
 		main_fail(&m, e);

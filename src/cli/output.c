@@ -88,7 +88,7 @@ int output_open(struct output *o, const struct output_cfg *cfg, char *why, size_
 	return 0;
 }
 
-static bool output_wanted(const struct output *o, const struct ringping_probe *r)
+bool output_wanted(const struct output *o, const struct ringping_probe *r)
 {
 	/* Probing many times, CSV and NDJSON carry probes only when asked; text unless -q. */
 	if (o->cfg.multi && o->cfg.format != OUT_TEXT)

@@ -52,6 +52,8 @@ int output_parse_format(const char *s, enum out_format *f);
 /* 0, or -errno with a one-line reason in why. */
 int output_open(struct output *o, const struct output_cfg *cfg, char *why, size_t len);
 void output_result(struct output *o, const struct ringping_probe *r);
+/* Whether r makes a row at all (-q, -a, -u, per-probe records). */
+bool output_wanted(const struct output *o, const struct ringping_probe *r);
 /*
  * Another host that answered a broadcast or multicast target's probe: text
  * and CSV as a result (or -c probe) row of its own, NDJSON a "responder" record.

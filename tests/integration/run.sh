@@ -1279,6 +1279,17 @@ test_names_kept_in_every_format() {
 	expect_eq "-m: every address, named" "$(tail -n +2 "$d/m" | cut -d, -f1,2 | sort | tr '\n' ' ')" \
 		"198.19.0.1,dual.lab 2001:db8:1::1,dual.lab "
 	expect_eq "without -m: one address" "$(rp --format csv dual.lab 2>/dev/null | tail -n +2 | wc -l)" 1
+	# -d: reverse names from the lab's hosts file (its resolver refuses the rest at once);
+	# a PTR name with a comma and a quote is no name; a name given wins over the reverse one.
+	rp -d --format csv 198.19.0.5 198.19.0.6 198.19.0.7 v4.lab >"$d/r" 2>/dev/null
+	expect_eq "-d rows" "$(tail -n +2 "$d/r" | cut -d, -f1-3 | sort | tr '\n' ' ')" \
+		"198.19.0.1,v4.lab,alive 198.19.0.5,rev.lab,alive 198.19.0.6,,alive 198.19.0.7,,alive "
+	expect_eq "-d text" "$(rp -d 198.19.0.5 2>/dev/null | cut -d' ' -f1-4)" "rev.lab (198.19.0.5) is alive"
+	# Every row of a /16 out exactly once, in the writer's order, after lookups off the probing thread.
+	rp -d -a --format csv --rate 0 198.19.0.0/16 >"$d/r16" 2>/dev/null
+	expect_eq "-d /16 rows" "$(tail -n +2 "$d/r16" | cut -d, -f1 | sort -u | wc -l)" 65536
+	expect_eq "-d /16 lines" "$(wc -l <"$d/r16")" 65537
+	expect_eq "-d /16 named" "$(grep -c ',rev.lab,alive,' "$d/r16")" 1
 }
 
 # -r with hosts that answer at once: the retry rounds have nothing to send and

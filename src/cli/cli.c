@@ -244,6 +244,8 @@ static const struct cli_opt cli_opts[] = {
 	  "shows it, 'db1 (198.19.0.1)', and CSV/NDJSON have a name field)", FLAG(numeric), .grp = G_OUTPUT },
 	{ "rdns", 'd', NULL, "each answering address's reverse DNS name on its rows (fping's -d), looked up "
 	  "off the probing thread: rows may come late, probes never do", FLAG(rdns), .grp = G_OUTPUT },
+	{ "histogram", 0, NULL, "after the summary, the RTTs as a histogram in the terminal (log-scaled "
+	  "time; all hosts pooled, and each host with -v)", FLAG(histogram), .grp = G_OUTPUT },
 	{ "status-file", 0, "FILE", "write the status line as CSV to FILE each second (ZMap's status "
 	  "updates), for a machine to follow", STR(status_path), .grp = G_OUTPUT },
 	{ "stats", 's', NULL, "the summary with every counter (default: three lines)", FLAG(out.stats), .grp = G_OUTPUT },

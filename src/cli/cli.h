@@ -20,6 +20,7 @@ struct rp_opts {
 	bool force;	     /* lift the IPv6 size guard */
 	bool all_addresses;  /* -m: every address of a name */
 	bool rdns;	     /* -d: reverse DNS names on the rows */
+	bool histogram;	     /* --histogram: RTT bars after the summary */
 	__u64 seed;
 	bool seed_set;
 	__u64 count;	     /* probes per target */

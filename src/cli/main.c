@@ -14,6 +14,7 @@
 #include <linux/capability.h>
 #include "ringping.h"
 #include "cli.h"
+#include "histogram.h"
 #include "hostreport.h"
 #include "output.h"
 #include "pingcmd.h"
@@ -244,7 +245,7 @@ static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct
 		.drop_caps = true,
 		.keep_caps = o->out.path || o->prom_path || o->junit_path ? 1ULL << CAP_DAC_OVERRIDE : 0,
 		.batch = o->batch, .sender_threads = o->sender_threads, .ringbuf_mb = o->ringbuf_mb,
-		.host_stats = checks_any(&o->checks) || o->prom_path || o->junit_path,
+		.host_stats = checks_any(&o->checks) || o->prom_path || o->junit_path || o->histogram,
 		.keep_rtts = o->all_rtts, .interim_ns = o->interim_s * 1000000000ULL,
 		.on_interim = main_interim, .interim_ctx = m,
 		.log = main_log, .log_ctx = m,
@@ -311,6 +312,25 @@ static int main_exit_code(struct ringping *e, const struct ringping_summary *s)
 	return s->check_failures ? RP_EXIT_CHECK : RP_EXIT_ALL_ALIVE;
 }
 
+/* --histogram: the pooled RTTs, and with -v each host's first, on stderr after the summary. */
+static void main_histograms(struct main_ctx *m, struct ringping *e, __u64 ntargets)
+{
+	char label[OUT_LABEL_MAX];
+	struct ringping_addr a;
+	const __u32 *h;
+	__u32 nb;
+	__u64 i;
+
+	for (i = 0; m->o->verbose && i < ntargets; i++) {
+		if (ringping_host_hist(e, i, &h, &nb) || ringping_target(e, i, &a))
+			continue;
+		output_label(&m->out, &a, i, label, sizeof(label));
+		histogram_print(m->out.diag, label, h, nb);
+	}
+	if (!ringping_host_hist(e, ntargets, &h, &nb))
+		histogram_print(m->out.diag, ntargets == 1 ? "the host" : "all hosts", h, nb);
+}
+
 /* After the run: host records, reports and checks, the summary. 0 or -errno. */
 static int main_report(struct main_ctx *m, struct ringping *e, struct ringping_summary *sum)
 {
@@ -328,6 +348,8 @@ static int main_report(struct main_ctx *m, struct ringping *e, struct ringping_s
 	if (ringping_host(e, 0, &(struct ringping_host){ 0 }) == 0)
 		err = hostreport_hosts(&rep, &in, sum);
 	output_summary(&m->out, sum);
+	if (o->histogram)
+		main_histograms(m, e, sum->targets);
 	return hostreport_finish(&rep, sum, m->out.diag) ?: err;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include "output.h"
+#include "histogram.h"
 
 static char path[] = "/tmp/ringping-test-output-XXXXXX";
 static char buf[8192], why[256];
@@ -222,6 +223,53 @@ static void test_names(void **s)
 	assert_non_null(strstr(out, "{\"type\":\"result\",\"host\":\"198.19.0.1\",\"status\":\"no-reply\""));
 }
 
+/* --histogram: rows from the fastest to the slowest reply, bars scaled to the largest row. */
+static void test_histogram(void **s)
+{
+	__u32 counts[200] = { 0 };
+	char *buf = NULL, *l;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int rows = 0;
+
+	counts[100] = 30; /* fine rows: 3 buckets apart, under HIST_ROWS */
+	counts[103] = 10;
+	histogram_print(f, "all hosts", counts, 200);
+	fflush(f);
+	assert_non_null(strstr(buf, "RTT histogram, all hosts (40 replies):\n"));
+	for (l = strchr(buf, '\n'); l && l[1]; l = strchr(l + 1, '\n'))
+		rows++;
+	assert_int_equal(rows, 4);
+	assert_non_null(strstr(buf, "|########################################|       30  75.0%\n"));
+	assert_non_null(strstr(buf, "|##############                          |       10  25.0%\n"));
+	assert_non_null(strstr(buf, "|                                        |        0   0.0%\n"));
+	fclose(f);
+	free(buf);
+	/* A wide span: whole octaves (8 buckets a row), at most HIST_ROWS rows. */
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	counts[10] = 1;
+	counts[190] = 1;
+	histogram_print(f, "x", counts, 200);
+	fflush(f);
+	rows = 0;
+	for (l = strchr(buf, '\n'); l && l[1]; l = strchr(l + 1, '\n'))
+		rows++;
+	assert_true(rows <= HIST_ROWS);
+	assert_non_null(strstr(buf, "(42 replies)"));
+	fclose(f);
+	free(buf);
+	/* No replies: nothing. */
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	memset(counts, 0, sizeof(counts));
+	histogram_print(f, "x", counts, 200);
+	fflush(f);
+	assert_int_equal(len, 0);
+	fclose(f);
+	free(buf);
+}
+
 /* Host records: one field table, three formats; no RTT is empty in CSV and null in JSON. */
 static void test_host_records(void **s)
 {
@@ -362,6 +410,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_text_and_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names, setup, teardown),
+		cmocka_unit_test(test_histogram),
 		cmocka_unit_test_setup_teardown(test_summary_short_and_full, setup, teardown),
 		cmocka_unit_test(test_format_for_path),
 		cmocka_unit_test(test_unwritable_output),

@@ -28,6 +28,8 @@ CFLAGS ?= -O2 -g
 override CFLAGS += -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -Iinclude -I$(OUTPUT) \
 	  $(LIBBPF_CFLAGS) -MMD -MP
 LDLIBS += $(LIBBPF_LIBS) -lelf -lz -lpthread -lm
+# The command line alone draws PNGs (--heatmap); the library does not link libpng.
+CLI_LIBS := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng16)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude -Ibpf \
 	      -Wall -MMD -MP $(CLANG_BPF_SYS_INCLUDES)
 
@@ -112,7 +114,7 @@ $(LIB_SO): $(PIC_OBJS)
 CLI_PARTS := $(filter-out $(OUTPUT)/main.o,$(CLI_OBJS))
 $(OUTPUT)/gen_man: tools/gen_man.c $(CLI_PARTS) $(LIB_A) | $(OUTPUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(CLI_INC) $^ -o $@ $(LDFLAGS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(CLI_INC) $^ -o $@ $(LDFLAGS) $(LDLIBS) $(CLI_LIBS)
 
 $(OUTPUT)/ringping.8: tools/ringping.8.in $(OUTPUT)/gen_man
 	$(call msg,GEN,$@)
@@ -121,7 +123,7 @@ $(OUTPUT)/ringping.8: tools/ringping.8.in $(OUTPUT)/gen_man
 # The command line links the archive: only the API is there to call.
 $(OUTPUT)/ringping: $(CLI_OBJS) $(LIB_A)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS) $(CLI_LIBS)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -204,7 +206,7 @@ $(OUTPUT)/test_pacer: $(OUTPUT)/t_pacer.o $(OUTPUT)/pacer.o
 $(OUTPUT)/test_probe: $(OUTPUT)/t_probe.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o
 $(OUTPUT)/test_inflight: $(OUTPUT)/t_inflight.o $(OUTPUT)/inflight.o
 $(OUTPUT)/test_stats: $(OUTPUT)/t_stats.o $(OUTPUT)/stats.o $(OUTPUT)/inflight.o
-$(OUTPUT)/test_output: $(OUTPUT)/t_output.o $(OUTPUT)/histogram.o $(OUTPUT)/output.o $(OUTPUT)/gzout.o $(OUTPUT)/output_text.o $(OUTPUT)/output_csv.o $(OUTPUT)/output_ndjson.o $(OUTPUT)/safefile.o $(ENGINE_OBJS)
+$(OUTPUT)/test_output: $(OUTPUT)/t_output.o $(OUTPUT)/heatmap.o $(OUTPUT)/histogram.o $(OUTPUT)/output.o $(OUTPUT)/gzout.o $(OUTPUT)/output_text.o $(OUTPUT)/output_csv.o $(OUTPUT)/output_ndjson.o $(OUTPUT)/safefile.o $(ENGINE_OBJS)
 $(OUTPUT)/test_tx: $(OUTPUT)/t_tx.o $(OUTPUT)/tx.o $(OUTPUT)/probe.o $(OUTPUT)/addr.o $(OUTPUT)/log.o
 $(OUTPUT)/test_hoststats: $(OUTPUT)/t_hoststats.o $(OUTPUT)/hoststats.o $(OUTPUT)/addr.o
 $(OUTPUT)/test_checks: $(OUTPUT)/t_checks.o $(OUTPUT)/checks.o
@@ -217,7 +219,7 @@ $(OUTPUT)/test_trace: $(OUTPUT)/t_trace.o $(OUTPUT)/trace.o $(OUTPUT)/schedule.o
 $(OUTPUT)/test_cli: $(OUTPUT)/t_cli.o $(OUTPUT)/cli.o $(OUTPUT)/checks.o $(OUTPUT)/output.o $(OUTPUT)/gzout.o $(OUTPUT)/output_text.o $(OUTPUT)/output_csv.o $(OUTPUT)/output_ndjson.o $(OUTPUT)/safefile.o $(ENGINE_OBJS)
 $(UNIT_BINS):
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS) $(CLI_LIBS) -lcmocka
 
 # BPF programs on crafted packets (bpf_prog_test_run_opts).
 $(OUTPUT)/test_bpf: tests/bpf/test_bpf.c $(SKEL) $(OUTPUT)/probe.o $(OUTPUT)/addr.o | $(OUTPUT)

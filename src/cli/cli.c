@@ -100,6 +100,7 @@ static enum cli_result cli_probe(struct cli_ctx *c, const struct cli_opt *opt, c
 static enum cli_result cli_pattern(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_ipopt(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 static enum cli_result cli_flowlabel(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
+static enum cli_result cli_heatmap_by(struct cli_ctx *c, const struct cli_opt *opt, const char *arg);
 
 static const struct cli_opt cli_opts[] = {
 	{ "ipv4", '4', NULL, "IPv4 only: names resolve to A records, IPv6 targets are refused",
@@ -246,6 +247,11 @@ static const struct cli_opt cli_opts[] = {
 	  "off the probing thread: rows may come late, probes never do", FLAG(rdns), .grp = G_OUTPUT },
 	{ "histogram", 0, NULL, "after the summary, the RTTs as a histogram in the terminal (log-scaled "
 	  "time; all hosts pooled, and each host with -v)", FLAG(histogram), .grp = G_OUTPUT },
+	{ "heatmap", 0, "FILE", "draw the swept IPv4 block as a PNG: a Hilbert curve, a pixel per address "
+	  "(a /16 is 256x256; larger blocks share pixels), coloured by outcome, with a legend",
+	  STR(heatmap_path), .grp = G_OUTPUT },
+	{ "heatmap-by", 0, "WHAT", "outcome (default) or rtt: answering pixels by their mean RTT, log-scaled",
+	  FN(cli_heatmap_by), .grp = G_OUTPUT },
 	{ "status-file", 0, "FILE", "write the status line as CSV to FILE each second (ZMap's status "
 	  "updates), for a machine to follow", STR(status_path), .grp = G_OUTPUT },
 	{ "stats", 's', NULL, "the summary with every counter (default: three lines)", FLAG(out.stats), .grp = G_OUTPUT },
@@ -786,6 +792,15 @@ static enum cli_result cli_format(struct cli_ctx *c, const struct cli_opt *opt, 
 				"bad value '%s' for --format: expected text, csv or ndjson", arg),
 		       CLI_BAD;
 	c->o->format_set = true;
+	return CLI_RUN;
+}
+
+static enum cli_result cli_heatmap_by(struct cli_ctx *c, const struct cli_opt *opt, const char *arg)
+{
+	if (strcmp(arg, "outcome") && strcmp(arg, "rtt"))
+		return snprintf(c->err, c->errlen, "bad value '%s' for --heatmap-by: expected outcome or rtt",
+				arg), CLI_BAD;
+	c->o->heatmap_rtt = !strcmp(arg, "rtt");
 	return CLI_RUN;
 }
 

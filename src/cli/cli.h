@@ -21,6 +21,8 @@ struct rp_opts {
 	bool all_addresses;  /* -m: every address of a name */
 	bool rdns;	     /* -d: reverse DNS names on the rows */
 	bool histogram;	     /* --histogram: RTT bars after the summary */
+	const char *heatmap_path; /* --heatmap FILE.png */
+	bool heatmap_rtt;    /* --heatmap-by rtt */
 	__u64 seed;
 	bool seed_set;
 	__u64 count;	     /* probes per target */

@@ -14,6 +14,7 @@
 #include <linux/capability.h>
 #include "ringping.h"
 #include "cli.h"
+#include "heatmap.h"
 #include "histogram.h"
 #include "hostreport.h"
 #include "output.h"
@@ -35,6 +36,7 @@ struct main_ctx {
 	struct ringping *e;
 	struct output out;
 	struct rdns *rdns;  /* -d: rows go out through its threads */
+	struct heatmap heat; /* --heatmap: each target's outcome */
 	pthread_mutex_t out_mu; /* rows (the run's thread, or -d's writer) and the status line */
 	struct status st;   /* the live status line, --status-file */
 	bool stdout_tty;    /* results reach the terminal the status line is on */
@@ -141,6 +143,7 @@ static void main_on_probe(void *ctx, const struct ringping_probe *p)
 {
 	struct main_ctx *m = ctx;
 
+	heatmap_record(&m->heat, p);
 	if (m->o->retries && p->status == RINGPING_NO_REPLY && p->round < m->o->retries)
 		return;
 	main_row(m, p, false);
@@ -243,7 +246,8 @@ static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct
 		 * root does not own). See README, Privileges.
 		 */
 		.drop_caps = true,
-		.keep_caps = o->out.path || o->prom_path || o->junit_path ? 1ULL << CAP_DAC_OVERRIDE : 0,
+		.keep_caps = o->out.path || o->prom_path || o->junit_path || o->heatmap_path
+			     ? 1ULL << CAP_DAC_OVERRIDE : 0,
 		.batch = o->batch, .sender_threads = o->sender_threads, .ringbuf_mb = o->ringbuf_mb,
 		.host_stats = checks_any(&o->checks) || o->prom_path || o->junit_path || o->histogram,
 		.keep_rtts = o->all_rtts, .interim_ns = o->interim_s * 1000000000ULL,
@@ -360,12 +364,12 @@ static int main_report(struct main_ctx *m, struct ringping *e, struct ringping_s
  */
 static int main_check_paths(const struct rp_opts *o)
 {
-	const char *p[] = { o->out.path, o->prom_path, o->junit_path, o->status_path };
-	static const char *const what[] = { "-o", "--prometheus", "--junit", "--status-file" };
+	const char *p[] = { o->out.path, o->prom_path, o->junit_path, o->status_path, o->heatmap_path };
+	static const char *const what[] = { "-o", "--prometheus", "--junit", "--status-file", "--heatmap" };
 	char why[256];
 	int i, j, err;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		for (j = 0; p[i] && j < i; j++)
 			if (p[j] && !strcmp(p[i], p[j]))
 				return cli_warn("%s and %s both write '%s'\n", what[j], what[i], p[i]),
@@ -390,6 +394,9 @@ static int main_probe(struct main_ctx *m, struct ringping *e)
 	oc.per_probe = m->o->per_probe;
 	oc.tstamp = m->o->probe == RINGPING_PROBE_TIMESTAMP;
 	oc.names = !m->o->numeric && (ringping_named(e) || m->o->rdns);
+	if (m->o->heatmap_path &&
+	    heatmap_open(&m->heat, e, m->o->heatmap_path, m->o->heatmap_rtt, why, sizeof(why)))
+		return cli_warn("--heatmap %s\n", why), RP_EXIT_USAGE;
 	m->st.loop = m->o->loop;
 	m->st.timeout_s = m->o->timeout_ms / 1e3;
 	m->stdout_tty = isatty(STDOUT_FILENO);
@@ -425,6 +432,11 @@ static int main_probe(struct main_ctx *m, struct ringping *e)
 		cli_warn("writing results: %s\n", strerror(-oerr));
 		err = err ?: oerr;
 	}
+	if (m->o->heatmap_path && (oerr = heatmap_write(&m->heat, why, sizeof(why)))) {
+		cli_warn("--heatmap %s\n", why);
+		err = err ?: oerr;
+	}
+	heatmap_free(&m->heat);
 	return err ? RP_EXIT_SYSTEM : main_exit_code(e, &sum);
 }
 

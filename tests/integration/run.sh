@@ -1292,6 +1292,35 @@ test_names_kept_in_every_format() {
 	expect_eq "-d /16 named" "$(grep -c ',rev.lab,alive,' "$d/r16")" 1
 }
 
+# --heatmap of the lab's mixed sweep: the alive /16, the /24 behind the router that
+# answers with unreachables, the silent /24. Their block is 198.18.0.0/15: two 256x256
+# Hilbert squares. Pillow decodes the PNG (not libpng, which wrote it) and counts the
+# map's pixels per colour: one per address, each /24 a 16x16 square (the curve keeps
+# neighbours together). --heatmap-by rtt draws the answering ones in other colours.
+test_heatmap_of_the_mixed_sweep() {
+	local d=$TMP/heat out
+	mkdir -p "$d"
+	rp -q --rate 0 --heatmap "$d/h.png" 198.19.0.0/16 198.18.100.0/24 198.18.150.0/24 >/dev/null 2>&1
+	out=$(/usr/bin/python3 "$here/check_heatmap.py" "$d/h.png" 256) || { fail "decoder: $out"; return; }
+	expect_eq "image size" "$(printf '%s\n' "$out" | sed -n 's/^size //p')" "512 356"
+	expect_eq "alive pixels" "$(printf '%s\n' "$out" | sed -n 's/^44,160,44 //p')" 65536
+	expect_eq "unreachable pixels" "$(printf '%s\n' "$out" | sed -n 's/^255,127,14 //p')" 256
+	expect_eq "silent pixels" "$(printf '%s\n' "$out" | sed -n 's/^68,68,68 //p')" 256
+	expect_eq "no-target pixels" "$(printf '%s\n' "$out" | sed -n 's/^232,232,232 //p')" 65024
+	expect_eq "colours in the map" "$(printf '%s\n' "$out" | grep -c '^[0-9]*,[0-9]*,[0-9]* ')" 4
+	expect_eq "the alive /16: the right square" "$(printf '%s\n' "$out" | sed -n 's/^box 44,160,44 //p')" "256 0 511 255"
+	printf '%s\n' "$out" | awk '/^box (255,127,14|68,68,68) / { if ($5 - $3 != 15 || $6 - $4 != 15) bad = 1 } END { exit bad }' ||
+		fail "a /24 is not a 16x16 square: $(printf '%s\n' "$out" | grep '^box')"
+	rp -q --heatmap "$d/r.png" --heatmap-by rtt 198.19.7.0/24 >/dev/null 2>&1
+	out=$(/usr/bin/python3 "$here/check_heatmap.py" "$d/r.png" 256) || { fail "decoder (rtt): $out"; return; }
+	printf '%s\n' "$out" | grep -q '^44,160,44 ' && fail "rtt map drawn by outcome"
+	expect_eq "rtt map: a /24 scaled to 256x256" "$(printf '%s\n' "$out" | sed -n 's/^size \([0-9]*\) .*/\1/p')" 256
+	expect_eq "usage error for IPv6 only" "$(rp --heatmap "$d/6.png" 2001:db8:1::1 2>&1 >/dev/null)" \
+		"ringping: --heatmap $d/6.png: no IPv4 targets to draw"
+	[ -e "$d/6.png" ] && fail "a file left for a refused heatmap"
+	return 0
+}
+
 # -r with hosts that answer at once: the retry rounds have nothing to send and
 # must not idle (each one waited 100 ms: -r 1000 took 100 s).
 test_empty_retry_rounds_take_no_time() {

@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include "output.h"
+#include "heatmap.h"
 #include "histogram.h"
 
 static char path[] = "/tmp/ringping-test-output-XXXXXX";
@@ -270,6 +271,36 @@ static void test_histogram(void **s)
 	free(buf);
 }
 
+/* The heatmap's curve: every cell of a square once, each step to a neighbour (exhaustive up to 64x64). */
+static void test_hilbert(void **s)
+{
+	static unsigned char seen[64 * 64];
+	__u32 side, x, y, px = 0, py = 0;
+	__u64 d;
+
+	for (side = 1; side <= 64; side *= 2) {
+		memset(seen, 0, sizeof(seen));
+		for (d = 0; d < (__u64)side * side; d++) {
+			heatmap_hilbert(side, d, &x, &y);
+			assert_true(x < side && y < side);
+			assert_false(seen[y * side + x]);
+			seen[y * side + x] = 1;
+			if (d)
+				assert_int_equal((x > px ? x - px : px - x) + (y > py ? y - py : py - y), 1);
+			px = x;
+			py = y;
+		}
+	}
+	/* An aligned quarter of the curve is a quarter of the square: a /24 of a /16 is 16x16. */
+	for (d = 0; d < 256; d++) {
+		heatmap_hilbert(256, 4096 * 5 + d, &x, &y);
+		if (!d)
+			px = x / 16, py = y / 16;
+		assert_int_equal(x / 16, px);
+		assert_int_equal(y / 16, py);
+	}
+}
+
 /* Host records: one field table, three formats; no RTT is empty in CSV and null in JSON. */
 static void test_host_records(void **s)
 {
@@ -411,6 +442,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_host_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names, setup, teardown),
 		cmocka_unit_test(test_histogram),
+		cmocka_unit_test(test_hilbert),
 		cmocka_unit_test_setup_teardown(test_summary_short_and_full, setup, teardown),
 		cmocka_unit_test(test_format_for_path),
 		cmocka_unit_test(test_unwritable_output),

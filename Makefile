@@ -57,7 +57,7 @@ LIB_SO := $(OUTPUT)/libringping.so.$(LIB_VERSION)
 
 all: check-libbpf $(OUTPUT)/ringping lib tools
 
-lib: $(LIB_A) $(LIB_SO) $(OUTPUT)/ringping.8
+lib: $(LIB_A) $(LIB_SO) $(OUTPUT)/ringping.8 $(OUTPUT)/ringping.bash
 
 check-libbpf:
 	@pkg-config --atleast-version=$(LIBBPF_MIN) libbpf || \
@@ -120,6 +120,10 @@ $(OUTPUT)/ringping.8: tools/ringping.8.in $(OUTPUT)/gen_man
 	$(call msg,GEN,$@)
 	$(Q)$(OUTPUT)/gen_man $< >$@
 
+$(OUTPUT)/ringping.bash: tools/ringping.bash.in $(OUTPUT)/gen_man
+	$(call msg,GEN,$@)
+	$(Q)$(OUTPUT)/gen_man $< >$@
+
 # The command line links the archive: only the API is there to call.
 $(OUTPUT)/ringping: $(CLI_OBJS) $(LIB_A)
 	$(call msg,LINK,$@)
@@ -130,6 +134,7 @@ BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 install: all
 	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
@@ -144,6 +149,8 @@ install: all
 		-e 's|@VERSION@|$(LIB_VERSION)|' tools/ringping.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/ringping.pc
 	$(Q)install -m 644 $(OUTPUT)/ringping.8 $(DESTDIR)$(MANDIR)/man8/ringping.8
 	$(Q)install -m 644 tools/libringping.3 $(DESTDIR)$(MANDIR)/man3/libringping.3
+	$(Q)install -d $(DESTDIR)$(BASHCOMPDIR)
+	$(Q)install -m 644 $(OUTPUT)/ringping.bash $(DESTDIR)$(BASHCOMPDIR)/ringping
 
 # File capabilities: the exact set the BPF mode needs, so that users who are not
 # root can run it (README, Privileges). RINGPING_GROUP: only that group may run it

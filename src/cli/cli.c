@@ -453,6 +453,24 @@ void cli_usage_man_ping(FILE *f)
 	cli_man(f, CMD_PING, false);
 }
 
+void cli_words(FILE *f, int cmd, bool with_arg_only)
+{
+	static const unsigned cmds[] = { CMD_SWEEP, CMD_TRACE, CMD_PING };
+	const char *sep = "";
+	size_t i;
+
+	for (i = 0; i < CLI_NOPTS; i++) {
+		const struct cli_opt *c = &cli_opts[i];
+
+		if (!cli_takes(c, cmds[cmd]) || (with_arg_only && !c->arg))
+			continue;
+		if (c->val)
+			fprintf(f, "%s-%c", sep, c->val), sep = " ";
+		fprintf(f, "%s--%s", sep, c->name);
+		sep = " ";
+	}
+}
+
 static const struct cli_opt *cli_find(int val, unsigned cmd)
 {
 	if (val >= CLI_LONG_ONLY && val < CLI_LONG_ONLY + (int)CLI_NOPTS)

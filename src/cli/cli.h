@@ -114,5 +114,11 @@ void cli_usage_man(FILE *f);
 void cli_usage_man_trace(FILE *f);
 /* The options of "ringping ping", the same way. */
 void cli_usage_man_ping(FILE *f);
+/*
+ * The option words of a command (0: the sweep, 1: trace, 2: ping) on one
+ * line, space-separated, or only those that take an argument: for the shell
+ * completion (tools/ringping.bash.in).
+ */
+void cli_words(FILE *f, int cmd, bool with_arg_only);
 
 #endif

@@ -43,7 +43,8 @@ make -s -C "$top" OUTPUT="$build" install DESTDIR="$inst" PREFIX=/usr >"$tmp/ins
 lib=$inst/usr/lib
 pc() { PKG_CONFIG_SYSROOT_DIR=$inst PKG_CONFIG_PATH=$lib/pkgconfig pkg-config "$@" ringping; }
 for f in bin/ringping lib/libringping.a lib/libringping.so include/ringping.h \
-	lib/pkgconfig/ringping.pc share/man/man8/ringping.8 share/man/man3/libringping.3; do
+	lib/pkgconfig/ringping.pc share/man/man8/ringping.8 share/man/man3/libringping.3 \
+	share/bash-completion/completions/ringping; do
 	[ -e "$inst/usr/$f" ] || fail "installed: $f missing"
 done
 check "pkg-config version" "$(pc --modversion)" "$(sed -n 's/^#define RINGPING_VERSION "\(.*\)"/\1/p' "$top/include/ringping.h")"

@@ -1321,6 +1321,39 @@ test_heatmap_of_the_mixed_sweep() {
 	return 0
 }
 
+# The bash completion, generated from the option table: sourced into bash, asked
+# as bash asks it (COMP_WORDS, COMP_CWORD), it offers each command's options and
+# the fixed values of an option's argument.
+test_bash_completion() {
+	local comp=$(dirname "$RP")/ringping.bash got
+	[ -r "$comp" ] || { fail "no $comp (make builds it)"; return; }
+	got=$(bash -c '
+		source "$1"
+		comp() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=(); _ringping
+			 printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "; echo; }
+		comp ringping --form; comp ringping --format ""; comp ringping trace --pro
+		comp ringping ping -M ""; comp ringping tr; comp ringping --heatmap-by r
+		comp ringping ping --dead; comp ringping --stat; comp ringping -c ""
+		comp ringping trace --stat' _ "$comp" 2>&1)
+	expect_eq "completions" "$got" "--format 
+csv ndjson text 
+--proto 
+do dont probe want 
+trace 
+rtt 
+--deadline 
+--stats --status-file 
+ 
+ "
+	# Every long option --help shows is offered.
+	local opt missing=
+	for opt in $("$RP" --help | grep -o -- '--[a-z0-9-]*' | sort -u); do
+		bash -c 'source "$1"; COMP_WORDS=(ringping "$2"); COMP_CWORD=1; _ringping; printf "%s\n" "${COMPREPLY[@]}"' \
+			_ "$comp" "$opt" | grep -qx -- "$opt" || missing="$missing $opt"
+	done
+	[ -z "$missing" ] || fail "not offered:$missing"
+}
+
 # -r with hosts that answer at once: the retry rounds have nothing to send and
 # must not idle (each one waited 100 ms: -r 1000 took 100 s).
 test_empty_retry_rounds_take_no_time() {

@@ -1354,6 +1354,28 @@ rtt
 	[ -z "$missing" ] || fail "not offered:$missing"
 }
 
+# The default summary is at most three lines on stderr (one host, a /16); -s every counter.
+test_summary_three_lines_and_stats() {
+	local d=$TMP/sum f
+	mkdir -p "$d"
+	rp 198.19.0.1 >/dev/null 2>"$d/one"
+	expect_eq "one host: stderr" "$(cat "$d/one")" "1 target, 1 alive
+1 probe: 1 replied, 0.00% loss
+$(sed -n 3p "$d/one")"
+	grep -q 'probes/s' "$d/one" && fail "a rate for one probe: $(cat "$d/one")"
+	rp -q --rate 0 198.19.0.0/16 198.18.100.0/24 >/dev/null 2>"$d/big"
+	expect_eq "/16: lines" "$(wc -l <"$d/big")" 3
+	expect_eq "/16: first line" "$(head -1 "$d/big")" "65792 targets, 65536 alive, 256 not"
+	expect_eq "/16: second line" "$(sed -n 2p "$d/big")" "65792 probes: 65536 replied, 0.39% loss, 256 ICMP errors"
+	sed -n 3p "$d/big" | grep -Eq '^[0-9.]+ m?s, [0-9]+ probes/s$' || fail "/16: third line: $(sed -n 3p "$d/big")"
+	rp -s 198.19.0.1 >/dev/null 2>"$d/s"
+	for f in targets alive_hosts probes sent replied errors unreachable time_exceeded other_errors \
+		no_reply dropped_locally send_failed unprobed duplicates late invalid malformed not_ours \
+		tx_user_stamps rtt_bad check_failures unaccounted elapsed "send rate"; do
+		grep -q "^ *$f " "$d/s" || fail "-s: no $f"
+	done
+}
+
 # -r with hosts that answer at once: the retry rounds have nothing to send and
 # must not idle (each one waited 100 ms: -r 1000 took 100 s).
 test_empty_retry_rounds_take_no_time() {

@@ -251,9 +251,9 @@ test_ipv6_names_families_and_guard() {
 	rp --format ndjson v6.lab v4.lab >"$out" 2>/dev/null
 	expect_eq "an AAAA name and an A name" "$(summary_field replied "$out")" 2
 	rp -6 --format ndjson dual.lab >"$out" 2>/dev/null
-	expect_eq "-6 dual.lab" "$(grep -c '"host":"2001:db8:1::1","status":"alive"' "$out")" 1
+	expect_eq "-6 dual.lab" "$(grep -c '"host":"2001:db8:1::1","name":"dual.lab","status":"alive"' "$out")" 1
 	rp -4 --format ndjson dual.lab >"$out" 2>/dev/null
-	expect_eq "-4 dual.lab" "$(grep -c '"host":"198.19.0.1","status":"alive"' "$out")" 1
+	expect_eq "-4 dual.lab" "$(grep -c '"host":"198.19.0.1","name":"dual.lab","status":"alive"' "$out")" 1
 	rp -4 v6.lab >/dev/null 2>&1
 	expect_eq "-4 with an AAAA-only name" $? 2
 	err=$(rp -4 2001:db8:1::1 2>&1 >/dev/null); code=$?
@@ -685,7 +685,7 @@ test_names_resolve_or_exit_2() {
 	local out=$TMP/names.ndjson code
 	rp --format ndjson localhost >"$out" 2>/dev/null; code=$?
 	expect_eq "localhost exit" $code 0
-	expect_eq "localhost alive" "$(grep -c '"host":"127.0.0.1","status":"alive"' "$out")" 1
+	expect_eq "localhost alive" "$(grep -c '"host":"127.0.0.1","name":"localhost","status":"alive"' "$out")" 1
 	rp --format ndjson no-such-host.invalid 198.19.0.1 >"$out" 2>"$TMP/err"; code=$?
 	expect_eq "unresolved exit" $code 2
 	expect_eq "the other target still probed" "$(summary_field replied "$out")" 1

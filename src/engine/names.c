@@ -83,8 +83,8 @@ void names_finalize(struct target_names *n)
 {
 	size_t i, k = 0;
 
-	if (n->sorted)
-		return;
+	if (n->sorted || !n->n)
+		return; /* qsort on no array at all is undefined, even of nothing */
 	qsort(n->v, n->n, sizeof(*n->v), names_cmp);
 	for (i = 0; i < n->n; i++) {
 		if (k && n->v[k - 1].a == n->v[i].a) {

@@ -501,6 +501,36 @@ static void test_rtts_with_retries_stay_in_their_row(void **st)
 	ringping_close(e);
 }
 
+/* Names stay with the addresses they resolved to; an address has none; all_addresses takes every one. */
+static void test_target_names(void **st)
+{
+	struct ringping_opts o = { .family = 4 }; /* localhost: 127.0.0.1, wherever ::1 is named too */
+	struct ringping *e = open_engine(&o);
+	struct ringping_addr a;
+	__u64 n, i, named = 0;
+
+	assert_int_equal(ringping_add(e, "localhost"), 0);
+	assert_int_equal(ringping_add(e, "127.0.0.2"), 0);
+	assert_int_equal(ringping_targets(e, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ringping_named(e), 1);
+	for (i = 0; i < n; i++) {
+		const char *name = ringping_target_name(e, i);
+
+		assert_int_equal(ringping_target(e, i, &a), 0);
+		if (a.b[15] == 1) {
+			assert_non_null(name);
+			assert_string_equal(name, "localhost");
+			named++;
+		} else {
+			assert_null(name);
+		}
+	}
+	assert_int_equal(named, 1);
+	assert_null(ringping_target_name(e, n)); /* past the end */
+	ringping_close(e);
+}
+
 static void test_version(void **st)
 {
 	assert_string_equal(ringping_version(), RINGPING_VERSION);
@@ -511,6 +541,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_version),
+		cmocka_unit_test(test_target_names),
 		cmocka_unit_test(test_rtts_with_retries_stay_in_their_row),
 		cmocka_unit_test(test_every_probe_exactly_once),
 		cmocka_unit_test(test_dgram_mode),

@@ -375,6 +375,15 @@ struct ringping_opts {
 	 * (ringping_target_name).
 	 */
 	bool all_addresses;
+	/*
+	 * Shards (ZMap's --shards/--shard): this run probes only shard shard
+	 * (0..shards-1) of shards parts of the target set: the positions shard,
+	 * shard + shards, ... of the seeded probing order. Runs of every shard
+	 * with the same seed_set seed and target set probe disjoint parts whose
+	 * union is the whole set. 0 or 1: the whole set. Not for traces. The
+	 * summary's targets count this shard's; ringping_in_shard says which.
+	 */
+	__u64 shards, shard;
 };
 
 /* A trace's limits: its probes carry TTL and flow in 6 bits each. */
@@ -425,6 +434,9 @@ RINGPING_API int ringping_target(const struct ringping *e, __u64 idx, struct rin
  * until the set changes or the engine closes.
  */
 RINGPING_API const char *ringping_target_name(const struct ringping *e, __u64 idx);
+#define RINGPING_MAX_SHARDS 65536
+/* Whether target idx is the last run's shard's (opts.shards; always true without shards). */
+RINGPING_API bool ringping_in_shard(const struct ringping *e, __u64 idx);
 /* How many names the set keeps (0: every target was given as an address). */
 RINGPING_API __u64 ringping_named(const struct ringping *e);
 

@@ -111,6 +111,11 @@ static const struct cli_opt cli_opts[] = {
 	{ "file", 'f', "FILE", "read targets from FILE ('-' = stdin)", FN(cli_list), .grp = G_TARGETS },
 	{ "all", 'm', NULL, "a host name stands for every address it resolves to, not only the first "
 	  "(fping's -m)", FLAG(all_addresses), .grp = G_TARGETS },
+	{ "shards", 0, "N", "split the sweep into N parts, one per machine or job (1..65536; needs --seed): "
+	  "each probes the targets at its positions of the one seeded order", NUM(shards, 1, 65536),
+	  GIVEN(shards_set), .grp = G_TARGETS },
+	{ "shard", 0, "I", "the part this run probes, 0..N-1 (default: SLURM_ARRAY_TASK_ID of a job "
+	  "array, or JOB_COMPLETION_INDEX)", NUM(shard, 0, 65535), GIVEN(shard_set), .grp = G_TARGETS },
 	{ "exclude", 0, "T", "leave out an address, CIDR, range, or a file of them", FN(cli_list), .grp = G_TARGETS },
 	{ "count", 'c', "N", "probes per target (default 1); the order is walked N times",
 	  NUM(count, 1, 1000000), .grp = G_PROBING },
@@ -960,6 +965,50 @@ static enum cli_result cli_check_probe(struct cli_ctx *c)
 	return CLI_RUN;
 }
 
+/* A whole decimal number from an environment variable, or false. */
+static bool cli_env_u64(const char *name, __u64 *v)
+{
+	const char *s = getenv(name);
+
+	return s && !cli_u64(s, 0, UINT64_MAX, v);
+}
+
+/*
+ * The shard: --shards/--shard, or a job scheduler's index (Slurm's job
+ * arrays: SLURM_ARRAY_TASK_ID from SLURM_ARRAY_TASK_MIN, of
+ * SLURM_ARRAY_TASK_COUNT; Kubernetes' Indexed Jobs: JOB_COMPLETION_INDEX, of
+ * --shards). Every shard must walk one permutation: --seed is required.
+ */
+static enum cli_result cli_check_shards(struct cli_ctx *c)
+{
+	struct rp_opts *o = c->o;
+	__u64 id, min = 0, count;
+
+	if (!o->shard_set && cli_env_u64("SLURM_ARRAY_TASK_ID", &id) &&
+	    cli_env_u64("SLURM_ARRAY_TASK_COUNT", &count)) {
+		cli_env_u64("SLURM_ARRAY_TASK_MIN", &min);
+		o->shard = id >= min ? id - min : id;
+		o->shards = o->shards_set ? o->shards : count;
+		o->shard_set = o->shards_set = true;
+	} else if (!o->shard_set && o->shards_set && cli_env_u64("JOB_COMPLETION_INDEX", &id)) {
+		o->shard = id;
+		o->shard_set = true;
+	}
+	if (!o->shards_set && !o->shard_set)
+		return CLI_RUN;
+	if (o->shards_set != o->shard_set)
+		return snprintf(c->err, c->errlen, "--shards and --shard go together (or a job array's "
+				"index: SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX)"), CLI_BAD;
+	if (o->shard >= o->shards)
+		return snprintf(c->err, c->errlen, "--shard %llu: expected 0..%llu (--shards %llu)",
+				(unsigned long long)o->shard, (unsigned long long)o->shards - 1,
+				(unsigned long long)o->shards), CLI_BAD;
+	if (!o->seed_set)
+		return snprintf(c->err, c->errlen, "--shards needs --seed: every shard walks the one order "
+				"that seed makes"), CLI_BAD;
+	return CLI_RUN;
+}
+
 static enum cli_result cli_check(struct cli_ctx *c, int argc, char **argv)
 {
 	struct rp_opts *o = c->o;
@@ -980,6 +1029,8 @@ static enum cli_result cli_check(struct cli_ctx *c, int argc, char **argv)
 				"every host is probed again anyway"), CLI_BAD;
 	if (o->out.alive_only && o->out.unreach_only)
 		return snprintf(c->err, c->errlen, "'-a' and '-u' exclude each other"), CLI_BAD;
+	if (!o->trace && cli_check_shards(c) != CLI_RUN)
+		return CLI_BAD;
 	if (!o->format_set && o->out.path)
 		o->out.format = output_format_for(o->out.path);
 	/* Unpaced, every core sends; paced, one thread is plenty and adds no handoff. */

@@ -19,6 +19,8 @@ struct rp_opts {
 	int family;	     /* -4/-6: 4 or 6; 0 both */
 	bool force;	     /* lift the IPv6 size guard */
 	bool all_addresses;  /* -m: every address of a name */
+	__u64 shards, shard; /* --shards, --shard (or a job array's index) */
+	bool shards_set, shard_set;
 	bool rdns;	     /* -d: reverse DNS names on the rows */
 	bool histogram;	     /* --histogram: RTT bars after the summary */
 	const char *heatmap_path; /* --heatmap FILE.png */

@@ -77,7 +77,7 @@ static void rep_run(struct hostreport *rep, const struct hostreport_in *in,
 
 	if (c->aggregate && checks_fail(c, all, why, sizeof(why)))
 		rep_failed(rep, "all hosts", why), failed = true;
-	if (checks_alive_fail(c, in->alive_hosts, in->ntargets, why, sizeof(why)))
+	if (checks_alive_fail(c, in->alive_hosts, in->probed, why, sizeof(why)))
 		rep_failed(rep, "all hosts", why), failed = true;
 	if (rep->junit_on && run_checked)
 		junit_case(&rep->junit, "all hosts", failed ? "run-wide checks failed (see the log)" : NULL,
@@ -111,6 +111,8 @@ int hostreport_hosts(struct hostreport *rep, const struct hostreport_in *in, str
 
 	err = rep_open(rep, in);
 	for (i = 0; !err && i < in->ntargets; i++) {
+		if (!ringping_in_shard(in->e, i))
+			continue; /* another shard's host: not this run's to report */
 		err = ringping_host(in->e, i, &s);
 		if (!err)
 			rep_host(rep, in, i, &s);

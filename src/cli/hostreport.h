@@ -15,7 +15,8 @@
 
 struct hostreport_in {
 	const struct ringping *e;    /* the engine after its run: hosts, statistics */
-	__u64 ntargets;
+	__u64 ntargets;		     /* the target set's (host indexes; the pool is index ntargets) */
+	__u64 probed;		     /* the run's targets: its shard's (the alive check's whole) */
 	__u64 alive_hosts;
 	bool multi;		     /* write host records to the output */
 	const struct check_cfg *checks;

@@ -260,6 +260,7 @@ static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct
 		.trace_proto = (enum ringping_trace_proto)o->proto, .trace_port = (__u16)o->port,
 		.pmtu = (enum ringping_pmtu)o->pmtu, .broadcast = o->broadcast,
 		.probe = (enum ringping_probe_type)o->probe, .all_addresses = o->all_addresses,
+		.shards = o->shards, .shard = o->shard,
 		.on_duplicate = o->broadcast ? main_on_responder : NULL, .duplicate_ctx = m,
 	};
 	/* A trace's queries go out back to back (at --rate); its -c rounds a second apart, as mtr's. */
@@ -326,7 +327,7 @@ static void main_histograms(struct main_ctx *m, struct ringping *e, __u64 ntarge
 	__u64 i;
 
 	for (i = 0; m->o->verbose && i < ntargets; i++) {
-		if (ringping_host_hist(e, i, &h, &nb) || ringping_target(e, i, &a))
+		if (!ringping_in_shard(e, i) || ringping_host_hist(e, i, &h, &nb) || ringping_target(e, i, &a))
 			continue;
 		output_label(&m->out, &a, i, label, sizeof(label));
 		histogram_print(m->out.diag, label, h, nb);
@@ -340,7 +341,7 @@ static int main_report(struct main_ctx *m, struct ringping *e, struct ringping_s
 {
 	const struct rp_opts *o = m->o;
 	struct hostreport_in in = {
-		.e = e, .ntargets = sum->targets, .alive_hosts = sum->alive_hosts,
+		.e = e, .probed = sum->targets, .alive_hosts = sum->alive_hosts,
 		.multi = o->count > 1 || o->loop, .checks = &o->checks,
 		.prom_path = o->prom_path, .junit_path = o->junit_path, .out = &m->out,
 		.rtts = o->all_rtts,
@@ -349,11 +350,12 @@ static int main_report(struct main_ctx *m, struct ringping *e, struct ringping_s
 	int err = 0;
 
 	sum->checks = checks_any(&o->checks);
+	ringping_targets(e, &in.ntargets);
 	if (ringping_host(e, 0, &(struct ringping_host){ 0 }) == 0)
 		err = hostreport_hosts(&rep, &in, sum);
 	output_summary(&m->out, sum);
 	if (o->histogram)
-		main_histograms(m, e, sum->targets);
+		main_histograms(m, e, in.ntargets);
 	return hostreport_finish(&rep, sum, m->out.diag) ?: err;
 }
 

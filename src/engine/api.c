@@ -10,6 +10,7 @@
 #include <sys/eventfd.h>
 #include "engine.h"
 #include "run.h"
+#include "schedule.h"
 #include "trace.h"
 
 #define API_MAX_NS (3600ULL * 1000000000ULL)
@@ -154,9 +155,23 @@ static int api_check_trace(const struct ringping_opts *o)
 	return 0;
 }
 
+/* Shards: a part of one permutation, so its seed must be the same on every machine. */
+static int api_check_shards(const struct ringping_opts *o)
+{
+	if (o->shards <= 1 && !o->shard)
+		return 0;
+	if (o->shards > RINGPING_MAX_SHARDS || o->shard >= o->shards)
+		return api_bad("opts.shard: expected 0..shards-1, and shards at most 65536");
+	if (!o->seed_set)
+		return api_bad("opts.shards: every shard needs the same fixed seed (opts.seed_set)");
+	if (o->trace)
+		return api_bad("opts.shards: not for traces");
+	return 0;
+}
+
 static int api_check(const struct ringping_opts *o)
 {
-	int err = api_check_numbers(o) ?: api_check_trace(o);
+	int err = api_check_numbers(o) ?: api_check_trace(o) ?: api_check_shards(o);
 
 	if (err)
 		return err;
@@ -418,6 +433,13 @@ int ringping_target(const struct ringping *e, __u64 idx, struct ringping_addr *o
 const char *ringping_target_name(const struct ringping *e, __u64 idx)
 {
 	return e->finalized ? targets_name(&e->t, idx) : NULL;
+}
+
+bool ringping_in_shard(const struct ringping *e, __u64 idx)
+{
+	if (e->o.shards <= 1)
+		return true;
+	return e->last && sched_in_shard(run_sched(e->last), idx);
 }
 
 __u64 ringping_named(const struct ringping *e)

@@ -286,7 +286,7 @@ static bool run_skip(const struct run *r, __u64 p, __u64 idx)
 
 	if (r->trace)
 		return trace_beyond(&r->tm, idx);
-	if (!r->o->retries || p < r->ntargets)
+	if (!r->o->retries || p < r->sch.len) /* the first round probes every host */
 		return false;
 	h = &r->hs.h[idx];
 	return h->received || h->unreachable || h->time_exceeded || h->other_errors;

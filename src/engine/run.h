@@ -24,6 +24,9 @@ const struct hoststats *run_hoststats(const struct run *r);
 __u64 run_hosts(const struct run *r);
 /* A trace's hops, or NULL. */
 const struct trace_map *run_trace(const struct run *r);
+struct sched;
+/* The run's probing order (its shard). */
+const struct sched *run_sched(const struct run *r);
 const struct hoststats *run_pooled(const struct run *r);
 const float *run_rtts(const struct run *r, __u64 *per_host);
 /* The run got as far as probing (its summary means something). */

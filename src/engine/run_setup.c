@@ -70,7 +70,7 @@ static __u64 run_inflight_capacity(const struct run *r, __u64 total)
 	__u64 want = p->den ? (__u64)((unsigned __int128)r->o->timeout_ns * p->den /
 				     p->num_ns) + 1 + r->o->batch
 			    : RUN_INFLIGHT_MAX;
-	__u64 round = r->ntargets < RUN_INFLIGHT_SKIP_MAX ? r->ntargets : RUN_INFLIGHT_SKIP_MAX;
+	__u64 round = r->sch.len < RUN_INFLIGHT_SKIP_MAX ? r->sch.len : RUN_INFLIGHT_SKIP_MAX;
 
 	if ((r->o->retries || r->trace) && want < round)
 		want = round;
@@ -295,11 +295,11 @@ void run_setup_pacer(struct run *r)
 	if (by_period) {
 		__u64 want = pacer_rate(&r->pacer);
 
-		pacer_limit(&r->pacer, o->period_ns, r->ntargets);
+		pacer_limit(&r->pacer, o->period_ns, r->sch.len ?: 1); /* a round per period: the shard's */
 		if (o->rate && want == o->rate && pacer_rate(&r->pacer) == o->rate)
 			pr_warn("--rate %llu stretches -p %llu over %llu targets to %.0f ms\n",
 				(unsigned long long)o->rate, (unsigned long long)(o->period_ns / 1000000),
-				(unsigned long long)r->ntargets, 1e3 * r->ntargets / o->rate);
+				(unsigned long long)r->sch.len, 1e3 * r->sch.len / o->rate);
 	}
 	if (o->interval_ns)
 		pacer_limit(&r->pacer, o->interval_ns, 1);
@@ -327,6 +327,10 @@ static int run_plan(struct run *r, __u64 seed)
 	total = o->loop ? (UINT64_MAX / 2 / r->ntargets) * r->ntargets
 			: r->ntargets * o->count * (1 + o->retries);
 	sched_init(&r->sch, r->ntargets, n4, total, o->retries, seed);
+	if (o->shards > 1) /* the same rounds of this shard's positions */
+		sched_set_shard(&r->sch, o->shards, o->shard,
+				o->loop ? UINT64_MAX / 2 / (sched_shard_len(r->ntargets, o->shards, o->shard) ?: 1)
+					: o->count * (1 + o->retries));
 	if (r->trace)
 		sched_set_waves(&r->sch, trace_wave(&r->tm, 4), trace_wave(&r->tm, 6));
 	r->seed = seed;

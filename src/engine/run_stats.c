@@ -48,7 +48,8 @@ static void run_fill_summary(const struct run *r, struct ringping_summary *sum, 
 	sum->send_s = (double)(r->t_last_send - r->t_start) / NSEC;
 	sum->incomplete = r->stopping && !r->deadline_hit; /* -w ends a run as planned */
 	sum->alive_hosts = r->alive_hosts;
-	stats_summarize(sum, &c, &bpf, r->ntargets, r->sch.total - r->skipped);
+	/* A shard's targets are its own (every target without shards). */
+	stats_summarize(sum, &c, &bpf, r->trace ? r->ntargets : r->sch.len, r->sch.total - r->skipped);
 	run_meta(r, &sum->meta);
 }
 
@@ -96,6 +97,11 @@ __u64 run_hosts(const struct run *r)
 const struct trace_map *run_trace(const struct run *r)
 {
 	return r->trace ? &r->tm : NULL;
+}
+
+const struct sched *run_sched(const struct run *r)
+{
+	return &r->sch;
 }
 
 const struct hoststats *run_pooled(const struct run *r)

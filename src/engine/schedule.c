@@ -8,8 +8,10 @@
 void sched_init(struct sched *s, __u64 ntargets, __u64 n4, __u64 total, __u32 retries,
 		__u64 seed)
 {
-	s->ntargets = ntargets;
-	s->n4 = n4;
+	s->ntargets = s->len = ntargets;
+	s->n4 = s->len4 = n4;
+	s->shards = 1;
+	s->shard = 0;
 	s->total = total;
 	s->next = 0;
 	s->retries = retries;
@@ -22,35 +24,58 @@ void sched_init(struct sched *s, __u64 ntargets, __u64 n4, __u64 total, __u32 re
 	permute_init(&s->perm[SCHED_V6], ntargets > n4 ? ntargets - n4 : 1, seed ^ SCHED_V6_SEED);
 }
 
+__u64 sched_shard_len(__u64 n, __u64 shards, __u64 shard)
+{
+	return n > shard ? (n - shard + shards - 1) / shards : 0;
+}
+
+void sched_set_shard(struct sched *s, __u64 shards, __u64 shard, __u64 rounds)
+{
+	s->shards = shards;
+	s->shard = shard;
+	s->len = sched_shard_len(s->ntargets, shards, shard);
+	s->len4 = sched_shard_len(s->n4, shards, shard);
+	s->total = s->base + rounds * s->len;
+	s->round_end = s->base + s->len;
+}
+
 void sched_rebase(struct sched *s, __u64 ntargets, __u64 n4, __u64 rounds)
 {
-	__u64 next = s->next, round = sched_round(s, next);
+	__u64 next = s->next, round = sched_round(s, next), shards = s->shards, shard = s->shard;
 
 	sched_init(s, ntargets, n4, next + rounds * ntargets, s->retries, s->seed);
 	s->next = s->base = next;
 	s->round0 = round;
 	s->round_end = next + ntargets;
+	if (shards > 1)
+		sched_set_shard(s, shards, shard, rounds);
+}
+
+/* A round's length, never 0 in a division: a shard with no positions sends nothing anyway. */
+static __u64 sched_len(const struct sched *s)
+{
+	return s->len ? s->len : 1;
 }
 
 __u64 sched_round(const struct sched *s, __u64 p)
 {
-	return s->round0 + (p - s->base) / s->ntargets;
+	return s->round0 + (p - s->base) / sched_len(s);
 }
 
 bool sched_at_round_start(const struct sched *s)
 {
-	return (s->next - s->base) % s->ntargets == 0;
+	return (s->next - s->base) % sched_len(s) == 0;
 }
 
-/* Probe p's position in its round. */
+/* Probe p's position in its round (this shard's: the q-th it walks). */
 static __u64 sched_pos(const struct sched *s, __u64 p)
 {
-	return (p - s->base) % s->ntargets;
+	return (p - s->base) % sched_len(s);
 }
 
 int sched_family(const struct sched *s, __u64 p)
 {
-	return sched_pos(s, p) < s->n4 ? SCHED_V4 : SCHED_V6;
+	return sched_pos(s, p) < s->len4 ? SCHED_V4 : SCHED_V6;
 }
 
 void sched_set_waves(struct sched *s, __u64 wave4, __u64 wave6)
@@ -78,7 +103,7 @@ static __u64 sched_wave_pos(const struct sched *s, int f, __u64 local)
 
 __u64 sched_order(const struct sched *s, __u64 p)
 {
-	__u64 pos = sched_pos(s, p);
+	__u64 pos = s->shard + sched_pos(s, p) * s->shards; /* the position in the whole round */
 
 	return pos < s->n4 ? sched_wave_at(s, SCHED_V4, pos)
 			   : s->n4 + sched_wave_at(s, SCHED_V6, pos - s->n4);
@@ -86,25 +111,34 @@ __u64 sched_order(const struct sched *s, __u64 p)
 
 __u64 sched_position(const struct sched *s, __u64 idx)
 {
-	return idx < s->n4 ? sched_wave_pos(s, SCHED_V4, idx)
-			   : s->n4 + sched_wave_pos(s, SCHED_V6, idx - s->n4);
+	__u64 g = idx < s->n4 ? sched_wave_pos(s, SCHED_V4, idx)
+			      : s->n4 + sched_wave_pos(s, SCHED_V6, idx - s->n4);
+
+	if (g % s->shards != s->shard)
+		return SCHED_NONE;
+	return (g - s->shard) / s->shards;
+}
+
+bool sched_in_shard(const struct sched *s, __u64 idx)
+{
+	return s->shards == 1 || (idx < s->ntargets && sched_position(s, idx) != SCHED_NONE);
 }
 
 __u64 sched_family_end(const struct sched *s, __u64 p)
 {
-	return p - sched_pos(s, p) + (sched_family(s, p) == SCHED_V4 ? s->n4 : s->ntargets);
+	return p - sched_pos(s, p) + (sched_family(s, p) == SCHED_V4 ? s->len4 : s->len);
 }
 
 int sched_newest_seq(const struct sched *s, __u64 idx, __u64 *seq)
 {
 	__u64 pos;
 
-	if (idx >= s->ntargets)
+	if (idx >= s->ntargets || (pos = sched_position(s, idx)) == SCHED_NONE)
 		return -EINVAL;
-	pos = s->base + sched_position(s, idx);
+	pos += s->base;
 	if (pos >= s->next)
 		return -EINVAL; /* never probed since the set last changed */
-	*seq = pos + (s->next - 1 - pos) / s->ntargets * s->ntargets;
+	*seq = pos + (s->next - 1 - pos) / sched_len(s) * sched_len(s);
 	return 0;
 }
 
@@ -121,6 +155,6 @@ bool sched_next_round(struct sched *s, __u64 in_flight)
 {
 	if (!s->retries || s->next < s->round_end || s->next >= s->total || in_flight)
 		return false;
-	s->round_end += s->ntargets;
+	s->round_end += s->len;
 	return true;
 }

@@ -1376,6 +1376,54 @@ $(sed -n 3p "$d/one")"
 	done
 }
 
+# Shards: 4 runs of the /16 with one --seed, each --shard its own, find the
+# 65,536 together, and the target side sees every address asked once (an
+# nftables set of the addresses asked, and a counter of requests to one already
+# in it). Slurm's job-array variables pick the shard as --shard does. Two runs
+# of different seeds overlap: the count can fail.
+shard_nft() {
+	ip netns exec rp-tgt nft -f - <<-'EOF2'
+	table ip rp_shard_test {
+		set seen { type ipv4_addr; size 262144; flags dynamic; }
+		counter requests { }
+		counter repeats { }
+		chain in { type filter hook prerouting priority -300;
+			icmp type echo-request counter name requests
+			icmp type echo-request ip daddr @seen counter name repeats
+			icmp type echo-request add @seen { ip daddr }
+		}
+	}
+	EOF2
+}
+shard_count() { ip netns exec rp-tgt nft list counter ip rp_shard_test "$1" | sed -n 's/.*packets \([0-9]*\).*/\1/p'; }
+test_shards_probe_disjoint_parts() {
+	local d=$TMP/shards i
+	mkdir -p "$d"
+	shard_nft || { fail "nft set for the target side"; return; }
+	for i in 0 1 2; do
+		rp -a --rate 20000 --seed 77 --shards 4 --shard $i --format ndjson -o "$d/$i.ndjson" 198.19.0.0/16 2>/dev/null
+	done
+	SLURM_ARRAY_TASK_ID=4 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_COUNT=4 \
+		rp -a --rate 20000 --seed 77 --format ndjson -o "$d/3.ndjson" 198.19.0.0/16 2>/dev/null
+	expect_eq "requests at the targets" "$(shard_count requests)" 65536
+	expect_eq "requests to an address already asked" "$(shard_count repeats)" 0
+	for i in 0 1 2 3; do
+		expect_eq "shard $i targets" "$(summary_field targets "$d/$i.ndjson")" 16384
+	done
+	expect_eq "alive, all shards" "$(cat "$d"/?.ndjson | grep '"status":"alive"' | json_field host | sort -u | wc -l)" 65536
+	ip netns exec rp-tgt nft delete table ip rp_shard_test
+	# Another seed is another order: its shard 1 asks again much of what shard 0 of seed 77 asked.
+	shard_nft
+	rp -q --seed 77 --shards 4 --shard 0 198.19.0.0/24 >/dev/null 2>&1
+	rp -q --seed 78 --shards 4 --shard 1 198.19.0.0/24 >/dev/null 2>&1
+	[ "$(shard_count repeats)" -gt 0 ] || fail "two seeds' shards never overlapped: the count cannot fail"
+	ip netns exec rp-tgt nft delete table ip rp_shard_test
+	expect_eq "--shards without --seed" "$(rp --shards 2 --shard 0 198.19.0.1 2>&1)" \
+		"ringping: --shards needs --seed: every shard walks the one order that seed makes (try --help)"
+	rp --seed 1 --shards 2 --shard 2 198.19.0.1 >/dev/null 2>&1
+	expect_eq "--shard past --shards: exit" $? 3
+}
+
 # -r with hosts that answer at once: the retry rounds have nothing to send and
 # must not idle (each one waited 100 ms: -r 1000 took 100 s).
 test_empty_retry_rounds_take_no_time() {

@@ -168,6 +168,75 @@ static void test_rebase_between_rounds(void **st)
 	assert_int_equal(sched_batch(&s, 64), 7);
 }
 
+/*
+ * Shards: for every N in 1..16, any seed and any small set (each IPv4/IPv6
+ * split of 0..40 targets), the N shards' rounds cover every target exactly
+ * once; each shard's probes keep to their family's part of its round, invert
+ * (the quote of an 8-byte error), repeat every round, and stop at rounds x len.
+ */
+static void test_shards_cover_exactly_once(void **st)
+{
+	static unsigned char seen[64];
+	__u64 n, n4, shards, i, p, idx, seq, total, seeds[] = { 0, 1, 0xdeadbeefULL, ~0ULL };
+	size_t k;
+	struct sched s;
+
+	for (k = 0; k < sizeof(seeds) / sizeof(seeds[0]); k++)
+	for (n = 1; n <= 40; n++)
+	for (n4 = 0; n4 <= n; n4 += (n4 < 3 || n - n4 < 3) ? 1 : 7)
+	for (shards = 1; shards <= 16; shards++) {
+		memset(seen, 0, sizeof(seen));
+		for (total = 0, i = 0; i < shards; i++) {
+			sched_init(&s, n, n4, 3 * n, 0, seeds[k]);
+			sched_set_shard(&s, shards, i, 3);
+			assert_int_equal(s.len, sched_shard_len(n, shards, i));
+			assert_int_equal(s.total, 3 * s.len);
+			total += s.len;
+			for (p = 0; p < s.len; p++) {
+				idx = sched_order(&s, p);
+				assert_true(idx < n);
+				seen[idx]++;
+				assert_int_equal(sched_family(&s, p), idx < n4 ? SCHED_V4 : SCHED_V6);
+				assert_int_equal(sched_position(&s, idx), p);
+				assert_true(sched_in_shard(&s, idx));
+				assert_int_equal(sched_order(&s, p + 2 * s.len), idx); /* the third round */
+				assert_int_equal(sched_round(&s, p + 2 * s.len), 2);
+				assert_true(sched_family_end(&s, p) == (idx < n4 ? s.len4 : s.len));
+				s.next = p + 1;
+				assert_int_equal(sched_newest_seq(&s, idx, &seq), 0);
+				assert_int_equal(seq, p);
+			}
+		}
+		assert_int_equal(total, n);
+		for (idx = 0; idx < n; idx++)
+			assert_int_equal(seen[idx], 1);
+	}
+}
+
+/* Another shard's target is none of this one's: not in it, never a quoted probe of it. */
+static void test_shard_refuses_others(void **st)
+{
+	struct sched a, b;
+	__u64 p, idx, seq;
+
+	sched_init(&a, 100, 60, 100, 0, 9);
+	sched_set_shard(&a, 4, 1, 1);
+	sched_init(&b, 100, 60, 100, 0, 9);
+	sched_set_shard(&b, 4, 2, 1);
+	a.next = a.total;
+	for (p = 0; p < b.len; p++) {
+		idx = sched_order(&b, p);
+		assert_false(sched_in_shard(&a, idx));
+		assert_int_equal(sched_newest_seq(&a, idx, &seq), -EINVAL);
+	}
+	/* A shard past the set's end holds nothing. */
+	sched_init(&a, 3, 3, 3, 0, 9);
+	sched_set_shard(&a, 8, 5, 1);
+	assert_int_equal(a.len, 0);
+	assert_int_equal(a.total, 0);
+	assert_int_equal(sched_batch(&a, 64), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +247,8 @@ int main(void)
 		cmocka_unit_test(test_batch_sizing),
 		cmocka_unit_test(test_retry_rounds),
 		cmocka_unit_test(test_rebase_between_rounds),
+		cmocka_unit_test(test_shards_cover_exactly_once),
+		cmocka_unit_test(test_shard_refuses_others),
 	};
 
 	return cmocka_run_group_tests_name("schedule", tests, NULL, NULL);

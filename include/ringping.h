@@ -384,6 +384,23 @@ struct ringping_opts {
 	 * summary's targets count this shard's; ringping_in_shard says which.
 	 */
 	__u64 shards, shard;
+	/*
+	 * Probe at most this many of the run's targets (its shard's) a round:
+	 * the first of the seeded order, a random sample (IPv4 first in a mixed
+	 * set). 0: all. ZMap's --max-targets.
+	 */
+	__u64 max_targets;
+};
+
+/* What a run would do (ringping_plan), worked out without sending. */
+struct ringping_plan {
+	__u64 targets;		/* the run's: its shard's, within max_targets */
+	__u64 targets4, targets6; /* the whole set's, by family */
+	__u64 probes;		/* count rounds of them (0 with loop: until stopped) */
+	__u64 probes_max;	/* with every retry sent */
+	double pps;		/* the pace: rate, or the period's (0: as fast as the machine sends) */
+	double seconds;		/* sending at pps, then the last timeout (and retries') ; 0 unpaced */
+	__u64 memory;		/* bytes the run allocates: in-flight ring, host statistics, RTT lists, ring buffer */
 };
 
 /* A trace's limits: its probes carry TTL and flow in 6 bits each. */
@@ -435,6 +452,8 @@ RINGPING_API int ringping_target(const struct ringping *e, __u64 idx, struct rin
  */
 RINGPING_API const char *ringping_target_name(const struct ringping *e, __u64 idx);
 #define RINGPING_MAX_SHARDS 65536
+/* The next run's plan for the current targets and options. 0 or -errno (no targets: -ENOENT). */
+RINGPING_API int ringping_plan(struct ringping *e, struct ringping_plan *p);
 /* Whether target idx is the last run's shard's (opts.shards; always true without shards). */
 RINGPING_API bool ringping_in_shard(const struct ringping *e, __u64 idx);
 /* How many names the set keeps (0: every target was given as an address). */

@@ -116,6 +116,10 @@ static const struct cli_opt cli_opts[] = {
 	  GIVEN(shards_set), .grp = G_TARGETS },
 	{ "shard", 0, "I", "the part this run probes, 0..N-1 (default: SLURM_ARRAY_TASK_ID of a job "
 	  "array, or JOB_COMPLETION_INDEX)", NUM(shard, 0, 65535), GIVEN(shard_set), .grp = G_TARGETS },
+	{ "max-targets", 0, "N", "probe at most N of the targets: the first N of the seeded order, a random "
+	  "sample (ZMap's)", NUM(max_targets, 1, UINT64_MAX), .grp = G_TARGETS },
+	{ "dry-run", 0, NULL, "print the plan (targets after exclusions, probes, time at the pace, memory) "
+	  "and send nothing", FLAG(dry_run), .grp = G_TARGETS },
 	{ "exclude", 0, "T", "leave out an address, CIDR, range, or a file of them", FN(cli_list), .grp = G_TARGETS },
 	{ "count", 'c', "N", "probes per target (default 1); the order is walked N times",
 	  NUM(count, 1, 1000000), .grp = G_PROBING },
@@ -185,6 +189,8 @@ static const struct cli_opt cli_opts[] = {
 	{ "squiet", 'Q', "SECS", "like -q, and the statistics so far every SECS seconds (also on SIGQUIT)",
 	  NUM(interim_s, 1, 86400), .grp = G_OUTPUT },
 	{ "deadline", 'w', "SECS", "send nothing after SECS; probes in flight still get their timeout",
+	  NUM(deadline_s, 1, 31536000), .grp = G_TIMING },
+	{ "max-runtime", 0, "SECS", "as -w (ZMap's name): send nothing after SECS",
 	  NUM(deadline_s, 1, 31536000), .grp = G_TIMING },
 	{ "timestamp", 'D', NULL, "start text result lines with the wall-clock time of the answer",
 	  FLAG(out.timestamps), .grp = G_OUTPUT },

@@ -21,6 +21,8 @@ struct rp_opts {
 	bool all_addresses;  /* -m: every address of a name */
 	__u64 shards, shard; /* --shards, --shard (or a job array's index) */
 	bool shards_set, shard_set;
+	bool dry_run;	     /* --dry-run: the plan, nothing sent */
+	__u64 max_targets;   /* --max-targets: at most N targets, a random sample */
 	bool rdns;	     /* -d: reverse DNS names on the rows */
 	bool histogram;	     /* --histogram: RTT bars after the summary */
 	const char *heatmap_path; /* --heatmap FILE.png */

@@ -260,7 +260,7 @@ static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct
 		.trace_proto = (enum ringping_trace_proto)o->proto, .trace_port = (__u16)o->port,
 		.pmtu = (enum ringping_pmtu)o->pmtu, .broadcast = o->broadcast,
 		.probe = (enum ringping_probe_type)o->probe, .all_addresses = o->all_addresses,
-		.shards = o->shards, .shard = o->shard,
+		.shards = o->shards, .shard = o->shard, .max_targets = o->max_targets,
 		.on_duplicate = o->broadcast ? main_on_responder : NULL, .duplicate_ctx = m,
 	};
 	/* A trace's queries go out back to back (at --rate); its -c rounds a second apart, as mtr's. */
@@ -383,6 +383,47 @@ static int main_check_paths(const struct rp_opts *o)
 	return 0;
 }
 
+/* "1:02:03" (hours may pass 24), for the plan. */
+static void main_hms(char *buf, size_t len, double s)
+{
+	unsigned long long t = (unsigned long long)(s + 0.5);
+
+	snprintf(buf, len, "%llu:%02llu:%02llu", t / 3600, t / 60 % 60, t % 60);
+}
+
+/* --dry-run: the plan on stdout, nothing sent. The exit code. */
+static int main_dry_run(const struct rp_opts *o, struct ringping *e)
+{
+	struct ringping_plan p;
+	char hms[48];
+	__u64 n = 0;
+
+	if (ringping_plan(e, &p) || ringping_targets(e, &n))
+		return cli_warn("%s\n", ringping_errmsg(e)), RP_EXIT_USAGE;
+	printf("targets  %llu (IPv4 %llu, IPv6 %llu)", (unsigned long long)p.targets,
+	       (unsigned long long)p.targets4, (unsigned long long)p.targets6);
+	if (o->shards > 1)
+		printf(", shard %llu of %llu", (unsigned long long)o->shard, (unsigned long long)o->shards);
+	if (p.targets < n)
+		printf(": %llu of the set's %llu", (unsigned long long)p.targets, (unsigned long long)n);
+	if (o->loop)
+		printf("\nprobes   until stopped (-l)\n");
+	else
+		printf("\nprobes   %llu (%llu per target%s)\n", (unsigned long long)p.probes,
+		       (unsigned long long)o->count, o->retries ? ", and up to -r more per silent one" : "");
+	if (p.pps > 0)
+		printf("pace     %.0f probes/s\n", p.pps);
+	else
+		printf("pace     as fast as the machine sends (--rate 0)\n");
+	main_hms(hms, sizeof(hms), p.seconds);
+	if (p.seconds > 0)
+		printf("time     %s (%.1f s: sending, then the timeout for the last replies)\n", hms, p.seconds);
+	printf("memory   %.1f MiB (in-flight ring, host statistics, RTT lists, BPF ring buffer)\n",
+	       p.memory / 1048576.0);
+	printf("nothing sent (--dry-run)\n");
+	return fflush(stdout) ? RP_EXIT_SYSTEM : RP_EXIT_ALL_ALIVE;
+}
+
 /* Probe and report; the exit code. */
 static int main_probe(struct main_ctx *m, struct ringping *e)
 {
@@ -494,6 +535,8 @@ int main(int argc, char **argv)
 	} else if (!n) {
 		cli_warn("no targets left to probe\n");
 		code = ringping_unresolved(e) ? RP_EXIT_UNRESOLVED : RP_EXIT_USAGE;
+	} else if (o.dry_run) {
+		code = main_dry_run(&o, e);
 	} else if (!(code = main_check_paths(&o))) {
 		main_engine = e; /* before the handlers: a signal is never lost */
 		main_signals();

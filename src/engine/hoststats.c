@@ -10,14 +10,24 @@ static int msb64(__u64 v)
 	return 63 - __builtin_clzll(v);
 }
 
-int hoststats_init(struct hoststats *s, __u64 n, __u64 max_rtt_ns)
+static __u32 hoststats_nbuckets(__u64 max_rtt_ns)
 {
 	int top = msb64(max_rtt_ns | (1ULL << HS_MIN_SHIFT));
 
+	return 1 + (__u32)(top - HS_MIN_SHIFT + 1) * HS_SUB;
+}
+
+__u64 hoststats_bytes(__u64 n, __u64 max_rtt_ns)
+{
+	return n * (sizeof(struct host_stats) + hoststats_nbuckets(max_rtt_ns) * sizeof(__u32));
+}
+
+int hoststats_init(struct hoststats *s, __u64 n, __u64 max_rtt_ns)
+{
 	memset(s, 0, sizeof(*s));
 	s->n = n;
 	s->max_ns = max_rtt_ns;
-	s->nbuckets = 1 + (__u32)(top - HS_MIN_SHIFT + 1) * HS_SUB;
+	s->nbuckets = hoststats_nbuckets(max_rtt_ns);
 	s->h = calloc(n, sizeof(*s->h));
 	s->hist = calloc(n, s->nbuckets * sizeof(*s->hist));
 	if (!s->h || !s->hist) {

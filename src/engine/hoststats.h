@@ -49,6 +49,8 @@ struct hoststats {
 };
 
 /* n hosts, RTTs up to max_rtt_ns (the timeout). 0 or -ENOMEM. */
+/* What hoststats_init allocates for n hosts. */
+__u64 hoststats_bytes(__u64 n, __u64 max_rtt_ns);
 int hoststats_init(struct hoststats *s, __u64 n, __u64 max_rtt_ns);
 void hoststats_free(struct hoststats *s);
 /* Bytes of state per host (record + histogram). */

@@ -306,6 +306,21 @@ void run_setup_pacer(struct run *r)
 	r->gated = o->answer_paced || o->adaptive;
 }
 
+/* A shard (opts.shards) and a limit (opts.max_targets): the same rounds over fewer positions. */
+static void run_setup_part(struct run *r)
+{
+	const struct ringping_opts *o = r->o;
+	__u64 len = o->shards > 1 ? sched_shard_len(r->ntargets, o->shards, o->shard) : r->ntargets;
+	__u64 rounds;
+
+	if (o->max_targets && o->max_targets < len)
+		len = o->max_targets;
+	rounds = o->loop ? UINT64_MAX / 2 / (len ?: 1) : o->count * (1 + o->retries);
+	if (o->shards > 1)
+		sched_set_shard(&r->sch, o->shards, o->shard, rounds);
+	sched_limit(&r->sch, o->max_targets, rounds);
+}
+
 /* What the run will send: how many probes, in which order, at which pace. */
 static int run_plan(struct run *r, __u64 seed)
 {
@@ -327,10 +342,8 @@ static int run_plan(struct run *r, __u64 seed)
 	total = o->loop ? (UINT64_MAX / 2 / r->ntargets) * r->ntargets
 			: r->ntargets * o->count * (1 + o->retries);
 	sched_init(&r->sch, r->ntargets, n4, total, o->retries, seed);
-	if (o->shards > 1) /* the same rounds of this shard's positions */
-		sched_set_shard(&r->sch, o->shards, o->shard,
-				o->loop ? UINT64_MAX / 2 / (sched_shard_len(r->ntargets, o->shards, o->shard) ?: 1)
-					: o->count * (1 + o->retries));
+	if (!r->trace)
+		run_setup_part(r);
 	if (r->trace)
 		sched_set_waves(&r->sch, trace_wave(&r->tm, 4), trace_wave(&r->tm, 6));
 	r->seed = seed;

@@ -114,14 +114,24 @@ __u64 sched_position(const struct sched *s, __u64 idx)
 	__u64 g = idx < s->n4 ? sched_wave_pos(s, SCHED_V4, idx)
 			      : s->n4 + sched_wave_pos(s, SCHED_V6, idx - s->n4);
 
-	if (g % s->shards != s->shard)
-		return SCHED_NONE;
+	if (g % s->shards != s->shard || (g - s->shard) / s->shards >= s->len)
+		return SCHED_NONE; /* another shard's, or past a limit (sched_limit) */
 	return (g - s->shard) / s->shards;
 }
 
 bool sched_in_shard(const struct sched *s, __u64 idx)
 {
-	return s->shards == 1 || (idx < s->ntargets && sched_position(s, idx) != SCHED_NONE);
+	return idx < s->ntargets && sched_position(s, idx) != SCHED_NONE;
+}
+
+void sched_limit(struct sched *s, __u64 max, __u64 rounds)
+{
+	if (!max || max >= s->len)
+		return;
+	s->len = max;
+	s->len4 = s->len4 < max ? s->len4 : max;
+	s->total = s->base + rounds * s->len;
+	s->round_end = s->base + s->len;
 }
 
 __u64 sched_family_end(const struct sched *s, __u64 p)

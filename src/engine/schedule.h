@@ -60,7 +60,13 @@ __u64 sched_shard_len(__u64 n, __u64 shards, __u64 shard);
  * rounds times the shard's length). After sched_init, before the first probe.
  */
 void sched_set_shard(struct sched *s, __u64 shards, __u64 shard, __u64 rounds);
-/* Whether target idx is this shard's. */
+/*
+ * Probe at most max targets a round (0: no limit): the first max positions
+ * of the shard's order, a random sample of it (its IPv4 targets first, as a
+ * round's). After sched_set_shard, before the first probe.
+ */
+void sched_limit(struct sched *s, __u64 max, __u64 rounds);
+/* Whether target idx is this shard's (and within its limit). */
 bool sched_in_shard(const struct sched *s, __u64 idx);
 /* SCHED_V4 or SCHED_V6: the family of probe p. */
 int sched_family(const struct sched *s, __u64 p);

@@ -1424,6 +1424,39 @@ test_shards_probe_disjoint_parts() {
 	expect_eq "--shard past --shards: exit" $? 3
 }
 
+# --dry-run of the whole IPv4 space: the plan, and not one packet out of the
+# namespace's only link (its counter). --max-targets: a sample of that many,
+# counted at the targets; another seed, another sample. --max-runtime is -w.
+tx_packets() { ip netns exec rp-probe cat /sys/class/net/rp-p0/statistics/tx_packets; }
+test_dry_run_and_limits() {
+	local d=$TMP/plan before out
+	mkdir -p "$d"
+	before=$(tx_packets)
+	out=$(timeout -s KILL 5 ip netns exec rp-probe "$RP" --dry-run 0.0.0.0/0 2>&1)
+	expect_eq "dry run: exit" $? 0
+	expect_eq "dry run: packets sent" "$(tx_packets)" "$before"
+	expect_eq "dry run: targets" "$(printf '%s\n' "$out" | sed -n 1p)" "targets  4294967296 (IPv4 4294967296, IPv6 0)"
+	printf '%s\n' "$out" | grep -q '^time     119:18:1[78] ' || fail "dry run: $(printf '%s\n' "$out" | grep time)"
+	printf '%s\n' "$out" | grep -q '^memory   [0-9.]* MiB' || fail "dry run: no memory line"
+	out=$(rp --dry-run -c 10 -p 1000 --seed 2 --shards 4 --shard 1 --exclude 198.19.1.0/24 198.19.0.0/16 2>&1)
+	expect_eq "dry run, a shard: targets" "$(printf '%s\n' "$out" | sed -n 1p)" \
+		"targets  16320 (IPv4 65280, IPv6 0), shard 1 of 4: 16320 of the set's 65280"
+	expect_eq "dry run, a shard: probes" "$(printf '%s\n' "$out" | sed -n 2p)" "probes   163200 (10 per target)"
+	shard_nft || { fail "nft set for the target side"; return; }
+	rp --max-targets 1000 --seed 3 --format ndjson 198.19.0.0/16 >"$d/a.ndjson" 2>/dev/null
+	expect_eq "--max-targets: requests" "$(shard_count requests)" 1000
+	expect_eq "--max-targets: targets" "$(summary_field targets "$d/a.ndjson")" 1000
+	expect_eq "--max-targets: result rows" "$(grep -c '"type":"result"' "$d/a.ndjson")" 1000
+	rp -q --max-targets 1000 --seed 4 198.19.0.0/16 >/dev/null 2>&1
+	[ "$(shard_count repeats)" -lt 100 ] || fail "another seed's sample repeats $(shard_count repeats) of 1000"
+	ip netns exec rp-tgt nft delete table ip rp_shard_test
+	rp -q --max-runtime 1 --rate 1000 --format ndjson 198.19.0.0/16 >"$d/w.ndjson" 2>/dev/null
+	local sent
+	sent=$(summary_field sent "$d/w.ndjson")
+	[ "$sent" -ge 900 ] && [ "$sent" -le 1100 ] || fail "--max-runtime 1 at 1000/s sent $sent"
+	expect_eq "--max-runtime: the rest unprobed" "$(summary_field unprobed "$d/w.ndjson")" $((65536 - sent))
+}
+
 # -r with hosts that answer at once: the retry rounds have nothing to send and
 # must not idle (each one waited 100 ms: -r 1000 took 100 s).
 test_empty_retry_rounds_take_no_time() {

@@ -452,6 +452,12 @@ RINGPING_API int ringping_target(const struct ringping *e, __u64 idx, struct rin
  */
 RINGPING_API const char *ringping_target_name(const struct ringping *e, __u64 idx);
 #define RINGPING_MAX_SHARDS 65536
+/*
+ * A digest of the target set after merging and exclusions (64 bits; the same
+ * set gives the same digest however its tokens were written): shards of one
+ * sweep must share it. 0 if the set cannot be finalized.
+ */
+RINGPING_API __u64 ringping_targets_digest(struct ringping *e);
 /* The next run's plan for the current targets and options. 0 or -errno (no targets: -ENOENT). */
 RINGPING_API int ringping_plan(struct ringping *e, struct ringping_plan *p);
 /* Whether target idx is the last run's shard's (opts.shards; always true without shards). */

@@ -22,7 +22,7 @@ struct cli_ctx {
 	struct rp_opts *o;
 	char *err;
 	size_t errlen;
-	unsigned cmd; /* CMD_SWEEP, CMD_TRACE or CMD_PING */
+	unsigned cmd; /* CMD_SWEEP, CMD_TRACE, CMD_PING or CMD_MERGE */
 };
 
 /* --help's headings, in their order: options by purpose, as fping's and ZMap's help. */
@@ -66,6 +66,7 @@ struct cli_opt {
 #define CMD_SWEEP 1u
 #define CMD_TRACE 2u
 #define CMD_PING 4u
+#define CMD_MERGE 8u
 #define BOTH .cmds = CMD_SWEEP | CMD_TRACE
 #define ALL .cmds = CMD_SWEEP | CMD_TRACE | CMD_PING
 #define TRACE .cmds = CMD_TRACE
@@ -263,6 +264,8 @@ static const struct cli_opt cli_opts[] = {
 	  STR(heatmap_path), .grp = G_OUTPUT },
 	{ "heatmap-by", 0, "WHAT", "outcome (default) or rtt: answering pixels by their mean RTT, log-scaled",
 	  FN(cli_heatmap_by), .grp = G_OUTPUT },
+	{ "manifest", 0, "FILE", "write a JSON manifest of the run (targets digest, seed, shard, counts, the "
+	  "results file's size and CRC) for 'ringping merge'", STR(manifest_path), .grp = G_OUTPUT },
 	{ "status-file", 0, "FILE", "write the status line as CSV to FILE each second (ZMap's status "
 	  "updates), for a machine to follow", STR(status_path), .grp = G_OUTPUT },
 	{ "stats", 's', NULL, "the summary with every counter (default: three lines)", FLAG(out.stats), .grp = G_OUTPUT },
@@ -276,8 +279,10 @@ static const struct cli_opt cli_opts[] = {
 	{ "ringbuf-size", 0, "MB", "BPF ring buffer size, power of two (default 16)",
 	  NUM(ringbuf_mb, 1, 1024), .fn = cli_pow2, BOTH, .grp = G_PATHS },
 	{ "verbose", 'v', NULL, "more diagnostics (twice: libbpf debug)", .kind = K_COUNT, .off = OFF(verbose), ALL, .grp = G_OUTPUT },
-	{ "version", 'V', NULL, "print the version and exit", FN(cli_version), ALL, .grp = G_GENERAL },
-	{ "help", 'h', NULL, "print this help and exit", FN(cli_help), ALL, .grp = G_GENERAL },
+	{ "output", 'o', "FILE", "write the merged results to FILE (default: stdout; .gz: compressed)",
+	  STR(out.path), .cmds = CMD_MERGE, .grp = G_OUTPUT },
+	{ "version", 'V', NULL, "print the version and exit", FN(cli_version), .cmds = CMD_SWEEP | CMD_TRACE | CMD_PING | CMD_MERGE, .grp = G_GENERAL },
+	{ "help", 'h', NULL, "print this help and exit", FN(cli_help), .cmds = CMD_SWEEP | CMD_TRACE | CMD_PING | CMD_MERGE, .grp = G_GENERAL },
 };
 
 #define CLI_NOPTS (sizeof(cli_opts) / sizeof(cli_opts[0]))
@@ -296,7 +301,22 @@ static const char cli_exits[] =
 	"  4  system failure (privileges, BPF, sockets, writing a file)\n"
 	"  5  a check failed (--max-loss, --max-rtt, ...)\n"
 	"  6  checks given, but ringping itself dropped answers or failed sends:\n"
-	"     the measurement is invalid, neither pass nor fail\n";
+	"     the measurement is invalid, neither pass nor fail\n"
+	"  7  ringping merge: the manifests are not one whole sweep\n";
+
+static const char cli_merge_synopsis[] =
+	"Check that the --manifest files of a sharded sweep are its N shards, all of\n"
+	"them once, each complete and with its results file unchanged, and write the\n"
+	"results as one (CSV with one header; NDJSON with a \"merge\" record for the\n"
+	"shards' summaries).\n";
+
+static const char cli_merge_exits[] =
+	"Exit codes:\n"
+	"  0  the shards make one whole sweep; its results written\n"
+	"  3  bad arguments\n"
+	"  4  system failure (reading, writing)\n"
+	"  7  they do not (a shard missing or twice, another sweep's, unfinished,\n"
+	"     a results file missing or changed): each reason on stderr\n";
 
 static bool cli_takes(const struct cli_opt *c, unsigned cmd)
 {
@@ -374,10 +394,13 @@ static void cli_usage_of(FILE *f, unsigned cmd)
 		fprintf(f, "Usage: ringping trace [options] TARGET...\n%s", cli_trace_synopsis);
 	else if (cmd == CMD_PING)
 		fprintf(f, "Usage: ringping ping [options] DESTINATION\n%s", cli_ping_synopsis);
+	else if (cmd == CMD_MERGE)
+		fprintf(f, "Usage: ringping merge [-o FILE] MANIFEST...\n%s", cli_merge_synopsis);
 	else
 		fprintf(f, "Usage: ringping [options] TARGET...\n       ringping trace [options] TARGET... "
 			"(ringping trace --help)\n       ringping ping [options] DESTINATION "
-			"(ringping ping --help)\n%s", cli_synopsis);
+			"(ringping ping --help)\n       ringping merge [-o FILE] MANIFEST... (ringping merge --help)\n%s",
+			cli_synopsis);
 	for (g = 0; g < G_NGROUPS; g++) {
 		bool head = false;
 
@@ -390,7 +413,8 @@ static void cli_usage_of(FILE *f, unsigned cmd)
 			cli_usage_opt(f, &cli_opts[i]);
 		}
 	}
-	fprintf(f, "\n%s", cmd == CMD_TRACE ? cli_trace_exits : cmd == CMD_PING ? cli_ping_exits : cli_exits);
+	fprintf(f, "\n%s", cmd == CMD_TRACE ? cli_trace_exits : cmd == CMD_PING ? cli_ping_exits
+			   : cmd == CMD_MERGE ? cli_merge_exits : cli_exits);
 }
 
 void cli_usage(FILE *f)
@@ -466,7 +490,7 @@ void cli_usage_man_ping(FILE *f)
 
 void cli_words(FILE *f, int cmd, bool with_arg_only)
 {
-	static const unsigned cmds[] = { CMD_SWEEP, CMD_TRACE, CMD_PING };
+	static const unsigned cmds[] = { CMD_SWEEP, CMD_TRACE, CMD_PING, CMD_MERGE };
 	const char *sep = "";
 	size_t i;
 
@@ -1025,6 +1049,10 @@ static enum cli_result cli_check(struct cli_ctx *c, int argc, char **argv)
 		return CLI_BAD;
 	if (o->ping)
 		return cli_check_ping(c);
+	if (o->merge)
+		return o->ntargets ? CLI_RUN
+				   : (snprintf(c->err, c->errlen, "no manifests (ringping merge M0.json M1.json ...)"),
+				      CLI_BAD);
 	if (!o->ntargets && !o->nfiles)
 		return snprintf(c->err, c->errlen, "no targets (give addresses, CIDRs or -f FILE)"),
 		       CLI_BAD;
@@ -1077,11 +1105,12 @@ enum cli_result cli_parse(int argc, char **argv, struct rp_opts *o, char *err, s
 	int val, idx;
 
 	cli_defaults(o);
-	/* "ringping trace ..." or "ringping ping ...": that command's options, from the word after it on. */
-	if (argc > 1 && (!strcmp(argv[1], "trace") || !strcmp(argv[1], "ping"))) {
+	/* "ringping trace ...", "ringping ping ...", "ringping merge ...": that command's options, from the word after it on. */
+	if (argc > 1 && (!strcmp(argv[1], "trace") || !strcmp(argv[1], "ping") || !strcmp(argv[1], "merge"))) {
 		o->trace = argv[1][0] == 't';
-		o->ping = !o->trace;
-		c.cmd = o->trace ? CMD_TRACE : CMD_PING;
+		o->ping = argv[1][0] == 'p';
+		o->merge = argv[1][0] == 'm';
+		c.cmd = o->trace ? CMD_TRACE : o->ping ? CMD_PING : CMD_MERGE;
 		argv++;
 		argc--;
 	}

@@ -22,6 +22,8 @@ struct rp_opts {
 	__u64 shards, shard; /* --shards, --shard (or a job array's index) */
 	bool shards_set, shard_set;
 	bool dry_run;	     /* --dry-run: the plan, nothing sent */
+	const char *manifest_path; /* --manifest FILE */
+	bool merge;	     /* ringping merge MANIFEST...: the manifests in targets */
 	__u64 max_targets;   /* --max-targets: at most N targets, a random sample */
 	bool rdns;	     /* -d: reverse DNS names on the rows */
 	bool histogram;	     /* --histogram: RTT bars after the summary */
@@ -105,6 +107,7 @@ enum rp_exit {
 	RP_EXIT_SYSTEM = 4,
 	RP_EXIT_CHECK = 5,   /* a CI check failed */
 	RP_EXIT_INVALID = 6, /* checks asked for, but ringping lost answers or sends itself */
+	RP_EXIT_MERGE = 7,   /* ringping merge: the manifests are not one whole sweep */
 };
 
 enum cli_result { CLI_RUN, CLI_EXIT_OK, CLI_BAD };
@@ -119,7 +122,7 @@ void cli_usage_man_trace(FILE *f);
 /* The options of "ringping ping", the same way. */
 void cli_usage_man_ping(FILE *f);
 /*
- * The option words of a command (0: the sweep, 1: trace, 2: ping) on one
+ * The option words of a command (0: the sweep, 1: trace, 2: ping, 3: merge) on one
  * line, space-separated, or only those that take an argument: for the shell
  * completion (tools/ringping.bash.in).
  */

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,6 +17,8 @@
 #include "cli.h"
 #include "heatmap.h"
 #include "histogram.h"
+#include "manifest.h"
+#include "mergecmd.h"
 #include "hostreport.h"
 #include "output.h"
 #include "pingcmd.h"
@@ -246,7 +249,7 @@ static void main_engine_opts(const struct rp_opts *o, struct main_ctx *m, struct
 		 * root does not own). See README, Privileges.
 		 */
 		.drop_caps = true,
-		.keep_caps = o->out.path || o->prom_path || o->junit_path || o->heatmap_path
+		.keep_caps = o->out.path || o->prom_path || o->junit_path || o->heatmap_path || o->manifest_path
 			     ? 1ULL << CAP_DAC_OVERRIDE : 0,
 		.batch = o->batch, .sender_threads = o->sender_threads, .ringbuf_mb = o->ringbuf_mb,
 		.host_stats = checks_any(&o->checks) || o->prom_path || o->junit_path || o->histogram,
@@ -366,12 +369,14 @@ static int main_report(struct main_ctx *m, struct ringping *e, struct ringping_s
  */
 static int main_check_paths(const struct rp_opts *o)
 {
-	const char *p[] = { o->out.path, o->prom_path, o->junit_path, o->status_path, o->heatmap_path };
-	static const char *const what[] = { "-o", "--prometheus", "--junit", "--status-file", "--heatmap" };
+	const char *p[] = { o->out.path, o->prom_path, o->junit_path, o->status_path, o->heatmap_path,
+			    o->manifest_path };
+	static const char *const what[] = { "-o", "--prometheus", "--junit", "--status-file", "--heatmap",
+					    "--manifest" };
 	char why[256];
 	int i, j, err;
 
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 6; i++) {
 		for (j = 0; p[i] && j < i; j++)
 			if (p[j] && !strcmp(p[i], p[j]))
 				return cli_warn("%s and %s both write '%s'\n", what[j], what[i], p[i]),
@@ -422,6 +427,35 @@ static int main_dry_run(const struct rp_opts *o, struct ringping *e)
 	       p.memory / 1048576.0);
 	printf("nothing sent (--dry-run)\n");
 	return fflush(stdout) ? RP_EXIT_SYSTEM : RP_EXIT_ALL_ALIVE;
+}
+
+/* --manifest: what this run (shard) was and did, and its results file's size and CRC, for merge. 0 or -errno. */
+static int main_manifest(const struct rp_opts *o, struct ringping *e, const struct ringping_summary *sum)
+{
+	static const char *const fmt[] = { [OUT_TEXT] = "text", [OUT_CSV] = "csv", [OUT_NDJSON] = "ndjson" };
+	struct manifest *mf = calloc(1, sizeof(*mf));
+	char why[512];
+	int err = mf ? 0 : -ENOMEM;
+
+	if (err)
+		return err;
+	manifest_from_run(mf, e, sum, sum->meta.seed, o->shards, o->shard, o->count);
+	snprintf(mf->format, sizeof(mf->format), "%s", fmt[o->out.format]);
+	mf->has_results = o->out.path && strcmp(o->out.path, "-");
+	if (mf->has_results) {
+		/* Absolute: merge may run elsewhere (it also looks beside the manifest). */
+		char *abs = realpath(o->out.path, NULL);
+
+		snprintf(mf->results, sizeof(mf->results), "%s", abs ? abs : o->out.path);
+		free(abs);
+		err = manifest_digest_file(o->out.path, &mf->results_bytes, &mf->results_crc32);
+	}
+	if (err)
+		cli_warn("--manifest: reading back '%s': %s\n", o->out.path, strerror(-err));
+	else if ((err = manifest_write(o->manifest_path, mf, why, sizeof(why))))
+		cli_warn("--manifest %s\n", why);
+	free(mf);
+	return err;
 }
 
 /* Probe and report; the exit code. */
@@ -475,6 +509,8 @@ static int main_probe(struct main_ctx *m, struct ringping *e)
 		cli_warn("writing results: %s\n", strerror(-oerr));
 		err = err ?: oerr;
 	}
+	if (m->o->manifest_path && (oerr = main_manifest(m->o, e, &sum)))
+		err = err ?: oerr;
 	if (m->o->heatmap_path && (oerr = heatmap_write(&m->heat, why, sizeof(why)))) {
 		cli_warn("--heatmap %s\n", why);
 		err = err ?: oerr;
@@ -522,6 +558,8 @@ int main(int argc, char **argv)
 	main_engine_opts(&o, &m, &eo);
 	if (o.ping)
 		return pingcmd_main(&o, &eo);
+	if (o.merge)
+		return mergecmd_main(&o);
 	err = ringping_open(&e, &eo);
 	if (err) {
 		cli_warn("%s\n", ringping_errmsg(NULL));

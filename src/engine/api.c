@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include "engine.h"
+#include "rp_hash.h"
 #include "run.h"
 #include "schedule.h"
 #include "trace.h"
@@ -433,6 +434,22 @@ int ringping_target(const struct ringping *e, __u64 idx, struct ringping_addr *o
 const char *ringping_target_name(const struct ringping *e, __u64 idx)
 {
 	return e->finalized ? targets_name(&e->t, idx) : NULL;
+}
+
+__u64 ringping_targets_digest(struct ringping *e)
+{
+	__u64 n, h = 0, i;
+
+	if (ringping_targets(e, &n))
+		return 0;
+	/* The set as its sorted disjoint ranges: one word per range, the same however it was written. */
+	for (i = 0; i < e->t.inc.n; i++) {
+		const struct target_range *r = &e->t.inc.v[i];
+
+		h = rp_siphash4(0x72696e6770696e67ULL, 0x74617267657473ULL, h ^ (__u64)(r->lo >> 64),
+				(__u64)r->lo, (__u64)(r->hi >> 64), (__u64)r->hi);
+	}
+	return h ^ n;
 }
 
 bool ringping_in_shard(const struct ringping *e, __u64 idx)

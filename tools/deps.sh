@@ -13,9 +13,11 @@ set -eu
 # libcap2-bin: setcap, for make install-caps and its test.
 # tmux: a test reads the status line off a real pseudo-terminal.
 # libpng-dev: --heatmap writes PNGs; python3-pil: a test decodes them with another decoder.
+# slurmctld, slurmd, slurm-client, munge: a test runs shards as a Slurm job array.
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config gcc binutils make
       iproute2 nftables libxml2-utils python3 python3-prometheus-client tcpdump iputils-ping
-      libcap2-bin tmux libpng-dev python3-pil"
+      libcap2-bin tmux libpng-dev python3-pil
+      slurmctld slurmd slurm-client munge"
 [ "${1:-}" = --bench ] && pkgs="zmap masscan fping nmap scamper time"
 [ "${1:-}" = --vm ] && pkgs="qemu-system-x86 busybox-static kmod cpio xz-utils"
 missing=

@@ -1457,6 +1457,44 @@ test_dry_run_and_limits() {
 	expect_eq "--max-runtime: the rest unprobed" "$(summary_field unprobed "$d/w.ndjson")" $((65536 - sent))
 }
 
+# A real scheduler: a one-node Slurm of its own (tools/slurm/cluster.sh: munged,
+# slurmctld and slurmd in a temporary directory) runs a job array of 4 tasks
+# (tools/slurm/shard-job.sh), each a shard of the /16 from the job array's index.
+# Together they find 65,536 of 65,536, the target side sees each address asked
+# once, and merge verifies; without one shard's results merge fails naming it.
+test_slurm_job_array_shards() {
+	local d=$TMP/slurm conf out
+	for out in slurmctld slurmd sbatch munged; do
+		command -v $out >/dev/null || { fail "no $out (make deps installs Slurm)"; return; }
+	done
+	mkdir -p "$d/out"
+	conf=$("$top/tools/slurm/cluster.sh" up "$d") || { fail "slurm did not come up: $(tail -3 "$d"/*.log)"; return; }
+	shard_nft || fail "nft set for the target side"
+	env "$conf" RINGPING="$RP" RINGPING_NETNS=rp-probe timeout -s KILL 240 sbatch --wait --array=0-3 \
+		--output="$d/job-%a.out" --chdir="$d" --export=ALL "$top/tools/slurm/shard-job.sh" "$d/out" \
+		--rate 20000 --seed 11 198.19.0.0/16 >"$d/sbatch.out" 2>&1 ||
+		fail "sbatch: $(cat "$d/sbatch.out") $(cat "$d"/job-*.out 2>/dev/null | head -5)"
+	"$top/tools/slurm/cluster.sh" down "$d"
+	expect_eq "requests at the targets" "$(shard_count requests)" 65536
+	expect_eq "requests to an address already asked" "$(shard_count repeats)" 0
+	ip netns exec rp-tgt nft delete table ip rp_shard_test
+	"$RP" merge -o "$d/all.csv" "$d"/out/shard-?.json 2>"$d/merge.err"
+	expect_eq "merge: exit" $? 0
+	expect_eq "merged: alive" "$(grep -c ',alive,' "$d/all.csv")" 65536
+	expect_eq "merged: hosts" "$(tail -n +2 "$d/all.csv" | cut -d, -f1 | sort -u | wc -l)" 65536
+	rm "$d/out/shard-2.csv"
+	"$RP" merge -o "$d/all2.csv" "$d"/out/shard-?.json 2>"$d/merge2.err"
+	expect_eq "merge without shard 2's results: exit" $? 7
+	grep -q "^ringping: merge: shard 2: results '$d/out/shard-2.csv' missing" "$d/merge2.err" ||
+		fail "merge did not name shard 2: $(cat "$d/merge2.err")"
+	[ -e "$d/all2.csv" ] && fail "a merged file left though merge failed"
+	"$RP" merge "$d"/out/shard-[013].json >/dev/null 2>"$d/merge3.err"
+	expect_eq "merge without shard 2's manifest: exit" $? 7
+	grep -q "shard 2 of 4 missing" "$d/merge3.err" || fail "merge: $(cat "$d/merge3.err")"
+	pgrep -f "$d/slurm.conf" >/dev/null && fail "slurm daemons left running"
+	return 0
+}
+
 # -r with hosts that answer at once: the retry rounds have nothing to send and
 # must not idle (each one waited 100 ms: -r 1000 took 100 s).
 test_empty_retry_rounds_take_no_time() {

@@ -453,6 +453,15 @@ RINGPING_API int ringping_target(const struct ringping *e, __u64 idx, struct rin
 RINGPING_API const char *ringping_target_name(const struct ringping *e, __u64 idx);
 #define RINGPING_MAX_SHARDS 65536
 /*
+ * Blocklist: an address, CIDR or range that blocks and ranges added after it
+ * lose (a sweep of 0.0.0.0/0 leaves out 10.0.0.0/8 ...), except a block or
+ * range that lies entirely inside one blocklisted range: the caller asked
+ * for that space itself (a /24 of its own LAN). Single addresses and names
+ * are never blocklisted. ringping_blocked counts the addresses it took out.
+ */
+RINGPING_API int ringping_blocklist(struct ringping *e, const char *token);
+RINGPING_API __u64 ringping_blocked(const struct ringping *e);
+/*
  * A digest of the target set after merging and exclusions (64 bits; the same
  * set gives the same digest however its tokens were written): shards of one
  * sweep must share it. 0 if the set cannot be finalized.

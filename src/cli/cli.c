@@ -117,6 +117,9 @@ static const struct cli_opt cli_opts[] = {
 	  GIVEN(shards_set), .grp = G_TARGETS },
 	{ "shard", 0, "I", "the part this run probes, 0..N-1 (default: SLURM_ARRAY_TASK_ID of a job "
 	  "array, or JOB_COMPLETION_INDEX)", NUM(shard, 0, 65535), GIVEN(shard_set), .grp = G_TARGETS },
+	{ "blocklist", 0, "FILE|none", "replace the default blocklist (special-purpose space, left out of "
+	  "blocks and ranges that reach beyond it) with FILE's entries, left out everywhere; none: no "
+	  "blocklist", STR(blocklist), .grp = G_TARGETS },
 	{ "max-targets", 0, "N", "probe at most N of the targets: the first N of the seeded order, a random "
 	  "sample (ZMap's)", NUM(max_targets, 1, UINT64_MAX), .grp = G_TARGETS },
 	{ "dry-run", 0, NULL, "print the plan (targets after exclusions, probes, time at the pace, memory) "

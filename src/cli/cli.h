@@ -22,6 +22,7 @@ struct rp_opts {
 	__u64 shards, shard; /* --shards, --shard (or a job array's index) */
 	bool shards_set, shard_set;
 	bool dry_run;	     /* --dry-run: the plan, nothing sent */
+	const char *blocklist; /* --blocklist FILE or "none"; NULL: the default */
 	const char *manifest_path; /* --manifest FILE */
 	bool merge;	     /* ringping merge MANIFEST...: the manifests in targets */
 	__u64 max_targets;   /* --max-targets: at most N targets, a random sample */

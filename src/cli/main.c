@@ -16,6 +16,7 @@
 #include "ringping.h"
 #include "cli.h"
 #include "heatmap.h"
+#include "blocklist.h"
 #include "histogram.h"
 #include "manifest.h"
 #include "mergecmd.h"
@@ -292,9 +293,15 @@ static int main_exclude(struct ringping *e, const char *tok)
 	return err;
 }
 
+/*
+ * A sweep's blocklist comes first, so that the blocks and ranges added after
+ * it lose its space (the default, unless --blocklist); a --blocklist FILE
+ * leaves out what it names, everywhere, as --exclude does.
+ */
 static int main_targets(const struct rp_opts *o, struct ringping *e)
 {
-	int i, err = 0;
+	bool own = o->blocklist && strcmp(o->blocklist, "none");
+	int i, err = !o->blocklist && !o->trace ? blocklist_default(e) : 0;
 
 	for (i = 0; i < o->ntargets && !err; i++)
 		err = ringping_add(e, o->targets[i]);
@@ -302,6 +309,12 @@ static int main_targets(const struct rp_opts *o, struct ringping *e)
 		err = ringping_add_file(e, o->files[i]);
 	for (i = 0; i < o->nexcludes && !err; i++)
 		err = main_exclude(e, o->excludes[i]);
+	if (!err && own)
+		err = ringping_exclude_file(e, o->blocklist);
+	if (!err && ringping_blocked(e))
+		cli_warn("%llu addresses of special-purpose space left out of the blocks and ranges "
+			 "(the default blocklist; --blocklist none probes them)\n",
+			 (unsigned long long)ringping_blocked(e));
 	return err;
 }
 

@@ -308,6 +308,7 @@ void ringping_close(struct ringping *e)
 	run_free(e->last);
 	targets_free(&e->t);
 	targets_free(&e->pending);
+	targets_list_free(&e->deny);
 	pthread_mutex_destroy(&e->mu);
 	if (e->wake_fd >= 0)
 		close(e->wake_fd);
@@ -356,6 +357,7 @@ static int api_change(struct ringping *e, const char *what, bool file, bool excl
 	tmp.v4_tstamp = e->t.v4_tstamp;
 	tmp.force = e->o.force;
 	tmp.all_addrs = e->o.all_addresses;
+	tmp.deny = &e->deny;
 	log_bind(&e->sink); /* a name that does not resolve is warned about */
 	err = file ? targets_add_file(&tmp, what, exclude) : targets_add(&tmp, what, exclude);
 	log_bind(prev);
@@ -373,6 +375,26 @@ static int api_change(struct ringping *e, const char *what, bool file, bool excl
 out:
 	targets_free(&tmp);
 	return err;
+}
+
+int ringping_blocklist(struct ringping *e, const char *token)
+{
+	struct targets tmp;
+	int err;
+
+	targets_init(&tmp);
+	pthread_mutex_lock(&e->mu);
+	err = targets_deny_add(&tmp, &e->deny, token);
+	pthread_mutex_unlock(&e->mu);
+	if (err)
+		engine_fail(e, err, "%s", err != -ENOMEM && tmp.err[0] ? tmp.err : strerror(-err));
+	targets_free(&tmp);
+	return err;
+}
+
+__u64 ringping_blocked(const struct ringping *e)
+{
+	return e->t.blocked > UINT64_MAX ? UINT64_MAX : (__u64)e->t.blocked;
 }
 
 int ringping_add(struct ringping *e, const char *token)

@@ -21,6 +21,7 @@ struct ringping {
 	struct ringping_addr src, src6;
 	bool src_set, src6_set;
 	struct targets t;
+	struct target_list deny; /* the blocklist blocks and ranges are added through */
 	bool finalized;		/* t is sorted and indexed; adding reopens it */
 	struct log_sink sink;
 	char err[256];		/* the last failure's reason */

@@ -120,6 +120,63 @@ static int targets_parse_uint(const char *s, unsigned max, unsigned *out)
 	return 0;
 }
 
+static void list_normalize(struct target_list *l);
+static int list_subtract(struct target_list *inc, const struct target_list *exc);
+static int list_append(struct target_list *dst, const struct target_list *src);
+
+/* Whether lo..hi lies inside one range of a normalized list. */
+static bool list_within(const struct target_list *l, u128 lo, u128 hi)
+{
+	size_t a = 0, b = l->n;
+
+	while (a < b) { /* the first range that ends at or after lo */
+		size_t m = a + (b - a) / 2;
+
+		if (l->v[m].hi < lo)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a < l->n && l->v[a].lo <= lo && hi <= l->v[a].hi;
+}
+
+/* A block or range into l: less the blocklist's space, unless it lies inside that space. */
+static int targets_push_block(struct targets *t, struct target_list *l, u128 lo, u128 hi)
+{
+	struct target_list one = { 0 };
+	u128 kept = 0;
+	size_t i;
+	int err;
+
+	if (l != &t->inc || !t->deny || !t->deny->n || list_within(t->deny, lo, hi))
+		return list_push(l, lo, hi);
+	err = list_push(&one, lo, hi) ?: list_subtract(&one, t->deny);
+	for (i = 0; !err && i < one.n; i++)
+		kept += one.v[i].hi - one.v[i].lo + 1;
+	if (!err)
+		t->blocked += hi - lo + 1 - kept;
+	err = err ?: list_append(l, &one);
+	free(one.v);
+	return err;
+}
+
+int targets_deny_add(struct targets *t, struct target_list *deny, const char *tok)
+{
+	int err = targets_add(t, tok, true);
+
+	err = err ?: list_append(deny, &t->exc);
+	t->exc.n = 0;
+	if (!err)
+		list_normalize(deny);
+	return err;
+}
+
+void targets_list_free(struct target_list *l)
+{
+	free(l->v);
+	*l = (struct target_list){ 0 };
+}
+
 static int targets_cidr(struct targets *t, const char *tok, char *slash, struct target_list *l)
 {
 	struct ringping_addr a;
@@ -145,7 +202,7 @@ static int targets_cidr(struct targets *t, const char *tok, char *slash, struct 
 		return targets_bad(t, tok, "host bits set after the prefix length");
 	if (l == &t->inc && targets_check_size(t, tok, &a, mask + 1))
 		return -EINVAL;
-	return list_push(l, lo, lo | mask);
+	return targets_push_block(t, l, lo, lo | mask);
 }
 
 static int targets_range(struct targets *t, const char *tok, char *dash, struct target_list *l)
@@ -166,7 +223,7 @@ static int targets_range(struct targets *t, const char *tok, char *dash, struct 
 		return targets_bad(t, tok, "range start is above its end");
 	if (l == &t->inc && targets_check_size(t, tok, &a, addr_to_u128(&b) - addr_to_u128(&a) + 1))
 		return -EINVAL;
-	return list_push(l, addr_to_u128(&a), addr_to_u128(&b));
+	return targets_push_block(t, l, addr_to_u128(&a), addr_to_u128(&b));
 }
 
 /* RFC 1123 host name characters; all-digit-and-dot tokens are bad addresses, not names. */
@@ -421,6 +478,8 @@ int targets_take(struct targets *t, struct targets *src)
 		return err;
 	t->scope_id = t->scope_id ?: src->scope_id;
 	t->unresolved += src->unresolved;
+	t->blocked += src->blocked;
+	src->blocked = 0;
 	src->inc.n = src->exc.n = 0;
 	src->unresolved = 0;
 	return 0;

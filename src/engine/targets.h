@@ -40,6 +40,14 @@ struct targets {
 	bool numeric;	     /* refuse host names (the fuzzer: no resolver calls) */
 	bool all_addrs;	     /* a name's every address is a target (fping's -m), not its first */
 	struct target_names names; /* the names given, by the addresses they resolved to */
+	/*
+	 * A blocklist for blocks and ranges (normalized; not owned): a CIDR or
+	 * range token loses the addresses it holds, unless the token lies
+	 * entirely inside one of its ranges (the user meant that space). Single
+	 * addresses and names are never blocklisted.
+	 */
+	const struct target_list *deny;
+	u128 blocked;	     /* addresses the blocklist took out of blocks and ranges */
 	unsigned scope_id;   /* zone of link-local IPv6 targets, 0 if none */
 	__u64 count4;	     /* after finalize: IPv4 targets (indexes 0..count4-1) */
 	struct target_list inc, exc;
@@ -51,6 +59,9 @@ struct targets {
 };
 
 void targets_init(struct targets *t);
+/* Parse a token (address, CIDR, range) into a blocklist, normalized. 0, -EINVAL (t->err) or -ENOMEM. */
+int targets_deny_add(struct targets *t, struct target_list *deny, const char *tok);
+void targets_list_free(struct target_list *l);
 void targets_free(struct targets *t);
 /*
  * Add one token (literal, CIDR, a-b range, or a host name when exclude is

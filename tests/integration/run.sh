@@ -1435,7 +1435,12 @@ test_dry_run_and_limits() {
 	out=$(timeout -s KILL 5 ip netns exec rp-probe "$RP" --dry-run 0.0.0.0/0 2>&1)
 	expect_eq "dry run: exit" $? 0
 	expect_eq "dry run: packets sent" "$(tx_packets)" "$before"
-	expect_eq "dry run: targets" "$(printf '%s\n' "$out" | sed -n 1p)" "targets  4294967296 (IPv4 4294967296, IPv6 0)"
+	# The default blocklist leaves out the special-purpose space (592,708,864 addresses), said on stderr.
+	expect_eq "dry run: targets" "$(printf '%s\n' "$out" | grep '^targets')" "targets  3702258432 (IPv4 3702258432, IPv6 0)"
+	printf '%s\n' "$out" | grep -q '^ringping: 592708864 addresses of special-purpose space left out' ||
+		fail "dry run: no blocklist line"
+	out=$(rp --dry-run --blocklist none 0.0.0.0/0 2>&1)
+	expect_eq "dry run, no blocklist" "$(printf '%s\n' "$out" | sed -n 1p)" "targets  4294967296 (IPv4 4294967296, IPv6 0)"
 	printf '%s\n' "$out" | grep -q '^time     119:18:1[78] ' || fail "dry run: $(printf '%s\n' "$out" | grep time)"
 	printf '%s\n' "$out" | grep -q '^memory   [0-9.]* MiB' || fail "dry run: no memory line"
 	out=$(rp --dry-run -c 10 -p 1000 --seed 2 --shards 4 --shard 1 --exclude 198.19.1.0/24 198.19.0.0/16 2>&1)
@@ -1493,6 +1498,33 @@ test_slurm_job_array_shards() {
 	grep -q "shard 2 of 4 missing" "$d/merge3.err" || fail "merge: $(cat "$d/merge3.err")"
 	pgrep -f "$d/slurm.conf" >/dev/null && fail "slurm daemons left running"
 	return 0
+}
+
+# The default blocklist: a block reaching beyond special-purpose space loses it
+# (dry runs only: 198.16.0.0/14 is not all lab); a block inside it is what was
+# asked (the lab's own); a single address never; --blocklist FILE leaves out
+# what it names, everywhere, and the run probes the rest (counted at the targets).
+test_blocklist() {
+	local d=$TMP/block
+	mkdir -p "$d"
+	expect_eq "a /14 around the lab's /15" "$(rp --dry-run 198.16.0.0/14 2>/dev/null | sed -n 1p)" \
+		"targets  131072 (IPv4 131072, IPv6 0)"
+	expect_eq "no blocklist" "$(rp --dry-run --blocklist none 198.16.0.0/14 2>/dev/null | sed -n 1p)" \
+		"targets  262144 (IPv4 262144, IPv6 0)"
+	expect_eq "a single address inside" "$(rp --dry-run 198.16.0.0/14 198.18.0.1 2>/dev/null | sed -n 1p)" \
+		"targets  131073 (IPv4 131073, IPv6 0)"
+	expect_eq "the lab's /15 itself" "$(rp --dry-run 198.18.0.0/15 2>&1)" "$(rp --dry-run --blocklist none 198.18.0.0/15 2>&1)"
+	expect_eq "IPv6: ::/104 less ::/127" "$(rp --dry-run --force ::/104 2>/dev/null | sed -n 1p)" \
+		"targets  16777214 (IPv4 0, IPv6 16777214)"
+	printf '198.19.0.0/25\n198.19.1.7\n' >"$d/list"
+	shard_nft || { fail "nft set for the target side"; return; }
+	rp --blocklist "$d/list" --format ndjson 198.19.0.0/23 >"$d/r.ndjson" 2>/dev/null
+	expect_eq "own blocklist: targets" "$(summary_field targets "$d/r.ndjson")" $((512 - 128 - 1))
+	expect_eq "own blocklist: requests" "$(shard_count requests)" $((512 - 128 - 1))
+	grep -q '"host":"198.19.1.7"' "$d/r.ndjson" && fail "a blocklisted address probed"
+	ip netns exec rp-tgt nft delete table ip rp_shard_test
+	expect_eq "a blocklist file that is not there" "$(rp --blocklist "$d/none" 198.19.0.1 2>&1 >/dev/null)" \
+		"ringping: cannot open '$d/none': No such file or directory"
 }
 
 # -r with hosts that answer at once: the retry rounds have nothing to send and

@@ -270,6 +270,30 @@ static void test_names_kept(void **s)
 	names_free(&dup);
 }
 
+/* A blocklist: blocks reaching beyond it lose its space; blocks inside it and single addresses stay. */
+static void test_blocklist_blocks_only(void **s)
+{
+	struct target_list deny = { 0 };
+	struct targets t, parse;
+
+	targets_init(&parse);
+	assert_int_equal(targets_deny_add(&parse, &deny, "10.0.0.0/8"), 0);
+	assert_int_equal(targets_deny_add(&parse, &deny, "10.0.0.0-10.0.0.9"), 0); /* inside: merged */
+	assert_int_equal(deny.n, 1);
+	targets_init(&t);
+	t.deny = &deny;
+	assert_int_equal(targets_add(&t, "8.0.0.0/6", false), 0);   /* 8..11/8: loses 10/8 */
+	assert_int_equal(targets_add(&t, "10.1.2.0/24", false), 0); /* inside 10/8: kept */
+	assert_int_equal(targets_add(&t, "10.9.9.9", false), 0);    /* a single address: kept */
+	assert_int_equal(targets_add(&t, "9.255.255.0-10.0.0.255", false), 0); /* 256 kept, 256 out */
+	assert_int_equal(targets_finalize(&t), 0);
+	assert_int_equal(t.count, 3 * (1ULL << 24) + 256 + 1);
+	assert_true(t.blocked == (1ULL << 24) + 256);
+	targets_free(&t);
+	targets_free(&parse);
+	targets_list_free(&deny);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +312,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ipv6_size_guard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6_family_and_zone, setup, teardown),
 		cmocka_unit_test(test_names_kept),
+		cmocka_unit_test(test_blocklist_blocks_only),
 	};
 
 	return cmocka_run_group_tests_name("targets", tests, NULL, NULL);

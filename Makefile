@@ -306,11 +306,14 @@ $(OUTPUT)/fuzz_records: tests/fuzz/fuzz_records.c src/engine/rx.c src/engine/inf
 		src/engine/log.c $(SKEL) | $(OUTPUT)
 	$(call msg,CLANG,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ $(LDLIBS)
+$(OUTPUT)/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/cli/manifest.c src/cli/safefile.c | $(OUTPUT)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Isrc/cli $^ -o $@ -lz
 $(OUTPUT)/fuzz_ipopts: tests/fuzz/fuzz_ipopts.c src/cli/ping_fmt.c | $(OUTPUT)
 	$(call msg,CLANG,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Isrc/cli $^ -o $@
-fuzz: $(OUTPUT)/fuzz_targets $(OUTPUT)/fuzz_records $(OUTPUT)/fuzz_ipopts
-	$(Q)for f in targets records ipopts; do \
+fuzz: $(OUTPUT)/fuzz_targets $(OUTPUT)/fuzz_records $(OUTPUT)/fuzz_ipopts $(OUTPUT)/fuzz_manifest
+	$(Q)for f in targets records ipopts manifest; do \
 		mkdir -p $(OUTPUT)/fuzz-new/$$f && \
 		$(OUTPUT)/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 			-print_final_stats=1 $(OUTPUT)/fuzz-new/$$f tests/fuzz/corpus/$$f \

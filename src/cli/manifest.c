@@ -164,6 +164,25 @@ static bool mf_eat(struct mf_in *in, char c)
 	return false;
 }
 
+/* Four hex digits of a \u escape, within the input (no sscanf: the text has no NUL). */
+static bool mf_hex4(struct mf_in *in, unsigned *v)
+{
+	int i, d;
+
+	if (in->end - in->p < 4)
+		return false;
+	for (*v = 0, i = 0; i < 4; i++) {
+		char c = *in->p++;
+
+		d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		  : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return false;
+		*v = *v << 4 | (unsigned)d;
+	}
+	return true;
+}
+
 /* A string into buf (len bytes with its NUL); false if malformed or too long. */
 static bool mf_str(struct mf_in *in, char *buf, size_t len)
 {
@@ -181,10 +200,9 @@ static bool mf_str(struct mf_in *in, char *buf, size_t len)
 			if (in->p >= in->end)
 				return false;
 			c = *in->p++;
-			if (c == 'u') {
-				if (in->end - in->p < 4 || sscanf(in->p, "%4x", &v) != 1 || v >= 0x80 || !v)
+			if (c == 'u') { /* \u00XX only: the writer escapes control bytes so */
+				if (!mf_hex4(in, &v) || v >= 0x80 || !v)
 					return false;
-				in->p += 4;
 				c = (char)v;
 			} else if (c != '"' && c != '\\' && c != '/') {
 				return false;
@@ -250,7 +268,7 @@ static bool mf_value(struct mf_in *in, struct manifest *m, const char *key, unsi
 	}
 }
 
-static bool mf_parse(const char *text, size_t n, struct manifest *m)
+bool manifest_parse(const char *text, size_t n, struct manifest *m)
 {
 	struct mf_in in = { text, text + n };
 	unsigned seen = 0;
@@ -283,7 +301,7 @@ int manifest_read(const char *path, struct manifest *m, char *why, size_t len)
 		return err;
 	}
 	n = fread(buf, 1, MANIFEST_MAX, f);
-	if (ferror(f) || n == MANIFEST_MAX || !mf_parse(buf, n, m)) {
+	if (ferror(f) || n == MANIFEST_MAX || !manifest_parse(buf, n, m)) {
 		snprintf(why, len, "'%s' is not a ringping manifest (version %s)", path, RINGPING_VERSION);
 		err = -EINVAL;
 	}

@@ -33,6 +33,8 @@ void manifest_from_run(struct manifest *m, struct ringping *e, const struct ring
 int manifest_digest_file(const char *path, __u64 *bytes, __u64 *crc);
 /* Write atomically. 0 or -errno with why. */
 int manifest_write(const char *path, const struct manifest *m, char *why, size_t len);
+/* Parse n bytes (no NUL needed) as a manifest: true only for exactly the written shape. */
+bool manifest_parse(const char *text, size_t n, struct manifest *m);
 /* Read one. 0, or -EINVAL with why naming the file and what is wrong. */
 int manifest_read(const char *path, struct manifest *m, char *why, size_t len);
 

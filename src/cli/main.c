@@ -471,13 +471,11 @@ static int main_manifest(const struct rp_opts *o, struct ringping *e, const stru
 	return err;
 }
 
-/* Probe and report; the exit code. */
-static int main_probe(struct main_ctx *m, struct ringping *e)
+/* Before the run: the heatmap's table, the status line, the results stream and its names. 0 or the exit code. */
+static int main_probe_open(struct main_ctx *m, struct ringping *e)
 {
 	struct output_cfg oc = m->o->out;
-	struct ringping_summary sum;
 	char why[256];
-	int err, oerr;
 
 	oc.multi = m->o->count > 1 || m->o->loop;
 	oc.quiet = oc.quiet || m->o->interim_s; /* -Q is -q with interim summaries, as fping's */
@@ -492,11 +490,9 @@ static int main_probe(struct main_ctx *m, struct ringping *e)
 	m->stdout_tty = isatty(STDOUT_FILENO);
 	if (status_open(&m->st, main_status_wanted(m->o), m->o->status_path, why, sizeof(why)))
 		return cli_warn("--status-file %s\n", why), RP_EXIT_SYSTEM;
-	err = output_open(&m->out, &oc, why, sizeof(why));
-	if (err) {
+	if (output_open(&m->out, &oc, why, sizeof(why))) {
 		status_close(&m->st, e);
-		cli_warn("-o %s\n", why);
-		return RP_EXIT_SYSTEM;
+		return cli_warn("-o %s\n", why), RP_EXIT_SYSTEM;
 	}
 	if (oc.names) {
 		m->out.name = main_name;
@@ -504,32 +500,52 @@ static int main_probe(struct main_ctx *m, struct ringping *e)
 	}
 	if (oc.names && m->o->rdns && rdns_open(&m->rdns, main_emit, m))
 		cli_warn("-d: no resolver threads: rows without reverse names\n");
-	err = ringping_run(e, main_on_probe, m);
-	main_engine = NULL;
-	if (m->rdns) /* every row out before the reports; an interrupted run's without waiting for names */
-		rdns_close(m->rdns, !ringping_summary(e, &sum) && sum.incomplete);
-	oerr = status_close(&m->st, e);
-	if (oerr)
-		cli_warn("writing --status-file: %s\n", strerror(-oerr));
-	if (err)
-		main_fail(m, e);
-	if (!ringping_summary(e, &sum))
-		err = main_report(m, e, &sum) ?: err;
-	oerr = output_close(&m->out);
+	return 0;
+}
+
+/* After the reports: the results stream, the manifest (of a run that ran), the heatmap. 0 or -errno. */
+static int main_probe_files(struct main_ctx *m, struct ringping *e, const struct ringping_summary *sum)
+{
+	char why[256];
+	int err = output_close(&m->out), oerr;
+
 	rdns_free(m->rdns);
 	m->rdns = NULL;
-	if (oerr) {
-		cli_warn("writing results: %s\n", strerror(-oerr));
-		err = err ?: oerr;
-	}
-	if (m->o->manifest_path && (oerr = main_manifest(m->o, e, &sum)))
+	if (err)
+		cli_warn("writing results: %s\n", strerror(-err));
+	if (m->o->manifest_path && sum->meta.mode && (oerr = main_manifest(m->o, e, sum)))
 		err = err ?: oerr;
 	if (m->o->heatmap_path && (oerr = heatmap_write(&m->heat, why, sizeof(why)))) {
 		cli_warn("--heatmap %s\n", why);
 		err = err ?: oerr;
 	}
 	heatmap_free(&m->heat);
-	return err ? RP_EXIT_SYSTEM : main_exit_code(e, &sum);
+	return err;
+}
+
+/* Probe and report; the exit code. */
+static int main_probe(struct main_ctx *m, struct ringping *e)
+{
+	struct ringping_summary sum = { 0 };
+	bool have_sum;
+	int err, oerr;
+
+	if ((err = main_probe_open(m, e)))
+		return err;
+	err = ringping_run(e, main_on_probe, m);
+	main_engine = NULL;
+	have_sum = !ringping_summary(e, &sum);
+	if (m->rdns) /* every row out before the reports; an interrupted run's without waiting for names */
+		rdns_close(m->rdns, have_sum && sum.incomplete);
+	oerr = status_close(&m->st, e);
+	if (oerr)
+		cli_warn("writing --status-file: %s\n", strerror(-oerr));
+	if (err)
+		main_fail(m, e);
+	if (have_sum)
+		err = main_report(m, e, &sum) ?: err;
+	err = main_probe_files(m, e, &sum) ?: err;
+	return err || !have_sum ? RP_EXIT_SYSTEM : main_exit_code(e, &sum);
 }
 
 /*

@@ -110,24 +110,6 @@ static __u32 heat_v4(const struct ringping *e, __u64 idx)
 	return (__u32)a.b[12] << 24 | (__u32)a.b[13] << 16 | (__u32)a.b[14] << 8 | a.b[15];
 }
 
-/* Targets are IPv4 first: how many are. */
-static __u64 heat_count4(const struct ringping *e, __u64 n)
-{
-	struct ringping_addr a;
-	__u64 lo = 0, hi = n;
-
-	while (lo < hi) {
-		__u64 mid = lo + (hi - lo) / 2;
-
-		ringping_target(e, mid, &a);
-		if (ringping_addr_family(&a) == 4)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* The enclosing block of first..last, and how it is cut into cells and squares. */
 static void heat_layout(struct heatmap *h, __u32 first, __u32 last)
 {
@@ -145,12 +127,13 @@ static void heat_layout(struct heatmap *h, __u32 first, __u32 last)
 int heatmap_open(struct heatmap *h, const struct ringping *e, const char *path, bool by_rtt, char *why,
 		 size_t len)
 {
-	__u64 n, i;
+	struct ringping_plan plan;
+	__u64 i;
 
 	memset(h, 0, sizeof(*h));
-	if (ringping_targets((struct ringping *)e, &n))
+	if (ringping_plan((struct ringping *)e, &plan))
 		return snprintf(why, len, "no targets"), -EINVAL;
-	h->n = heat_count4(e, n);
+	h->n = plan.targets4; /* targets are IPv4 first: indexes 0..targets4-1 */
 	if (!h->n)
 		return snprintf(why, len, "%s: no IPv4 targets to draw", path), -EINVAL;
 	if (h->n > HEAT_MAX_TARGETS)

@@ -41,7 +41,7 @@ struct main_ctx {
 	struct output out;
 	struct rdns *rdns;  /* -d: rows go out through its threads */
 	struct heatmap heat; /* --heatmap: each target's outcome */
-	pthread_mutex_t out_mu; /* rows (the run's thread, or -d's writer) and the status line */
+	pthread_mutex_t out_mu; /* with -d: rows (its writer thread) and the status line (the run's) */
 	struct status st;   /* the live status line, --status-file */
 	bool stdout_tty;    /* results reach the terminal the status line is on */
 	__u64 ticks;	    /* interim callbacks at the status line's pace */
@@ -120,7 +120,8 @@ static void main_emit(void *ctx, const struct ringping_probe *p, bool responder)
 	struct main_ctx *m = ctx;
 	bool redraw;
 
-	pthread_mutex_lock(&m->out_mu);
+	if (m->rdns) /* rows then come from -d's writer, the status line from the run's thread */
+		pthread_mutex_lock(&m->out_mu);
 	/* Results on the status line's terminal: the line stays below them (a result's newline flushes it). */
 	redraw = m->st.drawn && m->stdout_tty;
 	if (redraw)
@@ -131,7 +132,8 @@ static void main_emit(void *ctx, const struct ringping_probe *p, bool responder)
 		output_result(&m->out, p);
 	if (redraw)
 		status_redraw(&m->st);
-	pthread_mutex_unlock(&m->out_mu);
+	if (m->rdns)
+		pthread_mutex_unlock(&m->out_mu);
 }
 
 static void main_row(struct main_ctx *m, const struct ringping_probe *p, bool responder)
@@ -209,9 +211,11 @@ static void main_interim(void *ctx, struct ringping *e)
 	}
 	main_quit_asked = 0;
 	if (!quit && status_active(&m->st)) {
-		pthread_mutex_lock(&m->out_mu);
+		if (m->rdns)
+			pthread_mutex_lock(&m->out_mu);
 		status_tick(&m->st, e);
-		pthread_mutex_unlock(&m->out_mu);
+		if (m->rdns)
+			pthread_mutex_unlock(&m->out_mu);
 		if (!m->o->interim_s || ++m->ticks % m->o->interim_s)
 			return;
 	}

@@ -25,14 +25,14 @@ struct mf_field {
 
 #define MF(n, k) { #n, k, offsetof(struct manifest, n), sizeof(((struct manifest *)0)->n) }
 static const struct mf_field mf_fields[] = {
+#define X(f) MF(f, MF_U64),
 	MF(version, MF_STR), MF(targets_digest, MF_STR), MF(seed, MF_U64), MF(shards, MF_U64),
-	MF(shard, MF_U64), MF(count, MF_U64), MF(set_targets, MF_U64), MF(targets, MF_U64),
-	MF(probes, MF_U64), MF(sent, MF_U64), MF(replied, MF_U64), MF(errors, MF_U64),
-	MF(no_reply, MF_U64), MF(dropped_locally, MF_U64), MF(send_failed, MF_U64),
-	MF(unprobed, MF_U64), MF(unaccounted, MF_S64), MF(complete, MF_BOOL), MF(key_id, MF_STR),
+	MF(shard, MF_U64), MF(count, MF_U64), MF(set_targets, MF_U64), MANIFEST_COUNTS(X)
+	MF(unaccounted, MF_S64), MF(complete, MF_BOOL), MF(key_id, MF_STR),
 	MF(start, MF_STR), MF(end, MF_STR), MF(has_results, MF_BOOL), MF(results, MF_STR),
 	MF(format, MF_STR), MF(results_bytes, MF_U64), MF(results_crc32, MF_U64),
 };
+#undef X
 #define MF_N (sizeof(mf_fields) / sizeof(mf_fields[0]))
 
 static void mf_iso(char *buf, size_t len, double t)
@@ -61,15 +61,9 @@ void manifest_from_run(struct manifest *m, struct ringping *e, const struct ring
 	m->shard = shards > 1 ? shard : 0;
 	m->count = count;
 	m->set_targets = n;
-	m->targets = s->targets;
-	m->probes = s->probes;
-	m->sent = s->sent;
-	m->replied = s->replied;
-	m->errors = s->errors;
-	m->no_reply = s->no_reply;
-	m->dropped_locally = s->dropped_locally;
-	m->send_failed = s->send_failed;
-	m->unprobed = s->unprobed;
+#define X(f) m->f = s->f;
+	MANIFEST_COUNTS(X)
+#undef X
 	m->unaccounted = s->unaccounted;
 	m->complete = !s->incomplete && !s->unprobed && !s->unaccounted;
 }

@@ -19,8 +19,12 @@
 struct manifest {
 	char version[32], targets_digest[24], key_id[16], start[40], end[40];
 	char results[MANIFEST_STR], format[16];
-	__u64 seed, shards, shard, count, targets, set_targets;
-	__u64 probes, sent, replied, errors, no_reply, dropped_locally, send_failed, unprobed;
+	__u64 seed, shards, shard, count, set_targets;
+#define MANIFEST_COUNTS(X) X(targets) X(probes) X(sent) X(replied) X(errors) X(no_reply) \
+	X(dropped_locally) X(send_failed) X(unprobed)
+#define X(f) __u64 f;
+	MANIFEST_COUNTS(X) /* the run summary's, by the same names */
+#undef X
 	__s64 unaccounted;
 	__u64 results_bytes, results_crc32;
 	bool complete, has_results;

@@ -13,7 +13,6 @@
 #include "hoststats.h"
 #include "inflight.h"
 #include "run_int.h"
-#include "schedule.h"
 
 /* The pace run_setup_pacer sets: --rate, a round per period, -i; 0 unpaced. */
 static double plan_pps(const struct ringping_opts *o, __u64 len)
@@ -73,8 +72,7 @@ int ringping_plan(struct ringping *e, struct ringping_plan *p)
 		return err;
 	if (!n)
 		return -ENOENT;
-	len = o->shards > 1 ? sched_shard_len(n, o->shards, o->shard) : n;
-	len = o->max_targets && o->max_targets < len ? o->max_targets : len;
+	len = run_part_len(o, n);
 	p->targets = len;
 	p->targets4 = e->t.count4;
 	p->targets6 = n - e->t.count4;

@@ -119,4 +119,7 @@ void run_retarget(struct run *r, __u64 now);
 double wall_now(void);
 int run_finish(struct run *r);
 
+/* The targets a run walks each round: its shard's (opts.shards), within opts.max_targets. */
+__u64 run_part_len(const struct ringping_opts *o, __u64 n);
+
 #endif

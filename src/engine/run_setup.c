@@ -307,14 +307,18 @@ void run_setup_pacer(struct run *r)
 }
 
 /* A shard (opts.shards) and a limit (opts.max_targets): the same rounds over fewer positions. */
+__u64 run_part_len(const struct ringping_opts *o, __u64 n)
+{
+	__u64 len = o->shards > 1 ? sched_shard_len(n, o->shards, o->shard) : n;
+
+	return o->max_targets && o->max_targets < len ? o->max_targets : len;
+}
+
 static void run_setup_part(struct run *r)
 {
 	const struct ringping_opts *o = r->o;
-	__u64 len = o->shards > 1 ? sched_shard_len(r->ntargets, o->shards, o->shard) : r->ntargets;
-	__u64 rounds;
+	__u64 len = run_part_len(o, r->ntargets), rounds;
 
-	if (o->max_targets && o->max_targets < len)
-		len = o->max_targets;
 	rounds = o->loop ? UINT64_MAX / 2 / (len ?: 1) : o->count * (1 + o->retries);
 	if (o->shards > 1)
 		sched_set_shard(&r->sch, o->shards, o->shard, rounds);

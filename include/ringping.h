@@ -469,7 +469,7 @@ RINGPING_API __u64 ringping_blocked(const struct ringping *e);
 RINGPING_API __u64 ringping_targets_digest(struct ringping *e);
 /* The next run's plan for the current targets and options. 0 or -errno (no targets: -ENOENT). */
 RINGPING_API int ringping_plan(struct ringping *e, struct ringping_plan *p);
-/* Whether target idx is the last run's shard's (opts.shards; always true without shards). */
+/* Whether target idx is the last run's: its shard's, within opts.max_targets (always true without either). */
 RINGPING_API bool ringping_in_shard(const struct ringping *e, __u64 idx);
 /* How many names the set keeps (0: every target was given as an address). */
 RINGPING_API __u64 ringping_named(const struct ringping *e);

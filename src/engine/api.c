@@ -476,8 +476,8 @@ __u64 ringping_targets_digest(struct ringping *e)
 
 bool ringping_in_shard(const struct ringping *e, __u64 idx)
 {
-	if (e->o.shards <= 1)
-		return true;
+	if (e->o.shards <= 1 && !e->o.max_targets)
+		return true; /* every target is the run's */
 	return e->last && sched_in_shard(run_sched(e->last), idx);
 }
 

@@ -1452,6 +1452,9 @@ test_dry_run_and_limits() {
 	expect_eq "--max-targets: requests" "$(shard_count requests)" 1000
 	expect_eq "--max-targets: targets" "$(summary_field targets "$d/a.ndjson")" 1000
 	expect_eq "--max-targets: result rows" "$(grep -c '"type":"result"' "$d/a.ndjson")" 1000
+	# Host records cover the sample only, not the hosts left out.
+	expect_eq "--max-targets -c: host records" \
+		"$(rp -c 2 -p 10 --max-targets 3 --seed 1 --format ndjson 198.19.0.0/29 2>/dev/null | grep -c '"type":"host"')" 3
 	rp -q --max-targets 1000 --seed 4 198.19.0.0/16 >/dev/null 2>&1
 	[ "$(shard_count repeats)" -lt 100 ] || fail "another seed's sample repeats $(shard_count repeats) of 1000"
 	ip netns exec rp-tgt nft delete table ip rp_shard_test
